@@ -1,0 +1,4 @@
+//! The `crosshedge` command line.
+fn main() {
+    println!("crosshedge");
+}
