@@ -235,6 +235,25 @@ pub fn easter_sunday(y: i32) -> NaiveDate {
     ymd(y, month as u32, day as u32)
 }
 
+/// Final settlement date of the monthly VIX future (and VIX option) expiring in `month` of `year`.
+///
+/// # Rule (CFE VX contract specification)
+/// The Wednesday 30 days before the third Friday of the following month (the SPX options
+/// expiry). If that Friday is an exchange holiday, 30 days before the business day immediately
+/// preceding it. If the resulting day is a holiday, the business day immediately preceding it.
+pub fn vix_expiry(year: i32, month: u32) -> NaiveDate {
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let mut spx = nth_weekday(ny, nm, Weekday::Fri, 3);
+    if !nyse_is_trading_day(spx) {
+        spx = Calendar::Us.prev_trading_day(spx);
+    }
+    let mut d = spx - Duration::days(30);
+    if !nyse_is_trading_day(d) {
+        d = Calendar::Us.prev_trading_day(d);
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +302,24 @@ mod tests {
         assert_eq!(us.trading_days(d("2019-01-01"), d("2019-12-31")).len(), 252);
         assert_eq!(us.trading_days(d("2022-01-01"), d("2022-12-31")).len(), 251);
         assert_eq!(us.trading_days(d("2023-01-01"), d("2023-12-31")).len(), 250);
+    }
+
+    #[test]
+    fn vix_expiries_including_holiday_shifts() {
+        // Holiday-shifted expiries confirmed in the CFE settlement data (PROVENANCE.md).
+        for (y, m, e) in [
+            (2008, 2, "2008-02-19"),
+            (2014, 3, "2014-03-18"),
+            (2019, 3, "2019-03-19"),
+            (2022, 3, "2022-03-15"),
+            (2024, 6, "2024-06-18"),
+            (2025, 3, "2025-03-18"),
+            (2026, 5, "2026-05-19"),
+            (2020, 3, "2020-03-18"),
+            (2024, 1, "2024-01-17"),
+        ] {
+            assert_eq!(vix_expiry(y, m), d(e), "{y}-{m}");
+        }
     }
 
     #[test]
