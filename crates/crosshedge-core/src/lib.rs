@@ -34,6 +34,7 @@
 pub mod align;
 pub mod calendar;
 pub mod error;
+pub mod regime;
 pub mod returns;
 pub mod series;
 pub mod tol;
