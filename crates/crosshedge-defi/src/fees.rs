@@ -1,0 +1,158 @@
+//! LP fee income from Uniswap v3 fee-growth accumulators.
+//!
+//! `feeGrowthGlobal{0,1}X128` accumulate, as Q128.128 fixed point, the fees earned per unit of
+//! in-range liquidity in raw token units. A position that stays in range over an interval
+//! (always true of a full-range position) earns `Δ feeGrowth × L / 2^128` raw units of each
+//! token. The accumulators wrap modulo 2^256 on chain, so deltas are taken with
+//! [`U256::wrapping_sub`] exactly and only then converted to `f64`.
+//!
+//! # References
+//! *Uniswap v3 Core* (2021), §6.3 (fee growth), §6.4.1 (`feeGrowthInside`).
+
+use serde::Serialize;
+
+use crate::error::{non_negative, positive};
+use crate::tick::Q128;
+use crate::{DefiError, U256};
+
+/// The two fee-growth accumulators of a pool at one time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FeeGrowth {
+    /// `feeGrowthGlobal0X128`.
+    pub global0_x128: U256,
+    /// `feeGrowthGlobal1X128`.
+    pub global1_x128: U256,
+}
+
+impl FeeGrowth {
+    /// From the decimal text of the two accumulators (as in subgraph exports).
+    ///
+    /// # Errors
+    /// [`DefiError::ParseU256`] for text that is not a 256-bit unsigned integer.
+    pub fn from_dec_str(global0_x128: &str, global1_x128: &str) -> Result<Self, DefiError> {
+        Ok(Self {
+            global0_x128: U256::from_dec_str(global0_x128)?,
+            global1_x128: U256::from_dec_str(global1_x128)?,
+        })
+    }
+
+    /// Fees per unit of liquidity between `self` (start) and `end`, raw token units:
+    /// `(Δ0 / 2^128, Δ1 / 2^128)` with modular deltas.
+    pub fn per_unit_liquidity_to(&self, end: &FeeGrowth) -> (f64, f64) {
+        (
+            end.global0_x128.wrapping_sub(self.global0_x128).to_f64() / Q128,
+            end.global1_x128.wrapping_sub(self.global1_x128).to_f64() / Q128,
+        )
+    }
+}
+
+/// Token decimals of a pool (`10^decimals` raw units per whole token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TokenDecimals {
+    /// Decimals of token0 (USDC: 6).
+    pub decimals0: u8,
+    /// Decimals of token1 (WETH: 18).
+    pub decimals1: u8,
+}
+
+impl TokenDecimals {
+    /// USDC (token0, 6) / WETH (token1, 18), the order of the mainnet USDC/WETH v3 pools.
+    pub const USDC_WETH: Self = Self { decimals0: 6, decimals1: 18 };
+}
+
+/// Fee income of an always-in-range position over an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FeeIncome {
+    /// Token0 fees in raw units.
+    pub fees0_raw: f64,
+    /// Token1 fees in raw units.
+    pub fees1_raw: f64,
+    /// Token0 fees in whole tokens.
+    pub fees0: f64,
+    /// Token1 fees in whole tokens.
+    pub fees1: f64,
+    /// Total in units of token0: `fees0 + fees1 × price_token0_per_token1` (USD for a USDC
+    /// token0).
+    pub value_in_token0: f64,
+}
+
+/// Fee income of a position of liquidity `L` that stayed in range from `start` to `end`.
+///
+/// # Formula
+/// `fees_i_raw = (feeGrowthGlobal_i(end) - feeGrowthGlobal_i(start)) mod 2^256 × L / 2^128`;
+/// whole tokens `fees_i = fees_i_raw / 10^decimals_i`.
+///
+/// `price_token0_per_token1` values token1 in token0 (e.g. USDC per ETH for USDC/WETH).
+///
+/// # Errors
+/// [`DefiError::Negative`] for a negative `L`; [`DefiError::NotPositive`] for the price.
+pub fn fee_income(
+    start: &FeeGrowth,
+    end: &FeeGrowth,
+    liquidity: f64,
+    decimals: TokenDecimals,
+    price_token0_per_token1: f64,
+) -> Result<FeeIncome, DefiError> {
+    let l = non_negative("liquidity", liquidity)?;
+    let px = positive("price_token0_per_token1", price_token0_per_token1)?;
+    let (g0, g1) = start.per_unit_liquidity_to(end);
+    let fees0_raw = g0 * l;
+    let fees1_raw = g1 * l;
+    let fees0 = fees0_raw / 10f64.powi(i32::from(decimals.decimals0));
+    let fees1 = fees1_raw / 10f64.powi(i32::from(decimals.decimals1));
+    Ok(FeeIncome { fees0_raw, fees1_raw, fees0, fees1, value_in_token0: fees0 + fees1 * px })
+}
+
+/// The average in-range liquidity implied by a pool's reported fee total over an interval:
+/// `L_implied = fees_value / (fee income of L = 1)`, both in units of token0.
+///
+/// For the subgraph's `PoolDayData` this is comparable with the reported in-range `liquidity`
+/// (the end-of-day value): the accumulators grow by `fee / L_active` at each swap, so the ratio
+/// is an activity-weighted harmonic-type average of the day's active liquidity.
+///
+/// # Errors
+/// [`DefiError::NotPositive`] when the accumulators did not grow or the fee value is not
+/// positive.
+pub fn implied_in_range_liquidity(
+    start: &FeeGrowth,
+    end: &FeeGrowth,
+    fees_value_token0: f64,
+    decimals: TokenDecimals,
+    price_token0_per_token1: f64,
+) -> Result<f64, DefiError> {
+    let unit = fee_income(start, end, 1.0, decimals, price_token0_per_token1)?;
+    Ok(positive("fees_value_token0", fees_value_token0)?
+        / positive("fee income per unit liquidity", unit.value_in_token0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_income_hand_case() {
+        // Δ0 = 3 × 2^128 raw-per-L, Δ1 = 2^127; L = 1e6 → 3e6 raw USDC = 3 USDC, 5e5 wei.
+        let start = FeeGrowth { global0_x128: U256::ZERO, global1_x128: U256::ONE };
+        let end = FeeGrowth {
+            global0_x128: U256::from_u128(3).shift_left(128),
+            global1_x128: U256::ONE.shift_left(127).checked_add(U256::ONE).unwrap(),
+        };
+        let f = fee_income(&start, &end, 1e6, TokenDecimals::USDC_WETH, 2000.0).unwrap();
+        assert_eq!(f.fees0_raw, 3e6);
+        assert_eq!(f.fees1_raw, 5e5);
+        assert!((f.fees0 - 3.0).abs() < 1e-15);
+        assert!((f.value_in_token0 - (3.0 + 5e5 * 1e-18 * 2000.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn fee_growth_wraps_modulo_2_256() {
+        let start = FeeGrowth { global0_x128: U256::MAX, global1_x128: U256::ZERO };
+        let end = FeeGrowth {
+            global0_x128: U256::ONE.shift_left(128).wrapping_sub(U256::ONE),
+            global1_x128: U256::ZERO,
+        };
+        let (g0, g1) = start.per_unit_liquidity_to(&end);
+        assert_eq!(g0, 1.0);
+        assert_eq!(g1, 0.0);
+    }
+}
