@@ -1,0 +1,190 @@
+//! Batch (structure-of-arrays) entry points: slices in, slices out, no allocation per option.
+
+use crate::black::{black76_kernel, OptionKind};
+use crate::implied::implied_total_vol;
+use crate::PricingError;
+
+/// A batch of Black-76 options as parallel slices (all of the same length).
+#[derive(Clone, Copy, Debug)]
+pub struct Black76Batch<'a> {
+    /// Call or put per option.
+    pub kind: &'a [OptionKind],
+    /// Futures prices (> 0).
+    pub forward: &'a [f64],
+    /// Strikes (> 0).
+    pub strike: &'a [f64],
+    /// Annualised volatilities (≥ 0).
+    pub vol: &'a [f64],
+    /// Times to expiry in years (≥ 0).
+    pub t_years: &'a [f64],
+    /// Continuously compounded discount rates.
+    pub rate: &'a [f64],
+}
+
+/// Price and greeks of a batch as parallel vectors (true derivatives, as in
+/// [`crate::Greeks`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct GreeksSoA {
+    /// Present values.
+    pub price: Vec<f64>,
+    /// `∂V/∂F`.
+    pub delta: Vec<f64>,
+    /// `∂²V/∂F²`.
+    pub gamma: Vec<f64>,
+    /// `∂V/∂σ`.
+    pub vega: Vec<f64>,
+    /// `−∂V/∂T` per year.
+    pub theta: Vec<f64>,
+    /// `∂V/∂r`.
+    pub rho: Vec<f64>,
+}
+
+impl GreeksSoA {
+    fn resize(&mut self, n: usize) {
+        for v in [
+            &mut self.price,
+            &mut self.delta,
+            &mut self.gamma,
+            &mut self.vega,
+            &mut self.theta,
+            &mut self.rho,
+        ] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+    }
+}
+
+fn check_len(name: &'static str, len: usize, expected: usize) -> Result<(), PricingError> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(PricingError::LengthMismatch { name, len, expected })
+    }
+}
+
+fn item(index: usize, r: Result<f64, PricingError>) -> Result<f64, PricingError> {
+    r.map_err(|e| PricingError::BatchItem { index, source: Box::new(e) })
+}
+
+impl Black76Batch<'_> {
+    /// Number of options.
+    pub fn len(&self) -> usize {
+        self.forward.len()
+    }
+
+    /// True when the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.forward.is_empty()
+    }
+
+    fn validate(&self) -> Result<(), PricingError> {
+        let n = self.len();
+        check_len("kind", self.kind.len(), n)?;
+        check_len("strike", self.strike.len(), n)?;
+        check_len("vol", self.vol.len(), n)?;
+        check_len("t_years", self.t_years.len(), n)?;
+        check_len("rate", self.rate.len(), n)?;
+        for i in 0..n {
+            item(i, PricingError::positive("forward", self.forward[i]))?;
+            item(i, PricingError::positive("strike", self.strike[i]))?;
+            item(i, PricingError::non_negative("vol", self.vol[i]))?;
+            item(i, PricingError::non_negative("t_years", self.t_years[i]))?;
+            item(i, PricingError::finite("rate", self.rate[i]))?;
+        }
+        Ok(())
+    }
+}
+
+/// Black-76 price and greeks for every option of `batch`, written into `out` (resized).
+///
+/// # Errors
+/// [`PricingError::LengthMismatch`] when the slices differ in length;
+/// [`PricingError::BatchItem`] naming the first invalid option.
+pub fn black76_greeks_batch(
+    batch: &Black76Batch<'_>,
+    out: &mut GreeksSoA,
+) -> Result<(), PricingError> {
+    batch.validate()?;
+    let n = batch.len();
+    out.resize(n);
+    for i in 0..n {
+        let g = black76_kernel(
+            batch.kind[i].sign(),
+            batch.forward[i],
+            batch.strike[i],
+            batch.vol[i],
+            batch.t_years[i],
+            batch.rate[i],
+        );
+        out.price[i] = g.price;
+        out.delta[i] = g.delta;
+        out.gamma[i] = g.gamma;
+        out.vega[i] = g.vega;
+        out.theta[i] = g.theta;
+        out.rho[i] = g.rho;
+    }
+    Ok(())
+}
+
+/// A batch of Black-76 implied-volatility problems as parallel slices.
+#[derive(Clone, Copy, Debug)]
+pub struct ImpliedVolBatch<'a> {
+    /// Call or put per option.
+    pub kind: &'a [OptionKind],
+    /// Present values.
+    pub price: &'a [f64],
+    /// Futures prices (> 0).
+    pub forward: &'a [f64],
+    /// Strikes (> 0).
+    pub strike: &'a [f64],
+    /// Times to expiry in years (> 0).
+    pub t_years: &'a [f64],
+    /// Continuously compounded discount rates.
+    pub rate: &'a [f64],
+}
+
+/// Black-76 implied volatilities of every option of `batch`, written into `out`.
+///
+/// # Errors
+/// [`PricingError::LengthMismatch`] when a slice (or `out`) differs in length;
+/// [`PricingError::BatchItem`] naming the first option whose price admits no volatility or
+/// whose inputs are invalid (the elements before it are filled in).
+pub fn implied_vol_black76_batch(
+    batch: &ImpliedVolBatch<'_>,
+    out: &mut [f64],
+) -> Result<(), PricingError> {
+    let n = batch.price.len();
+    check_len("kind", batch.kind.len(), n)?;
+    check_len("forward", batch.forward.len(), n)?;
+    check_len("strike", batch.strike.len(), n)?;
+    check_len("t_years", batch.t_years.len(), n)?;
+    check_len("rate", batch.rate.len(), n)?;
+    check_len("out", out.len(), n)?;
+    for (i, o) in out.iter_mut().enumerate() {
+        let (p, f, k, t, r) =
+            (batch.price[i], batch.forward[i], batch.strike[i], batch.t_years[i], batch.rate[i]);
+        let valid = p.is_finite()
+            && p >= 0.0
+            && f.is_finite()
+            && f > 0.0
+            && k.is_finite()
+            && k > 0.0
+            && t.is_finite()
+            && t > 0.0
+            && r.is_finite();
+        if !valid {
+            return Err(PricingError::BatchItem {
+                index: i,
+                source: Box::new(PricingError::InsufficientData {
+                    what: format!(
+                        "invalid inputs price={p} forward={f} strike={k} t_years={t} rate={r}"
+                    ),
+                }),
+            });
+        }
+        let s = item(i, implied_total_vol(batch.kind[i], p, f, k, (-r * t).exp()))?;
+        *o = s / t.sqrt();
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Option pricing, option structures, put-call parity and the VIX futures curve for crosshedge.
+//!
+//! # Brief overview
+//! - [`black`]: [`Black76Inputs`] (options on a futures price — VIX options through
+//!   `vix::VixOptionInputs`, built only from the VIX future of the option's own expiry) and [`BlackScholesInputs`] (spot with a continuous dividend yield — SPX options);
+//!   [`black76_greeks`] / [`black_scholes_greeks`] return [`Greeks`] (true derivatives plus
+//!   `vega_per_vol_point` and `theta_per_day`).
+//! - [`implied`]: [`implied_vol_black76`] and [`implied_vol_black_scholes`], after Jäckel's
+//!   "Let's Be Rational", with [`PricingError::PriceOutOfBounds`] where no volatility exists.
+//! - [`batch`]: structure-of-arrays entry points for speed.
+//! - [`normal`]: the normal distribution to near machine precision.
+//!
+//! # Example
+//! ```
+//! use crosshedge_pricing::{black76_greeks, implied_vol_black76, Black76Inputs, ImpliedVolInputs, OptionKind};
+//! let inputs = Black76Inputs { kind: OptionKind::Call, forward: 20.0, strike: 22.0, vol: 0.9, t_years: 0.1, rate: 0.04 };
+//! let g = black76_greeks(&inputs)?;
+//! let vol = implied_vol_black76(&ImpliedVolInputs {
+//!     kind: OptionKind::Call, price: g.price, forward: 20.0, strike: 22.0, t_years: 0.1, rate: 0.04,
+//! })?;
+//! assert!((vol - 0.9).abs() < 1e-12);
+//! assert!((g.theta_per_day - g.theta / 365.0).abs() < 1e-15);
+//! # Ok::<(), crosshedge_pricing::PricingError>(())
+//! ```
+
+pub mod batch;
+pub mod black;
+pub mod error;
+pub mod implied;
+pub mod normal;
+
+pub use batch::{
+    black76_greeks_batch, implied_vol_black76_batch, Black76Batch, GreeksSoA, ImpliedVolBatch,
+};
+pub use black::{
+    black76_greeks, black76_price, black_scholes_greeks, black_scholes_price, normalised_black,
+    normalised_vega, Black76Inputs, BlackScholesGreeks, BlackScholesInputs, Greeks, OptionKind,
+    DAYS_PER_YEAR,
+};
+pub use error::PricingError;
+pub use implied::{
+    implied_vol_black76, implied_vol_black_scholes, normalised_implied_vol,
+    BlackScholesImpliedVolInputs, ImpliedVolInputs,
+};
