@@ -411,7 +411,8 @@ pub struct EventKindStats {
     pub kind: EventKind,
     /// Events whose full window lies inside the sample.
     pub n_events: usize,
-    /// Events skipped because the window runs past either end of the sample.
+    /// Events inside the sample skipped because their window runs past either end of it
+    /// (events dated before the first or after the last row are ignored, not counted).
     pub n_skipped: usize,
     /// Distinct rows in this kind's windows.
     pub n_window_days: usize,
@@ -507,8 +508,8 @@ pub fn event_window_stats(
         let mut skipped = 0;
         for d in cal.dates_of(k) {
             let r = inputs.dates.partition_point(|x| *x < d);
-            if r >= n {
-                // The event is after the sample: not part of it.
+            if r >= n || d < inputs.dates[0] {
+                // The event is outside the sample: not part of it.
                 continue;
             }
             if r < a || r + b >= n {
