@@ -1,0 +1,630 @@
+//! GARCH(1,1) with a constant mean, Gaussian or Student-t innovations, by (quasi-)maximum
+//! likelihood.
+//!
+//! # Formula
+//! ```text
+//! y_t = μ + e_t,   e_t = σ_t z_t,   σ²_t = ω + α e²_{t-1} + β σ²_{t-1}
+//! σ²_0 = ω + (α + β) b,   b = Σ_{s<τ} w_s e²_s,  w_s ∝ 0.94^s,  τ = min(75, n)
+//! ```
+//! The backcast `b` is computed once from the residuals at the sample mean, exactly as
+//! `arch` does (`arch.univariate.GARCH.backcast`), so log-likelihoods agree with
+//! `arch_model(y, mean='Constant', vol='GARCH', p=1, q=1, dist='normal'|'t')`.
+//! Gaussian: ℓ_t = −½(ln 2π + ln σ²_t + e²_t/σ²_t). Student-t (standardised to unit variance,
+//! ν > 2): ℓ_t = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ ln(π(ν−2)) − ½ ln σ²_t − (ν+1)/2 · ln(1 + e²_t/(σ²_t(ν−2))).
+//!
+//! # Scaling
+//! The fit rescales the series internally by its sample standard deviation (so decimal
+//! returns and percent returns are equally well conditioned) and maps the estimates back:
+//! μ and σ scale with the data, ω with its square, α, β and ν are scale-free, and the
+//! log-likelihood is shifted by −n ln s. Results are always in the units of the input.
+//!
+//! # Estimation
+//! Analytic gradients, BFGS on an unconstrained parametrisation
+//! (ω = e^{u}, α + β = logistic, α/(α+β) = logistic, ν = 2 + e^{v}), so ω > 0, α, β > 0 and
+//! α + β < 1 hold at every iterate. Starting values: the grid `arch` uses
+//! (α ∈ {0.01, 0.05, 0.1, 0.2}, α+β ∈ {0.5, 0.7, 0.9, 0.98}, ω = s²(1 − α − β)); the best
+//! `n_starts` grid points by likelihood are each optimised and the best optimum is kept.
+//!
+//! # Standard errors
+//! `std_error` is the robust (Bollerslev–Wooldridge sandwich) standard error, computed the
+//! way `arch` computes its default `cov_type='robust'`: H⁻¹ S H⁻¹ / n with H the numerical
+//! Hessian of the mean log-likelihood (central differences of the analytic gradient) and S
+//! the sample covariance (ddof 1) of the per-observation analytic scores. The classic
+//! inverse-Hessian errors are in [`GarchFit::std_errors_classic`].
+//!
+//! # References
+//! - Bollerslev, T. (1986). Generalized autoregressive conditional heteroskedasticity.
+//!   *Journal of Econometrics* 31, 307–327.
+//! - Bollerslev, T. and Wooldridge, J. (1992). Quasi-maximum likelihood estimation and
+//!   inference in dynamic models with time-varying covariances. *Econometric Reviews* 11.
+//! - Sheppard, K. `arch` package, `arch.univariate` (backcast and covariance conventions).
+
+use serde::Serialize;
+use statrs::function::gamma::{digamma, ln_gamma};
+
+use crate::common::{check_series, ParamEstimate};
+use crate::optim::{self, logistic, BfgsOptions};
+use crate::RegimeError;
+
+const MODEL: &str = "garch";
+/// Minimum sample length for a GARCH(1,1) fit.
+pub const GARCH_MIN_OBS: usize = 50;
+
+/// Innovation distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Innovation {
+    /// Standard normal.
+    Normal,
+    /// Student t standardised to unit variance, with ν > 2 estimated.
+    StudentT,
+}
+
+/// Options for [`fit_garch`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GarchOptions {
+    /// Innovation distribution.
+    pub innovation: Innovation,
+    /// Periods per year used to annualise volatilities (252 for US trading days, 365 for crypto).
+    pub periods_per_year: f64,
+    /// Number of starting points (best of the grid) to optimise from; at least 1.
+    pub n_starts: usize,
+    /// Explicit starting values `[μ, ω, α, β]` (plus `ν` for Student t) in the units of the
+    /// input; when given, the grid is not used and only this start is optimised.
+    pub starting_values: Option<Vec<f64>>,
+    /// Maximum BFGS iterations per start.
+    pub max_iter: usize,
+}
+
+impl Default for GarchOptions {
+    fn default() -> Self {
+        Self {
+            innovation: Innovation::Normal,
+            periods_per_year: 252.0,
+            n_starts: 3,
+            starting_values: None,
+            max_iter: 500,
+        }
+    }
+}
+
+/// A fitted GARCH(1,1) model. All quantities are in the units of the input series.
+#[derive(Debug, Clone, Serialize)]
+pub struct GarchFit {
+    /// Innovation distribution.
+    pub innovation: Innovation,
+    /// Constant mean μ.
+    pub mu: f64,
+    /// ω.
+    pub omega: f64,
+    /// α (ARCH).
+    pub alpha: f64,
+    /// β (GARCH).
+    pub beta: f64,
+    /// Degrees of freedom ν (Student t only).
+    pub nu: Option<f64>,
+    /// Estimates with robust (sandwich) standard errors, in `arch`'s order and naming:
+    /// `mu, omega, alpha[1], beta[1]` and `nu`.
+    pub params: Vec<ParamEstimate>,
+    /// Classic (inverse-Hessian) standard errors, same order as `params`.
+    pub std_errors_classic: Vec<Option<f64>>,
+    /// Maximised log-likelihood.
+    pub loglik: f64,
+    /// Akaike information criterion, −2ℓ + 2k.
+    pub aic: f64,
+    /// Bayesian information criterion, −2ℓ + k ln n.
+    pub bic: f64,
+    /// Observations used.
+    pub n_obs: usize,
+    /// α + β.
+    pub persistence: f64,
+    /// Half-life of a variance shock in periods, ln ½ / ln(α + β).
+    pub half_life_periods: f64,
+    /// Unconditional volatility per period, sqrt(ω / (1 − α − β)).
+    pub uncond_vol: f64,
+    /// Unconditional volatility annualised with `periods_per_year`.
+    pub uncond_vol_ann: f64,
+    /// Conditional volatility σ_t per period, one per observation.
+    pub cond_vol: Vec<f64>,
+    /// Standardised residuals (y_t − μ) / σ_t.
+    pub std_resid: Vec<f64>,
+    /// One-step-ahead volatility forecast σ_{n+1} per period.
+    pub next_vol: f64,
+    /// One-step-ahead volatility forecast annualised.
+    pub next_vol_ann: f64,
+    /// Periods per year used for annualisation.
+    pub periods_per_year: f64,
+    /// The backcast b (in squared input units) that starts the variance recursion.
+    pub backcast: f64,
+    /// The internal rescaling factor s (the sample standard deviation of the input).
+    pub scale: f64,
+    /// BFGS iterations of the winning start.
+    pub iterations: usize,
+}
+
+/// Natural parameters in the rescaled space.
+#[derive(Debug, Clone, Copy)]
+struct Theta {
+    mu: f64,
+    omega: f64,
+    alpha: f64,
+    beta: f64,
+    nu: f64,
+}
+
+fn n_params(dist: Innovation) -> usize {
+    match dist {
+        Innovation::Normal => 4,
+        Innovation::StudentT => 5,
+    }
+}
+
+/// `arch`'s backcast: exponentially weighted mean of the first 75 squared residuals.
+pub(crate) fn arch_backcast(resid: &[f64]) -> f64 {
+    let tau = resid.len().min(75);
+    let mut w = 1.0;
+    let (mut num, mut den) = (0.0, 0.0);
+    for r in &resid[..tau] {
+        num += w * r * r;
+        den += w;
+        w *= 0.94;
+    }
+    num / den
+}
+
+/// Log-likelihood, optionally its gradient in natural parameters, per-observation scores and
+/// the conditional variances. Returns `-inf` for an infeasible point.
+fn loglik(
+    z: &[f64],
+    bc: f64,
+    th: &Theta,
+    dist: Innovation,
+    grad: Option<&mut [f64]>,
+    mut scores: Option<&mut Vec<[f64; 5]>>,
+    mut h_out: Option<&mut Vec<f64>>,
+) -> f64 {
+    let Theta { mu, omega, alpha, beta, nu } = *th;
+    if !(omega > 0.0 && alpha >= 0.0 && beta >= 0.0 && alpha + beta < 1.0) {
+        return f64::NEG_INFINITY;
+    }
+    let is_t = dist == Innovation::StudentT;
+    if is_t && !(nu > 2.0) {
+        return f64::NEG_INFINITY;
+    }
+    let (cst, dcst) = if is_t {
+        (
+            ln_gamma(0.5 * (nu + 1.0))
+                - ln_gamma(0.5 * nu)
+                - 0.5 * (std::f64::consts::PI * (nu - 2.0)).ln(),
+            0.5 * digamma(0.5 * (nu + 1.0)) - 0.5 * digamma(0.5 * nu) - 0.5 / (nu - 2.0),
+        )
+    } else {
+        (-0.5 * (2.0 * std::f64::consts::PI).ln(), 0.0)
+    };
+    let want_grad = grad.is_some() || scores.is_some();
+    let mut g = [0.0; 5];
+    // dh/d(mu, omega, alpha, beta)
+    let mut dh = [0.0, 1.0, bc, bc];
+    let mut h = omega + (alpha + beta) * bc;
+    let mut ll = 0.0;
+    let n = z.len();
+    if let Some(s) = scores.as_deref_mut() {
+        s.clear();
+        s.reserve(n);
+    }
+    if let Some(v) = h_out.as_deref_mut() {
+        v.clear();
+        v.reserve(n);
+    }
+    let mut e_prev = 0.0;
+    for (t, &zt) in z.iter().enumerate() {
+        if t > 0 {
+            let h_prev = h;
+            h = omega + alpha * e_prev * e_prev + beta * h_prev;
+            if want_grad {
+                dh = [
+                    -2.0 * alpha * e_prev + beta * dh[0],
+                    1.0 + beta * dh[1],
+                    e_prev * e_prev + beta * dh[2],
+                    h_prev + beta * dh[3],
+                ];
+            }
+        }
+        if !(h > 0.0) || !h.is_finite() {
+            return f64::NEG_INFINITY;
+        }
+        if let Some(v) = h_out.as_deref_mut() {
+            v.push(h);
+        }
+        let e = zt - mu;
+        let e2 = e * e;
+        let lnh = h.ln();
+        let (lt, dl_dh, dl_dmu, dl_dnu) = if is_t {
+            let q = e2 / (h * (nu - 2.0));
+            let l1q = q.ln_1p();
+            let lt = cst - 0.5 * lnh - 0.5 * (nu + 1.0) * l1q;
+            if want_grad {
+                let dl_dh = (-0.5 + 0.5 * (nu + 1.0) * q / (1.0 + q)) / h;
+                let dl_dmu = (nu + 1.0) * e / (h * (nu - 2.0) * (1.0 + q));
+                let dl_dnu = dcst - 0.5 * l1q + 0.5 * (nu + 1.0) * q / ((nu - 2.0) * (1.0 + q));
+                (lt, dl_dh, dl_dmu, dl_dnu)
+            } else {
+                (lt, 0.0, 0.0, 0.0)
+            }
+        } else {
+            let lt = cst - 0.5 * (lnh + e2 / h);
+            (lt, 0.5 * (e2 / h - 1.0) / h, e / h, 0.0)
+        };
+        ll += lt;
+        if want_grad {
+            let st = [dl_dmu + dl_dh * dh[0], dl_dh * dh[1], dl_dh * dh[2], dl_dh * dh[3], dl_dnu];
+            for k in 0..5 {
+                g[k] += st[k];
+            }
+            if let Some(s) = scores.as_deref_mut() {
+                s.push(st);
+            }
+        }
+        e_prev = e;
+    }
+    if let Some(out) = grad {
+        let k = out.len();
+        out.copy_from_slice(&g[..k]);
+    }
+    ll
+}
+
+/// Map unconstrained u to natural parameters and the diagonal-ish Jacobian dθ/du.
+fn transform(u: &[f64], dist: Innovation) -> (Theta, [[f64; 5]; 5]) {
+    let omega = u[1].exp();
+    let pers = logistic(u[2]);
+    let r = logistic(u[3]);
+    let alpha = pers * r;
+    let beta = pers - alpha;
+    let nu = if dist == Innovation::StudentT { 2.0 + u[4].exp() } else { 0.0 };
+    let dp = pers * (1.0 - pers);
+    let dr = r * (1.0 - r);
+    let mut j = [[0.0; 5]; 5]; // j[natural][u]
+    j[0][0] = 1.0;
+    j[1][1] = omega;
+    j[2][2] = dp * r;
+    j[2][3] = pers * dr;
+    j[3][2] = dp * (1.0 - r);
+    j[3][3] = -pers * dr;
+    j[4][4] = nu - 2.0;
+    (Theta { mu: u[0], omega, alpha, beta, nu }, j)
+}
+
+fn inverse_transform(th: &Theta, dist: Innovation) -> Option<Vec<f64>> {
+    let pers = th.alpha + th.beta;
+    if !(th.omega > 0.0 && th.alpha > 0.0 && th.beta > 0.0 && pers < 1.0) {
+        return None;
+    }
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let mut u = vec![th.mu, th.omega.ln(), logit(pers), logit(th.alpha / pers)];
+    if dist == Innovation::StudentT {
+        if !(th.nu > 2.0) {
+            return None;
+        }
+        u.push((th.nu - 2.0).ln());
+    }
+    Some(u)
+}
+
+fn theta_from_vec(v: &[f64], dist: Innovation) -> Theta {
+    Theta {
+        mu: v[0],
+        omega: v[1],
+        alpha: v[2],
+        beta: v[3],
+        nu: if dist == Innovation::StudentT { v[4] } else { 0.0 },
+    }
+}
+
+/// Fit a constant-mean GARCH(1,1) to `y` (returns, in any consistent unit).
+///
+/// # Errors
+/// [`RegimeError::TooShort`] below [`GARCH_MIN_OBS`] observations,
+/// [`RegimeError::NonFinite`], [`RegimeError::ConstantSeries`],
+/// [`RegimeError::InvalidInput`] for bad options or starting values, and
+/// [`RegimeError::NoConvergence`] when no start reaches a stationary point.
+pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError> {
+    let (mean, var) = check_series(MODEL, "y", y, GARCH_MIN_OBS)?;
+    if !(opts.periods_per_year > 0.0 && opts.periods_per_year.is_finite()) {
+        return Err(RegimeError::InvalidInput {
+            model: MODEL,
+            what: "periods_per_year",
+            reason: format!("must be positive, got {}", opts.periods_per_year),
+        });
+    }
+    let dist = opts.innovation;
+    let k = n_params(dist);
+    let n = y.len();
+    let s = var.sqrt();
+    let z: Vec<f64> = y.iter().map(|v| v / s).collect();
+    let zmean = mean / s;
+    let resid0: Vec<f64> = z.iter().map(|v| v - zmean).collect();
+    let bc = arch_backcast(&resid0);
+
+    // Starting points in the rescaled space.
+    let mut starts: Vec<Vec<f64>> = Vec::new();
+    if let Some(sv) = &opts.starting_values {
+        if sv.len() != k {
+            return Err(RegimeError::InvalidInput {
+                model: MODEL,
+                what: "starting_values",
+                reason: format!("expected {k} values, got {}", sv.len()),
+            });
+        }
+        let mut th = theta_from_vec(sv, dist);
+        th.mu /= s;
+        th.omega /= s * s;
+        let u = inverse_transform(&th, dist).ok_or_else(|| RegimeError::InvalidInput {
+            model: MODEL,
+            what: "starting_values",
+            reason: "need omega > 0, alpha > 0, beta > 0, alpha + beta < 1 (and nu > 2)".into(),
+        })?;
+        starts.push(u);
+    } else {
+        let nu0 = {
+            let m4 = resid0.iter().map(|r| r.powi(4)).sum::<f64>() / n as f64;
+            let m2 = resid0.iter().map(|r| r * r).sum::<f64>() / n as f64;
+            let kurt = m4 / (m2 * m2);
+            if kurt > 3.75 {
+                ((4.0 * kurt - 6.0) / (kurt - 3.0)).max(4.0)
+            } else {
+                12.0
+            }
+        };
+        let mut grid: Vec<(f64, Vec<f64>)> = Vec::new();
+        for &alpha in &[0.01, 0.05, 0.1, 0.2] {
+            for &pers in &[0.5, 0.7, 0.9, 0.98] {
+                let th = Theta { mu: zmean, omega: 1.0 - pers, alpha, beta: pers - alpha, nu: nu0 };
+                if let Some(u) = inverse_transform(&th, dist) {
+                    let ll = loglik(&z, bc, &th, dist, None, None, None);
+                    if ll.is_finite() {
+                        grid.push((ll, u));
+                    }
+                }
+            }
+        }
+        grid.sort_by(|a, b| b.0.total_cmp(&a.0));
+        starts.extend(grid.into_iter().take(opts.n_starts.max(1)).map(|g| g.1));
+    }
+
+    let nf = n as f64;
+    let bopts = BfgsOptions { gtol: 1e-9, gtol_stall: 1e-6, max_iter: opts.max_iter };
+    let mut best: Option<optim::Minimum> = None;
+    let mut best_any: Option<optim::Minimum> = None;
+    for u0 in &starts {
+        let m = optim::bfgs(
+            |u, gout| {
+                let (th, j) = transform(u, dist);
+                let mut gn = [0.0; 5];
+                let ll = loglik(&z, bc, &th, dist, Some(&mut gn[..k]), None, None);
+                if !ll.is_finite() {
+                    return f64::INFINITY;
+                }
+                for (c, go) in gout.iter_mut().enumerate() {
+                    *go = -(0..k).map(|r| gn[r] * j[r][c]).sum::<f64>() / nf;
+                }
+                -ll / nf
+            },
+            u0,
+            bopts,
+        );
+        let slot = if m.converged { &mut best } else { &mut best_any };
+        if slot.as_ref().is_none_or(|b| m.f < b.f) {
+            *slot = Some(m);
+        }
+    }
+    let best = match best {
+        Some(b) => b,
+        None => {
+            let (iterations, gradient, loglik) = best_any
+                .map_or((0, f64::INFINITY, f64::NEG_INFINITY), |b| {
+                    (b.iterations, b.grad_max, -b.f * nf)
+                });
+            return Err(RegimeError::NoConvergence { model: MODEL, iterations, gradient, loglik });
+        }
+    };
+    let (th, _) = transform(&best.x, dist);
+    let mut scores = Vec::new();
+    let mut hz = Vec::new();
+    let ll_z = loglik(&z, bc, &th, dist, None, Some(&mut scores), Some(&mut hz));
+    if !ll_z.is_finite() {
+        return Err(RegimeError::NoConvergence {
+            model: MODEL,
+            iterations: best.iterations,
+            gradient: best.grad_max,
+            loglik: ll_z,
+        });
+    }
+
+    // Covariances in natural parameters of the rescaled problem, then mapped to input units.
+    let xnat = [th.mu, th.omega, th.alpha, th.beta, th.nu];
+    let hess = optim::hessian_from_gradient(
+        |x, g| {
+            let t = theta_from_vec(x, dist);
+            loglik(&z, bc, &t, dist, Some(g), None, None).is_finite()
+        },
+        &xnat[..k],
+    );
+    let scale_v = [s, s * s, 1.0, 1.0, 1.0];
+    let (se_rob, se_cls) = match hess.and_then(|h| {
+        let hn: Vec<f64> = h.iter().map(|v| -v / nf).collect();
+        optim::invert(&hn, k)
+    }) {
+        Some(inv) => {
+            let mut mean_s = [0.0; 5];
+            for st in &scores {
+                for c in 0..k {
+                    mean_s[c] += st[c] / nf;
+                }
+            }
+            let mut sc = vec![0.0; k * k];
+            for st in &scores {
+                for a in 0..k {
+                    for b in 0..k {
+                        sc[a * k + b] += (st[a] - mean_s[a]) * (st[b] - mean_s[b]);
+                    }
+                }
+            }
+            for v in &mut sc {
+                *v /= nf - 1.0;
+            }
+            let rob = optim::sandwich(&inv, &sc, k, k);
+            let rob: Vec<f64> = rob.iter().map(|v| v / nf).collect();
+            let cls: Vec<f64> = inv.iter().map(|v| v / nf).collect();
+            let f = |c: &[f64]| -> Vec<Option<f64>> {
+                optim::std_errors(c, k)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| v.map(|x| x * scale_v[i]))
+                    .collect()
+            };
+            (f(&rob), f(&cls))
+        }
+        None => (vec![None; k], vec![None; k]),
+    };
+
+    let mu = th.mu * s;
+    let omega = th.omega * s * s;
+    let names = ["mu", "omega", "alpha[1]", "beta[1]", "nu"];
+    let values = [mu, omega, th.alpha, th.beta, th.nu];
+    let params =
+        (0..k).map(|i| ParamEstimate::new(names[i], values[i], se_rob[i])).collect::<Vec<_>>();
+    let loglik_y = ll_z - nf * s.ln();
+    let cond_vol: Vec<f64> = hz.iter().map(|h| h.sqrt() * s).collect();
+    let std_resid: Vec<f64> = y.iter().zip(&cond_vol).map(|(v, sd)| (v - mu) / sd).collect();
+    let e_last = y[n - 1] - mu;
+    let next_var = omega + th.alpha * e_last * e_last + th.beta * cond_vol[n - 1].powi(2);
+    let persistence = th.alpha + th.beta;
+    let uncond_vol = (omega / (1.0 - persistence)).sqrt();
+    let ppy = opts.periods_per_year;
+    Ok(GarchFit {
+        innovation: dist,
+        mu,
+        omega,
+        alpha: th.alpha,
+        beta: th.beta,
+        nu: (dist == Innovation::StudentT).then_some(th.nu),
+        params,
+        std_errors_classic: se_cls,
+        loglik: loglik_y,
+        aic: -2.0 * loglik_y + 2.0 * k as f64,
+        bic: -2.0 * loglik_y + k as f64 * nf.ln(),
+        n_obs: n,
+        persistence,
+        half_life_periods: 0.5f64.ln() / persistence.ln(),
+        uncond_vol,
+        uncond_vol_ann: uncond_vol * ppy.sqrt(),
+        cond_vol,
+        std_resid,
+        next_vol: next_var.sqrt(),
+        next_vol_ann: (next_var * ppy).sqrt(),
+        periods_per_year: ppy,
+        backcast: bc * s * s,
+        scale: s,
+        iterations: best.iterations,
+    })
+}
+
+/// Log-likelihood of a constant-mean GARCH(1,1) at given parameters `[μ, ω, α, β(, ν)]`
+/// (input units), with `arch`'s backcast. Useful to compare fits and for checks.
+///
+/// # Errors
+/// Input checks as [`fit_garch`]; [`RegimeError::InvalidInput`] when the parameters are
+/// outside the admissible region.
+pub fn garch_loglik(y: &[f64], params: &[f64], innovation: Innovation) -> Result<f64, RegimeError> {
+    let (mean, _) = check_series(MODEL, "y", y, GARCH_MIN_OBS)?;
+    if params.len() != n_params(innovation) {
+        return Err(RegimeError::InvalidInput {
+            model: MODEL,
+            what: "params",
+            reason: format!("expected {} values, got {}", n_params(innovation), params.len()),
+        });
+    }
+    let resid: Vec<f64> = y.iter().map(|v| v - mean).collect();
+    let bc = arch_backcast(&resid);
+    let th = theta_from_vec(params, innovation);
+    let ll = loglik(y, bc, &th, innovation, None, None, None);
+    if ll.is_finite() {
+        Ok(ll)
+    } else {
+        Err(RegimeError::InvalidInput {
+            model: MODEL,
+            what: "params",
+            reason: "outside the admissible region (omega > 0, alpha, beta >= 0, alpha + beta < 1, nu > 2)".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(n: usize) -> Vec<f64> {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, StandardNormal};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let (omega, alpha, beta): (f64, f64, f64) = (1e-6, 0.08, 0.9);
+        let mut h = omega / (1.0 - alpha - beta);
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let z: f64 = StandardNormal.sample(&mut rng);
+            let e = h.sqrt() * z;
+            out.push(0.0003 + e);
+            h = omega + alpha * e * e + beta * h;
+        }
+        out
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let y = sim(500);
+        let bc = arch_backcast(&y);
+        for dist in [Innovation::Normal, Innovation::StudentT] {
+            let k = n_params(dist);
+            let x = [0.0002, 2e-6, 0.07, 0.88, 7.0];
+            let mut g = vec![0.0; k];
+            loglik(&y, bc, &theta_from_vec(&x, dist), dist, Some(&mut g), None, None);
+            for i in 0..k {
+                let h = 1e-6 * x[i].abs();
+                let mut xp = x;
+                let mut xm = x;
+                xp[i] += h;
+                xm[i] -= h;
+                let fp = loglik(&y, bc, &theta_from_vec(&xp, dist), dist, None, None, None);
+                let fm = loglik(&y, bc, &theta_from_vec(&xm, dist), dist, None, None, None);
+                let fd = (fp - fm) / (2.0 * h);
+                assert!(
+                    (fd - g[i]).abs() <= 1e-5 * g[i].abs().max(1.0),
+                    "{dist:?} {i}: {fd} vs {}",
+                    g[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scale_invariance() {
+        let y = sim(1500);
+        let y100: Vec<f64> = y.iter().map(|v| v * 100.0).collect();
+        let a = fit_garch(&y, &GarchOptions::default()).unwrap();
+        let b = fit_garch(&y100, &GarchOptions::default()).unwrap();
+        assert!((a.alpha - b.alpha).abs() < 1e-6 && (a.beta - b.beta).abs() < 1e-6);
+        assert!((a.omega * 1e4 - b.omega).abs() < 1e-6 * b.omega);
+        assert!((a.loglik - (b.loglik + 1500.0 * 100f64.ln())).abs() < 1e-6 * a.loglik.abs());
+    }
+
+    #[test]
+    fn bad_inputs_are_errors() {
+        let o = GarchOptions::default();
+        assert!(matches!(fit_garch(&[0.01; 10], &o), Err(RegimeError::TooShort { .. })));
+        assert!(matches!(fit_garch(&[0.01; 100], &o), Err(RegimeError::ConstantSeries { .. })));
+        let y = sim(200);
+        let bad = GarchOptions { starting_values: Some(vec![0.0, 1e-6, 0.5, 0.6]), ..o.clone() };
+        assert!(matches!(fit_garch(&y, &bad), Err(RegimeError::InvalidInput { .. })));
+        assert!(garch_loglik(&y, &[0.0, 1e-6, 0.1], Innovation::Normal).is_err());
+    }
+}

@@ -1,0 +1,1228 @@
+//! Markov-switching models: univariate switching mean and variance, and bivariate
+//! (target, hedge) with state-dependent means, variances and correlation; optional
+//! time-varying transition probabilities (TVTP) with a logistic link.
+//!
+//! # Formula
+//! A hidden state s_t ∈ {0, …, k−1} follows a Markov chain with row-stochastic transition
+//! matrix P, P_ij = Pr(s_t = j | s_{t−1} = i). Given s_t = j:
+//! - univariate: y_t ~ N(μ_j, σ²_j) (statsmodels
+//!   `MarkovRegression(y, k_regimes=k, trend='c', switching_variance=True)`);
+//! - bivariate: (T_t, H_t) ~ N₂((μ_Tj, μ_Hj), [[σ²_Tj, ρ_j σ_Tj σ_Hj], [ρ_j σ_Tj σ_Hj, σ²_Hj]]).
+//!
+//! The first state is drawn from the ergodic distribution of P (statsmodels' default).
+//! With TVTP each row is a multinomial logit in an exogenous driver x: P_ij,t ∝
+//! exp(a_ij + b_ij x_{t−1}) for j < k−1 and ∝ 1 for j = k−1 (Diebold, Lee and Weinbach 1994;
+//! Filardo 1994); `tvtp[t]` (the VIX level, say) drives the transition from t to t+1, and the
+//! first state is drawn from the ergodic distribution of P(x_0).
+//!
+//! The Hamilton filter and the Kim smoother run entirely in logs (log-sum-exp), so any
+//! sample length is safe from underflow:
+//! ```text
+//! ln ξ_{t|t−1}(j) = lse_i( ln ξ_{t−1|t−1}(i) + ln P_ij )
+//! ln f_t          = lse_j( ln ξ_{t|t−1}(j) + ln η_t(j) ),    ℓ = Σ_t ln f_t
+//! ln ξ_{t|t}(j)   = ln ξ_{t|t−1}(j) + ln η_t(j) − ln f_t
+//! ln ξ_{t|n}(i)   = ln ξ_{t|t}(i) + lse_j( ln P_ij + ln ξ_{t+1|n}(j) − ln ξ_{t+1|t}(j) )
+//! ```
+//!
+//! # Estimation
+//! Several starts (one deterministic, the rest drawn from a seeded ChaCha8 generator) each
+//! take `em_iter` EM steps (closed-form M-step; Hamilton 1990); the best three are polished
+//! by BFGS on an unconstrained parametrisation (means, log σ, atanh ρ, row-wise logits of
+//! P) with the exact gradient from the Fisher identity (expected complete-data score under
+//! the smoothed probabilities, plus the derivative of the ergodic initial distribution).
+//! The series are standardised internally and the estimates mapped back to input units.
+//! States are then ordered by variance: state 0 has the lowest variance (calm); for the
+//! bivariate model by σ²_T/Var(T) + σ²_H/Var(H).
+//!
+//! # Standard errors
+//! From the inverse of the numerical Hessian (central differences of the analytic gradient)
+//! of the log-likelihood in the unconstrained parameters, mapped to the reported parameters
+//! (μ, σ², ρ, p[i->j]) by the delta method. At an interior optimum this equals the inverse
+//! Hessian in the reported parameters — statsmodels' default `cov_type='approx'`. Not robust
+//! (sandwich) errors.
+//!
+//! # References
+//! - Hamilton, J. D. (1989). A new approach to the economic analysis of nonstationary time
+//!   series and the business cycle. *Econometrica* 57, 357–384.
+//! - Hamilton, J. D. (1990). Analysis of time series subject to changes in regime. *Journal of
+//!   Econometrics* 45, 39–70.
+//! - Kim, C.-J. (1994). Dynamic linear models with Markov-switching. *Journal of Econometrics*
+//!   60, 1–22.
+//! - Diebold, F. X., Lee, J.-H. and Weinbach, G. (1994). Regime switching with time-varying
+//!   transition probabilities. In *Nonstationary Time Series Analysis and Cointegration*.
+//! - Filardo, A. J. (1994). Business-cycle phases and their transitional dynamics. *Journal
+//!   of Business & Economic Statistics* 12, 299–308.
+
+use crosshedge_core::regime::Labeling;
+use crosshedge_core::Date;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::common::{check_series, ParamEstimate};
+use crate::optim::{self, lse, BfgsOptions};
+use crate::RegimeError;
+
+const MODEL: &str = "markov-switching";
+const MAXK: usize = 4;
+/// Minimum observations per regime for a Markov-switching fit.
+pub const MARKOV_MIN_OBS_PER_REGIME: usize = 25;
+
+/// Options for [`fit_markov`] and [`fit_markov_bivariate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkovOptions {
+    /// Number of regimes, 2 or 3 (up to 4 accepted).
+    pub k_regimes: usize,
+    /// Number of starting points (the first is deterministic); at least 1.
+    pub n_starts: usize,
+    /// Seed of the ChaCha8 generator drawing the random starts.
+    pub seed: u64,
+    /// EM iterations run from every start before the BFGS polish.
+    pub em_iter: usize,
+    /// Maximum BFGS iterations.
+    pub max_iter: usize,
+    /// Time-varying transition probabilities: the driver `x_t` (same length as the data),
+    /// where `x_t` drives the transition from t to t+1. `None` for constant probabilities.
+    pub tvtp: Option<Vec<f64>>,
+    /// An explicit start (then `n_starts` is ignored): see [`MarkovStart`].
+    pub start: Option<MarkovStart>,
+}
+
+impl Default for MarkovOptions {
+    fn default() -> Self {
+        Self {
+            k_regimes: 2,
+            n_starts: 6,
+            seed: 42,
+            em_iter: 20,
+            max_iter: 500,
+            tvtp: None,
+            start: None,
+        }
+    }
+}
+
+/// Explicit starting values, in the units of the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkovStart {
+    /// Per-state parameters (means, variances, correlation for the bivariate model).
+    pub states: Vec<RegimeParams>,
+    /// Row-stochastic transition matrix, `transition[i][j]` = Pr(j | i).
+    pub transition: Vec<Vec<f64>>,
+}
+
+/// Model variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MarkovKind {
+    /// One series, switching mean and variance.
+    Univariate,
+    /// (target, hedge), switching means, variances and correlation.
+    Bivariate,
+}
+
+/// Parameters of one regime, in input units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegimeParams {
+    /// Means: `[μ]` or `[μ_T, μ_H]`.
+    pub mean: Vec<f64>,
+    /// Variances per period: `[σ²]` or `[σ²_T, σ²_H]`.
+    pub variance: Vec<f64>,
+    /// Correlation ρ between target and hedge (bivariate only).
+    pub correlation: Option<f64>,
+}
+
+/// Time-varying transition coefficients: P_ij,t ∝ exp(a_ij + b_ij x_t), j < k−1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TvtpCoefficients {
+    /// Intercepts a_ij, `k × (k−1)`.
+    pub intercept: Vec<Vec<f64>>,
+    /// Slopes b_ij on the driver, `k × (k−1)`.
+    pub slope: Vec<Vec<f64>>,
+}
+
+/// A fitted Markov-switching model. State 0 is the lowest-variance (calm) state.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkovFit {
+    /// Univariate or bivariate.
+    pub kind: MarkovKind,
+    /// Number of regimes.
+    pub k_regimes: usize,
+    /// Default state names: `calm`/`stress` or `calm`/`normal`/`stress` (`state{i}` beyond 3).
+    pub state_names: Vec<String>,
+    /// Per-state parameters.
+    pub regimes: Vec<RegimeParams>,
+    /// All estimates with standard errors (inverse numerical Hessian; see module docs).
+    /// Names follow statsmodels: `const[j]`, `sigma2[j]` (univariate); `mean_target[j]`,
+    /// `mean_hedge[j]`, `sigma2_target[j]`, `sigma2_hedge[j]`, `rho[j]` (bivariate);
+    /// `p[i->j]` (constant transitions) or `a[i->j]`, `b[i->j]` (TVTP).
+    pub params: Vec<ParamEstimate>,
+    /// Row-stochastic transition matrix; with TVTP, the one for the transition after the
+    /// last observation.
+    pub transition: Vec<Vec<f64>>,
+    /// TVTP coefficients, when fitted with a driver.
+    pub tvtp: Option<TvtpCoefficients>,
+    /// Expected durations 1 / (1 − p_ii), in periods, from `transition`.
+    pub expected_durations: Vec<f64>,
+    /// Ergodic (long-run) state probabilities of `transition`.
+    pub ergodic: Vec<f64>,
+    /// Maximised log-likelihood.
+    pub loglik: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Observations.
+    pub n_obs: usize,
+    /// Filtered probabilities Pr(s_t = j | y_1..y_t), one row per observation.
+    pub filtered: Vec<Vec<f64>>,
+    /// Smoothed probabilities Pr(s_t = j | y_1..y_n), one row per observation.
+    pub smoothed: Vec<Vec<f64>>,
+    /// One-step-ahead regime forecast Pr(s_{n+1} = j | y_1..y_n).
+    pub forecast: Vec<f64>,
+    /// BFGS iterations of the winning start.
+    pub iterations: usize,
+    /// Largest |gradient| of the mean log-likelihood at the optimum.
+    pub gradient_max: f64,
+}
+
+impl MarkovFit {
+    /// The most likely smoothed state of each observation.
+    pub fn most_likely_states(&self) -> Vec<usize> {
+        self.smoothed
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .fold((0, f64::NEG_INFINITY), |b, (i, &p)| if p > b.1 { (i, p) } else { b })
+                    .0
+            })
+            .collect()
+    }
+
+    /// Convert to a [`Labeling`] (most likely smoothed state per date, names from
+    /// [`MarkovFit::state_names`]). `dates[t]` is the date of observation t.
+    ///
+    /// # Errors
+    /// [`RegimeError::LengthMismatch`] if `dates` does not have one date per observation,
+    /// [`RegimeError::InvalidInput`] if the dates are not strictly increasing.
+    pub fn to_labeling(&self, name: &str, dates: &[Date]) -> Result<Labeling, RegimeError> {
+        if dates.len() != self.n_obs {
+            return Err(RegimeError::LengthMismatch {
+                model: MODEL,
+                what: "dates",
+                got: dates.len(),
+                expected: self.n_obs,
+            });
+        }
+        if dates.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(RegimeError::InvalidInput {
+                model: MODEL,
+                what: "dates",
+                reason: "not strictly increasing".into(),
+            });
+        }
+        Ok(Labeling {
+            name: name.to_string(),
+            states: self.state_names.clone(),
+            dates: dates.to_vec(),
+            labels: self.most_likely_states().into_iter().map(Some).collect(),
+        })
+    }
+}
+
+/// Default state names for k regimes.
+pub fn state_names(k: usize) -> Vec<String> {
+    match k {
+        2 => vec!["calm".into(), "stress".into()],
+        3 => vec!["calm".into(), "normal".into(), "stress".into()],
+        _ => (0..k).map(|i| format!("state{i}")).collect(),
+    }
+}
+
+/// The internal model: standardised data, layout of the unconstrained parameter vector.
+struct Model {
+    k: usize,
+    /// Emission parameters per state: 2 (μ, ln σ) or 5 (μ_T, μ_H, ln σ_T, ln σ_H, atanh ρ).
+    ne: usize,
+    y1: Vec<f64>,
+    y2: Vec<f64>,
+    x: Option<Vec<f64>>,
+}
+
+/// Scratch space for the filter and smoother (n × k, row-major).
+struct Work {
+    ld: Vec<f64>,
+    lp: Vec<f64>,
+    lf: Vec<f64>,
+    ls: Vec<f64>,
+}
+
+/// Per-state sufficient statistics under the smoothed weights.
+#[derive(Clone, Copy, Default)]
+struct Stats {
+    w: f64,
+    s1: f64,
+    s2: f64,
+    s11: f64,
+    s22: f64,
+    s12: f64,
+}
+
+type Mat = [[f64; MAXK]; MAXK];
+
+impl Model {
+    fn bivariate(&self) -> bool {
+        self.ne == 5
+    }
+    fn n(&self) -> usize {
+        self.y1.len()
+    }
+    fn n_trans(&self) -> usize {
+        self.k * (self.k - 1)
+    }
+    fn n_params(&self) -> usize {
+        self.k * self.ne + self.n_trans() * if self.x.is_some() { 2 } else { 1 }
+    }
+
+    /// Log transition matrix for driver value `xv` (ignored without TVTP).
+    fn log_trans(&self, tp: &[f64], xv: f64) -> Mat {
+        let k = self.k;
+        let nt = self.n_trans();
+        let mut m = [[0.0; MAXK]; MAXK];
+        for i in 0..k {
+            let mut l = [0.0; MAXK];
+            for j in 0..k - 1 {
+                l[j] = tp[i * (k - 1) + j];
+                if self.x.is_some() {
+                    l[j] += tp[nt + i * (k - 1) + j] * xv;
+                }
+            }
+            l[k - 1] = 0.0;
+            let z = lse(&l[..k]);
+            for j in 0..k {
+                m[i][j] = l[j] - z;
+            }
+        }
+        m
+    }
+
+    fn log_ergodic(&self, tp: &[f64]) -> Option<[f64; MAXK]> {
+        let x0 = self.x.as_ref().map_or(0.0, |x| x[0]);
+        let lt = self.log_trans(tp, x0);
+        let k = self.k;
+        let mut p = [[0.0; MAXK]; MAXK];
+        for i in 0..k {
+            for j in 0..k {
+                p[i][j] = lt[i][j].exp();
+            }
+        }
+        let pi = ergodic(&p, k)?;
+        let mut out = [0.0; MAXK];
+        for j in 0..k {
+            if !(pi[j] > 0.0) {
+                return None;
+            }
+            out[j] = pi[j].ln();
+        }
+        Some(out)
+    }
+
+    /// Fill the log densities; false if a parameter is out of range.
+    fn log_dens(&self, u: &[f64], ld: &mut [f64]) -> bool {
+        let k = self.k;
+        let ln2pi = (2.0 * std::f64::consts::PI).ln();
+        for j in 0..k {
+            let e = &u[j * self.ne..(j + 1) * self.ne];
+            if self.bivariate() {
+                let (m1, m2, l1, l2, r) = (e[0], e[1], e[2], e[3], e[4].tanh());
+                if l1 < -12.0 || l2 < -12.0 || l1 > 12.0 || l2 > 12.0 || r.abs() > 0.999_999 {
+                    return false;
+                }
+                let (i1, i2) = ((-l1).exp(), (-l2).exp());
+                let om = 1.0 - r * r;
+                let c = -ln2pi - l1 - l2 - 0.5 * om.ln();
+                for t in 0..self.n() {
+                    let a = (self.y1[t] - m1) * i1;
+                    let b = (self.y2[t] - m2) * i2;
+                    ld[t * k + j] = c - 0.5 * (a * a - 2.0 * r * a * b + b * b) / om;
+                }
+            } else {
+                let (m, l) = (e[0], e[1]);
+                if !(-12.0..=12.0).contains(&l) {
+                    return false;
+                }
+                let iv = (-2.0 * l).exp();
+                let c = -0.5 * ln2pi - l;
+                for t in 0..self.n() {
+                    let d = self.y1[t] - m;
+                    ld[t * k + j] = c - 0.5 * d * d * iv;
+                }
+            }
+        }
+        true
+    }
+
+    /// Hamilton filter (and, when `grad` is given, the Kim smoother and the gradient).
+    /// Returns the log-likelihood, `-inf` when infeasible.
+    fn eval(
+        &self,
+        u: &[f64],
+        w: &mut Work,
+        grad: Option<&mut [f64]>,
+        em: Option<&mut Vec<f64>>,
+    ) -> f64 {
+        let k = self.k;
+        let n = self.n();
+        let ke = k * self.ne;
+        let tp = &u[ke..];
+        if !self.log_dens(u, &mut w.ld) {
+            return f64::NEG_INFINITY;
+        }
+        let Some(lpi) = self.log_ergodic(tp) else {
+            return f64::NEG_INFINITY;
+        };
+        let const_lt = self.log_trans(tp, 0.0);
+        let exp_mat = |lt: &Mat| {
+            let mut m = [[0.0; MAXK]; MAXK];
+            for i in 0..k {
+                for j in 0..k {
+                    m[i][j] = lt[i][j].exp();
+                }
+            }
+            m
+        };
+        let const_p = exp_mat(&const_lt);
+        // Forward pass. Everything stored is a logarithm; the mixing step is the log-sum-exp
+        // lse_i(ln ξ(i) + ln P_ij) = ln Σ_i ξ(i) P_ij evaluated with the filtered
+        // probabilities ξ(i) = exp(ln ξ(i) − max) kept from the previous step (max = 0 after
+        // normalisation), so each step costs k exponentials and k + 1 logarithms.
+        let mut ll = 0.0;
+        let mut tmp = [0.0; MAXK];
+        let mut filt = [0.0; MAXK];
+        for t in 0..n {
+            if t == 0 {
+                w.lp[..k].copy_from_slice(&lpi[..k]);
+            } else {
+                let (lt, pm) = match &self.x {
+                    Some(x) => {
+                        let lt = self.log_trans(tp, x[t - 1]);
+                        (lt, exp_mat(&lt))
+                    }
+                    None => (const_lt, const_p),
+                };
+                for j in 0..k {
+                    let mut acc = 0.0;
+                    for i in 0..k {
+                        acc += filt[i] * pm[i][j];
+                    }
+                    w.lp[t * k + j] = if acc > 1e-300 {
+                        acc.ln()
+                    } else {
+                        // Extreme tail: fall back to the explicit log-sum-exp.
+                        for i in 0..k {
+                            tmp[i] = w.lf[(t - 1) * k + i] + lt[i][j];
+                        }
+                        lse(&tmp[..k])
+                    };
+                }
+            }
+            let mut m = f64::NEG_INFINITY;
+            for j in 0..k {
+                tmp[j] = w.lp[t * k + j] + w.ld[t * k + j];
+                m = m.max(tmp[j]);
+            }
+            if !m.is_finite() {
+                return f64::NEG_INFINITY;
+            }
+            let mut sum = 0.0;
+            for j in 0..k {
+                filt[j] = (tmp[j] - m).exp();
+                sum += filt[j];
+            }
+            let lf_t = m + sum.ln();
+            ll += lf_t;
+            for j in 0..k {
+                filt[j] /= sum;
+                w.lf[t * k + j] = tmp[j] - lf_t;
+            }
+        }
+        if !ll.is_finite() {
+            return f64::NEG_INFINITY;
+        }
+        if grad.is_none() && em.is_none() {
+            return ll;
+        }
+        // Kim smoother, in logs, with the smoothed joint transition counts. With
+        // r_j = ln ξ_{t+1|n}(j) − ln ξ_{t+1|t}(j) and m = max_j r_j:
+        // ln ξ_{t|n}(i) = ln ξ_{t|t}(i) + m + ln Σ_j P_ij e^{r_j − m}.
+        let nt = self.n_trans();
+        let mut counts = [[0.0; MAXK]; MAXK];
+        let mut gtr = vec![0.0; tp.len()];
+        let last = (n - 1) * k;
+        w.ls[last..last + k].copy_from_slice(&w.lf[last..last + k]);
+        for t in (0..n - 1).rev() {
+            let (lt, pm) = match &self.x {
+                Some(x) => {
+                    let lt = self.log_trans(tp, x[t]);
+                    (lt, exp_mat(&lt))
+                }
+                None => (const_lt, const_p),
+            };
+            let mut r = [0.0; MAXK];
+            let mut m = f64::NEG_INFINITY;
+            for j in 0..k {
+                r[j] = w.ls[(t + 1) * k + j] - w.lp[(t + 1) * k + j];
+                m = m.max(r[j]);
+            }
+            let mut er = [0.0; MAXK];
+            for j in 0..k {
+                er[j] = (r[j] - m).exp();
+            }
+            for i in 0..k {
+                let mut acc = 0.0;
+                for j in 0..k {
+                    acc += pm[i][j] * er[j];
+                }
+                let lfi = w.lf[t * k + i];
+                let lsi = if acc > 1e-300 {
+                    lfi + m + acc.ln()
+                } else {
+                    for j in 0..k {
+                        tmp[j] = lt[i][j] + r[j];
+                    }
+                    lfi + lse(&tmp[..k])
+                };
+                w.ls[t * k + i] = lsi;
+                // Joint smoothed probability ξ(i, j) = e^{ln ξ_{t|t}(i) + m} P_ij e^{r_j − m}.
+                let mut xi = [0.0; MAXK];
+                let mut xrow = 0.0;
+                if lfi + m < 500.0 {
+                    let fi = (lfi + m).exp();
+                    for j in 0..k {
+                        xi[j] = fi * pm[i][j] * er[j];
+                        xrow += xi[j];
+                    }
+                } else {
+                    for j in 0..k {
+                        xi[j] = (lfi + lt[i][j] + r[j]).exp();
+                        xrow += xi[j];
+                    }
+                }
+                if self.x.is_some() {
+                    let xv = self.x.as_ref().map_or(0.0, |x| x[t]);
+                    for j in 0..k - 1 {
+                        let g = xi[j] - xrow * pm[i][j];
+                        gtr[i * (k - 1) + j] += g;
+                        gtr[nt + i * (k - 1) + j] += g * xv;
+                    }
+                } else {
+                    for j in 0..k {
+                        counts[i][j] += xi[j];
+                    }
+                }
+            }
+        }
+        // Sufficient statistics per state.
+        let mut st = [Stats::default(); MAXK];
+        for t in 0..n {
+            for j in 0..k {
+                let p = w.ls[t * k + j].exp();
+                let (a, b) = (self.y1[t], if self.bivariate() { self.y2[t] } else { 0.0 });
+                let s = &mut st[j];
+                s.w += p;
+                s.s1 += p * a;
+                s.s11 += p * a * a;
+                if self.bivariate() {
+                    s.s2 += p * b;
+                    s.s22 += p * b * b;
+                    s.s12 += p * a * b;
+                }
+            }
+        }
+        if let Some(out) = em {
+            // Closed-form M-step (the ergodic initial distribution is ignored here).
+            out.clear();
+            out.extend_from_slice(u);
+            for j in 0..k {
+                let s = st[j];
+                if !(s.w > 1e-8) {
+                    continue;
+                }
+                let m1 = s.s1 / s.w;
+                let v1 = (s.s11 / s.w - m1 * m1).max(1e-10);
+                let e = &mut out[j * self.ne..(j + 1) * self.ne];
+                if self.bivariate() {
+                    let m2 = s.s2 / s.w;
+                    let v2 = (s.s22 / s.w - m2 * m2).max(1e-10);
+                    let c = s.s12 / s.w - m1 * m2;
+                    let r = (c / (v1 * v2).sqrt()).clamp(-0.999, 0.999);
+                    e.copy_from_slice(&[m1, m2, 0.5 * v1.ln(), 0.5 * v2.ln(), r.atanh()]);
+                } else {
+                    e[0] = m1;
+                    e[1] = 0.5 * v1.ln();
+                }
+            }
+            if self.x.is_none() {
+                for i in 0..k {
+                    let row: f64 = counts[i][..k].iter().sum();
+                    if row > 1e-10 {
+                        let pl = (counts[i][k - 1] / row).max(1e-12);
+                        for j in 0..k - 1 {
+                            let pj = (counts[i][j] / row).max(1e-12);
+                            out[ke + i * (k - 1) + j] = (pj / pl).ln();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(g) = grad {
+            for j in 0..k {
+                let e = &u[j * self.ne..(j + 1) * self.ne];
+                let ge = &mut g[j * self.ne..(j + 1) * self.ne];
+                emission_grad(e, &st[j], self.bivariate(), ge);
+            }
+            if self.x.is_none() {
+                for i in 0..k {
+                    let row: f64 = counts[i][..k].iter().sum();
+                    for j in 0..k - 1 {
+                        gtr[i * (k - 1) + j] = counts[i][j] - row * const_lt[i][j].exp();
+                    }
+                }
+            }
+            // Derivative of Σ_j ξ_{0|n}(j) ln π_j with respect to the transition parameters.
+            let mut sm0 = [0.0; MAXK];
+            for j in 0..k {
+                sm0[j] = w.ls[j].exp();
+            }
+            let mut tpv = tp.to_vec();
+            for q in 0..tp.len() {
+                let h = 1e-6;
+                tpv[q] = tp[q] + h;
+                let fp = self.log_ergodic(&tpv);
+                tpv[q] = tp[q] - h;
+                let fm = self.log_ergodic(&tpv);
+                tpv[q] = tp[q];
+                if let (Some(a), Some(b)) = (fp, fm) {
+                    gtr[q] += (0..k).map(|j| sm0[j] * (a[j] - b[j])).sum::<f64>() / (2.0 * h);
+                }
+            }
+            g[ke..].copy_from_slice(&gtr);
+        }
+        ll
+    }
+}
+
+/// Gradient of the expected complete-data log density of one state from its statistics.
+fn emission_grad(e: &[f64], s: &Stats, bivariate: bool, g: &mut [f64]) {
+    if bivariate {
+        let (m1, m2, l1, l2) = (e[0], e[1], e[2], e[3]);
+        let r = e[4].tanh();
+        let (sd1, sd2) = (l1.exp(), l2.exp());
+        let om = 1.0 - r * r;
+        let b1 = (s.s1 - s.w * m1) / sd1;
+        let b2 = (s.s2 - s.w * m2) / sd2;
+        let a11 = (s.s11 - 2.0 * m1 * s.s1 + m1 * m1 * s.w) / (sd1 * sd1);
+        let a22 = (s.s22 - 2.0 * m2 * s.s2 + m2 * m2 * s.w) / (sd2 * sd2);
+        let a12 = (s.s12 - m1 * s.s2 - m2 * s.s1 + m1 * m2 * s.w) / (sd1 * sd2);
+        g[0] = (b1 - r * b2) / (om * sd1);
+        g[1] = (b2 - r * b1) / (om * sd2);
+        g[2] = -s.w + (a11 - r * a12) / om;
+        g[3] = -s.w + (a22 - r * a12) / om;
+        let q = a11 - 2.0 * r * a12 + a22;
+        let dq = (-2.0 * a12 * om + 2.0 * r * q) / (om * om);
+        let dr = s.w * r / om - 0.5 * dq;
+        g[4] = dr * om;
+    } else {
+        let (m, l) = (e[0], e[1]);
+        let iv = (-2.0 * l).exp();
+        g[0] = (s.s1 - s.w * m) * iv;
+        g[1] = -s.w + (s.s11 - 2.0 * m * s.s1 + m * m * s.w) * iv;
+    }
+}
+
+/// Ergodic distribution of a row-stochastic matrix.
+fn ergodic(p: &Mat, k: usize) -> Option<[f64; MAXK]> {
+    // Solve (Pᵀ − I) π = 0 with the last equation replaced by Σ π = 1.
+    let mut a = vec![0.0; k * k];
+    let mut b = vec![0.0; k];
+    for r in 0..k {
+        for c in 0..k {
+            a[r * k + c] = p[c][r] - if r == c { 1.0 } else { 0.0 };
+        }
+    }
+    for c in 0..k {
+        a[(k - 1) * k + c] = 1.0;
+    }
+    b[k - 1] = 1.0;
+    let x = optim::solve(&a, &b)?;
+    let mut out = [0.0; MAXK];
+    for j in 0..k {
+        out[j] = x[j].clamp(0.0, 1.0);
+    }
+    Some(out)
+}
+
+fn new_work(n: usize, k: usize) -> Work {
+    Work { ld: vec![0.0; n * k], lp: vec![0.0; n * k], lf: vec![0.0; n * k], ls: vec![0.0; n * k] }
+}
+
+/// Fit a univariate Markov-switching model with switching mean and variance to `y`.
+///
+/// # Errors
+/// [`RegimeError::TooShort`] with fewer than
+/// [`MARKOV_MIN_OBS_PER_REGIME`]` × k` observations, [`RegimeError::NonFinite`],
+/// [`RegimeError::ConstantSeries`], [`RegimeError::InvalidInput`] for bad options,
+/// [`RegimeError::NoConvergence`] if no start converges.
+pub fn fit_markov(y: &[f64], opts: &MarkovOptions) -> Result<MarkovFit, RegimeError> {
+    fit_impl(y, None, opts)
+}
+
+/// Fit a bivariate Markov-switching model on (target, hedge) with state-dependent means,
+/// variances and correlation.
+///
+/// # Errors
+/// As [`fit_markov`], plus [`RegimeError::LengthMismatch`] if the series differ in length.
+pub fn fit_markov_bivariate(
+    target: &[f64],
+    hedge: &[f64],
+    opts: &MarkovOptions,
+) -> Result<MarkovFit, RegimeError> {
+    if hedge.len() != target.len() {
+        return Err(RegimeError::LengthMismatch {
+            model: MODEL,
+            what: "hedge",
+            got: hedge.len(),
+            expected: target.len(),
+        });
+    }
+    fit_impl(target, Some(hedge), opts)
+}
+
+fn fit_impl(
+    y1: &[f64],
+    y2: Option<&[f64]>,
+    opts: &MarkovOptions,
+) -> Result<MarkovFit, RegimeError> {
+    let k = opts.k_regimes;
+    if !(2..=MAXK).contains(&k) {
+        return Err(RegimeError::InvalidInput {
+            model: MODEL,
+            what: "k_regimes",
+            reason: format!("must be between 2 and {MAXK}, got {k}"),
+        });
+    }
+    let min = MARKOV_MIN_OBS_PER_REGIME * k;
+    let (m1, v1) = check_series(MODEL, if y2.is_some() { "target" } else { "y" }, y1, min)?;
+    let (m2, v2) = match y2 {
+        Some(h) => check_series(MODEL, "hedge", h, min)?,
+        None => (0.0, 1.0),
+    };
+    let n = y1.len();
+    if let Some(x) = &opts.tvtp {
+        if x.len() != n {
+            return Err(RegimeError::LengthMismatch {
+                model: MODEL,
+                what: "tvtp",
+                got: x.len(),
+                expected: n,
+            });
+        }
+        if let Some(index) = x.iter().position(|v| !v.is_finite()) {
+            return Err(RegimeError::NonFinite { model: MODEL, series: "tvtp", index });
+        }
+    }
+    let (s1, s2) = (v1.sqrt(), v2.sqrt());
+    // Standardise the TVTP driver too, so its coefficients are well scaled; mapped back below.
+    let (xm, xs) = match &opts.tvtp {
+        Some(x) => {
+            let m = x.iter().sum::<f64>() / n as f64;
+            let s = (x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64).sqrt();
+            if !(s > 0.0) {
+                return Err(RegimeError::ConstantSeries {
+                    model: MODEL,
+                    series: "tvtp",
+                    variance: 0.0,
+                });
+            }
+            (m, s)
+        }
+        None => (0.0, 1.0),
+    };
+    let model = Model {
+        k,
+        ne: if y2.is_some() { 5 } else { 2 },
+        y1: y1.iter().map(|v| (v - m1) / s1).collect(),
+        y2: y2.map(|h| h.iter().map(|v| (v - m2) / s2).collect()).unwrap_or_default(),
+        x: None,
+    };
+    let sample_rho = match y2 {
+        Some(_) => (model.y1.iter().zip(&model.y2).map(|(a, b)| a * b).sum::<f64>() / n as f64)
+            .clamp(-0.99, 0.99),
+        None => 0.0,
+    };
+
+    // Starting points (in the standardised, unconstrained space, constant transitions).
+    let mut starts: Vec<Vec<f64>> = Vec::new();
+    let to_u = |st: &MarkovStart| -> Result<Vec<f64>, RegimeError> {
+        start_to_u(&model, st, (m1, s1), (m2, s2))
+    };
+    if let Some(st) = &opts.start {
+        starts.push(to_u(st)?);
+    } else {
+        let base: Vec<f64> = match k {
+            2 => vec![0.4, 2.5],
+            3 => vec![0.3, 1.0, 3.5],
+            _ => (0..k).map(|i| 0.3 * 2f64.powi(i as i32 + 1) / 2.0).collect(),
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        // Start 1 splits the sample into k groups by value (of the target): it finds regimes
+        // that differ mainly in their means (a spike state, say).
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| model.y1[a].total_cmp(&model.y1[b]));
+        let groups: Vec<Vec<f64>> = (0..k)
+            .map(|g| {
+                // Tails of 10 % each and the middle in between (k = 3), or equal groups.
+                let edge = |q: usize| -> usize {
+                    if k == 3 {
+                        [0, n / 10, n - n / 10, n][q]
+                    } else {
+                        q * n / k
+                    }
+                };
+                let idx = &order[edge(g)..edge(g + 1)];
+                let mut e = Vec::new();
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                let a: Vec<f64> = idx.iter().map(|&t| model.y1[t]).collect();
+                let ma = mean(&a);
+                let va = a.iter().map(|x| (x - ma).powi(2)).sum::<f64>() / a.len() as f64;
+                if model.bivariate() {
+                    let b: Vec<f64> = idx.iter().map(|&t| model.y2[t]).collect();
+                    let mb = mean(&b);
+                    let vb = b.iter().map(|x| (x - mb).powi(2)).sum::<f64>() / b.len() as f64;
+                    e.extend_from_slice(&[
+                        ma,
+                        mb,
+                        0.5 * va.max(0.01).ln(),
+                        0.5 * vb.max(0.01).ln(),
+                        sample_rho.atanh(),
+                    ]);
+                } else {
+                    e.extend_from_slice(&[ma, 0.5 * va.max(0.01).ln()]);
+                }
+                e
+            })
+            .collect();
+        for s in 0..opts.n_starts.max(1) {
+            let mut u = Vec::with_capacity(model.n_params());
+            if s == 1 {
+                for e in &groups {
+                    u.extend_from_slice(e);
+                }
+            } else {
+                for &f in &base {
+                    let (jit, mj) = if s == 0 {
+                        (1.0, 0.0)
+                    } else {
+                        ((rng.random::<f64>() * 1.6 - 0.8).exp(), 3.0 * (rng.random::<f64>() - 0.5))
+                    };
+                    let lsd = 0.5 * (f * jit).ln();
+                    if model.bivariate() {
+                        u.extend_from_slice(&[mj, mj, lsd, lsd, sample_rho.atanh()]);
+                    } else {
+                        u.extend_from_slice(&[mj, lsd]);
+                    }
+                }
+            }
+            for i in 0..k {
+                let pii: f64 = if s <= 1 { 0.9 } else { 0.5 + 0.49 * rng.random::<f64>() };
+                let off = (1.0 - pii) / (k - 1) as f64;
+                let p_last = if i == k - 1 { pii } else { off };
+                for j in 0..k - 1 {
+                    let pj = if i == j { pii } else { off };
+                    u.push((pj / p_last).ln());
+                }
+            }
+            starts.push(u);
+        }
+    }
+
+    let mut work = new_work(n, k);
+    // EM from every start, then BFGS from the best two.
+    let mut em_out = Vec::new();
+    let mut ranked: Vec<(f64, Vec<f64>)> = Vec::new();
+    for u0 in starts {
+        let mut u = u0;
+        let mut ll = f64::NEG_INFINITY;
+        for _ in 0..opts.em_iter {
+            let l = model.eval(&u, &mut work, None, Some(&mut em_out));
+            if !l.is_finite() {
+                break;
+            }
+            ll = l;
+            u.clone_from(&em_out);
+        }
+        let l = model.eval(&u, &mut work, None, None);
+        if l.is_finite() {
+            ll = l;
+        }
+        ranked.push((ll, u));
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let nf = n as f64;
+    let bopts = BfgsOptions { gtol: 1e-9, gtol_stall: 1e-6, max_iter: opts.max_iter };
+    let polish = |model: &Model, work: &mut Work, u0: &[f64]| {
+        let np = model.n_params();
+        let mut g = vec![0.0; np];
+        optim::bfgs(
+            |u, gout| {
+                let ll = model.eval(u, work, Some(&mut g), None);
+                if !ll.is_finite() {
+                    return f64::INFINITY;
+                }
+                for (o, gi) in gout.iter_mut().zip(&g) {
+                    *o = -gi / nf;
+                }
+                -ll / nf
+            },
+            u0,
+            bopts,
+        )
+    };
+    let mut best: Option<optim::Minimum> = None;
+    let mut best_any: Option<optim::Minimum> = None;
+    for (_, u0) in ranked.iter().take(3) {
+        let m = polish(&model, &mut work, u0);
+        let slot = if m.converged { &mut best } else { &mut best_any };
+        if slot.as_ref().is_none_or(|b| m.f < b.f) {
+            *slot = Some(m);
+        }
+    }
+    let (model, mut best) = match (&opts.tvtp, best) {
+        (_, None) => {
+            let (iterations, gradient, loglik) = best_any
+                .map_or((0, f64::INFINITY, f64::NEG_INFINITY), |b| {
+                    (b.iterations, b.grad_max, -b.f * nf)
+                });
+            return Err(RegimeError::NoConvergence { model: MODEL, iterations, gradient, loglik });
+        }
+        (None, Some(b)) => (model, b),
+        (Some(x), Some(b)) => {
+            // TVTP: start from the constant-probability optimum with zero slopes.
+            let mut mt = model;
+            mt.x = Some(x.iter().map(|v| (v - xm) / xs).collect());
+            let mut u0 = b.x.clone();
+            u0.extend(std::iter::repeat_n(0.0, mt.n_trans()));
+            let m = polish(&mt, &mut work, &u0);
+            if !m.converged {
+                return Err(RegimeError::NoConvergence {
+                    model: MODEL,
+                    iterations: m.iterations,
+                    gradient: m.grad_max,
+                    loglik: -m.f * nf,
+                });
+            }
+            (mt, m)
+        }
+    };
+
+    // Order the states by variance.
+    let var_of = |u: &[f64], j: usize| -> f64 {
+        let e = &u[j * model.ne..(j + 1) * model.ne];
+        if model.bivariate() {
+            (2.0 * e[2]).exp() + (2.0 * e[3]).exp()
+        } else {
+            (2.0 * e[1]).exp()
+        }
+    };
+    let mut perm: Vec<usize> = (0..k).collect();
+    perm.sort_by(|&a, &b| var_of(&best.x, a).total_cmp(&var_of(&best.x, b)));
+    best.x = permute(&model, &best.x, &perm);
+
+    finish(&model, &mut work, best, Scales { m1, s1, m2, s2, xm, xs })
+}
+
+struct Scales {
+    m1: f64,
+    s1: f64,
+    m2: f64,
+    s2: f64,
+    xm: f64,
+    xs: f64,
+}
+
+/// Reorder states: new state a is old state perm[a].
+fn permute(model: &Model, u: &[f64], perm: &[usize]) -> Vec<f64> {
+    let k = model.k;
+    let ne = model.ne;
+    let nt = model.n_trans();
+    let mut out = vec![0.0; u.len()];
+    for (a, &p) in perm.iter().enumerate() {
+        out[a * ne..(a + 1) * ne].copy_from_slice(&u[p * ne..(p + 1) * ne]);
+    }
+    let blocks = if model.x.is_some() { 2 } else { 1 };
+    for blk in 0..blocks {
+        let src = &u[k * ne + blk * nt..k * ne + (blk + 1) * nt];
+        // Full logit matrix with the reference column (0) included.
+        let full = |i: usize, j: usize| if j == k - 1 { 0.0 } else { src[i * (k - 1) + j] };
+        for a in 0..k {
+            for b in 0..k - 1 {
+                out[k * ne + blk * nt + a * (k - 1) + b] =
+                    full(perm[a], perm[b]) - full(perm[a], perm[k - 1]);
+            }
+        }
+    }
+    out
+}
+
+fn start_to_u(
+    model: &Model,
+    st: &MarkovStart,
+    (m1, s1): (f64, f64),
+    (m2, s2): (f64, f64),
+) -> Result<Vec<f64>, RegimeError> {
+    let k = model.k;
+    let bad = |reason: String| RegimeError::InvalidInput { model: MODEL, what: "start", reason };
+    if st.states.len() != k
+        || st.transition.len() != k
+        || st.transition.iter().any(|r| r.len() != k)
+    {
+        return Err(bad(format!("need {k} states and a {k}x{k} transition matrix")));
+    }
+    let mut u = Vec::new();
+    for r in &st.states {
+        let want = if model.bivariate() { 2 } else { 1 };
+        if r.mean.len() != want
+            || r.variance.len() != want
+            || r.variance.iter().any(|v| !(*v > 0.0))
+        {
+            return Err(bad(format!("each state needs {want} mean(s) and positive variance(s)")));
+        }
+        if model.bivariate() {
+            let rho =
+                r.correlation.ok_or_else(|| bad("bivariate states need a correlation".into()))?;
+            if !(rho.abs() < 1.0) {
+                return Err(bad(format!("correlation {rho} outside (-1, 1)")));
+            }
+            u.extend_from_slice(&[
+                (r.mean[0] - m1) / s1,
+                (r.mean[1] - m2) / s2,
+                0.5 * (r.variance[0] / (s1 * s1)).ln(),
+                0.5 * (r.variance[1] / (s2 * s2)).ln(),
+                rho.atanh(),
+            ]);
+        } else {
+            u.extend_from_slice(&[(r.mean[0] - m1) / s1, 0.5 * (r.variance[0] / (s1 * s1)).ln()]);
+        }
+    }
+    for row in &st.transition {
+        let sum: f64 = row.iter().sum();
+        if row.iter().any(|p| !(*p > 0.0)) || (sum - 1.0).abs() > 1e-8 {
+            return Err(bad("transition rows must be positive and sum to 1".into()));
+        }
+        for j in 0..k - 1 {
+            u.push((row[j] / row[k - 1]).ln());
+        }
+    }
+    Ok(u)
+}
+
+/// Map the unconstrained (standardised) vector to reported parameters in input units.
+fn natural(model: &Model, u: &[f64], sc: &Scales) -> Vec<f64> {
+    let k = model.k;
+    let ne = model.ne;
+    let mut out = Vec::new();
+    for j in 0..k {
+        let e = &u[j * ne..(j + 1) * ne];
+        if model.bivariate() {
+            out.extend_from_slice(&[
+                sc.m1 + sc.s1 * e[0],
+                sc.m2 + sc.s2 * e[1],
+                sc.s1 * sc.s1 * (2.0 * e[2]).exp(),
+                sc.s2 * sc.s2 * (2.0 * e[3]).exp(),
+                e[4].tanh(),
+            ]);
+        } else {
+            out.extend_from_slice(&[sc.m1 + sc.s1 * e[0], sc.s1 * sc.s1 * (2.0 * e[1]).exp()]);
+        }
+    }
+    let tp = &u[k * ne..];
+    if model.x.is_some() {
+        // Intercepts and slopes on the raw driver: a + b (x − xm)/xs = (a − b xm/xs) + (b/xs) x.
+        let nt = model.n_trans();
+        for q in 0..nt {
+            out.push(tp[q] - tp[nt + q] * sc.xm / sc.xs);
+        }
+        for q in 0..nt {
+            out.push(tp[nt + q] / sc.xs);
+        }
+    } else {
+        let lt = model.log_trans(tp, 0.0);
+        for row in lt.iter().take(k) {
+            for v in row.iter().take(k) {
+                out.push(v.exp());
+            }
+        }
+    }
+    out
+}
+
+fn param_names(model: &Model) -> Vec<String> {
+    let k = model.k;
+    let mut names = Vec::new();
+    for j in 0..k {
+        if model.bivariate() {
+            for p in ["mean_target", "mean_hedge", "sigma2_target", "sigma2_hedge", "rho"] {
+                names.push(format!("{p}[{j}]"));
+            }
+        } else {
+            names.push(format!("const[{j}]"));
+            names.push(format!("sigma2[{j}]"));
+        }
+    }
+    if model.x.is_some() {
+        for p in ["a", "b"] {
+            for i in 0..k {
+                for j in 0..k - 1 {
+                    names.push(format!("{p}[{i}->{j}]"));
+                }
+            }
+        }
+    } else {
+        for i in 0..k {
+            for j in 0..k {
+                names.push(format!("p[{i}->{j}]"));
+            }
+        }
+    }
+    names
+}
+
+fn finish(
+    model: &Model,
+    work: &mut Work,
+    best: optim::Minimum,
+    sc: Scales,
+) -> Result<MarkovFit, RegimeError> {
+    let k = model.k;
+    let n = model.n();
+    let nf = n as f64;
+    let np = model.n_params();
+    let u = best.x;
+    let mut g = vec![0.0; np];
+    let ll_z = model.eval(&u, work, Some(&mut g), None);
+    if !ll_z.is_finite() {
+        return Err(RegimeError::NoConvergence {
+            model: MODEL,
+            iterations: best.iterations,
+            gradient: best.grad_max,
+            loglik: ll_z,
+        });
+    }
+    let gradient_max = optim::max_abs(&g) / nf;
+    let filtered: Vec<Vec<f64>> =
+        (0..n).map(|t| (0..k).map(|j| work.lf[t * k + j].exp()).collect()).collect();
+    let smoothed: Vec<Vec<f64>> =
+        (0..n).map(|t| (0..k).map(|j| work.ls[t * k + j].exp()).collect()).collect();
+    let tp = &u[k * model.ne..];
+    let x_last = model.x.as_ref().map_or(0.0, |x| x[n - 1]);
+    let lt = model.log_trans(tp, x_last);
+    let transition: Vec<Vec<f64>> =
+        (0..k).map(|i| (0..k).map(|j| lt[i][j].exp()).collect()).collect();
+    let forecast: Vec<f64> =
+        (0..k).map(|j| (0..k).map(|i| filtered[n - 1][i] * transition[i][j]).sum()).collect();
+    let mut pmat = [[0.0; MAXK]; MAXK];
+    for i in 0..k {
+        for j in 0..k {
+            pmat[i][j] = transition[i][j];
+        }
+    }
+    let erg = ergodic(&pmat, k).map(|e| e[..k].to_vec()).unwrap_or_else(|| vec![1.0 / k as f64; k]);
+
+    // Standard errors: inverse numerical Hessian in u, delta method to reported parameters.
+    let mut gtmp = vec![0.0; np];
+    let hess = optim::hessian_from_gradient(
+        |x, gout| {
+            let l = model.eval(x, work, Some(&mut gtmp), None);
+            gout.copy_from_slice(&gtmp);
+            l.is_finite()
+        },
+        &u,
+    );
+    let nat = natural(model, &u, &sc);
+    let m = nat.len();
+    let se = hess
+        .and_then(|h| {
+            let neg: Vec<f64> = h.iter().map(|v| -v).collect();
+            optim::invert(&neg, np)
+        })
+        .map(|cov_u| {
+            let mut jac = vec![0.0; m * np];
+            let mut up = u.clone();
+            for c in 0..np {
+                let h = 1e-6 * u[c].abs().max(1.0);
+                up[c] = u[c] + h;
+                let fp = natural(model, &up, &sc);
+                up[c] = u[c] - h;
+                let fm = natural(model, &up, &sc);
+                up[c] = u[c];
+                for r in 0..m {
+                    jac[r * np + c] = (fp[r] - fm[r]) / (2.0 * h);
+                }
+            }
+            let cov = optim::sandwich(&jac, &cov_u, m, np);
+            optim::std_errors(&cov, m)
+        })
+        .unwrap_or_else(|| vec![None; m]);
+    let names = param_names(model);
+    let params: Vec<ParamEstimate> = names
+        .iter()
+        .zip(&nat)
+        .zip(&se)
+        .map(|((nm, v), s)| ParamEstimate::new(nm.clone(), *v, *s))
+        .collect();
+    let regimes: Vec<RegimeParams> = (0..k)
+        .map(|j| {
+            let e = &nat[j * model.ne..(j + 1) * model.ne];
+            if model.bivariate() {
+                RegimeParams {
+                    mean: vec![e[0], e[1]],
+                    variance: vec![e[2], e[3]],
+                    correlation: Some(e[4]),
+                }
+            } else {
+                RegimeParams { mean: vec![e[0]], variance: vec![e[1]], correlation: None }
+            }
+        })
+        .collect();
+    let tvtp = model.x.as_ref().map(|_| {
+        let nt = model.n_trans();
+        let off = k * model.ne;
+        let mk = |base: usize| {
+            (0..k).map(|i| (0..k - 1).map(|j| nat[base + i * (k - 1) + j]).collect()).collect()
+        };
+        TvtpCoefficients { intercept: mk(off), slope: mk(off + nt) }
+    });
+    let shift = if model.bivariate() { nf * (sc.s1 * sc.s2).ln() } else { nf * sc.s1.ln() };
+    let loglik = ll_z - shift;
+    let npf = np as f64;
+    Ok(MarkovFit {
+        kind: if model.bivariate() { MarkovKind::Bivariate } else { MarkovKind::Univariate },
+        k_regimes: k,
+        state_names: state_names(k),
+        regimes,
+        params,
+        expected_durations: (0..k).map(|i| 1.0 / (1.0 - transition[i][i])).collect(),
+        transition,
+        tvtp,
+        ergodic: erg,
+        loglik,
+        aic: -2.0 * loglik + 2.0 * npf,
+        bic: -2.0 * loglik + npf * nf.ln(),
+        n_obs: n,
+        filtered,
+        smoothed,
+        forecast,
+        iterations: best.iterations,
+        gradient_max,
+    })
+}
