@@ -36,9 +36,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
+use crosshedge_core::regime::Labeling;
 use crosshedge_core::series::Series;
 use serde::{Deserialize, Serialize};
 
+use crate::bands::check_sorted;
 use crate::episodes::Catalogue;
 use crate::LabelsError;
 
@@ -253,6 +255,35 @@ pub struct ShockDetection {
     pub scores: ShockScores,
     /// Detected windows in date order.
     pub windows: Vec<ShockWindow>,
+}
+
+/// Name of the labeling built by [`ShockDetection::labeling`].
+pub const SHOCKS_NAME: &str = "shocks";
+
+impl ShockDetection {
+    /// The `shocks` labeling of `dates` (e.g. return end dates): state `shock` when the date
+    /// lies inside a detected window (inclusive), `None` otherwise. With `per_window`, each
+    /// window is its own state named `shock-<start>` (e.g. `shock-2022-05-07`) instead.
+    ///
+    /// # Errors
+    /// [`LabelsError::Unsorted`] when `dates` is not strictly increasing.
+    pub fn labeling(&self, dates: &[NaiveDate], per_window: bool) -> Result<Labeling, LabelsError> {
+        check_sorted("shocks labeling dates", dates)?;
+        let states = if per_window {
+            self.windows.iter().map(|w| format!("shock-{}", w.start)).collect()
+        } else {
+            vec!["shock".to_string()]
+        };
+        let labels = dates
+            .iter()
+            .map(|&d| {
+                // Windows are sorted and disjoint: the last window starting on or before d.
+                let k = self.windows.partition_point(|w| w.start <= d);
+                (k > 0 && d <= self.windows[k - 1].end).then(|| if per_window { k - 1 } else { 0 })
+            })
+            .collect();
+        Ok(Labeling { name: SHOCKS_NAME.to_string(), states, dates: dates.to_vec(), labels })
+    }
 }
 
 fn day_index(start: NaiveDate, d: NaiveDate) -> usize {
@@ -691,6 +722,13 @@ mod tests {
         assert_eq!(usdc_ep.first_detection_offset_days, Some(1));
         assert_eq!(cmp.unmatched_windows, vec![0]);
         assert_eq!(cmp.recall, Some(1.0));
+        let dates = [d("2023-03-03"), d("2023-03-04"), d("2023-03-11"), d("2023-03-12")];
+        let l = det.labeling(&dates, false).unwrap();
+        assert_eq!((l.name.as_str(), l.states.len()), ("shocks", 1));
+        assert_eq!(l.labels, vec![None, Some(0), Some(0), None]);
+        let l = det.labeling(&dates, true).unwrap();
+        assert_eq!(l.states, vec!["shock-2023-03-04", "shock-2023-03-11"]);
+        assert_eq!(l.labels, vec![None, Some(0), Some(1), None]);
         assert!(!cmp.episodes.iter().find(|m| m.episode == "ftx-2022").unwrap().covered);
         assert!(matches!(
             detect_shocks(&ShockInputs::default(), &ShockConfig::default()),
