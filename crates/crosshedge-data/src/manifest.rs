@@ -1,0 +1,155 @@
+//! The data manifest: a TOML file mapping CSV files to series names, so that a whole data
+//! directory is imported with one command (`crosshedge import --manifest FILE`).
+//!
+//! ```toml
+//! data_dir = "../../shared/data"   # relative to the manifest file
+//!
+//! [[file]]
+//! path = "vix_daily.csv"
+//! calendar = "us"
+//! unit = "index-level"
+//! series = { vix = "close" }
+//! ```
+//!
+//! Per file: `path` (relative to `data_dir`), `calendar` (`us`|`crypto`), `unit` (default
+//! `price`), `series` (name → column), optional `units` (name → unit), `scale` (name → factor),
+//! `date_column`, `date_format`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crosshedge_core::calendar::Calendar;
+use crosshedge_core::units::SeriesUnit;
+use serde::Deserialize;
+
+use crate::import::ImportSpec;
+use crate::DataError;
+
+/// A parsed manifest.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Directory of the data files, relative to the manifest file (default: the manifest's own).
+    #[serde(default)]
+    pub data_dir: Option<String>,
+    /// The files to import.
+    #[serde(rename = "file", default)]
+    pub files: Vec<ManifestFile>,
+}
+
+/// One file of a manifest.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFile {
+    /// File path relative to the data directory.
+    pub path: String,
+    /// `us` or `crypto`.
+    pub calendar: String,
+    /// Default unit of the file's series.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Series name → column.
+    pub series: BTreeMap<String, String>,
+    /// Per-series unit overrides.
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+    /// Per-series multipliers.
+    #[serde(default)]
+    pub scale: BTreeMap<String, f64>,
+    /// The date column.
+    #[serde(default)]
+    pub date_column: Option<String>,
+    /// The date format.
+    #[serde(default)]
+    pub date_format: Option<String>,
+}
+
+impl Manifest {
+    /// Reads and checks a manifest file.
+    ///
+    /// # Errors
+    /// [`DataError::File`] when the file is missing or not valid manifest TOML (with line and
+    /// column from the TOML parser).
+    pub fn load(path: &Path) -> Result<(Self, PathBuf), DataError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| DataError::File {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        let m: Manifest = toml::from_str(&text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map(|s| {
+                    let before = &text[..s.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    (line, col)
+                })
+                .unwrap_or((0, 0));
+            DataError::File {
+                file: file.clone(),
+                message: format!("line {line}, column {col}: {}", e.message()),
+            }
+        })?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        let dir = match &m.data_dir {
+            Some(d) => base.join(d),
+            None => base.to_path_buf(),
+        };
+        for f in &m.files {
+            f.spec().map_err(|e| DataError::File {
+                file: file.clone(),
+                message: format!("[[file]] {}: {e}", f.path),
+            })?;
+        }
+        Ok((m, dir))
+    }
+}
+
+impl ManifestFile {
+    /// The import spec of this file.
+    ///
+    /// # Errors
+    /// [`DataError::Core`] for an unknown calendar or unit name.
+    pub fn spec(&self) -> Result<ImportSpec, DataError> {
+        let calendar: Calendar = self.calendar.parse()?;
+        let unit: SeriesUnit = self.unit.as_deref().unwrap_or("price").parse()?;
+        let mut spec = ImportSpec::new(
+            self.series.iter().map(|(n, c)| (n.clone(), c.clone())).collect(),
+            calendar,
+            unit,
+        );
+        for (n, u) in &self.units {
+            spec.units.insert(n.clone(), u.parse()?);
+        }
+        spec.scale = self.scale.clone();
+        spec.date_column = self.date_column.clone();
+        spec.date_format = self.date_format.clone();
+        Ok(spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.toml");
+        std::fs::write(
+            &p,
+            "data_dir = \"data\"\n[[file]]\npath = \"a.csv\"\ncalendar = \"us\"\nseries = { vix = \"close\" }\nunits = { vix = \"index-level\" }\n",
+        )
+        .unwrap();
+        let (m, d) = Manifest::load(&p).unwrap();
+        assert_eq!(d, dir.path().join("data"));
+        let spec = m.files[0].spec().unwrap();
+        assert_eq!(spec.unit_of("vix"), SeriesUnit::IndexLevel);
+        std::fs::write(&p, "[[file]]\npath = \"a.csv\"\ncalendar = \"moon\"\nseries = {}\n")
+            .unwrap();
+        assert!(Manifest::load(&p).unwrap_err().to_string().contains("unknown calendar"));
+        std::fs::write(&p, "[[file]]\npath = 3\n").unwrap();
+        assert!(Manifest::load(&p).unwrap_err().to_string().contains("line 2"));
+    }
+}

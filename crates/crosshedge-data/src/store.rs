@@ -1,0 +1,537 @@
+//! The embedded store: a SQLite file holding series, their observations with revisions, and the
+//! provenance of every import.
+//!
+//! # Schema
+//! - `series(name, calendar, unit, created_import)`.
+//! - `observations(series, date, revision, value, import_id, current)`: one row per revision;
+//!   exactly one revision of a `(series, date)` is `current`.
+//! - `imports(id, file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)`.
+//!
+//! # Re-imports
+//! An identical value is a no-op. A differing value is never silently overwritten: with
+//! [`OnConflict::Keep`] (default) the stored value stays current and the new one is kept as a
+//! non-current revision; with [`OnConflict::Replace`] the new value becomes current and the old
+//! one stays as history; with [`OnConflict::Fail`] the whole import is refused.
+//! Each import runs in one transaction: an error or a kill leaves the store as it was.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use crosshedge_core::calendar::Calendar;
+use crosshedge_core::series::Series;
+use crosshedge_core::units::SeriesUnit;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::import::ParsedImport;
+use crate::DataError;
+
+/// What to do when an imported value differs from the stored one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnConflict {
+    /// Keep the stored value current; store the new one as a non-current revision.
+    #[default]
+    Keep,
+    /// Make the new value current; the old one stays as a revision.
+    Replace,
+    /// Refuse the whole import.
+    Fail,
+}
+
+impl FromStr for OnConflict {
+    type Err = DataError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "keep" => Ok(Self::Keep),
+            "replace" => Ok(Self::Replace),
+            "fail" => Ok(Self::Fail),
+            _ => Err(DataError::Request(format!(
+                "unknown --on-conflict '{s}' (expected keep, replace, fail)"
+            ))),
+        }
+    }
+}
+
+/// A series as listed by the store.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeriesInfo {
+    /// Series name.
+    pub name: String,
+    /// Its calendar.
+    pub calendar: Calendar,
+    /// Its unit.
+    pub unit: SeriesUnit,
+    /// First observation date.
+    pub first: Option<NaiveDate>,
+    /// Last observation date.
+    pub last: Option<NaiveDate>,
+    /// Number of current observations.
+    pub rows: u64,
+    /// File name of the latest import that touched the series.
+    pub source: String,
+}
+
+/// What one import did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportSummary {
+    /// The import's id in the store.
+    pub import_id: i64,
+    /// The file name.
+    pub file: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Per series: name, new observations, identical (no-op), conflicts.
+    pub series: Vec<SeriesImportCounts>,
+    /// Warnings from parsing.
+    pub warnings: Vec<String>,
+}
+
+/// Counts for one series of one import.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeriesImportCounts {
+    /// Series name.
+    pub name: String,
+    /// Observations new to the store.
+    pub new: u64,
+    /// Observations identical to the stored ones.
+    pub unchanged: u64,
+    /// Observations that differed from the stored ones.
+    pub conflicts: u64,
+}
+
+/// A record of one import.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportRecord {
+    /// Import id.
+    pub id: i64,
+    /// File name.
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Data rows.
+    pub rows: u64,
+    /// UTC time of the import (RFC 3339), as given by the caller.
+    pub imported_at: String,
+    /// The series it wrote, comma-separated.
+    pub series: String,
+}
+
+/// The SQLite store.
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS series(
+    name TEXT PRIMARY KEY, calendar TEXT NOT NULL, unit TEXT NOT NULL, created_import INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS imports(
+    id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, file_path TEXT NOT NULL, sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL, imported_at TEXT NOT NULL, series TEXT NOT NULL,
+    new_obs INTEGER NOT NULL, conflicts INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS observations(
+    series TEXT NOT NULL, date TEXT NOT NULL, revision INTEGER NOT NULL, value REAL NOT NULL,
+    import_id INTEGER NOT NULL, current INTEGER NOT NULL,
+    PRIMARY KEY(series, date, revision)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS observations_current ON observations(series, current, date);
+";
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] when the file cannot be opened or is not a crosshedge store.
+    pub fn open(path: &Path) -> Result<Self, DataError> {
+        let p = path.display().to_string();
+        let conn = Connection::open(path)
+            .map_err(|source| DataError::Store { path: p.clone(), source })?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .and_then(|_| conn.execute_batch(SCHEMA))
+            .map_err(|source| DataError::Store { path: p.clone(), source })?;
+        Ok(Self { conn, path: p })
+    }
+
+    /// Opens an existing store, refusing to create one.
+    ///
+    /// # Errors
+    /// [`DataError::File`] when there is no store at `path`.
+    pub fn open_existing(path: &Path) -> Result<Self, DataError> {
+        if !path.exists() {
+            return Err(DataError::File {
+                file: path.display().to_string(),
+                message: "no store here (run `crosshedge import` or `crosshedge demo` first, or pass --store)".into(),
+            });
+        }
+        Self::open(path)
+    }
+
+    fn db<T>(&self, r: rusqlite::Result<T>) -> Result<T, DataError> {
+        r.map_err(|source| DataError::Store { path: self.path.clone(), source })
+    }
+
+    /// Writes a parsed import in one transaction.
+    ///
+    /// `file_path` is recorded as given; `imported_at` is the caller's UTC timestamp.
+    ///
+    /// # Errors
+    /// [`DataError::Request`] when a series exists with another calendar or unit;
+    /// [`DataError::Input`] for a differing value under [`OnConflict::Fail`]. The store is
+    /// unchanged on any error.
+    pub fn import(
+        &mut self,
+        parsed: &ParsedImport,
+        file_path: &str,
+        imported_at: &str,
+        on_conflict: OnConflict,
+    ) -> Result<ImportSummary, DataError> {
+        let path = self.path.clone();
+        let st = |source| DataError::Store { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(st)?;
+        let names: Vec<&str> = parsed.series.iter().map(|s| s.series.name.as_str()).collect();
+        tx.execute(
+            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+            params![parsed.file, file_path, parsed.sha256, parsed.rows as i64, imported_at, names.join(",")],
+        )
+        .map_err(st)?;
+        let import_id = tx.last_insert_rowid();
+        let mut counts = Vec::new();
+        for ps in &parsed.series {
+            let s = &ps.series;
+            let existing: Option<(String, String)> = tx
+                .query_row("SELECT calendar, unit FROM series WHERE name = ?1", [&s.name], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(st)?;
+            match existing {
+                Some((cal, unit)) => {
+                    if cal != s.calendar.as_str() || unit != s.unit.as_str() {
+                        return Err(DataError::Request(format!(
+                            "series {} exists with calendar {cal} and unit {unit}; this import declares {} and {}",
+                            s.name, s.calendar, s.unit
+                        )));
+                    }
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO series(name, calendar, unit, created_import) VALUES (?1, ?2, ?3, ?4)",
+                        params![s.name, s.calendar.as_str(), s.unit.as_str(), import_id],
+                    )
+                    .map_err(st)?;
+                }
+            }
+            let mut c =
+                SeriesImportCounts { name: s.name.clone(), new: 0, unchanged: 0, conflicts: 0 };
+            {
+                let mut get = tx
+                    .prepare_cached("SELECT value, revision FROM observations WHERE series=?1 AND date=?2 AND current=1")
+                    .map_err(st)?;
+                let mut max_rev = tx
+                    .prepare_cached(
+                        "SELECT MAX(revision) FROM observations WHERE series=?1 AND date=?2",
+                    )
+                    .map_err(st)?;
+                let mut ins = tx
+                    .prepare_cached(
+                        "INSERT INTO observations(series, date, revision, value, import_id, current)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )
+                    .map_err(st)?;
+                let mut demote = tx
+                    .prepare_cached("UPDATE observations SET current=0 WHERE series=?1 AND date=?2 AND current=1")
+                    .map_err(st)?;
+                for ((d, &v), &line) in s.dates().iter().zip(s.values()).zip(&ps.lines) {
+                    let ds = d.format("%Y-%m-%d").to_string();
+                    let cur: Option<(f64, i64)> = get
+                        .query_row(params![s.name, ds], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(st)?;
+                    match cur {
+                        None => {
+                            ins.execute(params![s.name, ds, 0, v, import_id, 1]).map_err(st)?;
+                            c.new += 1;
+                        }
+                        Some((old, _)) if old == v => c.unchanged += 1,
+                        Some((old, _)) => {
+                            c.conflicts += 1;
+                            let rev: i64 =
+                                max_rev.query_row(params![s.name, ds], |r| r.get(0)).map_err(st)?;
+                            match on_conflict {
+                                OnConflict::Fail => {
+                                    return Err(DataError::Input {
+                                        file: parsed.file.clone(),
+                                        line,
+                                        column: ps.column_number,
+                                        column_name: Some(ps.column.clone()),
+                                        message: format!(
+                                            "{} on {ds} is {v} but the store holds {old} (use --on-conflict keep or replace)",
+                                            s.name
+                                        ),
+                                    })
+                                }
+                                OnConflict::Keep => {
+                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 0]).map_err(st)?;
+                                }
+                                OnConflict::Replace => {
+                                    demote.execute(params![s.name, ds]).map_err(st)?;
+                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 1]).map_err(st)?;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            counts.push(c);
+        }
+        let new: u64 = counts.iter().map(|c| c.new).sum();
+        let conflicts: u64 = counts.iter().map(|c| c.conflicts).sum();
+        tx.execute(
+            "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
+            params![new as i64, conflicts as i64, import_id],
+        )
+        .map_err(st)?;
+        tx.commit().map_err(st)?;
+        Ok(ImportSummary {
+            import_id,
+            file: parsed.file.clone(),
+            sha256: parsed.sha256.clone(),
+            rows: parsed.rows,
+            series: counts,
+            warnings: parsed.warnings.clone(),
+        })
+    }
+
+    /// Lists every series.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn list(&self) -> Result<Vec<SeriesInfo>, DataError> {
+        let mut stmt = self.db(self.conn.prepare(
+            "SELECT s.name, s.calendar, s.unit,
+                    (SELECT MIN(date) FROM observations o WHERE o.series=s.name AND o.current=1),
+                    (SELECT MAX(date) FROM observations o WHERE o.series=s.name AND o.current=1),
+                    (SELECT COUNT(*) FROM observations o WHERE o.series=s.name AND o.current=1),
+                    COALESCE((SELECT i.file_name FROM imports i JOIN observations o ON o.import_id=i.id
+                              WHERE o.series=s.name ORDER BY i.id DESC LIMIT 1), '')
+             FROM series s ORDER BY s.name",
+        ))?;
+        let rows = self.db(stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>()))?;
+        rows.into_iter()
+            .map(|(name, cal, unit, first, last, n, source)| {
+                Ok(SeriesInfo {
+                    name,
+                    calendar: cal.parse()?,
+                    unit: unit.parse()?,
+                    first: first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    last: last.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    rows: n as u64,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// Loads the current values of series `name`, optionally restricted to `[from, to]`.
+    ///
+    /// # Errors
+    /// [`DataError::Request`] for an unknown series (listing the known ones).
+    pub fn load(
+        &self,
+        name: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Series, DataError> {
+        let meta: Option<(String, String)> = self.db(self
+            .conn
+            .query_row("SELECT calendar, unit FROM series WHERE name=?1", [name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional())?;
+        let Some((cal, unit)) = meta else {
+            let known: Vec<String> = self.list()?.into_iter().map(|s| s.name).collect();
+            return Err(DataError::Request(format!(
+                "no series '{name}' in the store {} (known: {})",
+                self.path,
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            )));
+        };
+        let lo =
+            from.map_or_else(|| "0000-00-00".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        let hi = to.map_or_else(|| "9999-99-99".to_string(), |d| d.format("%Y-%m-%d").to_string());
+        let mut stmt = self.db(self.conn.prepare_cached(
+            "SELECT date, value FROM observations WHERE series=?1 AND current=1 AND date>=?2 AND date<=?3 ORDER BY date",
+        ))?;
+        let rows: Vec<(String, f64)> = self.db(stmt
+            .query_map(params![name, lo, hi], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>()))?;
+        let mut dates = Vec::with_capacity(rows.len());
+        let mut values = Vec::with_capacity(rows.len());
+        for (d, v) in rows {
+            let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|e| DataError::Request(format!("corrupt date '{d}' in the store: {e}")))?;
+            dates.push(date);
+            values.push(v);
+        }
+        Ok(Series::new(name, cal.parse()?, unit.parse()?, dates, values)?)
+    }
+
+    /// All imports, oldest first.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn imports(&self) -> Result<Vec<ImportRecord>, DataError> {
+        let mut stmt = self.db(self.conn.prepare(
+            "SELECT id, file_name, sha256, rows, imported_at, series FROM imports ORDER BY id",
+        ))?;
+        self.db(stmt
+            .query_map([], |r| {
+                Ok(ImportRecord {
+                    id: r.get(0)?,
+                    file_name: r.get(1)?,
+                    sha256: r.get(2)?,
+                    rows: r.get::<_, i64>(3)? as u64,
+                    imported_at: r.get(4)?,
+                    series: r.get(5)?,
+                })
+            })
+            .and_then(|it| it.collect()))
+    }
+
+    /// Number of stored revisions (current and not) of `name` on `date`.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn revisions(
+        &self,
+        name: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<(i64, f64, bool)>, DataError> {
+        let mut stmt = self.db(self.conn.prepare(
+            "SELECT revision, value, current FROM observations WHERE series=?1 AND date=?2 ORDER BY revision",
+        ))?;
+        self.db(stmt
+            .query_map(params![name, date.format("%Y-%m-%d").to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? == 1))
+            })
+            .and_then(|it| it.collect()))
+    }
+
+    /// The SHA-256 of the latest import of each series in `names`, for report provenance.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn provenance(&self, names: &[&str]) -> Result<Vec<(String, String, String)>, DataError> {
+        let mut out = Vec::new();
+        for n in names {
+            let row: Option<(String, String)> = self.db(
+                self.conn
+                    .query_row(
+                        "SELECT i.file_name, i.sha256 FROM imports i JOIN observations o ON o.import_id=i.id
+                         WHERE o.series=?1 ORDER BY i.id DESC LIMIT 1",
+                        [n],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional(),
+            )?;
+            if let Some((f, h)) = row {
+                out.push(((*n).to_string(), f, h));
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{parse_csv, ImportSpec};
+
+    fn parsed(csv: &str) -> ParsedImport {
+        let spec =
+            ImportSpec::new(vec![("x".into(), "close".into())], Calendar::Us, SeriesUnit::Price);
+        parse_csv(csv.as_bytes(), "f.csv", &spec).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn import_reimport_and_conflicts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = Store::open(&dir.path().join("s.db")).unwrap();
+        let a = parsed("date,close\n2024-01-02,10\n2024-01-03,11\n");
+        let s1 = st.import(&a, "f.csv", "2026-01-01T00:00:00Z", OnConflict::Keep).unwrap();
+        assert_eq!(s1.series[0].new, 2);
+        // Identical re-import: a no-op.
+        let s2 = st.import(&a, "f.csv", "2026-01-01T00:00:01Z", OnConflict::Keep).unwrap();
+        assert_eq!((s2.series[0].new, s2.series[0].unchanged), (0, 2));
+        // A differing value under keep: stored current value stays, new one kept as a revision.
+        let b = parsed("date,close\n2024-01-03,12\n2024-01-04,13\n");
+        let s3 = st.import(&b, "g.csv", "t", OnConflict::Keep).unwrap();
+        assert_eq!((s3.series[0].new, s3.series[0].conflicts), (1, 1));
+        assert_eq!(st.load("x", None, None).unwrap().values(), &[10.0, 11.0, 13.0]);
+        assert_eq!(
+            st.revisions("x", d("2024-01-03")).unwrap(),
+            vec![(0, 11.0, true), (1, 12.0, false)]
+        );
+        // Fail: refused, store unchanged.
+        let c = parsed("date,close\n2024-01-05,1\n2024-01-03,99\n");
+        let before = st.load("x", None, None).unwrap();
+        let e = st.import(&c, "h.csv", "t", OnConflict::Fail).unwrap_err();
+        assert!(
+            e.to_string().starts_with("f.csv: line 3, column 2 (close): x on 2024-01-03 is 99"),
+            "{e}"
+        );
+        assert_eq!(st.load("x", None, None).unwrap(), before);
+        assert_eq!(st.imports().unwrap().len(), 3);
+        // Replace: new value current, old one history.
+        st.import(&c, "h.csv", "t", OnConflict::Replace).unwrap();
+        assert_eq!(st.load("x", None, None).unwrap().values(), &[10.0, 99.0, 13.0, 1.0]);
+        assert_eq!(st.revisions("x", d("2024-01-03")).unwrap().len(), 3);
+        let info = st.list().unwrap();
+        assert_eq!(info[0].rows, 4);
+        assert_eq!(info[0].source, "f.csv");
+    }
+
+    #[test]
+    fn metadata_conflict_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = Store::open(&dir.path().join("s.db")).unwrap();
+        st.import(&parsed("date,close\n2024-01-02,10\n"), "f.csv", "t", OnConflict::Keep).unwrap();
+        let spec = ImportSpec::new(
+            vec![("x".into(), "close".into())],
+            Calendar::Crypto,
+            SeriesUnit::Price,
+        );
+        let p = parse_csv("date,close\n2024-01-06,10\n".as_bytes(), "f.csv", &spec).unwrap();
+        assert!(st.import(&p, "f.csv", "t", OnConflict::Keep).unwrap_err().is_input());
+        assert_eq!(st.imports().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn unknown_series_lists_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = Store::open(&dir.path().join("s.db")).unwrap();
+        st.import(&parsed("date,close\n2024-01-02,10\n"), "f.csv", "t", OnConflict::Keep).unwrap();
+        let e = st.load("vix", None, None).unwrap_err().to_string();
+        assert!(e.contains("known: x"), "{e}");
+    }
+}

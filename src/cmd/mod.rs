@@ -1,0 +1,46 @@
+//! One module per command; each turns validated arguments into library calls and prints.
+
+use chrono::NaiveDate;
+
+use crate::cli::{Cli, Command};
+use crate::exit::UsageError;
+
+mod demo;
+mod export;
+mod import;
+mod series;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx { store: cli.store, json: cli.json };
+    match cli.command {
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Series(a) => series::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+    }
+}
+
+/// What every command shares.
+pub struct Ctx {
+    /// The store path.
+    pub store: std::path::PathBuf,
+    /// JSON output requested.
+    pub json: bool,
+}
+
+/// The current UTC time, RFC 3339: the binary's single clock read.
+#[allow(clippy::disallowed_methods)]
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Parses an optional `YYYY-MM-DD` flag.
+pub fn parse_date_flag(flag: &str, v: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
+    v.as_deref()
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| UsageError(format!("--{flag} '{s}' is not a date YYYY-MM-DD")).into())
+        })
+        .transpose()
+}

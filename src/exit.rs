@@ -1,0 +1,30 @@
+//! Error classification at the binary edge: which failures are the user's input (exit 2) and
+//! which are failures of the analysis (exit 1).
+
+use crosshedge_core::CoreError;
+use crosshedge_data::DataError;
+
+/// A usage error found by the command line itself (a bad flag combination, a bad value).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The exit code for `e`: 2 for bad usage or input, 1 otherwise.
+pub fn code(e: &anyhow::Error) -> u8 {
+    for cause in e.chain() {
+        if cause.downcast_ref::<UsageError>().is_some()
+            || cause.downcast_ref::<CoreError>().is_some()
+        {
+            return 2;
+        }
+        if let Some(d) = cause.downcast_ref::<DataError>() {
+            return if d.is_input() || matches!(d, DataError::Core(_)) { 2 } else { 1 };
+        }
+    }
+    1
+}
+
+/// The error and its causes on one line.
+pub fn one_line(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace('\n', " ")
+}

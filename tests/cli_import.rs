@@ -1,0 +1,203 @@
+//! The command line on bad input: a one-line error naming file, line and column, exit code 2,
+//! and a store left exactly as it was.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let f = Self { dir: tempfile::tempdir().unwrap() };
+        f.write("good.csv", "date,close\n2024-01-02,10\n2024-01-03,11\n");
+        let out = f.cmd(&["import", "good.csv", "--series", "ok=close", "--calendar", "us"]);
+        assert_eq!(out.0, 0, "{}", out.2);
+        f
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).unwrap();
+    }
+    fn cmd(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::cargo_bin("crosshedge")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .args(args)
+            .args(["--store", "s.db"])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+    fn snapshot(&self) -> String {
+        let (rc, a, e) = self.cmd(&["series", "--json"]);
+        assert_eq!(rc, 0, "{e}");
+        let (_, b, _) = self.cmd(&["series", "imports", "--json"]);
+        a + &b
+    }
+    /// Imports `text` as `name` and checks exit code 2, a one-line error containing every
+    /// needle, and an unchanged store.
+    fn rejects(&self, name: &str, text: Option<&str>, extra: &[&str], needles: &[&str]) {
+        if let Some(t) = text {
+            self.write(name, t);
+        }
+        let before = self.snapshot();
+        let mut args = vec!["import", name, "--series", "x=close"];
+        args.extend_from_slice(extra);
+        let (rc, _, err) = self.cmd(&args);
+        assert_eq!(rc, 2, "{name}: {err}");
+        let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with("warning:")).collect();
+        assert_eq!(lines.len(), 1, "{name}: not one line: {err}");
+        assert!(lines[0].starts_with("error: "), "{err}");
+        for n in needles {
+            assert!(lines[0].contains(n), "{name}: '{n}' not in: {err}");
+        }
+        assert_eq!(self.snapshot(), before, "{name}: the store changed");
+    }
+}
+
+#[test]
+fn bad_inputs_are_rejected_cleanly() {
+    let f = Fixture::new();
+    f.rejects("missing.csv", None, &[], &["missing.csv", "cannot open"]);
+    f.rejects(
+        "col.csv",
+        Some("date,open\n2024-01-02,1\n"),
+        &[],
+        &["col.csv", "line 1", "no column 'close'"],
+    );
+    f.rejects(
+        "date.csv",
+        Some("date,close\n2024-01-02,1\n2024-02-30,2\n"),
+        &[],
+        &["date.csv", "line 3, column 1 (date)", "unparsable date"],
+    );
+    f.rejects(
+        "num.csv",
+        Some("date,close\n2024-01-02,10\n2024-01-03,abc\n"),
+        &[],
+        &["num.csv", "line 3, column 2 (close)", "invalid number 'abc'"],
+    );
+    f.rejects(
+        "mixed.csv",
+        Some("date,close\n2024-01-02,10\n01/03/2024,11\n"),
+        &[],
+        &["mixed.csv", "line 3, column 1", "mixed date formats"],
+    );
+    f.rejects(
+        "dup.csv",
+        Some("date,close\n2024-01-02,10\n2024-01-03,11\n2024-01-02,12\n"),
+        &[],
+        &["dup.csv", "line 4, column 2", "duplicate date 2024-01-02"],
+    );
+    f.rejects(
+        "neg.csv",
+        Some("date,close\n2024-01-02,10\n2024-01-03,-5\n"),
+        &[],
+        &["neg.csv", "line 3, column 2", "non-positive price"],
+    );
+    f.rejects(
+        "zero.csv",
+        Some("date,close\n2024-01-02,0\n"),
+        &["--unit", "index-level"],
+        &["zero.csv", "line 2, column 2", "non-positive index-level"],
+    );
+    f.rejects("empty.csv", Some(""), &[], &["empty.csv", "empty file"]);
+    f.rejects("header.csv", Some("date,close\n"), &[], &["header.csv", "no data rows"]);
+    f.rejects("ragged.csv", Some("date,close\n2024-01-02\n"), &[], &["ragged.csv", "line 2"]);
+    f.rejects(
+        "cal.csv",
+        Some("date,close\n2024-01-02,1\n"),
+        &["--calendar", "moon"],
+        &["unknown calendar 'moon'"],
+    );
+}
+
+#[test]
+fn conflict_fail_names_place() {
+    let f = Fixture::new();
+    f.write("c.csv", "date,close\n2024-01-03,99\n");
+    let before = f.snapshot();
+    let (rc, _, err) = f.cmd(&["import", "c.csv", "--series", "ok=close", "--on-conflict", "fail"]);
+    assert_eq!(rc, 2);
+    assert!(
+        err.contains(
+            "c.csv: line 2, column 2 (close): ok on 2024-01-03 is 99 but the store holds 11"
+        ),
+        "{err}"
+    );
+    assert_eq!(f.snapshot(), before);
+}
+
+#[test]
+fn unsorted_dates_are_accepted_with_a_warning() {
+    let f = Fixture::new();
+    f.write("u.csv", "date,close\n2024-01-05,3\n2024-01-04,2\n");
+    let (rc, _, err) = f.cmd(&["import", "u.csv", "--series", "u=close"]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(
+        err.contains("warning: u.csv: dates are not in ascending order (first at line 3); sorted"),
+        "{err}"
+    );
+    let (_, out, _) = f.cmd(&["series", "show", "u", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["observations"][0][0], "2024-01-04");
+}
+
+#[test]
+fn reimport_is_a_no_op_and_conflicts_are_kept_as_revisions() {
+    let f = Fixture::new();
+    let (rc, out, _) = f.cmd(&["import", "good.csv", "--series", "ok=close", "--json"]);
+    assert_eq!(rc, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["series"][0]["new"], 0);
+    assert_eq!(v[0]["series"][0]["unchanged"], 2);
+    f.write("c.csv", "date,close\n2024-01-03,12\n");
+    let (rc, out, _) = f.cmd(&["import", "c.csv", "--series", "ok=close", "--json"]);
+    assert_eq!(rc, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["series"][0]["conflicts"], 1);
+    let (_, out, _) = f.cmd(&["series", "show", "ok", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["observations"][1][1], 11.0, "keep: the stored value stays current");
+}
+
+#[test]
+fn export_writes_atomically_and_reports_policy() {
+    let f = Fixture::new();
+    f.write("btc.csv", "date,close\n2024-01-02,100\n2024-01-03,110\n");
+    let (rc, _, e) = f.cmd(&["import", "btc.csv", "--series", "btc=close", "--calendar", "crypto"]);
+    assert_eq!(rc, 0, "{e}");
+    let (rc, out, e) = f.cmd(&[
+        "export",
+        "ok",
+        "btc",
+        "--align",
+        "us-close",
+        "--returns",
+        "log",
+        "--out",
+        "p.csv",
+        "--json",
+    ]);
+    assert_eq!(rc, 0, "{e}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["policy"], "us-close");
+    assert_eq!(v["periods_per_year"], 252.0);
+    let text = std::fs::read_to_string(f.path("p.csv")).unwrap();
+    assert!(text.starts_with("date,start_date,ok_log,btc_log\n2024-01-03,2024-01-02,"), "{text}");
+    // A failing export leaves no file behind.
+    let (rc, _, _) = f.cmd(&["export", "ok", "nope", "--out", "q.csv"]);
+    assert_eq!(rc, 2);
+    assert!(!Path::new(&f.path("q.csv")).exists());
+}

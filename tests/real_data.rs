@@ -1,0 +1,83 @@
+//! The real history in ../shared/data through the manifest (skipped when the data is absent).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn data_dir() -> Option<&'static Path> {
+    let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
+    if p.join("vix_daily.csv").exists() {
+        Some(p)
+    } else {
+        eprintln!("skipping: ../shared/data not found (real-data tests need it beside the repo)");
+        None
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let out =
+        Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn manifest_import_and_monday_return_hand_check() {
+    let Some(data) = data_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
+    let store = tmp.path().join("x.db");
+    let store = store.to_str().unwrap();
+    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let list: serde_json::Value =
+        serde_json::from_str(&run(tmp.path(), &["series", "--json", "--store", store])).unwrap();
+    let names: Vec<&str> =
+        list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    for want in ["vix", "spx", "btc", "eth", "punks", "vx1", "vx2", "funding_btc", "ust", "usdc"] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    run(
+        tmp.path(),
+        &[
+            "export",
+            "vix",
+            "btc",
+            "--align",
+            "us-close",
+            "--returns",
+            "log",
+            "--out",
+            "e.csv",
+            "--store",
+            store,
+        ],
+    );
+    let text = std::fs::read_to_string(tmp.path().join("e.csv")).unwrap();
+    // BTC closes from the source file itself.
+    let src = std::fs::read_to_string(data.join("crypto_ohlcv_yahoo_daily.csv")).unwrap();
+    let close = |d: &str| -> f64 {
+        let line = src.lines().find(|l| l.starts_with(d)).unwrap();
+        line.split(',').nth(4).unwrap().parse().unwrap()
+    };
+    let mut mondays = 0;
+    for row in text.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        let (d, start) = (f[0], f[1]);
+        let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        if chrono::Datelike::weekday(&date) == chrono::Weekday::Mon {
+            let got: f64 = f[3].parse().unwrap();
+            let want = (close(d) / close(start)).ln();
+            assert!((got - want).abs() <= 1e-15 * want.abs().max(1.0), "{d}: {got} vs {want}");
+            let s = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+            assert!((date - s).num_days() >= 3, "{d} starts {start}");
+            mondays += 1;
+        }
+    }
+    assert!(mondays > 400, "only {mondays} Mondays");
+    // The hand-check of the issue: Monday 2024-03-04 is ln(close Mon / close Fri 2024-03-01).
+    let row = text.lines().find(|l| l.starts_with("2024-03-04,")).unwrap();
+    let got: f64 = row.split(',').nth(3).unwrap().parse().unwrap();
+    assert!((got - (68330.4140625f64 / 62440.6328125).ln()).abs() < 1e-15);
+}
