@@ -261,6 +261,10 @@ impl PerpPosition {
     ///   `EP (1 + 1/lev) / (1 + mmr)` (Binance, one-way isolated);
     /// - inverse: `LP = N (s + m) / (M + cum + s N / EP)`.
     ///
+    /// When the margin is already below the maintenance requirement at entry (leverage above
+    /// the venue's cap for the tier), the price returned lies on the winning side of the entry:
+    /// the position would be liquidated on opening.
+    ///
     /// # Errors
     /// [`DefiError::NoLiquidationPrice`] when the margin covers every loss (a linear long with
     /// `M + cum >= Q EP`, an inverse short with `M + cum >= N / EP`).
