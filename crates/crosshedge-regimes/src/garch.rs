@@ -20,8 +20,8 @@
 //!
 //! # Estimation
 //! Analytic gradients, BFGS on an unconstrained parametrisation
-//! (ω = e^{u}, α + β = logistic, α/(α+β) = logistic, ν = 2 + e^{v}), so ω > 0, α, β > 0 and
-//! α + β < 1 hold at every iterate. Starting values: the grid `arch` uses
+//! (ω = e^{u}, α + β = logistic, α/(α+β) = logistic, ν = 2.05 + 497.95 logistic), so ω > 0,
+//! α, β > 0, α + β < 1 and ν ∈ (2.05, 500) (`arch`'s bounds) hold at every iterate. Starting values: the grid `arch` uses
 //! (α ∈ {0.01, 0.05, 0.1, 0.2}, α+β ∈ {0.5, 0.7, 0.9, 0.98}, ω = s²(1 − α − β)); the best
 //! `n_starts` grid points by likelihood are each optimised and the best optimum is kept.
 //!
@@ -47,6 +47,9 @@ use crate::optim::{self, logistic, BfgsOptions};
 use crate::RegimeError;
 
 const MODEL: &str = "garch";
+/// Bounds of the Student-t degrees of freedom, as in `arch`.
+const NU_MIN: f64 = 2.05;
+const NU_MAX: f64 = 500.0;
 /// Minimum sample length for a GARCH(1,1) fit.
 pub const GARCH_MIN_OBS: usize = 50;
 
@@ -280,7 +283,8 @@ fn transform(u: &[f64], dist: Innovation) -> (Theta, [[f64; 5]; 5]) {
     let r = logistic(u[3]);
     let alpha = pers * r;
     let beta = pers - alpha;
-    let nu = if dist == Innovation::StudentT { 2.0 + u[4].exp() } else { 0.0 };
+    let lnu = if dist == Innovation::StudentT { logistic(u[4]) } else { 0.0 };
+    let nu = NU_MIN + (NU_MAX - NU_MIN) * lnu;
     let dp = pers * (1.0 - pers);
     let dr = r * (1.0 - r);
     let mut j = [[0.0; 5]; 5]; // j[natural][u]
@@ -290,7 +294,7 @@ fn transform(u: &[f64], dist: Innovation) -> (Theta, [[f64; 5]; 5]) {
     j[2][3] = pers * dr;
     j[3][2] = dp * (1.0 - r);
     j[3][3] = -pers * dr;
-    j[4][4] = nu - 2.0;
+    j[4][4] = (NU_MAX - NU_MIN) * lnu * (1.0 - lnu);
     (Theta { mu: u[0], omega, alpha, beta, nu }, j)
 }
 
@@ -302,10 +306,10 @@ fn inverse_transform(th: &Theta, dist: Innovation) -> Option<Vec<f64>> {
     let logit = |p: f64| (p / (1.0 - p)).ln();
     let mut u = vec![th.mu, th.omega.ln(), logit(pers), logit(th.alpha / pers)];
     if dist == Innovation::StudentT {
-        if !(th.nu > 2.0) {
+        if !(th.nu > NU_MIN && th.nu < NU_MAX) {
             return None;
         }
-        u.push((th.nu - 2.0).ln());
+        u.push(logit((th.nu - NU_MIN) / (NU_MAX - NU_MIN)));
     }
     Some(u)
 }
@@ -361,7 +365,8 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
         let u = inverse_transform(&th, dist).ok_or_else(|| RegimeError::InvalidInput {
             model: MODEL,
             what: "starting_values",
-            reason: "need omega > 0, alpha > 0, beta > 0, alpha + beta < 1 (and nu > 2)".into(),
+            reason: "need omega > 0, alpha > 0, beta > 0, alpha + beta < 1 (and 2.05 < nu < 500)"
+                .into(),
         })?;
         starts.push(u);
     } else {

@@ -11,12 +11,14 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 mod common;
+pub mod dcc;
 mod error;
 pub mod garch;
 pub mod markov;
 mod optim;
 
 pub use common::ParamEstimate;
+pub use dcc::{fit_dcc, simulate_dcc, DccFit, DccOptions, DccProcess};
 pub use error::RegimeError;
 pub use garch::{fit_garch, garch_loglik, GarchFit, GarchOptions, Innovation};
 pub use markov::{

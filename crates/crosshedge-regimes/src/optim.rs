@@ -150,8 +150,9 @@ where
             return Minimum { x, f, grad_max: max_abs(&g), iterations, converged: true };
         }
     }
+    // Out of iterations: accept the point if it is stationary to the looser tolerance.
     let gmax = max_abs(&g);
-    Minimum { x, f, grad_max: gmax, iterations, converged: gmax < opts.gtol }
+    Minimum { x, f, grad_max: gmax, iterations, converged: gmax < opts.gtol_stall }
 }
 
 fn identity(n: usize) -> Vec<f64> {
