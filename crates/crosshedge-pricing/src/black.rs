@@ -33,7 +33,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normal::{cdf_over_pdf, norm_cdf, norm_pdf, FRAC_1_SQRT_2PI};
+use crate::normal::{cdf_over_pdf, exp_neg_half_sq, norm_cdf, norm_cdf_given_exp, FRAC_1_SQRT_2PI};
 use crate::PricingError;
 
 /// Calendar days per year used by [`Greeks::theta_per_day`].
@@ -333,13 +333,19 @@ pub(crate) fn black76_kernel(sign: f64, f: f64, k: f64, vol: f64, t: f64, r: f64
     let x = (f / k).ln();
     let d1 = x / s + 0.5 * s;
     let d2 = d1 - s;
-    let n1 = norm_cdf(sign * d1);
-    let n2 = norm_cdf(sign * d2);
-    let pdf = norm_pdf(d1);
+    // One exponential serves the density and both tails: e^{−d₂²/2} = e^{−d₁²/2} F/K.
+    let e1 = exp_neg_half_sq(d1);
+    let pdf = FRAC_1_SQRT_2PI * e1;
+    let z1 = sign * d1;
+    let z2 = sign * d2;
+    let n1 = if z1.abs() <= 0.66 { norm_cdf(z1) } else { norm_cdf_given_exp(z1, e1) };
+    let n2 = if z2.abs() <= 0.66 { norm_cdf(z2) } else { norm_cdf_given_exp(z2, e1 * (f / k)) };
     let a = f * n1;
-    let mut und = sign * (a - k * n2);
-    // Far out of the money the two terms cancel: use the cancellation-free normalised form.
-    if und < 0.125 * a {
+    let b = k * n2;
+    let mut und = sign * (a - b);
+    // Far out of the money the two terms cancel: use the cancellation-free normalised form
+    // when more than 8 bits would be lost.
+    if und < a.max(b) * (1.0 / 256.0) {
         let kind = if sign > 0.0 { OptionKind::Call } else { OptionKind::Put };
         und = (f * k).sqrt() * normalised_black(x, s, kind);
     }

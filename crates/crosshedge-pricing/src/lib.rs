@@ -28,6 +28,7 @@ pub mod black;
 pub mod error;
 pub mod implied;
 pub mod normal;
+pub mod vix;
 
 pub use batch::{
     black76_greeks_batch, implied_vol_black76_batch, Black76Batch, GreeksSoA, ImpliedVolBatch,

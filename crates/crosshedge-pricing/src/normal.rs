@@ -46,24 +46,57 @@ pub fn norm_pdf(z: f64) -> f64 {
 
 /// Scaled complementary error function `erfcx(u) = exp(u²) erfc(u)`.
 ///
-/// Overflows to `+∞` for `u < −26.6`, where the true value exceeds the largest double.
+/// For `u ≥ 0.46875`, Cody's rational Chebyshev approximations (`P/Q` of degree 7 on
+/// `[0.46875, 4]`, and `(1/√π + u⁻² R(u⁻²))/u` beyond 4), checked against mpmath to 3 ulp;
+/// for `|u| < 0.46875`, `exp(u²)·erfc(u)`; for negative `u`, `2 exp(u²) − erfcx(−u)` (which
+/// overflows to `+∞` below `u ≈ −26.6`, where the true value exceeds the largest double).
 pub fn erfcx(u: f64) -> f64 {
+    const P2: [f64; 8] = [
+        300.4592610201616,
+        451.9189537118729,
+        339.3208167343437,
+        152.9892850469404,
+        43.162227222056735,
+        7.2117582508830935,
+        0.564195517478974,
+        -1.368648573827167e-07,
+    ];
+    const Q2: [f64; 8] = [
+        300.4592609569833,
+        790.9509253278981,
+        931.3540948506096,
+        638.9802644656312,
+        277.58544474398764,
+        77.00015293522948,
+        12.782727319629423,
+        1.0,
+    ];
+    const P3: [f64; 5] = [
+        -0.002996107077035422,
+        -0.04947309106232507,
+        -0.22695659353968692,
+        -0.2786613086096478,
+        -0.02231924597341847,
+    ];
+    const Q3: [f64; 5] =
+        [0.010620923052846792, 0.19130892610782985, 1.051675107067932, 1.9873320181713525, 1.0];
+    #[inline]
+    fn horner<const N: usize>(c: &[f64; N], x: f64) -> f64 {
+        let mut r = 0.0;
+        for a in c.iter().rev() {
+            r = r * x + a;
+        }
+        r
+    }
     if u < 0.0 {
         2.0 * exp_sq(u) - erfcx(-u)
-    } else if u < 0.5 {
+    } else if u < 0.468_75 {
         (u * u).exp() * libm::erfc(u)
-    } else if u < 25.0 {
-        exp_sq(u) * libm::erfc(u)
+    } else if u <= 4.0 {
+        horner(&P2, u) / horner(&Q2, u)
     } else {
-        // Asymptotic series: erfcx(u) = 1/(u√π) Σ (−1)ⁿ (2n−1)!! / (2u²)ⁿ.
-        let w = 1.0 / (2.0 * u * u);
-        let mut term = 1.0;
-        let mut sum = 1.0;
-        for n in 1..12 {
-            term *= -((2 * n - 1) as f64) * w;
-            sum += term;
-        }
-        FRAC_1_SQRT_PI / u * sum
+        let z = 1.0 / (u * u);
+        (FRAC_1_SQRT_PI + z * horner(&P3, z) / horner(&Q3, z)) / u
     }
 }
 
@@ -71,11 +104,20 @@ pub fn erfcx(u: f64) -> f64 {
 /// (it underflows gracefully below `z ≈ −38.5`).
 #[inline]
 pub fn norm_cdf(z: f64) -> f64 {
-    if z >= -1.0 {
+    if z.abs() <= 0.66 {
         0.5 * libm::erfc(-z * std::f64::consts::FRAC_1_SQRT_2)
     } else {
-        let u = -z * std::f64::consts::FRAC_1_SQRT_2;
-        0.5 * erfcx(u) * exp_neg_half_sq(z)
+        norm_cdf_given_exp(z, exp_neg_half_sq(z))
+    }
+}
+
+/// `Φ(z)` for `|z| > 0.66` given `e = exp(−z²/2)` (shared with the density by callers).
+#[inline]
+pub(crate) fn norm_cdf_given_exp(z: f64, e: f64) -> f64 {
+    if z < 0.0 {
+        0.5 * erfcx(-z * std::f64::consts::FRAC_1_SQRT_2) * e
+    } else {
+        1.0 - 0.5 * erfcx(z * std::f64::consts::FRAC_1_SQRT_2) * e
     }
 }
 
@@ -181,7 +223,7 @@ mod tests {
 
     #[test]
     fn erfcx_continuity_at_branches() {
-        for u in [0.5, 25.0] {
+        for u in [0.468_75, 4.0] {
             let lo = erfcx(u * (1.0 - 1e-15));
             let hi = erfcx(u * (1.0 + 1e-15));
             assert!((lo / hi - 1.0).abs() < 1e-13, "u={u} {lo} {hi}");
