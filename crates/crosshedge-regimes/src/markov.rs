@@ -1226,3 +1226,266 @@ fn finish(
         gradient_max,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_distr::{Distribution, StandardNormal};
+
+    /// Simulate a k-state chain with (optionally TVTP) transitions and Gaussian emissions.
+    fn simulate(
+        n: usize,
+        seed: u64,
+        trans: impl Fn(usize, f64) -> Vec<f64>,
+        emit: impl Fn(usize, &mut ChaCha8Rng) -> (f64, f64),
+        x: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, Vec<usize>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut s = 0;
+        let (mut a, mut b, mut states) = (Vec::new(), Vec::new(), Vec::new());
+        for t in 0..n {
+            if t > 0 {
+                let row = trans(s, x[t - 1]);
+                let u: f64 = rng.random();
+                let mut c = 0.0;
+                s = row.len() - 1;
+                for (j, p) in row.iter().enumerate() {
+                    c += p;
+                    if u < c {
+                        s = j;
+                        break;
+                    }
+                }
+            }
+            let (v1, v2) = emit(s, &mut rng);
+            a.push(v1);
+            b.push(v2);
+            states.push(s);
+        }
+        (a, b, states)
+    }
+
+    fn normal(rng: &mut ChaCha8Rng) -> f64 {
+        StandardNormal.sample(rng)
+    }
+
+    fn uni_model(y: &[f64], k: usize, x: Option<Vec<f64>>) -> Model {
+        Model { k, ne: 2, y1: y.to_vec(), y2: Vec::new(), x }
+    }
+
+    fn check_gradient(model: &Model, u: &[f64]) {
+        let mut w = new_work(model.n(), model.k);
+        let mut g = vec![0.0; u.len()];
+        let ll = model.eval(u, &mut w, Some(&mut g), None);
+        assert!(ll.is_finite());
+        for i in 0..u.len() {
+            let h = 1e-6;
+            let mut up = u.to_vec();
+            up[i] += h;
+            let fp = model.eval(&up, &mut w, None, None);
+            up[i] -= 2.0 * h;
+            let fm = model.eval(&up, &mut w, None, None);
+            let fd = (fp - fm) / (2.0 * h);
+            assert!(
+                (fd - g[i]).abs() < 1e-5 * g[i].abs().max(1.0),
+                "param {i}: fd {fd} vs analytic {}",
+                g[i]
+            );
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x: Vec<f64> = (0..400).map(|t| (t as f64 / 40.0).sin()).collect();
+        let (a, b, _) = simulate(
+            400,
+            1,
+            |s, _| if s == 0 { vec![0.95, 0.05] } else { vec![0.1, 0.9] },
+            |s, r| {
+                let sd = if s == 0 { 0.7 } else { 1.8 };
+                let z1 = normal(r);
+                (sd * z1, sd * (0.5 * z1 + 0.8 * normal(r)))
+            },
+            &x,
+        );
+        let uni = uni_model(&a, 2, None);
+        check_gradient(&uni, &[0.1, -0.3, -0.2, 0.5, 2.5, -1.8]);
+        let three = uni_model(&a, 3, None);
+        check_gradient(&three, &[0.1, -0.3, 0.0, 0.0, -0.2, 0.5, 2.5, 0.3, 0.1, 2.0, -1.0, 0.4]);
+        let tv = uni_model(&a, 2, Some(x.clone()));
+        check_gradient(&tv, &[0.1, -0.3, -0.2, 0.5, 2.5, -1.8, 0.7, -0.4]);
+        let bi = Model { k: 2, ne: 5, y1: a, y2: b, x: None };
+        check_gradient(&bi, &[0.1, 0.0, -0.3, -0.2, 0.4, -0.2, 0.1, 0.5, 0.4, 0.2, 2.5, -1.8]);
+    }
+
+    #[test]
+    fn log_space_filter_matches_scaled_filter_and_survives_extremes() {
+        let (mut y, _, _) = simulate(
+            300,
+            3,
+            |s, _| if s == 0 { vec![0.9, 0.1] } else { vec![0.2, 0.8] },
+            |s, r| (if s == 0 { 0.5 } else { 2.0 } * normal(r), 0.0),
+            &[0.0; 300],
+        );
+        let model = uni_model(&y, 2, None);
+        let u = [0.0, 0.5f64.ln(), 0.0, 2f64.ln(), (0.9f64 / 0.1).ln(), (0.2f64 / 0.8).ln()];
+        let mut w = new_work(300, 2);
+        let ll = model.eval(&u, &mut w, None, None);
+        // Textbook filter in probabilities, normalised every step.
+        let dens = |v: f64, sd: f64| {
+            (-0.5 * v * v / (sd * sd)).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt())
+        };
+        let p = [[0.9, 0.1], [0.2, 0.8]];
+        let mut f = [2.0 / 3.0, 1.0 / 3.0];
+        let mut ll2 = 0.0;
+        for (t, v) in y.iter().enumerate() {
+            let pred = if t == 0 {
+                f
+            } else {
+                [f[0] * p[0][0] + f[1] * p[1][0], f[0] * p[0][1] + f[1] * p[1][1]]
+            };
+            let j = [pred[0] * dens(*v, 0.5), pred[1] * dens(*v, 2.0)];
+            let s = j[0] + j[1];
+            ll2 += s.ln();
+            f = [j[0] / s, j[1] / s];
+        }
+        assert!((ll - ll2).abs() < 1e-9 * ll2.abs(), "{ll} vs {ll2}");
+        // An observation 80 standard deviations out: every density underflows in linear space.
+        y[150] = 160.0;
+        let model = uni_model(&y, 2, None);
+        let mut g = vec![0.0; 6];
+        let ll = model.eval(&u, &mut w, Some(&mut g), None);
+        assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()));
+        assert!(w.ls.iter().all(|v| v.is_finite() && *v <= 1e-12));
+    }
+
+    #[test]
+    fn bivariate_recovers_regime_correlations() {
+        // Calm: low vol, correlation +0.1; stress: high vol, correlation -0.6.
+        let (t, h, states) = simulate(
+            3000,
+            5,
+            |s, _| if s == 0 { vec![0.98, 0.02] } else { vec![0.05, 0.95] },
+            |s, r| {
+                let (sd1, sd2, rho) = if s == 0 { (0.01, 0.02, 0.1) } else { (0.03, 0.06, -0.6) };
+                let z1 = normal(r);
+                let z2 = rho * z1 + (1.0 - rho * rho).sqrt() * normal(r);
+                (sd1 * z1, sd2 * z2)
+            },
+            &[0.0; 3000],
+        );
+        let fit = fit_markov_bivariate(
+            &t,
+            &h,
+            &MarkovOptions { n_starts: 3, ..MarkovOptions::default() },
+        )
+        .unwrap();
+        assert_eq!(fit.kind, MarkovKind::Bivariate);
+        let (c, s) = (&fit.regimes[0], &fit.regimes[1]);
+        assert!((c.correlation.unwrap() - 0.1).abs() < 0.08, "{c:?}");
+        assert!((s.correlation.unwrap() + 0.6).abs() < 0.08, "{s:?}");
+        assert!(
+            (c.variance[0].sqrt() - 0.01).abs() < 0.001
+                && (s.variance[1].sqrt() - 0.06).abs() < 0.006
+        );
+        assert!(
+            (fit.transition[0][0] - 0.98).abs() < 0.01
+                && (fit.transition[1][1] - 0.95).abs() < 0.02
+        );
+        let hits = fit.most_likely_states().iter().zip(&states).filter(|(a, b)| a == b).count();
+        assert!(hits as f64 > 0.95 * 3000.0, "classification {hits}/3000");
+        let rho_se =
+            fit.params.iter().find(|p| p.name == "rho[1]").and_then(|p| p.std_error).unwrap();
+        assert!(rho_se > 0.0 && rho_se < 0.05);
+    }
+
+    #[test]
+    fn tvtp_recovers_the_sign_of_the_driver() {
+        // The chance of entering stress rises with the driver; x is a slow AR(1).
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut x = vec![0.0; 4000];
+        for t in 1..4000 {
+            x[t] = 0.98 * x[t - 1] + 0.2 * normal(&mut rng);
+        }
+        let logistic = crate::optim::logistic;
+        let (y, _, _) = simulate(
+            4000,
+            13,
+            |s, xv| {
+                if s == 0 {
+                    let p = logistic(3.5 - 1.5 * xv);
+                    vec![p, 1.0 - p]
+                } else {
+                    vec![0.08, 0.92]
+                }
+            },
+            |s, r| (if s == 0 { 0.01 } else { 0.04 } * normal(r), 0.0),
+            &x,
+        );
+        let base =
+            fit_markov(&y, &MarkovOptions { n_starts: 2, ..MarkovOptions::default() }).unwrap();
+        let fit = fit_markov(
+            &y,
+            &MarkovOptions { n_starts: 2, tvtp: Some(x.clone()), ..MarkovOptions::default() },
+        )
+        .unwrap();
+        let tv = fit.tvtp.as_ref().unwrap();
+        // Row 0, column 0 logit: a + b x with b ≈ −1.5.
+        assert!((tv.slope[0][0] + 1.5).abs() < 0.6, "{tv:?}");
+        assert!((tv.intercept[0][0] - 3.5).abs() < 0.6, "{tv:?}");
+        assert!(fit.loglik > base.loglik + 5.0, "{} vs {}", fit.loglik, base.loglik);
+        assert!(fit.params.iter().any(|p| p.name == "b[0->0]" && p.std_error.is_some()));
+        // The transition matrix reported is the one after the last observation.
+        let p_last = logistic(tv.intercept[0][0] + tv.slope[0][0] * x[3999]);
+        assert!((fit.transition[0][0] - p_last).abs() < 1e-9);
+    }
+
+    #[test]
+    fn outputs_are_consistent_and_labelled() {
+        let (y, _, _) = simulate(
+            600,
+            21,
+            |s, _| if s == 0 { vec![0.97, 0.03] } else { vec![0.1, 0.9] },
+            |s, r| (if s == 0 { 0.01 } else { 0.05 } * normal(r), 0.0),
+            &[0.0; 600],
+        );
+        let fit =
+            fit_markov(&y, &MarkovOptions { n_starts: 2, ..MarkovOptions::default() }).unwrap();
+        for row in fit.smoothed.iter().chain(&fit.filtered) {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        assert!((fit.forecast.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let d0 = fit.expected_durations[0];
+        assert!((d0 - 1.0 / (1.0 - fit.transition[0][0])).abs() < 1e-12);
+        assert!(fit.regimes[0].variance[0] < fit.regimes[1].variance[0]);
+        let dates: Vec<Date> =
+            (0..600).map(|i| Date::from_num_days_from_ce_opt(737_000 + i).unwrap()).collect();
+        let lab = fit.to_labeling("markov2", &dates).unwrap();
+        assert_eq!(lab.states, vec!["calm".to_string(), "stress".to_string()]);
+        assert_eq!(lab.labels.len(), 600);
+        assert!(matches!(
+            fit.to_labeling("m", &dates[1..]),
+            Err(RegimeError::LengthMismatch { .. })
+        ));
+        assert_eq!(state_names(3), vec!["calm", "normal", "stress"]);
+    }
+
+    #[test]
+    fn bad_inputs_are_errors() {
+        let o = MarkovOptions::default();
+        assert!(matches!(fit_markov(&[0.1, -0.2, 0.3], &o), Err(RegimeError::TooShort { .. })));
+        assert!(matches!(fit_markov(&[0.5; 200], &o), Err(RegimeError::ConstantSeries { .. })));
+        let y: Vec<f64> = (0..200).map(|i| ((i * 37 % 101) as f64 - 50.0) / 100.0).collect();
+        let bad_k = MarkovOptions { k_regimes: 1, ..o.clone() };
+        assert!(matches!(fit_markov(&y, &bad_k), Err(RegimeError::InvalidInput { .. })));
+        let bad_x = MarkovOptions { tvtp: Some(vec![1.0; 10]), ..o.clone() };
+        assert!(matches!(fit_markov(&y, &bad_x), Err(RegimeError::LengthMismatch { .. })));
+        assert!(matches!(
+            fit_markov_bivariate(&y, &y[1..], &o),
+            Err(RegimeError::LengthMismatch { .. })
+        ));
+        let mut yn = y.clone();
+        yn[3] = f64::INFINITY;
+        assert!(matches!(fit_markov(&yn, &o), Err(RegimeError::NonFinite { index: 3, .. })));
+    }
+}
