@@ -15,6 +15,8 @@
 //! - [`fees`]: fee income from `feeGrowthGlobal{0,1}X128` deltas ([`fee_income`]).
 //! - [`lvr`]: loss-versus-rebalancing, `σ²/8` of value for constant product and
 //!   `(σ²/4) L sqrt(P)` in range for concentrated liquidity.
+//! - [`options_amm`]: [`OptionsAmmBook`], an options-AMM LP position as a short option book
+//!   (NAV, aggregated greeks, break-even realised volatility), priced with `crosshedge-pricing`.
 //! - [`breakeven`]: [`lp_break_even`], the fee APR an LP needs after LVR, IL and hedge cost.
 //! - [`U256`]: the minimal 256-bit integer used for exact on-chain quantities.
 //!
@@ -49,6 +51,7 @@ pub mod breakeven;
 mod error;
 pub mod fees;
 pub mod lvr;
+pub mod options_amm;
 pub mod perp;
 pub mod tick;
 mod u256;
@@ -56,11 +59,15 @@ pub mod v2;
 pub mod v3;
 
 pub use breakeven::{lp_break_even, BreakEvenInputs, BreakEvenResult, LpShape, PriceScenario};
+pub use crosshedge_pricing::OptionKind;
 pub use error::DefiError;
 pub use fees::{fee_income, implied_in_range_liquidity, FeeGrowth, FeeIncome, TokenDecimals};
 pub use lvr::{
     lvr_concentrated, lvr_concentrated_rate, lvr_constant_product, lvr_rate_constant_product,
     LvrResult,
+};
+pub use options_amm::{
+    BookGreeks, LegValuation, OptionsAmmBook, OptionsAmmValuation, ShortOptionLeg, UnderlyingQuote,
 };
 pub use perp::{
     annualized_funding_carry, funding_payment, simulate_path, ContractKind, FundingRate,
