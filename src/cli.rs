@@ -30,6 +30,93 @@ pub enum Command {
     Series(SeriesArgs),
     /// Write an aligned panel of returns (or levels) to CSV.
     Export(ExportArgs),
+    /// Basis risk of a target against a hedge: correlation, betas, hedge ratio, effectiveness,
+    /// overall and by regime, with bootstrap intervals and correlation-breakdown tests.
+    Basis(BasisArgs),
+    /// Lead-lag ("time-shifted") relation: the cross-correlation function and the Dimson beta.
+    Lags(LagsArgs),
+    /// Hedge slippage through the named shock episodes, with the hedge sized in calm markets.
+    Episodes(EpisodesArgs),
+}
+
+/// The pair every basis-type command analyses.
+#[derive(Debug, Args, Clone)]
+pub struct PairArgs {
+    /// What is hedged (a series name, e.g. btc).
+    #[arg(long)]
+    pub target: String,
+    /// The hedge (a series name, e.g. vix, vx1, spx).
+    #[arg(long)]
+    pub hedge: String,
+    /// Alignment policy: us-close (default), weekly, crypto-days.
+    #[arg(long, default_value = "us-close")]
+    pub align: String,
+    /// Return kind: log, simple, points (rates always use points).
+    #[arg(long, default_value = "log")]
+    pub returns: String,
+    /// Return kind of the hedge when it differs (e.g. points for the VIX).
+    #[arg(long)]
+    pub hedge_returns: Option<String>,
+    /// First date (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The VIX series used for the vix-bands regimes (default `vix`).
+    #[arg(long, default_value = "vix")]
+    pub vix: String,
+}
+
+/// `crosshedge basis`.
+#[derive(Debug, Args)]
+pub struct BasisArgs {
+    /// Target, hedge, alignment and sample.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Regime labeling: vix-bands (default), episodes, none.
+    #[arg(long, default_value = "vix-bands")]
+    pub regimes: String,
+    /// Stationary-bootstrap resamples per interval.
+    #[arg(long, default_value_t = 2000)]
+    pub bootstrap: usize,
+    /// Random seed of the bootstrap.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Newey-West lags (default floor(4 (T/100)^(2/9))).
+    #[arg(long)]
+    pub hac_lags: Option<usize>,
+    /// Leads and lags in the Dimson beta.
+    #[arg(long, default_value_t = 2)]
+    pub dimson_lags: usize,
+    /// VIX band thresholds calm<LOW, stress>HIGH.
+    #[arg(long, default_value_t = 15.0)]
+    pub calm_below: f64,
+    /// VIX stress threshold.
+    #[arg(long, default_value_t = 25.0)]
+    pub stress_above: f64,
+}
+
+/// `crosshedge lags`.
+#[derive(Debug, Args)]
+pub struct LagsArgs {
+    /// Target, hedge, alignment and sample.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Largest lead/lag K (the CCF covers -K..K).
+    #[arg(long, default_value_t = 5)]
+    pub max_lag: usize,
+}
+
+/// `crosshedge episodes`.
+#[derive(Debug, Args)]
+pub struct EpisodesArgs {
+    /// Target, hedge, alignment and sample.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// A TOML catalogue of episodes added to the built-in one.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
 }
 
 /// `crosshedge demo`.

@@ -5,9 +5,13 @@ use chrono::NaiveDate;
 use crate::cli::{Cli, Command};
 use crate::exit::UsageError;
 
+mod basis;
 mod demo;
+mod episodes;
 mod export;
 mod import;
+mod lags;
+mod pair;
 mod series;
 
 /// Runs the parsed command line.
@@ -18,6 +22,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(a) => import::run(&ctx, a),
         Command::Series(a) => series::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Basis(a) => basis::run(&ctx, a),
+        Command::Lags(a) => lags::run(&ctx, a),
+        Command::Episodes(a) => episodes::run(&ctx, a),
     }
 }
 

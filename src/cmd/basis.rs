@@ -1,0 +1,200 @@
+//! `crosshedge basis`: how much of the hedge is really there, overall and by regime.
+
+use crosshedge_core::regime::Labeling;
+use crosshedge_data::store::Store;
+use crosshedge_labels::bands::{vix_bands_on, BandConfig};
+use crosshedge_labels::episodes::Catalogue;
+use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisReport, BasisStats, RegimeStats};
+use serde::Serialize;
+
+use super::pair::{load_pair, load_vix, Pair, PairMeta};
+use super::Ctx;
+use crate::cli::BasisArgs;
+use crate::exit::UsageError;
+use crate::output::{self, pct};
+
+/// The JSON of `basis`: the pair's description, the labeling, then the report's keys.
+#[derive(Serialize)]
+pub struct BasisOutput {
+    /// Target, hedge, alignment, return kinds, sample.
+    #[serde(flatten)]
+    pub meta: PairMeta,
+    /// The regime labeling used (`vix-bands`, `episodes`, `none`).
+    pub regime_labeling: String,
+    /// Rows per regime (only labelled rows enter a regime).
+    pub n_per_regime: std::collections::BTreeMap<String, usize>,
+    /// Every statistic.
+    #[serde(flatten)]
+    pub report: BasisReport,
+}
+
+/// The labels of `pair`'s rows under `which`.
+pub fn labeling(
+    store: &Store,
+    pair: &Pair,
+    which: &str,
+    vix_name: &str,
+    bands: &BandConfig,
+) -> anyhow::Result<Option<Labeling>> {
+    match which {
+        "none" => Ok(None),
+        "vix-bands" => {
+            let vix = load_vix(store, vix_name)?;
+            bands.validate().map_err(|e| UsageError(format!("vix bands: {e}")))?;
+            Ok(Some(vix_bands_on(&vix, &pair.dates, bands)?.labeling))
+        }
+        "episodes" => Ok(Some(Catalogue::builtin().labeling(&pair.dates)?)),
+        other => Err(UsageError(format!(
+            "unknown --regimes '{other}' (expected vix-bands, episodes, none)"
+        ))
+        .into()),
+    }
+}
+
+/// Runs the analysis of `a` on the store.
+pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
+    let pair = load_pair(store, &a.pair)?;
+    let bands = BandConfig {
+        calm_below: a.calm_below,
+        stress_above: a.stress_above,
+        ..BandConfig::default()
+    };
+    let lab = labeling(store, &pair, &a.regimes, &a.pair.vix, &bands)?;
+    let cfg = BasisConfig {
+        bootstrap_resamples: a.bootstrap,
+        seed: a.seed,
+        hac_lags: a.hac_lags,
+        dimson_lags: a.dimson_lags,
+        periods_per_year: pair.meta.periods_per_year,
+        ..BasisConfig::default()
+    };
+    let labels = lab.as_ref().map(|l| l.labels.clone());
+    let regimes = lab.as_ref().zip(labels.as_deref()).map(|(l, lb)| (lb, l.states.as_slice()));
+    let report = basis_analysis(&pair.target, &pair.hedge, regimes, &cfg)?;
+    let mut n_per_regime = std::collections::BTreeMap::new();
+    if let Some(l) = &lab {
+        for (i, s) in l.states.iter().enumerate() {
+            n_per_regime.insert(s.clone(), l.labels.iter().filter(|x| **x == Some(i)).count());
+        }
+    }
+    Ok(BasisOutput {
+        meta: pair.meta,
+        regime_labeling: lab.map_or_else(|| "none".to_string(), |l| l.name),
+        n_per_regime,
+        report,
+    })
+}
+
+pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
+    let store = Store::open_existing(&ctx.store)?;
+    let out = analyse(&store, &a)?;
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+fn row(name: &str, s: &BasisStats) -> Vec<String> {
+    vec![
+        name.to_string(),
+        s.n.to_string(),
+        format!(
+            "{:+.3} [{:+.2}, {:+.2}]",
+            s.pearson, s.pearson_ci95_bootstrap[0], s.pearson_ci95_bootstrap[1]
+        ),
+        format!("{:+.3}", s.spearman),
+        format!("{:+.3}", s.kendall),
+        format!("{:+.4} ({:.4})", s.beta, s.beta_se_hac),
+        format!("{:+.4}", s.hedge_ratio),
+        format!("{:.3}", s.r2),
+        format!("{:+.4}", s.dimson_beta),
+        pct(s.target_vol_ann, 1),
+        pct(s.hedge_vol_ann, 1),
+    ]
+}
+
+/// The one-screen human answer.
+pub fn render(o: &BasisOutput) -> String {
+    let m = &o.meta;
+    let r = &o.report;
+    let mut s = format!(
+        "basis: {} hedged with {} | {} returns ({} for the hedge) | alignment {} ({} periods/yr) | {} .. {} | seed {}\n",
+        m.target,
+        m.hedge,
+        m.target_returns,
+        m.hedge_returns,
+        m.alignment,
+        m.periods_per_year,
+        output::date_or_dash(m.from),
+        output::date_or_dash(m.to),
+        r.seed
+    );
+    let mut t = output::table(&[
+        "sample",
+        "n",
+        "pearson [95% boot]",
+        "spearman",
+        "kendall",
+        "beta (HAC se)",
+        "h*",
+        "R2",
+        "dimson",
+        "vol T",
+        "vol H",
+    ]);
+    t.add_row(row("all", &r.overall));
+    for (name, st) in &r.regimes {
+        match st {
+            RegimeStats::Available(b) => {
+                t.add_row(row(name, b));
+            }
+            RegimeStats::Unavailable { n, error } => {
+                t.add_row(vec![name.clone(), n.to_string(), format!("n/a: {error}")]);
+            }
+        }
+    }
+    s.push_str(&t.to_string());
+    s.push('\n');
+    if let Some(k) = &r.decorrelation_factor {
+        s.push_str(&format!(
+            "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: a hedge sized in calm markets must be scaled {:.2}x to be variance-optimal in stress\n",
+            k.value, k.ci95[0], k.ci95[1], k.value
+        ));
+        s.push_str(&format!(
+            "residual-risk multiple sqrt(1-rho_s^2)/sqrt(1-rho_c^2) = {:.3} [{:.3}, {:.3}] (rho calm {:+.3}, stress {:+.3})\n",
+            k.residual_risk_multiple,
+            k.residual_risk_multiple_ci95[0],
+            k.residual_risk_multiple_ci95[1],
+            k.rho_calm,
+            k.rho_stress
+        ));
+    }
+    if let Some(fr) = &r.forbes_rigobon {
+        s.push_str(&format!(
+            "Forbes-Rigobon: stress rho {:+.3} -> heteroskedasticity-adjusted {:+.3} vs calm {:+.3}, p = {:.3}{}\n",
+            fr.rho_high,
+            fr.rho_adjusted,
+            fr.rho_low,
+            fr.p_value,
+            if fr.p_value < 0.05 { " (correlation really changes)" } else { " (no significant change once volatility is accounted for)" }
+        ));
+    }
+    if let Some(z) = &r.fisher_z_test {
+        s.push_str(&format!(
+            "Fisher-z test calm vs stress (Bartlett effective n): p = {:.3}\n",
+            z.p_value
+        ));
+    }
+    if let Some(he) = &r.he_calm_hedge_in_stress {
+        s.push_str(&format!(
+            "hedge effectiveness of the calm h* applied in stress: {} (in-sample overall {})\n",
+            pct(he.he_out_of_sample, 1),
+            pct(r.overall.hedge_effectiveness, 1)
+        ));
+    }
+    for n in &r.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    s
+}
