@@ -85,6 +85,14 @@ pub enum PricingError {
         /// The strikes given.
         strikes: Vec<f64>,
     },
+    /// Payoff at expiry needs every leg to expire on the same date.
+    #[error("payoff at expiry needs a single expiry, the legs have {first} and {other}")]
+    MixedExpiries {
+        /// The first leg's expiry.
+        first: chrono::NaiveDate,
+        /// Another leg's expiry.
+        other: chrono::NaiveDate,
+    },
     /// Not enough data to do what was asked.
     #[error("insufficient data: {what}")]
     InsufficientData {

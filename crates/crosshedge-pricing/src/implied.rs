@@ -28,7 +28,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::black::{normalised_black_call_otm, normalised_intrinsic, normalised_vega, OptionKind};
+use crate::black::{
+    normalised_black_call_otm, normalised_black_call_otm_and_vega, normalised_intrinsic,
+    normalised_vega, OptionKind,
+};
 use crate::normal::{inverse_norm_cdf, norm_cdf, SQRT_PI_OVER_2};
 use crate::PricingError;
 
@@ -185,8 +188,7 @@ fn lets_be_rational(beta: f64, x: f64, b_max: f64) -> f64 {
     let mut s_left = f64::MIN_POSITIVE;
     let mut s_right = f64::MAX;
     let s_c = (2.0 * x.abs()).sqrt();
-    let b_c = normalised_black_call_otm(x, s_c);
-    let v_c = normalised_vega(x, s_c);
+    let (b_c, v_c) = normalised_black_call_otm_and_vega(x, s_c);
     let s;
     if beta < b_c {
         let s_l = s_c - b_c / v_c;
@@ -273,8 +275,7 @@ fn iterate(
             ds = 0.0;
         }
         ds_previous = ds;
-        let b = normalised_black_call_otm(x, s);
-        let bp = normalised_vega(x, s);
+        let (b, bp) = normalised_black_call_otm_and_vega(x, s);
         if b > beta && s < s_right {
             s_right = s;
         } else if b < beta && s > s_left {
