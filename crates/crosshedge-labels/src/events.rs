@@ -24,9 +24,9 @@ use crate::LabelsError;
 /// Name of the labeling built by [`EventCalendar::labeling`].
 pub const EVENTS_NAME: &str = "events";
 
-/// The kind of a macro event.
+/// The kind of a macro event; serialised as its lower-case name (`"fomc"`, `"nfp"`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(into = "String", try_from = "String")]
 pub enum EventKind {
     /// FOMC decision / statement day.
     Fomc,
@@ -53,6 +53,19 @@ impl EventKind {
 impl fmt::Display for EventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<EventKind> for String {
+    fn from(k: EventKind) -> String {
+        k.as_str().to_string()
+    }
+}
+
+impl TryFrom<String> for EventKind {
+    type Error = LabelsError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 
@@ -630,6 +643,13 @@ mod tests {
         let u = parse_user_events("date,kind\n2024-06-07,NFP\n2024-06-12,fomc\n".as_bytes(), "u")
             .unwrap();
         assert_eq!(u.kinds(), vec![EventKind::Fomc, EventKind::Other("nfp".into())]);
+        assert_eq!(
+            serde_json::to_string(&u.events[0]).unwrap(),
+            r#"{"date":"2024-06-07","kind":"nfp"}"#
+        );
+        let back: MacroEvent =
+            serde_json::from_str(r#"{"date":"2024-06-07","kind":"CPI"}"#).unwrap();
+        assert_eq!(back.kind, EventKind::Cpi);
         match parse_user_events("date,kind\n2024-06-07,bad kind!\n".as_bytes(), "u.csv") {
             Err(LabelsError::Csv { line, column, .. }) => assert_eq!((line, column), (2, 2)),
             other => panic!("{other:?}"),

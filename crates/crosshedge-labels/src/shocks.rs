@@ -96,36 +96,36 @@ impl Component {
     }
 }
 
-/// Detector parameters (defaults in brackets in the field docs).
+/// Detector parameters (defaults in the field docs).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShockConfig {
-    /// Rolling window of the drawdown in calendar days [7].
+    /// Rolling window of the drawdown in calendar days (default 7).
     pub drawdown_window_days: usize,
-    /// Log drawdown that scores 1 [0.20].
+    /// Log drawdown that scores 1 (default 0.20).
     pub drawdown_threshold: f64,
-    /// |price − 1| that scores 1 [0.02].
+    /// |price − 1| that scores 1 (default 0.02).
     pub depeg_threshold: f64,
-    /// A depeg run longer than this many consecutive observations stops counting [30].
+    /// A depeg run longer than this many consecutive observations stops counting (default 30).
     pub depeg_max_days: usize,
-    /// TVL outflow horizon in calendar days [7].
+    /// TVL outflow horizon in calendar days (default 7).
     pub tvl_window_days: usize,
-    /// Log TVL outflow that scores 1 [0.20].
+    /// Log TVL outflow that scores 1 (default 0.20).
     pub tvl_threshold: f64,
-    /// Trailing window of the funding z-score in days [90].
+    /// Trailing window of the funding z-score in days (default 90).
     pub funding_window_days: usize,
-    /// |z| that scores 1 [3.0].
+    /// |z| that scores 1 (default 3.0).
     pub funding_z_threshold: f64,
-    /// Which funding tail counts [negative].
+    /// Which funding tail counts (default negative).
     pub funding_side: FundingSide,
-    /// Weights of drawdown, depeg, TVL outflow and funding in the combined score [1, 1, 1, 1].
+    /// Weights of drawdown, depeg, TVL outflow and funding in the combined score (default 1, 1, 1, 1).
     pub weights: [f64; 4],
-    /// Component scores are capped at this before combining [3].
+    /// Component scores are capped at this before combining (default 3).
     pub cap: f64,
-    /// Combined score that makes a shock day even when no component fires [2].
+    /// Combined score that makes a shock day even when no component fires (default 2).
     pub combined_threshold: f64,
-    /// Shock days at most this many calendar days apart are merged [3].
+    /// Shock days at most this many calendar days apart are merged (default 3).
     pub gap_days: i64,
-    /// Windows shorter than this many calendar days are dropped [1].
+    /// Windows shorter than this many calendar days are dropped (default 1).
     pub min_window_days: i64,
 }
 
