@@ -186,3 +186,52 @@ fn golden_liquidation_prices() {
         assert_rel(lp, num(c, "liquidation_price"), tol, "liquidation price");
     }
 }
+
+#[test]
+fn golden_options_amm_book() {
+    use crosshedge_defi::{OptionKind, OptionsAmmBook, ShortOptionLeg, UnderlyingQuote};
+    let g = golden();
+    let b = &g["options_amm"];
+    let legs = b["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| ShortOptionLeg {
+            kind: if l["kind"] == "call" { OptionKind::Call } else { OptionKind::Put },
+            strike: num(l, "strike"),
+            t_years: num(l, "t_years"),
+            vol: num(l, "vol"),
+            quantity_short: num(l, "quantity_short"),
+        })
+        .collect();
+    let book = OptionsAmmBook::new(
+        legs,
+        num(b, "collateral"),
+        num(b, "premiums_received"),
+        num(b, "fees_received"),
+    )
+    .unwrap()
+    .with_hedge(num(b, "hedge_units"), num(b, "hedge_entry_price"))
+    .unwrap();
+    for c in b["cases"].as_array().unwrap() {
+        let quote = if c["quote"] == "spot" {
+            UnderlyingQuote::Spot {
+                spot: num(c, "level"),
+                rate: num(c, "rate"),
+                div_yield: num(c, "div_yield"),
+            }
+        } else {
+            UnderlyingQuote::Forward { forward: num(c, "level"), rate: num(c, "rate") }
+        };
+        let v = book.valuation(&quote, 0.0).unwrap();
+        // Value and every greek at 1e-12 relative (reference: mpmath at 50 digits, greeks by
+        // high-precision numerical differentiation of the price).
+        assert_rel(v.nav, num(c, "nav"), 1e-12, "nav");
+        assert_rel(v.option_liability, num(c, "option_liability"), 1e-12, "liability");
+        assert_rel(v.greeks.delta, num(c, "delta"), 1e-12, "delta");
+        assert_rel(v.greeks.vega, num(c, "vega"), 1e-12, "vega");
+        assert_rel(v.greeks.theta, num(c, "theta"), 1e-12, "theta");
+        assert_rel(v.greeks.rho, num(c, "rho"), 1e-12, "rho");
+        assert_rel(v.greeks.gamma, num(c, "gamma"), 1e-12, "gamma");
+    }
+}

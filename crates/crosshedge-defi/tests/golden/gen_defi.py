@@ -198,6 +198,61 @@ for kind, side, q, ep, lev, mmr, cum, fee in [
                       "maintenance_amount": f(cum), "close_fee_rate": f(fee),
                       "margin": f(margin), "liquidation_price": f(lp)})
 
+# ---------------------------------------------------------------- options-AMM short book
+# Black-Scholes / Black-76 values by mpmath at 50 digits; greeks by mpmath.diff of the price
+# (independent of any closed-form greek formula).
+import mpmath as mp
+
+mp.mp.dps = 50
+
+
+def bs_price(kind, S, K, vol, T, r, q):
+    S, K, vol, T, r, q = map(mp.mpf, (S, K, vol, T, r, q))
+    F = S * mp.e ** ((r - q) * T)
+    sd = vol * mp.sqrt(T)
+    d1 = (mp.log(F / K) + sd ** 2 / 2) / sd
+    d2 = d1 - sd
+    th = 1 if kind == "call" else -1
+    return mp.e ** (-r * T) * th * (F * mp.ncdf(th * d1) - K * mp.ncdf(th * d2))
+
+
+def b76_price(kind, F, K, vol, T, r):
+    return bs_price(kind, F, K, vol, T, r, r)  # S = F with q = r gives the forward F
+
+
+BOOK_LEGS = [("put", 1800.0, 30.0 / 365.0, 0.75, 10.0), ("call", 2400.0, 30.0 / 365.0, 0.70, 6.0),
+             ("put", 1500.0, 0.5, 0.9, -2.0)]
+BOOK_CASH = {"collateral": 50000.0, "premiums_received": 3000.0, "fees_received": 120.0,
+             "hedge_units": 1.5, "hedge_entry_price": 1950.0}
+
+
+def book_nav(S, vol_shift=0, T_shift=0, r=None, quote="spot", r0=0.03, q0=0.01):
+    rr = r0 if r is None else r
+    liab = 0
+    for kind, K, T, vol, qty in BOOK_LEGS:
+        if quote == "spot":
+            v = bs_price(kind, S, K, vol + vol_shift, T - T_shift, rr, q0)
+        else:
+            v = b76_price(kind, S, K, vol + vol_shift, T - T_shift, rr)
+        liab += qty * v
+    c = BOOK_CASH
+    return (c["collateral"] + c["premiums_received"] + c["fees_received"] - liab
+            + c["hedge_units"] * (S - c["hedge_entry_price"])), liab
+
+
+book_cases = []
+for quote, S in [("spot", 2000.0), ("spot", 1700.0), ("forward", 2050.0)]:
+    nav, liab = book_nav(mp.mpf(S), quote=quote)
+    book_cases.append({
+        "quote": quote, "level": S, "rate": 0.03, "div_yield": 0.01 if quote == "spot" else 0.0,
+        "nav": f(nav), "option_liability": f(liab),
+        "delta": f(mp.diff(lambda x: book_nav(x, quote=quote)[0], mp.mpf(S))),
+        "gamma": f(mp.diff(lambda x: book_nav(x, quote=quote)[0], mp.mpf(S), 2)),
+        "vega": f(mp.diff(lambda v: book_nav(mp.mpf(S), vol_shift=v, quote=quote)[0], 0)),
+        "theta": f(mp.diff(lambda t: book_nav(mp.mpf(S), T_shift=t, quote=quote)[0], 0)),
+        "rho": f(mp.diff(lambda x: book_nav(mp.mpf(S), r=x, quote=quote)[0], mp.mpf("0.03"))),
+    })
+
 out = {
     "source": "gen_defi.py: Python ints (TickMath, fee growth) and decimal prec 60",
     "tolerance_rel": 1e-12,
@@ -209,6 +264,8 @@ out = {
     "lvr_cases": lvr_cases,
     "v2_swap_cases": v2_swaps,
     "liquidation_cases": liq_cases,
+    "options_amm": {"legs": [dict(zip(("kind", "strike", "t_years", "vol", "quantity_short"), l))
+                             for l in BOOK_LEGS], **BOOK_CASH, "cases": book_cases},
 }
 
 # ---------------------------------------------------------------- real-data-derived checks
