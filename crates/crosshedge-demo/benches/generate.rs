@@ -1,5 +1,5 @@
 //! Throughput of the demo generator: one 12-year market (2014-2025, 4,383 calendar days,
-//! 3,018 US trading days, 9 series and 12,072 futures rows).
+//! about 3,000 US trading days, 9 series and four futures rows per US day).
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]

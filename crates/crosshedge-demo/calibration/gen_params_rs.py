@@ -67,7 +67,7 @@ TABLE = [
     ("USDC_DEPEG_PROFILE", "usdc.depeg_profile", "Stablecoin prices over the depeg: USDC daily lows 2023-03-10..2023-03-14 (the SVB episode; trough 0.8774)."),
     ("SHOCK_VIX_SPIKE_RATIO", "episode.vix_spike_ratio", "VIX spike of the scripted shock as a ratio of the pre-shock level: median of max VIX over VIX before, over the catalogue's five crypto shock windows."),
     ("SHOCK_BTC_DRAWDOWN", "episode.btc_drawdown", "BTC drawdown of the scripted shock: the largest 14-day drawdown in the catalogue's windows, clamped to 40-60 %."),
-    ("FUTURES_PREMIUM_A", "futures.premium_a", "Asymptotic VIX-futures log term premium a in log F - log E[VIX_T] = a (1 - exp(-h / tau)), least squares on VX1 and VX2 2008-2025."),
+    ("FUTURES_PREMIUM_A", "futures.premium_a", "Asymptotic VIX-futures log term premium `a` in `log F - log E[VIX_T] = a (1 - exp(-h / tau))`, least squares on VX1 and VX2 2008-2025."),
     ("FUTURES_PREMIUM_TAU_DAYS", "futures.premium_tau_days", "Trading-day scale tau of the same premium curve."),
     ("FUTURES_CONTANGO_SHARE_CALM", "futures.contango_share_calm", "Target: share of real calm days (VIX < 15) with VX1 above spot VIX, 2008-2025."),
 ]

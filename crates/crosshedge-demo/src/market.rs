@@ -19,7 +19,7 @@ pub struct DemoConfig {
 }
 
 impl Default for DemoConfig {
-    /// Seed 42, 2014-01-01..2025-12-31 (3,018 US trading days, 4,383 crypto days).
+    /// Seed 42, 2014-01-01..2025-12-31 (about 3,000 US trading days, 4,383 crypto days).
     fn default() -> Self {
         Self {
             seed: 42,

@@ -316,7 +316,7 @@ pub const SHOCK_VIX_SPIKE_RATIO: f64 = 1.3670338316286388;
 /// From `params.json` at `episode.btc_drawdown`.
 pub const SHOCK_BTC_DRAWDOWN: f64 = 0.4780333642517802;
 
-/// Asymptotic VIX-futures log term premium a in log F - log E[VIX_T] = a (1 - exp(-h / tau)), least squares on VX1 and VX2 2008-2025.
+/// Asymptotic VIX-futures log term premium `a` in `log F - log E[VIX_T] = a (1 - exp(-h / tau))`, least squares on VX1 and VX2 2008-2025.
 ///
 /// From `params.json` at `futures.premium_a`.
 pub const FUTURES_PREMIUM_A: f64 = 0.1737599699002059;
