@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::bootstrap::{
-    corr_beta_at, joint_block_length, parallel_replicates, percentile_interval, stationary_indices,
-    BootstrapInterval,
+    corr_beta_at, joint_block_length, parallel_replicates, percentile_interval, BlockSampler,
+    BootstrapInterval, PairPrefix,
 };
 use crate::util::{check_pair, mean};
 use crate::StatsError;
@@ -103,16 +103,16 @@ pub fn decorrelation_factor(
     let blc = subset_block_length(t_calm, h_calm);
     let bls = subset_block_length(t_stress, h_stress);
     let (nc, ns) = (tc.len(), ts.len());
+    let (pc, ps) = (PairPrefix::new(&tc, &hc), PairPrefix::new(&ts, &hs));
+    let (sc, ss) = (BlockSampler::new(nc, blc), BlockSampler::new(ns, bls));
     let reps = parallel_replicates(
         resamples,
         seed,
         2,
-        || (vec![0usize; nc], vec![0usize; ns]),
-        |(ic, is), rng, out| {
-            stationary_indices(rng, nc, blc, ic);
-            stationary_indices(rng, ns, bls, is);
-            let (r1, b1) = corr_beta_at(&tc, &hc, ic);
-            let (r2, b2) = corr_beta_at(&ts, &hs, is);
+        || (),
+        |_, rng, out| {
+            let (r1, b1) = pc.resample(rng, &sc);
+            let (r2, b2) = ps.resample(rng, &ss);
             out[0] = b2 / b1;
             out[1] = if r1.abs() < 1.0 { rrm(r1, r2) } else { f64::NAN };
         },
