@@ -341,3 +341,51 @@ fn event_window_stats_match_pandas_reference() {
         );
     }
 }
+
+/// Signal events and their evaluation on the full VIX history against the independent
+/// pandas/numpy implementation in `golden/gen_signal_eval.py`: event dates, stress entries and
+/// counts exactly; leads and base rate to 1e-12.
+#[test]
+fn signal_evaluation_matches_pandas_reference() {
+    use crosshedge_labels::signals::{
+        evaluate_signals, stress_entries, vix_signals, EvalConfig, SignalConfig,
+    };
+    let Some(vix) = common::column("vix_daily.csv", "close", Calendar::Us, SeriesUnit::IndexLevel)
+    else {
+        return;
+    };
+    let g: serde_json::Value =
+        serde_json::from_str(include_str!("golden/signal_eval_vix_pandas.json")).unwrap();
+    assert_eq!(vix.len() as u64, g["n"].as_u64().unwrap());
+    let s = vix_signals(&vix, &SignalConfig::default()).unwrap();
+    let cfg = EvalConfig::default();
+    let entries: Vec<String> =
+        stress_entries(&s.closes, &cfg.entry).iter().map(|&j| s.dates[j].to_string()).collect();
+    let want_entries: Vec<String> = serde_json::from_value(g["entries"].clone()).unwrap();
+    assert_eq!(entries, want_entries);
+    for e in evaluate_signals(&s, &cfg).unwrap() {
+        let w = &g["kinds"][e.kind.as_str()];
+        let dates: Vec<String> =
+            s.events.iter().filter(|x| x.kind == e.kind).map(|x| x.date.to_string()).collect();
+        let want_dates: Vec<String> = serde_json::from_value(w["event_dates"].clone()).unwrap();
+        assert_eq!(dates, want_dates, "{} event dates", e.kind.as_str());
+        assert_eq!(e.n_signals as u64, w["n_signals"].as_u64().unwrap());
+        assert_eq!(e.n_hits as u64, w["n_hits"].as_u64().unwrap());
+        assert_eq!(e.n_censored as u64, w["n_censored"].as_u64().unwrap());
+        assert_eq!(e.n_entries_anticipated as u64, w["n_entries_anticipated"].as_u64().unwrap());
+        let opt = |v: &serde_json::Value| v.as_f64();
+        for (got, want) in [
+            (e.mean_lead_days, opt(&w["mean_lead_days"])),
+            (e.median_lead_days, opt(&w["median_lead_days"])),
+            (e.base_rate, opt(&w["base_rate"])),
+        ] {
+            match (got, want) {
+                (Some(a), Some(b)) => {
+                    assert!((a - b).abs() <= 1e-12, "{}: {a} vs {b}", e.kind.as_str())
+                }
+                (None, None) => {}
+                (a, b) => panic!("{}: {a:?} vs {b:?}", e.kind.as_str()),
+            }
+        }
+    }
+}
