@@ -417,23 +417,29 @@ fn futures_curve(us_days: &[Date], us_ext: &[Date], logvix: &[f64]) -> Curve {
     let mut vx1 = Vec::with_capacity(us_days.len());
     let mut vx2 = Vec::with_capacity(us_days.len());
     let mut dte = Vec::with_capacity(us_days.len());
-    for (i, d) in us_days.iter().enumerate() {
-        let (mut y, mut m) = (d.year(), d.month());
-        let mut listed = Vec::with_capacity(4);
-        while listed.len() < 4 {
+    // Every monthly expiry from the first day's month on, with its index in `us_ext`, computed
+    // once (the expiry rule consults the holiday calendar).
+    let mut expiries: Vec<(Date, usize)> = Vec::new();
+    if let (Some(first), Some(last)) = (us_days.first(), us_days.last()) {
+        let (mut y, mut m) = (first.year(), first.month());
+        loop {
             let e = vix_expiry(y, m);
-            if e > *d {
-                listed.push(e);
+            expiries.push((e, us_ext.partition_point(|t| *t <= e)));
+            if expiries.iter().filter(|(x, _)| x > last).count() >= 4 {
+                break;
             }
-            if m == 12 {
-                y += 1;
-                m = 1;
-            } else {
-                m += 1;
-            }
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         }
-        for (j, e) in listed.iter().enumerate() {
-            let h = us_ext.partition_point(|t| t <= e) - i - 1;
+    }
+    let mut next = 0usize;
+    for (i, d) in us_days.iter().enumerate() {
+        // The first four expiries strictly after `d`.
+        while expiries[next].0 <= *d {
+            next += 1;
+        }
+        let listed = &expiries[next..next + 4];
+        for (j, (e, pos)) in listed.iter().enumerate() {
+            let h = pos - i - 1;
             let settle = future_price(logvix[i], h);
             if j == 0 {
                 vx1.push(settle);
@@ -449,8 +455,8 @@ fn futures_curve(us_days: &[Date], us_ext: &[Date], logvix: &[f64]) -> Curve {
         }
         dte.push(VxDaysToExpiry {
             date: *d,
-            vx1_days: (listed[0] - *d).num_days(),
-            vx2_days: (listed[1] - *d).num_days(),
+            vx1_days: (listed[0].0 - *d).num_days(),
+            vx2_days: (listed[1].0 - *d).num_days(),
         });
     }
     (rows, vx1, vx2, dte)
