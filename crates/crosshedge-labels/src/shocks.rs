@@ -237,9 +237,9 @@ pub struct ShockWindow {
     pub peak_date: NaiveDate,
     /// Components that reached their threshold (score ≥ 1) on some day of the window.
     pub fired: Vec<Component>,
-    /// Highest score of each component in the window (`Component::ALL` order; `None` when it
-    /// had no data in the window).
-    pub max_component_scores: [Option<f64>; 4],
+    /// Highest score of each component that had data in the window, keyed by component
+    /// (serialised with the kebab-case names, e.g. `"tvl-outflow"`).
+    pub max_component_scores: BTreeMap<Component, f64>,
     /// Number of shock days in the window.
     pub n_shock_days: usize,
 }
@@ -488,13 +488,15 @@ fn merge_windows(s: &ShockScores, cfg: &ShockConfig) -> Vec<ShockWindow> {
                     peak = i;
                 }
             }
-            let mut max_c = [None; 4];
+            let mut max_c = BTreeMap::new();
             let mut fired = Vec::new();
             for (c, comp) in Component::ALL.iter().enumerate() {
                 let m = (a..=b)
                     .filter_map(|i| s.components[c][i])
                     .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |x| x.max(v))));
-                max_c[c] = m;
+                if let Some(m) = m {
+                    max_c.insert(*comp, m);
+                }
                 if m.is_some_and(|m| m >= 1.0) {
                     fired.push(*comp);
                 }
@@ -645,6 +647,9 @@ mod tests {
         assert_eq!((w.start, w.end), (d("2022-01-12"), d("2022-01-17")));
         assert_eq!(w.peak_date, d("2022-01-13"));
         assert_eq!(w.fired, vec![Component::Drawdown]);
+        assert_eq!(w.max_component_scores.keys().collect::<Vec<_>>(), vec![&Component::Drawdown]);
+        let json = serde_json::to_string(&w.max_component_scores).unwrap();
+        assert!(json.starts_with("{\"drawdown\":"), "{json}");
         assert!((w.peak_score - 3.0f64.min(-(0.7f64).ln() / 0.15)).abs() < 1e-12);
     }
 
