@@ -354,8 +354,8 @@ pub(crate) fn black76_kernel(sign: f64, f: f64, k: f64, vol: f64, t: f64, r: f64
     let b = k * n2;
     let mut und = sign * (a - b);
     // Far out of the money the two terms cancel: use the cancellation-free normalised form
-    // when more than 8 bits would be lost.
-    if und < a.max(b) * (1.0 / 256.0) {
+    // when more than 5 bits would be lost (the price then keeps ~32 ulp relative accuracy).
+    if und < a.max(b) * (1.0 / 32.0) {
         let kind = if sign > 0.0 { OptionKind::Call } else { OptionKind::Put };
         und = (f * k).sqrt() * normalised_black(x, s, kind);
     }

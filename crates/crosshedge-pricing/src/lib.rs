@@ -28,6 +28,7 @@ pub mod black;
 pub mod error;
 pub mod implied;
 pub mod normal;
+pub mod parity;
 pub mod structures;
 pub mod vix;
 
