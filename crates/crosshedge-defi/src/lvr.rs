@@ -10,8 +10,9 @@
 //!
 //! # References
 //! Milionis, Moallemi, Roughgarden, Zhang (2022), *Automated Market Making and
-//! Loss-Versus-Rebalancing*, arXiv:2208.06046: constant product `ℓ = (σ²/8) V(P)` (§4.1 /
-//! Example 2); concentrated liquidity `ℓ = (σ²/4) L sqrt(P)` in range (§4.1 / Example 3).
+//! Loss-Versus-Rebalancing*, arXiv:2208.06046 (the paper's worked examples: constant product
+//! `ℓ = (σ²/8) V(P)`; concentrated liquidity on a range `ℓ = (σ²/4) L sqrt(P)` while the price
+//! is in range).
 
 use serde::Serialize;
 

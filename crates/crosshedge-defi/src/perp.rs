@@ -287,13 +287,24 @@ impl PerpPosition {
     }
 }
 
-/// One observation of a path: the mark price, and the funding rate settled at this time if any.
+/// One observation of a path: the mark price, the funding rate settled at this time if any,
+/// and optionally the worst mark since the previous observation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PerpObservation {
     /// Mark price (quote per base).
     pub mark_price: f64,
     /// Funding rate per interval settled at this observation (paid at this mark), if any.
     pub funding_rate: Option<f64>,
+    /// The most adverse mark for the position since the previous observation (the day's low
+    /// for a long, the high for a short), if known; liquidation is checked there first.
+    pub adverse_price: Option<f64>,
+}
+
+impl PerpObservation {
+    /// An observation with only a mark price and an optional funding settlement.
+    pub fn new(mark_price: f64, funding_rate: Option<f64>) -> Self {
+        Self { mark_price, funding_rate, adverse_price: None }
+    }
 }
 
 /// The state of a position after one observation.
@@ -328,6 +339,9 @@ pub struct LiquidationEvent {
     pub mark_price: f64,
     /// Equity there (what the exchange keeps: it goes to the insurance fund).
     pub equity: f64,
+    /// True when the breach was found at the observation's `adverse_price` (between two
+    /// observations) rather than at its mark.
+    pub intraday: bool,
 }
 
 /// P&L of a position along a path.
@@ -347,14 +361,15 @@ pub struct PerpPathResult {
 
 /// Runs a position along a path of observations.
 ///
-/// At each observation the mark moves, the funding (if any) is settled at that mark into the
-/// isolated margin, then liquidation is checked (`equity <= maintenance`). Checks are made only
-/// at observations: a breach between two observations that reverses is not seen, so daily data
-/// under-detects intraday liquidations (use the day's adverse extreme as the mark to be
-/// conservative).
+/// At each observation: if an `adverse_price` is given, liquidation is first checked there with
+/// the margin before this observation's funding (a breach between observations); then the mark
+/// moves, the funding (if any) is settled at that mark into the isolated margin, and
+/// liquidation is checked at the mark (`equity <= maintenance`). Without adverse prices a breach
+/// between two observations that reverses is not seen, so daily closes under-detect intraday
+/// liquidations: pass the day's low (long) or high (short) as `adverse_price`.
 ///
 /// # Errors
-/// [`DefiError::Empty`] for an empty path; sign errors for marks; [`DefiError::NotFinite`] for
+/// [`DefiError::Empty`] for an empty path; sign errors for prices; [`DefiError::NotFinite`] for
 /// rates.
 pub fn simulate_path(
     position: &PerpPosition,
@@ -367,19 +382,12 @@ pub fn simulate_path(
     let mut points = Vec::with_capacity(observations.len());
     let mut cumulative = 0.0;
     let mut liquidation = None;
-    for (index, obs) in observations.iter().enumerate() {
-        let mark = positive("mark_price", obs.mark_price)?;
-        let funding = match obs.funding_rate {
-            Some(r) => funding_payment(position.kind, position.side, position.quantity, mark, r)?,
-            None => 0.0,
-        };
-        cumulative += funding;
+    let point = |index: usize, mark: f64, funding: f64, cumulative: f64| {
         let upnl = position.unrealized_pnl(mark);
         let margin = position.margin + cumulative;
         let equity = margin + upnl;
         let mm = position.maintenance_margin(params, mark);
-        let margin_ratio = if equity > 0.0 { Some(mm / equity) } else { None };
-        points.push(PerpPathPoint {
+        PerpPathPoint {
             index,
             mark_price: mark,
             funding_payment: funding,
@@ -388,10 +396,40 @@ pub fn simulate_path(
             margin,
             equity,
             maintenance_margin: mm,
-            margin_ratio,
-        });
-        if equity <= mm {
-            liquidation = Some(LiquidationEvent { index, mark_price: mark, equity });
+            margin_ratio: if equity > 0.0 { Some(mm / equity) } else { None },
+        }
+    };
+    for (index, obs) in observations.iter().enumerate() {
+        let mark = positive("mark_price", obs.mark_price)?;
+        if let Some(adverse) = obs.adverse_price {
+            let adverse = positive("adverse_price", adverse)?;
+            let p = point(index, adverse, 0.0, cumulative);
+            if p.equity <= p.maintenance_margin {
+                liquidation = Some(LiquidationEvent {
+                    index,
+                    mark_price: adverse,
+                    equity: p.equity,
+                    intraday: true,
+                });
+                points.push(p);
+                break;
+            }
+        }
+        let funding = match obs.funding_rate {
+            Some(r) => funding_payment(position.kind, position.side, position.quantity, mark, r)?,
+            None => 0.0,
+        };
+        cumulative += funding;
+        let p = point(index, mark, funding, cumulative);
+        let breached = p.equity <= p.maintenance_margin;
+        points.push(p);
+        if breached {
+            liquidation = Some(LiquidationEvent {
+                index,
+                mark_price: mark,
+                equity: p.equity,
+                intraday: false,
+            });
             break;
         }
     }
@@ -520,10 +558,10 @@ mod tests {
         let pos =
             PerpPosition::with_leverage(ContractKind::Linear, Side::Long, 1.0, 100.0, 5.0).unwrap();
         let obs = [
-            PerpObservation { mark_price: 101.0, funding_rate: Some(1e-3) },
-            PerpObservation { mark_price: 95.0, funding_rate: None },
-            PerpObservation { mark_price: 80.0, funding_rate: Some(1e-3) },
-            PerpObservation { mark_price: 120.0, funding_rate: None },
+            PerpObservation::new(101.0, Some(1e-3)),
+            PerpObservation::new(95.0, None),
+            PerpObservation::new(80.0, Some(1e-3)),
+            PerpObservation::new(120.0, None),
         ];
         let r = simulate_path(&pos, &binance(), &obs).unwrap();
         assert!((r.points[0].funding_payment + 0.101).abs() < 1e-14);
@@ -534,6 +572,28 @@ mod tests {
         assert_eq!(r.final_equity, 0.0);
         assert!((r.total_pnl + 20.0).abs() < 1e-12);
         assert!((r.realized_funding + 0.101 + 0.08).abs() < 1e-14);
+        assert!(!liq.intraday);
         assert!(simulate_path(&pos, &binance(), &[]).is_err());
+    }
+
+    #[test]
+    fn path_intraday_adverse_price_liquidates() {
+        // 5x long at 100: liquidation price 80 / 0.996 ≈ 80.32. The close at 90 survives, but
+        // the day's low of 80 breaches.
+        let pos =
+            PerpPosition::with_leverage(ContractKind::Linear, Side::Long, 1.0, 100.0, 5.0).unwrap();
+        let close_only = [PerpObservation::new(90.0, None)];
+        assert!(simulate_path(&pos, &binance(), &close_only).unwrap().liquidation.is_none());
+        let with_low =
+            [PerpObservation { mark_price: 90.0, funding_rate: None, adverse_price: Some(80.0) }];
+        let r = simulate_path(&pos, &binance(), &with_low).unwrap();
+        let liq = r.liquidation.unwrap();
+        assert!(liq.intraday);
+        assert_eq!(liq.mark_price, 80.0);
+        assert_eq!(r.final_equity, 0.0);
+        // A low above the liquidation price does not trigger.
+        let mild =
+            [PerpObservation { mark_price: 90.0, funding_rate: None, adverse_price: Some(81.0) }];
+        assert!(simulate_path(&pos, &binance(), &mild).unwrap().liquidation.is_none());
     }
 }

@@ -82,10 +82,7 @@ fn real_funding_2021_short_btc_carry() {
     let obs: Vec<PerpObservation> = rows
         .iter()
         .zip(&rates)
-        .map(|(r, f)| PerpObservation {
-            mark_price: closes[&r["date"]],
-            funding_rate: Some(f.rate),
-        })
+        .map(|(r, f)| PerpObservation::new(closes[&r["date"]], Some(f.rate)))
         .collect();
     let entry = obs[0].mark_price;
     assert_rel(entry, g["entry_price"].as_f64().unwrap(), 1e-15, "entry");
@@ -212,4 +209,44 @@ fn real_uniswap_v3_ticks_prices_fees() {
         );
         assert!((median - 1.0).abs() < 0.1, "{pool}: implied/reported liquidity median {median}");
     }
+}
+
+#[test]
+fn real_funding_2021_short_liquidated_at_intraday_high() {
+    let (Some(fpath), Some(bpath)) =
+        (data_file("funding_rates_daily.csv"), data_file("btc_ohlcv_coinmarketcap_daily.csv"))
+    else {
+        return;
+    };
+    let golden: Value = serde_json::from_str(GOLDEN).unwrap();
+    let g = &golden["funding_2021_intraday"];
+    let bars: HashMap<String, (f64, f64)> = read_rows(&bpath)
+        .into_iter()
+        .filter_map(|r| {
+            Some((r["date"].clone(), (r["high"].parse().ok()?, r["close"].parse().ok()?)))
+        })
+        .collect();
+    let obs: Vec<PerpObservation> = read_rows(&fpath)
+        .into_iter()
+        .filter(|r| r["date"].as_str() >= "2021-01-01" && r["date"].as_str() <= "2021-12-31")
+        .map(|r| {
+            let (high, close) = bars[&r["date"]];
+            PerpObservation {
+                mark_price: close,
+                funding_rate: Some(r["binance_btcusdt_daily_sum"].parse().unwrap()),
+                adverse_price: Some(high),
+            }
+        })
+        .collect();
+    let entry = obs[0].mark_price;
+    assert_rel(entry, g["entry_price"].as_f64().unwrap(), 1e-15, "entry");
+    let pos =
+        PerpPosition::with_leverage(ContractKind::Linear, Side::Short, 1.0, entry, 2.0).unwrap();
+    let r = simulate_path(&pos, &MarginParams::new(0.004, 0.0, 0.0).unwrap(), &obs).unwrap();
+    let liq = r.liquidation.expect("a 2x short of BTC in early 2021 is liquidated");
+    let e = &g["liquidation"];
+    assert_eq!(liq.index as u64, e["index"].as_u64().unwrap());
+    assert_eq!(liq.intraday, e["intraday"].as_bool().unwrap());
+    assert_rel(liq.mark_price, e["price"].as_f64().unwrap(), 1e-15, "liquidation mark");
+    assert_rel(r.realized_funding, g["cumulative_funding"].as_f64().unwrap(), 1e-12, "funding");
 }

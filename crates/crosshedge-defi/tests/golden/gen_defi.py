@@ -321,6 +321,29 @@ if funding is not None and coingecko is not None:
         "short_liquidations": liquidations,
     }
 
+cmc = read_csv("btc_ohlcv_coinmarketcap_daily.csv")
+if funding is not None and cmc is not None:
+    # Short 1 BTC at 2x over 2021 on CoinMarketCap closes, with the day's high as the adverse
+    # price: liquidation is checked at the high (margin before the day's funding), then at the
+    # close after funding.
+    bar = {r["date"]: r for r in cmc}
+    rows = [r for r in funding if "2021-01-01" <= r["date"] <= "2021-12-31"]
+    ep = D(bar[rows[0]["date"]]["close"])
+    margin = ep / 2
+    cum_f = D(0)
+    hit = None
+    for i, r in enumerate(rows):
+        hi, c = D(bar[r["date"]]["high"]), D(bar[r["date"]]["close"])
+        if margin + cum_f - (hi - ep) <= D("0.004") * hi:
+            hit = {"index": i, "date": r["date"], "price": f(hi), "intraday": True}
+            break
+        cum_f += c * D(r["binance_btcusdt_daily_sum"])
+        if margin + cum_f - (c - ep) <= D("0.004") * c:
+            hit = {"index": i, "date": r["date"], "price": f(c), "intraday": False}
+            break
+    out["funding_2021_intraday"] = {"entry_price": f(ep), "leverage": 2.0, "liquidation": hit,
+                                    "cumulative_funding": f(cum_f)}
+
 uni = read_csv("uniswap_v3_eth_usdc_daily.csv")
 if uni is not None:
     pools = {}
