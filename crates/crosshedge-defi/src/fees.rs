@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::error::{non_negative, positive};
 use crate::tick::Q128;
+use crate::v2::TokenAmounts;
 use crate::{DefiError, U256};
 
 /// The two fee-growth accumulators of a pool at one time.
@@ -58,6 +59,15 @@ pub struct TokenDecimals {
 impl TokenDecimals {
     /// USDC (token0, 6) / WETH (token1, 18), the order of the mainnet USDC/WETH v3 pools.
     pub const USDC_WETH: Self = Self { decimals0: 6, decimals1: 18 };
+
+    /// Raw amounts (x = token0, y = token1, as a position valued at the raw pool price holds
+    /// them) in whole tokens: `x / 10^decimals0`, `y / 10^decimals1`.
+    pub fn whole_amounts(&self, raw: TokenAmounts) -> TokenAmounts {
+        TokenAmounts {
+            x: raw.x / 10f64.powi(i32::from(self.decimals0)),
+            y: raw.y / 10f64.powi(i32::from(self.decimals1)),
+        }
+    }
 }
 
 /// Fee income of an always-in-range position over an interval.
@@ -142,6 +152,18 @@ mod tests {
         assert_eq!(f.fees1_raw, 5e5);
         assert!((f.fees0 - 3.0).abs() < 1e-15);
         assert!((f.value_in_token0 - (3.0 + 5e5 * 1e-18 * 2000.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn whole_amounts_of_a_raw_full_range_position() {
+        // L = 1e15 at 2000 USDC/ETH: raw P = 5e8 WETH-wei per micro-USDC, sqrt = 22360.68;
+        // x = L / sqrt(P) micro-USDC, y = L sqrt(P) wei.
+        let pos = crate::ConstantProductPosition::new(1e15).unwrap();
+        let raw = pos.valuation(5e8).unwrap().amounts;
+        let w = TokenDecimals::USDC_WETH.whole_amounts(raw);
+        // Value in USDC: x + y × 2000 = twice the USDC leg.
+        assert!((w.y * 2000.0 / w.x - 1.0).abs() < 1e-12);
+        assert!((w.x - 1e15 / 5e8f64.sqrt() / 1e6).abs() < 1e-6);
     }
 
     #[test]

@@ -130,6 +130,12 @@ proptest! {
     }
 
     #[test]
+    fn prop_u256_from_f64_truncates(x in 0.0f64..1e70) {
+        let v = U256::from_f64_trunc(x).unwrap();
+        prop_assert_eq!(v.to_f64(), x.trunc());
+    }
+
+    #[test]
     fn prop_liquidation_price_equates_equity_and_maintenance(
         lev in 1.5f64..125.0,
         ep in 1.0f64..1e5,

@@ -173,6 +173,9 @@ fn real_uniswap_v3_ticks_prices_fees() {
         }
         // Implied average in-range liquidity vs the reported end-of-day liquidity.
         let mut ratios = Vec::new();
+        // A full-range position holding 1 % of the reported in-range liquidity earns about 1 % of
+        // the pool's fees (exactly, if the liquidity were constant through the day).
+        let mut share_ratios = Vec::new();
         for w in rows.windows(2) {
             let fg = |r: &HashMap<String, String>| {
                 FeeGrowth::from_dec_str(
@@ -193,6 +196,15 @@ fn real_uniswap_v3_ticks_prices_fees() {
             ) {
                 if liq > 0.0 {
                     ratios.push(l / liq);
+                    let f = fee_income(
+                        &fg(w[0]),
+                        &fg(w[1]),
+                        0.01 * liq,
+                        TokenDecimals::USDC_WETH,
+                        price,
+                    )
+                    .unwrap();
+                    share_ratios.push(f.value_in_token0 / (0.01 * fees));
                 }
             }
         }
@@ -208,6 +220,9 @@ fn real_uniswap_v3_ticks_prices_fees() {
             "median",
         );
         assert!((median - 1.0).abs() < 0.1, "{pool}: implied/reported liquidity median {median}");
+        share_ratios.sort_by(f64::total_cmp);
+        let share_median = share_ratios[share_ratios.len() / 2];
+        assert!((share_median - 1.0).abs() < 0.1, "{pool}: 1 % position fee share {share_median}");
     }
 }
 
