@@ -30,6 +30,7 @@ pub mod implied;
 pub mod normal;
 pub mod parity;
 pub mod structures;
+pub mod testkit;
 pub mod vix;
 
 pub use batch::{
