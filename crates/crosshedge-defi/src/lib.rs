@@ -12,7 +12,8 @@
 //!   impermanent loss) and [`ConcentratedPool`] (swaps within one range).
 //! - [`tick`]: exact `TickMath` ([`sqrt_ratio_at_tick`], [`tick_at_sqrt_ratio`]) and `f64`
 //!   tick/price/`sqrtPriceX96` conversions with token decimals.
-//! - [`fees`]: fee income from `feeGrowthGlobal{0,1}X128` deltas ([`fee_income`]).
+//! - [`fees`]: fee income from `feeGrowthGlobal{0,1}X128` (or `feeGrowthInside`, see
+//!   [`fee_growth_inside`]) deltas ([`fee_income`]).
 //! - [`lvr`]: loss-versus-rebalancing, `σ²/8` of value for constant product and
 //!   `(σ²/4) L sqrt(P)` in range for concentrated liquidity.
 //! - [`options_amm`]: [`OptionsAmmBook`], an options-AMM LP position as a short option book
@@ -61,7 +62,10 @@ pub mod v3;
 pub use breakeven::{lp_break_even, BreakEvenInputs, BreakEvenResult, LpShape, PriceScenario};
 pub use crosshedge_pricing::OptionKind;
 pub use error::DefiError;
-pub use fees::{fee_income, implied_in_range_liquidity, FeeGrowth, FeeIncome, TokenDecimals};
+pub use fees::{
+    fee_growth_inside, fee_income, implied_in_range_liquidity, FeeGrowth, FeeIncome,
+    TickFeeGrowthOutside, TokenDecimals,
+};
 pub use lvr::{
     lvr_concentrated, lvr_concentrated_rate, lvr_constant_product, lvr_rate_constant_product,
     LvrResult,
