@@ -7,7 +7,8 @@
 //! [`U256::wrapping_sub`] exactly and only then converted to `f64`.
 //!
 //! # References
-//! *Uniswap v3 Core* (2021), §6.3 (fee growth), §6.4.1 (`feeGrowthInside`).
+//! Adams et al. (2021), *Uniswap v3 Core*, §6.3 (fee growth, global and per tick); `Tick.sol`
+//! `getFeeGrowthInside` in Uniswap v3-core.
 
 use serde::Serialize;
 
@@ -62,7 +63,7 @@ pub struct TickFeeGrowthOutside {
 /// the fees of a range position that did not change its liquidity in between.
 ///
 /// # Formula
-/// Whitepaper eq. 6.17–6.19, modulo 2^256 as on chain:
+/// Whitepaper §6.3 (tick-indexed fee growth), modulo 2^256 as on chain:
 /// `f_below = f_o(lower)` if `tick_current >= lower` else `f_g − f_o(lower)`;
 /// `f_above = f_o(upper)` if `tick_current < upper` else `f_g − f_o(upper)`;
 /// `f_inside = f_g − f_below − f_above`.

@@ -6,7 +6,7 @@
 //! `sqrt(P)`, `sqrt(Pa)`, `sqrt(Pb)` in `f64`.
 //!
 //! # Formula
-//! Whitepaper §6.2.1 / eq. 6.29–6.30, for a position of liquidity `L` on `[Pa, Pb]`:
+//! Whitepaper §6.2–6.3 (real reserves of a range position), for liquidity `L` on `[Pa, Pb]`:
 //! - `P <= Pa`: `x = L (1/sqrt(Pa) - 1/sqrt(Pb))`, `y = 0`;
 //! - `Pa < P < Pb`: `x = L (1/sqrt(P) - 1/sqrt(Pb))`, `y = L (sqrt(P) - sqrt(Pa))`;
 //! - `P >= Pb`: `x = 0`, `y = L (sqrt(Pb) - sqrt(Pa))`.
@@ -243,7 +243,7 @@ impl ConcentratedPool {
     ///
     /// # Formula
     /// `dx' = dx (1 - f)`, `sqrt(P') = L sqrt(P) / (L + dx' sqrt(P))`,
-    /// `dy = L (sqrt(P) - sqrt(P'))` (whitepaper eq. 6.13–6.16).
+    /// `dy = L (sqrt(P) - sqrt(P'))` (whitepaper §6.2.3, swaps within a single tick).
     ///
     /// # Errors
     /// [`DefiError::NotPositive`] for a non-positive amount; [`DefiError::SwapExceedsRange`]
