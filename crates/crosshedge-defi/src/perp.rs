@@ -293,8 +293,9 @@ impl PerpPosition {
 pub struct PerpObservation {
     /// Mark price (quote per base).
     pub mark_price: f64,
-    /// Funding rate per interval settled at this observation (paid at this mark), if any.
-    pub funding_rate: Option<f64>,
+    /// Funding settled at this observation (paid at this mark), if any: the rate per its
+    /// settlement interval.
+    pub funding: Option<FundingRate>,
     /// The most adverse mark for the position since the previous observation (the day's low
     /// for a long, the high for a short), if known; liquidation is checked there first.
     pub adverse_price: Option<f64>,
@@ -302,8 +303,8 @@ pub struct PerpObservation {
 
 impl PerpObservation {
     /// An observation with only a mark price and an optional funding settlement.
-    pub fn new(mark_price: f64, funding_rate: Option<f64>) -> Self {
-        Self { mark_price, funding_rate, adverse_price: None }
+    pub fn new(mark_price: f64, funding: Option<FundingRate>) -> Self {
+        Self { mark_price, funding, adverse_price: None }
     }
 }
 
@@ -353,6 +354,10 @@ pub struct PerpPathResult {
     pub liquidation: Option<LiquidationEvent>,
     /// Realised funding received over the path (up to liquidation).
     pub realized_funding: f64,
+    /// Number of funding settlements applied.
+    pub funding_settlements: usize,
+    /// Hours covered by the applied settlements (sum of their intervals).
+    pub funding_hours: f64,
     /// Final equity (0 after a liquidation: the isolated margin is forfeited).
     pub final_equity: f64,
     /// Total P&L: final equity − initial margin.
@@ -381,6 +386,8 @@ pub fn simulate_path(
     }
     let mut points = Vec::with_capacity(observations.len());
     let mut cumulative = 0.0;
+    let mut funding_hours = 0.0;
+    let mut settlements = 0;
     let mut liquidation = None;
     let point = |index: usize, mark: f64, funding: f64, cumulative: f64| {
         let upnl = position.unrealized_pnl(mark);
@@ -415,8 +422,12 @@ pub fn simulate_path(
                 break;
             }
         }
-        let funding = match obs.funding_rate {
-            Some(r) => funding_payment(position.kind, position.side, position.quantity, mark, r)?,
+        let funding = match obs.funding {
+            Some(r) => {
+                funding_hours += r.interval_hours;
+                settlements += 1;
+                funding_payment(position.kind, position.side, position.quantity, mark, r.rate)?
+            }
             None => 0.0,
         };
         cumulative += funding;
@@ -441,6 +452,8 @@ pub fn simulate_path(
         points,
         liquidation,
         realized_funding: cumulative,
+        funding_settlements: settlements,
+        funding_hours,
         final_equity,
         total_pnl: final_equity - position.margin,
     })
@@ -558,9 +571,9 @@ mod tests {
         let pos =
             PerpPosition::with_leverage(ContractKind::Linear, Side::Long, 1.0, 100.0, 5.0).unwrap();
         let obs = [
-            PerpObservation::new(101.0, Some(1e-3)),
+            PerpObservation::new(101.0, Some(FundingRate::new(1e-3, 8.0).unwrap())),
             PerpObservation::new(95.0, None),
-            PerpObservation::new(80.0, Some(1e-3)),
+            PerpObservation::new(80.0, Some(FundingRate::new(1e-3, 8.0).unwrap())),
             PerpObservation::new(120.0, None),
         ];
         let r = simulate_path(&pos, &binance(), &obs).unwrap();
@@ -573,6 +586,8 @@ mod tests {
         assert!((r.total_pnl + 20.0).abs() < 1e-12);
         assert!((r.realized_funding + 0.101 + 0.08).abs() < 1e-14);
         assert!(!liq.intraday);
+        assert_eq!(r.funding_settlements, 2);
+        assert_eq!(r.funding_hours, 16.0);
         assert!(simulate_path(&pos, &binance(), &[]).is_err());
     }
 
@@ -585,15 +600,14 @@ mod tests {
         let close_only = [PerpObservation::new(90.0, None)];
         assert!(simulate_path(&pos, &binance(), &close_only).unwrap().liquidation.is_none());
         let with_low =
-            [PerpObservation { mark_price: 90.0, funding_rate: None, adverse_price: Some(80.0) }];
+            [PerpObservation { mark_price: 90.0, funding: None, adverse_price: Some(80.0) }];
         let r = simulate_path(&pos, &binance(), &with_low).unwrap();
         let liq = r.liquidation.unwrap();
         assert!(liq.intraday);
         assert_eq!(liq.mark_price, 80.0);
         assert_eq!(r.final_equity, 0.0);
         // A low above the liquidation price does not trigger.
-        let mild =
-            [PerpObservation { mark_price: 90.0, funding_rate: None, adverse_price: Some(81.0) }];
+        let mild = [PerpObservation { mark_price: 90.0, funding: None, adverse_price: Some(81.0) }];
         assert!(simulate_path(&pos, &binance(), &mild).unwrap().liquidation.is_none());
     }
 }

@@ -82,7 +82,7 @@ fn real_funding_2021_short_btc_carry() {
     let obs: Vec<PerpObservation> = rows
         .iter()
         .zip(&rates)
-        .map(|(r, f)| PerpObservation::new(closes[&r["date"]], Some(f.rate)))
+        .map(|(r, f)| PerpObservation::new(closes[&r["date"]], Some(*f)))
         .collect();
     let entry = obs[0].mark_price;
     assert_rel(entry, g["entry_price"].as_f64().unwrap(), 1e-15, "entry");
@@ -92,6 +92,8 @@ fn real_funding_2021_short_btc_carry() {
         PerpPosition::new(ContractKind::Linear, Side::Short, 1.0, entry, 3.0 * entry).unwrap();
     let r = simulate_path(&safe, &params, &obs).unwrap();
     assert!(r.liquidation.is_none());
+    assert_eq!(r.funding_settlements, 365);
+    assert_eq!(r.funding_hours, 8760.0);
     assert_rel(
         r.realized_funding,
         g["short_1btc_funding_received_usd"].as_f64().unwrap(),
@@ -248,7 +250,10 @@ fn real_funding_2021_short_liquidated_at_intraday_high() {
             let (high, close) = bars[&r["date"]];
             PerpObservation {
                 mark_price: close,
-                funding_rate: Some(r["binance_btcusdt_daily_sum"].parse().unwrap()),
+                funding: Some(
+                    FundingRate::new(r["binance_btcusdt_daily_sum"].parse().unwrap(), 24.0)
+                        .unwrap(),
+                ),
                 adverse_price: Some(high),
             }
         })
