@@ -209,6 +209,12 @@ impl PerpPosition {
     /// A position opened at `leverage`: initial margin = entry value / leverage (entry value =
     /// `Q × EP` for linear, `N / EP` coin for inverse).
     ///
+    /// The opening (taker) fee is paid from the wallet, not from the isolated margin, on
+    /// Binance and Bybit, so it does not enter the margin; the closing fee enters the
+    /// liquidation condition through [`MarginParams::close_fee_rate`]. To model a venue that
+    /// takes the opening fee out of the margin, build the position with [`PerpPosition::new`]
+    /// and the reduced margin.
+    ///
     /// # Errors
     /// Sign errors, including a non-positive leverage.
     pub fn with_leverage(
