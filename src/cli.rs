@@ -117,6 +117,9 @@ pub struct EpisodesArgs {
     /// A TOML catalogue of episodes added to the built-in one.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    /// Use only the --catalogue file, not the built-in catalogue of real episodes.
+    #[arg(long, requires = "catalogue")]
+    pub no_builtin: bool,
 }
 
 /// `crosshedge demo`.
@@ -126,8 +129,11 @@ pub struct DemoArgs {
     #[arg(long, default_value = "demo-out")]
     pub out: PathBuf,
     /// Random seed of the demo market.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Stationary-bootstrap resamples of the basis analyses.
+    #[arg(long, default_value_t = 2000)]
+    pub bootstrap: usize,
 }
 
 /// `crosshedge import`.

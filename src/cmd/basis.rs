@@ -161,6 +161,15 @@ pub fn render(o: &BasisOutput) -> String {
             "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: a hedge sized in calm markets must be scaled {:.2}x to be variance-optimal in stress\n",
             k.value, k.ci95[0], k.ci95[1], k.value
         ));
+        if let Some(RegimeStats::Available(c)) = r.regimes.get("calm") {
+            if c.beta_se_hac > 0.0 && (c.beta / c.beta_se_hac).abs() < 2.0 {
+                s.push_str(&format!(
+                    "  caution: the calm h* ({:+.4}, HAC t = {:.1}) is not distinguishable from 0, so k is weakly identified; read the stress h* directly\n",
+                    c.beta,
+                    c.beta / c.beta_se_hac
+                ));
+            }
+        }
         s.push_str(&format!(
             "residual-risk multiple sqrt(1-rho_s^2)/sqrt(1-rho_c^2) = {:.3} [{:.3}, {:.3}] (rho calm {:+.3}, stress {:+.3})\n",
             k.residual_risk_multiple,

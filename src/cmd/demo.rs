@@ -1,8 +1,241 @@
-//! `crosshedge demo`: the calibrated demo market end to end.
+//! `crosshedge demo`: generate the calibrated demo market, import it through the ordinary
+//! import path into a fresh store, and run every analysis that exists on it.
 
-use super::Ctx;
-use crate::cli::DemoArgs;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-pub fn run(_ctx: &Ctx, _a: DemoArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the demo market generator is not wired in yet")
+use anyhow::Context;
+use crosshedge_core::calendar::Calendar;
+use crosshedge_core::series::Series;
+use crosshedge_data::export::write_atomic;
+use crosshedge_data::manifest::Manifest;
+use crosshedge_data::store::{OnConflict, Store};
+use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket};
+use serde::Serialize;
+
+use super::basis::{self, BasisOutput};
+use super::episodes::{self, EpisodesOutput};
+use super::import::parse_file;
+use super::{now_utc, Ctx};
+use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, PairArgs};
+use crate::output::{self, pct};
+
+#[derive(Serialize)]
+struct DemoOutput {
+    out_dir: String,
+    store: String,
+    summary: crosshedge_demo::DemoSummary,
+    basis: Vec<BasisOutput>,
+    episodes: Vec<EpisodesOutput>,
+}
+
+/// The CSV text of series sharing a calendar: `date,<name>...` with blanks where a series has
+/// no observation.
+fn series_csv(series: &[&Series]) -> String {
+    let mut dates: Vec<chrono::NaiveDate> =
+        series.iter().flat_map(|s| s.dates().iter().copied()).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut s = String::from("date");
+    for x in series {
+        s.push(',');
+        s.push_str(&x.name);
+    }
+    s.push('\n');
+    for d in dates {
+        let _ = write!(s, "{d}");
+        for x in series {
+            match x.get(d) {
+                Some(v) => {
+                    let _ = write!(s, ",{v}");
+                }
+                None => s.push(','),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn manifest_toml(us: &[&Series], crypto: &[&Series]) -> String {
+    let mut s = String::from("# The demo market's files (written by `crosshedge demo`).\n");
+    for (file, cal, group) in [("us_daily.csv", "us", us), ("crypto_daily.csv", "crypto", crypto)] {
+        let _ = write!(s, "\n[[file]]\npath = \"{file}\"\ncalendar = \"{cal}\"\nseries = {{ ");
+        let cols: Vec<String> = group.iter().map(|x| format!("{0} = \"{0}\"", x.name)).collect();
+        s.push_str(&cols.join(", "));
+        s.push_str(" }\nunits = { ");
+        let units: Vec<String> =
+            group.iter().map(|x| format!("{} = \"{}\"", x.name, x.unit)).collect();
+        s.push_str(&units.join(", "));
+        s.push_str(" }\n");
+    }
+    s
+}
+
+fn episodes_toml(m: &DemoMarket) -> String {
+    let mut s = String::from("# Scripted episodes of the demo market (synthetic dates).\n");
+    for e in &m.episodes {
+        let _ = write!(
+            s,
+            "\n[[episode]]\nname = \"{}\"\nstart = \"{}\"\nend = \"{}\"\ncategory = \"demo\"\ndescription = {:?}\nsource = \"synthetic: crosshedge demo market, seed {}\"\n",
+            e.name, e.start, e.end, e.description, m.config.seed
+        );
+    }
+    s
+}
+
+/// Writes the demo files and imports them into a fresh store at `dir/crosshedge.db`.
+fn build_store(dir: &Path, m: &DemoMarket) -> anyhow::Result<PathBuf> {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
+    let us: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Us).collect();
+    let crypto: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Crypto).collect();
+    write_atomic(&data.join("us_daily.csv"), series_csv(&us).as_bytes())?;
+    write_atomic(&data.join("crypto_daily.csv"), series_csv(&crypto).as_bytes())?;
+    let mut fut = String::from("date,expiry,settle,dte_days\n");
+    for f in &m.futures {
+        let _ = writeln!(fut, "{},{},{},{}", f.date, f.expiry, f.settle, f.dte_days);
+    }
+    write_atomic(&data.join("vix_futures_contracts.csv"), fut.as_bytes())?;
+    write_atomic(&data.join("episodes.toml"), episodes_toml(m).as_bytes())?;
+    let manifest_path = data.join("manifest.toml");
+    write_atomic(&manifest_path, manifest_toml(&us, &crypto).as_bytes())?;
+    // A fresh store: built beside the target and renamed over it when complete.
+    let tmp = dir.join(".crosshedge.db.building");
+    let _ = std::fs::remove_file(&tmp);
+    {
+        let mut store = Store::open(&tmp)?;
+        let (manifest, mdir) = Manifest::load(&manifest_path)?;
+        let at = now_utc();
+        for f in &manifest.files {
+            let path = mdir.join(&f.path);
+            let parsed = parse_file(&path, &f.spec()?)?;
+            store.import(&parsed, &path.display().to_string(), &at, OnConflict::Fail)?;
+        }
+        store.checkpoint()?;
+    }
+    let target = dir.join("crosshedge.db");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", target.display()));
+    }
+    std::fs::rename(&tmp, &target)
+        .with_context(|| format!("renaming the store to {}", target.display()))?;
+    Ok(target)
+}
+
+fn pair(target: &str, hedge: &str) -> PairArgs {
+    PairArgs {
+        target: target.into(),
+        hedge: hedge.into(),
+        align: "us-close".into(),
+        returns: "log".into(),
+        hedge_returns: None,
+        from: None,
+        to: None,
+        vix: "vix".into(),
+    }
+}
+
+pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
+    let cfg = DemoConfig { seed: a.seed, ..DemoConfig::default() };
+    let market = generate(&cfg)?;
+    let sum = summary(&market);
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let store_path = build_store(&a.out, &market)?;
+    let store = Store::open_existing(&store_path)?;
+    let mut basis_out = Vec::new();
+    for target in ["btc", "nft"] {
+        let args = BasisArgs {
+            pair: pair(target, "vix"),
+            regimes: "vix-bands".into(),
+            bootstrap: a.bootstrap,
+            seed: a.seed,
+            hac_lags: None,
+            dimson_lags: 2,
+            calm_below: 15.0,
+            stress_above: 25.0,
+        };
+        basis_out.push(
+            basis::analyse(&store, &args).with_context(|| format!("basis of {target} vs vix"))?,
+        );
+    }
+    let ep_args = EpisodesArgs {
+        pair: pair("btc", "vix"),
+        catalogue: Some(a.out.join("data").join("episodes.toml")),
+        no_builtin: true,
+    };
+    let episodes_out = vec![episodes::analyse(&store, &ep_args).context("episodes of btc vs vix")?];
+    let out = DemoOutput {
+        out_dir: a.out.display().to_string(),
+        store: store_path.display().to_string(),
+        summary: sum,
+        basis: basis_out,
+        episodes: episodes_out,
+    };
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+fn render(o: &DemoOutput) -> String {
+    let s0 = &o.summary;
+    let mut s = format!(
+        "crosshedge demo: a calibrated synthetic market (seed {}), generated by this program and imported into {}\n\n",
+        s0.seed, o.store
+    );
+    let mut t = output::table(&[
+        "series",
+        "calendar",
+        "unit",
+        "rows",
+        "first",
+        "last",
+        "min",
+        "max",
+        "vol (ann.)",
+        "stale days",
+    ]);
+    for x in &s0.series {
+        t.add_row(vec![
+            x.name.clone(),
+            x.calendar.clone(),
+            x.unit.clone(),
+            x.rows.to_string(),
+            x.first.to_string(),
+            x.last.to_string(),
+            format!("{:.4}", x.min),
+            format!("{:.4}", x.max),
+            if x.unit == "rate" { format!("{:.4}", x.vol_ann) } else { pct(x.vol_ann, 1) },
+            pct(x.stale_share, 1),
+        ]);
+    }
+    s.push_str(&t.to_string());
+    let _ = writeln!(
+        s,
+        "\nVIX bands of the generated VIX: calm {} / normal {} / stress {}; {} futures settlements",
+        pct(s0.vix_band_shares[0], 1),
+        pct(s0.vix_band_shares[1], 1),
+        pct(s0.vix_band_shares[2], 1),
+        s0.futures_rows
+    );
+    for e in &s0.episodes {
+        let _ =
+            writeln!(s, "scripted episode {} {} .. {}: {}", e.name, e.start, e.end, e.description);
+    }
+    for b in &o.basis {
+        s.push('\n');
+        s.push_str(&basis::render(b));
+    }
+    for e in &o.episodes {
+        s.push('\n');
+        s.push_str(&episodes::render(e));
+    }
+    let _ = writeln!(
+        s,
+        "\nfiles: {}/data (CSV, manifest, episodes). Explore: crosshedge --store {} basis --target eth --hedge vx1",
+        o.out_dir, o.store
+    );
+    s
 }

@@ -15,7 +15,7 @@ use crate::exit::UsageError;
 use crate::output::{self, pct};
 
 #[derive(Serialize)]
-struct EpisodeRow {
+pub struct EpisodeRow {
     #[serde(flatten)]
     slippage: EpisodeSlippage,
     start: String,
@@ -25,7 +25,7 @@ struct EpisodeRow {
 }
 
 #[derive(Serialize)]
-struct EpisodesOutput {
+pub struct EpisodesOutput {
     #[serde(flatten)]
     meta: PairMeta,
     /// The hedge ratio the hedge is sized with: h* of the calm VIX band.
@@ -37,11 +37,10 @@ struct EpisodesOutput {
     not_in_sample: Vec<String>,
 }
 
-pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let pair = load_pair(&store, &a.pair)?;
-    let mut cat = Catalogue::builtin();
-    if let Some(p) = &a.catalogue {
+/// The built-in catalogue, extended by (or, with `no_builtin`, replaced by) a user file.
+pub fn catalogue(file: Option<&std::path::Path>, no_builtin: bool) -> anyhow::Result<Catalogue> {
+    let mut cat = if no_builtin { Catalogue::parse_toml("")? } else { Catalogue::builtin() };
+    if let Some(p) = file {
         let text = std::fs::read_to_string(p)
             .map_err(|e| UsageError(format!("{}: cannot read: {e}", p.display())))?;
         cat.extend(
@@ -49,7 +48,24 @@ pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
                 .map_err(|e| UsageError(format!("{}: {e}", p.display())))?,
         );
     }
-    let vix = load_vix(&store, &a.pair.vix)?;
+    Ok(cat)
+}
+
+pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
+    let store = Store::open_existing(&ctx.store)?;
+    let out = analyse(&store, &a)?;
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+/// Runs the episode analysis of `a` on the store.
+pub fn analyse(store: &Store, a: &EpisodesArgs) -> anyhow::Result<EpisodesOutput> {
+    let pair = load_pair(store, &a.pair)?;
+    let cat = catalogue(a.catalogue.as_deref(), a.no_builtin)?;
+    let vix = load_vix(store, &a.pair.vix)?;
     let bands = vix_bands_on(&vix, &pair.dates, &BandConfig::default())?.labeling;
     let calm = regime_rows(&bands.labels, bands.states.len())?.swap_remove(0);
     let (ct, ch) = (subset(&pair.target, &calm), subset(&pair.hedge, &calm));
@@ -75,16 +91,17 @@ pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
         .filter(|n| !rows.iter().any(|r| r.slippage.name == *n))
         .map(str::to_string)
         .collect();
-    let out = EpisodesOutput {
+    Ok(EpisodesOutput {
         meta: pair.meta,
         hedge_ratio_calm: h_calm,
         n_calm: calm.len(),
         episodes: rows,
         not_in_sample,
-    };
-    if ctx.json {
-        return output::print_json(&out);
-    }
+    })
+}
+
+/// The human table.
+pub fn render(out: &EpisodesOutput) -> String {
     let m = &out.meta;
     let mut s = format!(
         "episodes: {} hedged with {} at the calm-band h* = {:+.4} (from {} calm rows) | alignment {}\n",
@@ -132,6 +149,5 @@ pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
     if !out.not_in_sample.is_empty() {
         s.push_str(&format!("not in the sample: {}\n", out.not_in_sample.join(", ")));
     }
-    output::emit(&s);
-    Ok(())
+    s
 }

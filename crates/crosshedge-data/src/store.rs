@@ -306,6 +306,14 @@ impl Store {
         })
     }
 
+    /// Writes the write-ahead log into the main file, so the store is one self-contained file.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn checkpoint(&self) -> Result<(), DataError> {
+        self.db(self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+    }
+
     /// Lists every series.
     ///
     /// # Errors
