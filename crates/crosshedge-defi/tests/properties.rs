@@ -130,6 +130,28 @@ proptest! {
     }
 
     #[test]
+    fn prop_fee_growth_inside_is_additive_over_adjacent_ranges(
+        g in any::<u128>(),
+        o in proptest::array::uniform3(any::<u128>()),
+        ticks in (-1000i32..1000, 1i32..500, 1i32..500),
+        current in -2000i32..2000,
+    ) {
+        use crosshedge_defi::{fee_growth_inside, FeeGrowth, TickFeeGrowthOutside};
+        let fg = |v: u128| FeeGrowth { global0_x128: U256::from_u128(v), global1_x128: U256::from_u128(v / 3) };
+        let (a, b, c) = (ticks.0, ticks.0 + ticks.1, ticks.0 + ticks.1 + ticks.2);
+        let ta = TickFeeGrowthOutside { tick: a, outside: fg(o[0]) };
+        let tb = TickFeeGrowthOutside { tick: b, outside: fg(o[1]) };
+        let tc = TickFeeGrowthOutside { tick: c, outside: fg(o[2]) };
+        let global = fg(g);
+        let ab = fee_growth_inside(&global, &ta, &tb, current).unwrap();
+        let bc = fee_growth_inside(&global, &tb, &tc, current).unwrap();
+        let ac = fee_growth_inside(&global, &ta, &tc, current).unwrap();
+        // Modulo 2^256: inside[a, c] = inside[a, b] + inside[b, c].
+        prop_assert_eq!(ac.global0_x128.wrapping_sub(ab.global0_x128), bc.global0_x128);
+        prop_assert_eq!(ac.global1_x128.wrapping_sub(ab.global1_x128), bc.global1_x128);
+    }
+
+    #[test]
     fn prop_u256_from_f64_truncates(x in 0.0f64..1e70) {
         let v = U256::from_f64_trunc(x).unwrap();
         prop_assert_eq!(v.to_f64(), x.trunc());
