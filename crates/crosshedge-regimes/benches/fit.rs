@@ -6,7 +6,9 @@
 #![allow(missing_docs)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use crosshedge_regimes::{fit_garch, GarchOptions, Innovation};
+use crosshedge_regimes::{
+    fit_garch, fit_markov, GarchOptions, Innovation, MarkovOptions, MarkovStart, RegimeParams,
+};
 
 fn golden(name: &str) -> serde_json::Value {
     let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -52,5 +54,41 @@ fn bench_garch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_garch);
+fn bench_markov(c: &mut Criterion) {
+    let g = golden("markov_vix.json");
+    let y = array(&g["y"]);
+    if y.is_empty() {
+        eprintln!("skipping: tests/golden/markov_vix.json not found");
+        return;
+    }
+    // The same start as the peer: zero means, variances half and twice the sample variance,
+    // p_ii = 0.9; and the same 5 EM iterations before the quasi-Newton polish.
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    let var = y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / y.len() as f64;
+    let start = MarkovStart {
+        states: vec![
+            RegimeParams { mean: vec![0.0], variance: vec![0.5 * var], correlation: None },
+            RegimeParams { mean: vec![0.0], variance: vec![2.0 * var], correlation: None },
+        ],
+        transition: vec![vec![0.9, 0.1], vec![0.1, 0.9]],
+    };
+    let mut group = c.benchmark_group("markov2_vix_9234");
+    group.sample_size(10);
+    group.bench_function("single_start_em5", |b| {
+        let o =
+            MarkovOptions { start: Some(start.clone()), em_iter: 5, ..MarkovOptions::default() };
+        b.iter(|| fit_markov(black_box(&y), &o))
+    });
+    group.bench_function("default_6_starts", |b| {
+        let o = MarkovOptions::default();
+        b.iter(|| fit_markov(black_box(&y), &o))
+    });
+    group.bench_function("k3_default_6_starts", |b| {
+        let o = MarkovOptions { k_regimes: 3, ..MarkovOptions::default() };
+        b.iter(|| fit_markov(black_box(&y), &o))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_garch, bench_markov);
 criterion_main!(benches);

@@ -236,6 +236,7 @@ pub fn fit_dcc(target: &[f64], hedge: &[f64], opts: &DccOptions) -> Result<DccFi
                 f
             },
             u0,
+            None,
             bopts,
         );
         let slot = if m.converged { &mut best } else { &mut best_any };

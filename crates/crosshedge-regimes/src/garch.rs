@@ -142,6 +142,32 @@ pub struct GarchFit {
     pub scale: f64,
     /// BFGS iterations of the winning start.
     pub iterations: usize,
+    /// Log-likelihood evaluations (with gradient) of the winning start.
+    pub evaluations: usize,
+}
+
+/// ln Π x_i accumulated as a running product, renormalised before it can overflow or
+/// underflow (the inputs are positive and moderate: conditional variances, 1 + q).
+struct LogProduct {
+    acc: f64,
+    p: f64,
+}
+
+impl LogProduct {
+    fn new() -> Self {
+        Self { acc: 0.0, p: 1.0 }
+    }
+    #[inline]
+    fn push(&mut self, x: f64) {
+        self.p *= x;
+        if !(self.p < 1e200 && self.p > 1e-200) {
+            self.acc += self.p.ln();
+            self.p = 1.0;
+        }
+    }
+    fn ln(&self) -> f64 {
+        self.acc + self.p.ln()
+    }
 }
 
 /// Natural parameters in the rescaled space.
@@ -182,6 +208,25 @@ fn loglik(
     th: &Theta,
     dist: Innovation,
     grad: Option<&mut [f64]>,
+    scores: Option<&mut Vec<[f64; 5]>>,
+    h_out: Option<&mut Vec<f64>>,
+) -> f64 {
+    // Monomorphised kernels: the per-observation loop has no distribution or gradient branches.
+    let g = grad.is_some() || scores.is_some();
+    match (dist, g) {
+        (Innovation::Normal, false) => loglik_impl::<false, false>(z, bc, th, grad, scores, h_out),
+        (Innovation::Normal, true) => loglik_impl::<false, true>(z, bc, th, grad, scores, h_out),
+        (Innovation::StudentT, false) => loglik_impl::<true, false>(z, bc, th, grad, scores, h_out),
+        (Innovation::StudentT, true) => loglik_impl::<true, true>(z, bc, th, grad, scores, h_out),
+    }
+}
+
+#[inline(always)]
+fn loglik_impl<const IS_T: bool, const GRAD: bool>(
+    z: &[f64],
+    bc: f64,
+    th: &Theta,
+    grad: Option<&mut [f64]>,
     mut scores: Option<&mut Vec<[f64; 5]>>,
     mut h_out: Option<&mut Vec<f64>>,
 ) -> f64 {
@@ -189,7 +234,7 @@ fn loglik(
     if !(omega > 0.0 && alpha >= 0.0 && beta >= 0.0 && alpha + beta < 1.0) {
         return f64::NEG_INFINITY;
     }
-    let is_t = dist == Innovation::StudentT;
+    let is_t = IS_T;
     if is_t && !(nu > 2.0) {
         return f64::NEG_INFINITY;
     }
@@ -203,13 +248,21 @@ fn loglik(
     } else {
         (-0.5 * (2.0 * std::f64::consts::PI).ln(), 0.0)
     };
-    let want_grad = grad.is_some() || scores.is_some();
+    let want_grad = GRAD;
     let mut g = [0.0; 5];
     // dh/d(mu, omega, alpha, beta)
     let mut dh = [0.0, 1.0, bc, bc];
     let mut h = omega + (alpha + beta) * bc;
-    let mut ll = 0.0;
     let n = z.len();
+    // Σ ln σ²_t and Σ ln(1 + q_t) as logarithms of running products: one logarithm per
+    // few hundred observations instead of one per observation.
+    let mut sum_lnh = LogProduct::new();
+    let mut sum_l1q = LogProduct::new();
+    let mut sum_e2h = 0.0;
+    let mut nu_part = 0.0;
+    let inv_nu2 = if is_t { 1.0 / (nu - 2.0) } else { 0.0 };
+    let half_nu1 = 0.5 * (nu + 1.0);
+    let per_obs = scores.is_some();
     if let Some(s) = scores.as_deref_mut() {
         s.clear();
         s.reserve(n);
@@ -240,27 +293,32 @@ fn loglik(
         }
         let e = zt - mu;
         let e2 = e * e;
-        let lnh = h.ln();
-        let (lt, dl_dh, dl_dmu, dl_dnu) = if is_t {
-            let q = e2 / (h * (nu - 2.0));
-            let l1q = q.ln_1p();
-            let lt = cst - 0.5 * lnh - 0.5 * (nu + 1.0) * l1q;
+        let inv_h = 1.0 / h;
+        sum_lnh.push(h);
+        let (dl_dh, dl_dmu, dl_dnu) = if is_t {
+            let q = e2 * inv_h * inv_nu2;
+            let opq = 1.0 + q;
+            sum_l1q.push(opq);
+            let w = q / opq;
             if want_grad {
-                let dl_dh = (-0.5 + 0.5 * (nu + 1.0) * q / (1.0 + q)) / h;
-                let dl_dmu = (nu + 1.0) * e / (h * (nu - 2.0) * (1.0 + q));
-                let dl_dnu = dcst - 0.5 * l1q + 0.5 * (nu + 1.0) * q / ((nu - 2.0) * (1.0 + q));
-                (lt, dl_dh, dl_dmu, dl_dnu)
+                let dl_dh = (-0.5 + half_nu1 * w) * inv_h;
+                let dl_dmu = (nu + 1.0) * e * inv_h * inv_nu2 / opq;
+                let part = half_nu1 * w * inv_nu2;
+                nu_part += part;
+                // The per-observation ν score needs its own logarithm; the sum does not.
+                let dl_dnu = if per_obs { dcst - 0.5 * q.ln_1p() + part } else { 0.0 };
+                (dl_dh, dl_dmu, dl_dnu)
             } else {
-                (lt, 0.0, 0.0, 0.0)
+                (0.0, 0.0, 0.0)
             }
         } else {
-            let lt = cst - 0.5 * (lnh + e2 / h);
-            (lt, 0.5 * (e2 / h - 1.0) / h, e / h, 0.0)
+            let e2h = e2 * inv_h;
+            sum_e2h += e2h;
+            (0.5 * (e2h - 1.0) * inv_h, e * inv_h, 0.0)
         };
-        ll += lt;
         if want_grad {
             let st = [dl_dmu + dl_dh * dh[0], dl_dh * dh[1], dl_dh * dh[2], dl_dh * dh[3], dl_dnu];
-            for k in 0..5 {
+            for k in 0..4 {
                 g[k] += st[k];
             }
             if let Some(s) = scores.as_deref_mut() {
@@ -269,11 +327,125 @@ fn loglik(
         }
         e_prev = e;
     }
+    let nf = n as f64;
+    let lnh_total = sum_lnh.ln();
+    let ll = if is_t {
+        let l1q_total = sum_l1q.ln();
+        g[4] = nf * dcst - 0.5 * l1q_total + nu_part;
+        nf * cst - 0.5 * lnh_total - half_nu1 * l1q_total
+    } else {
+        nf * cst - 0.5 * lnh_total - 0.5 * sum_e2h
+    };
     if let Some(out) = grad {
         let k = out.len();
         out.copy_from_slice(&g[..k]);
     }
     ll
+}
+
+/// Analytic Hessian of the log-likelihood in the natural parameters (μ, ω, α, β(, ν)),
+/// row-major k×k. Second derivatives of the variance recursion are carried alongside it.
+fn loglik_hessian(z: &[f64], bc: f64, th: &Theta, dist: Innovation) -> Option<Vec<f64>> {
+    let Theta { mu, omega, alpha, beta, nu } = *th;
+    let is_t = dist == Innovation::StudentT;
+    let k = n_params(dist);
+    // Index pairs (i ≤ j) of the 4×4 block of the variance parameters.
+    let mut hs = [[0.0; 5]; 5];
+    let mut dh = [0.0, 1.0, bc, bc];
+    let mut d2h = [[0.0; 4]; 4];
+    let mut h = omega + (alpha + beta) * bc;
+    let mut e_prev = 0.0;
+    let r = nu - 2.0;
+    let np1 = 0.5 * (nu + 1.0);
+    // C''(ν) by a central difference of the analytic C'(ν) (no trigamma in statrs).
+    let dc = |v: f64| 0.5 * digamma(0.5 * (v + 1.0)) - 0.5 * digamma(0.5 * v) - 0.5 / (v - 2.0);
+    let c2 = if is_t { (dc(nu + 1e-5) - dc(nu - 1e-5)) / 2e-5 } else { 0.0 };
+    for (t, &zt) in z.iter().enumerate() {
+        if t > 0 {
+            let hp = h;
+            let ep = e_prev;
+            // Second derivatives of σ²_t = ω + α e²_{t−1} + β σ²_{t−1} (∂e/∂μ = −1); the
+            // (ω, ω), (ω, α) and (α, α) entries stay zero.
+            let mut nd2 = [[0.0; 4]; 4];
+            nd2[0][0] = 2.0 * alpha + beta * d2h[0][0];
+            nd2[0][1] = beta * d2h[0][1];
+            nd2[0][2] = -2.0 * ep + beta * d2h[0][2];
+            nd2[0][3] = dh[0] + beta * d2h[0][3];
+            nd2[1][3] = dh[1] + beta * d2h[1][3];
+            nd2[2][3] = dh[2] + beta * d2h[2][3];
+            nd2[3][3] = 2.0 * dh[3] + beta * d2h[3][3];
+            for i in 0..4 {
+                for j in 0..i {
+                    nd2[i][j] = nd2[j][i];
+                }
+            }
+            d2h = nd2;
+            h = omega + alpha * ep * ep + beta * hp;
+            dh = [
+                -2.0 * alpha * ep + beta * dh[0],
+                1.0 + beta * dh[1],
+                ep * ep + beta * dh[2],
+                hp + beta * dh[3],
+            ];
+        }
+        if !(h > 0.0 && h.is_finite()) {
+            return None;
+        }
+        let e = zt - mu;
+        let (f_h, f_hh, f_he, f_ee, f_hn, f_en, f_nn) = if is_t {
+            let q = e * e / (h * r);
+            let opq = 1.0 + q;
+            let (q_h, q_e, q_n) = (-q / h, 2.0 * e / (h * r), -q / r);
+            let (q_hh, q_he, q_ee) = (2.0 * q / (h * h), -2.0 * e / (h * h * r), 2.0 / (h * r));
+            let (q_hn, q_en, q_nn) = (q / (h * r), -2.0 * e / (h * r * r), 2.0 * q / (r * r));
+            let l1 = |a: f64| a / opq;
+            let l2 = |ab: f64, a: f64, b: f64| ab / opq - a * b / (opq * opq);
+            (
+                -0.5 / h - np1 * l1(q_h),
+                0.5 / (h * h) - np1 * l2(q_hh, q_h, q_h),
+                -np1 * l2(q_he, q_h, q_e),
+                -np1 * l2(q_ee, q_e, q_e),
+                -0.5 * l1(q_h) - np1 * l2(q_hn, q_h, q_n),
+                -0.5 * l1(q_e) - np1 * l2(q_en, q_e, q_n),
+                c2 - l1(q_n) - np1 * l2(q_nn, q_n, q_n),
+            )
+        } else {
+            let e2 = e * e;
+            (
+                -0.5 / h + 0.5 * e2 / (h * h),
+                0.5 / (h * h) - e2 / (h * h * h),
+                e / (h * h),
+                -1.0 / h,
+                0.0,
+                0.0,
+                0.0,
+            )
+        };
+        let ei = [-1.0, 0.0, 0.0, 0.0];
+        for i in 0..4 {
+            for j in i..4 {
+                hs[i][j] += f_hh * dh[i] * dh[j]
+                    + f_he * (dh[i] * ei[j] + dh[j] * ei[i])
+                    + f_ee * ei[i] * ei[j]
+                    + f_h * d2h[i][j];
+            }
+            if is_t {
+                hs[i][4] += f_hn * dh[i] + f_en * ei[i];
+            }
+        }
+        if is_t {
+            hs[4][4] += f_nn;
+        }
+        e_prev = e;
+    }
+    let mut out = vec![0.0; k * k];
+    for i in 0..k {
+        for j in i..k {
+            out[i * k + j] = hs[i][j];
+            out[j * k + i] = hs[i][j];
+        }
+    }
+    out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
 /// Map unconstrained u to natural parameters and the diagonal-ish Jacobian dθ/du.
@@ -401,6 +573,29 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
     let mut best: Option<optim::Minimum> = None;
     let mut best_any: Option<optim::Minimum> = None;
     for u0 in &starts {
+        // Initial inverse Hessian: the inverse BHHH (outer product of scores) matrix at the start.
+        let h0 = {
+            let (th, j) = transform(u0, dist);
+            let mut sc = Vec::new();
+            let ll = loglik(&z, bc, &th, dist, None, Some(&mut sc), None);
+            let mut b = vec![0.0; k * k];
+            for st in &sc {
+                let mut su = [0.0; 5];
+                for c in 0..k {
+                    su[c] = (0..k).map(|r| st[r] * j[r][c]).sum::<f64>();
+                }
+                for r in 0..k {
+                    for c in 0..k {
+                        b[r * k + c] += su[r] * su[c] / nf;
+                    }
+                }
+            }
+            if ll.is_finite() {
+                optim::invert(&b, k)
+            } else {
+                None
+            }
+        };
         let m = optim::bfgs(
             |u, gout| {
                 let (th, j) = transform(u, dist);
@@ -415,6 +610,7 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
                 -ll / nf
             },
             u0,
+            h0,
             bopts,
         );
         let slot = if m.converged { &mut best } else { &mut best_any };
@@ -446,14 +642,7 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
     }
 
     // Covariances in natural parameters of the rescaled problem, then mapped to input units.
-    let xnat = [th.mu, th.omega, th.alpha, th.beta, th.nu];
-    let hess = optim::hessian_from_gradient(
-        |x, g| {
-            let t = theta_from_vec(x, dist);
-            loglik(&z, bc, &t, dist, Some(g), None, None).is_finite()
-        },
-        &xnat[..k],
-    );
+    let hess = loglik_hessian(&z, bc, &th, dist);
     let scale_v = [s, s * s, 1.0, 1.0, 1.0];
     let (se_rob, se_cls) = match hess.and_then(|h| {
         let hn: Vec<f64> = h.iter().map(|v| -v / nf).collect();
@@ -531,6 +720,7 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
         backcast: bc * s * s,
         scale: s,
         iterations: best.iterations,
+        evaluations: best.evaluations,
     })
 }
 
@@ -606,6 +796,32 @@ mod tests {
                     (fd - g[i]).abs() <= 1e-5 * g[i].abs().max(1.0),
                     "{dist:?} {i}: {fd} vs {}",
                     g[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hessian_matches_finite_differences_of_gradient() {
+        let y: Vec<f64> = sim(800).iter().map(|v| v * 100.0).collect();
+        let bc = arch_backcast(&y);
+        for dist in [Innovation::Normal, Innovation::StudentT] {
+            let k = n_params(dist);
+            let x = [0.02, 0.02, 0.07, 0.88, 7.0];
+            let h = loglik_hessian(&y, bc, &theta_from_vec(&x, dist), dist).unwrap();
+            let fd = optim::hessian_from_gradient(
+                |p, g| {
+                    loglik(&y, bc, &theta_from_vec(p, dist), dist, Some(g), None, None).is_finite()
+                },
+                &x[..k],
+            )
+            .unwrap();
+            for i in 0..k * k {
+                assert!(
+                    (h[i] - fd[i]).abs() <= 1e-4 * fd[i].abs().max(1.0),
+                    "{dist:?} {i}: {} vs {}",
+                    h[i],
+                    fd[i]
                 );
             }
         }

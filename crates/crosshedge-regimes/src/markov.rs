@@ -885,6 +885,7 @@ fn fit_impl(
                 -ll / nf
             },
             u0,
+            None,
             bopts,
         )
     };

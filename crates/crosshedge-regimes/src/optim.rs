@@ -19,6 +19,8 @@ pub(crate) struct Minimum {
     pub(crate) grad_max: f64,
     /// Iterations taken.
     pub(crate) iterations: usize,
+    /// Objective (and gradient) evaluations.
+    pub(crate) evaluations: usize,
     /// Whether the gradient tolerance was met.
     pub(crate) converged: bool,
 }
@@ -37,13 +39,15 @@ pub(crate) struct BfgsOptions {
 
 /// Minimise `f` from `x0`. `fg(x, g)` returns f(x) and writes the gradient into `g`; it may
 /// return a non-finite value to signal an infeasible point (the line search then backs off).
-pub(crate) fn bfgs<F>(mut fg: F, x0: &[f64], opts: BfgsOptions) -> Minimum
+/// `h0` is an optional initial inverse Hessian (row-major), e.g. the inverse BHHH matrix.
+pub(crate) fn bfgs<F>(mut fg: F, x0: &[f64], h0: Option<Vec<f64>>, opts: BfgsOptions) -> Minimum
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
     let n = x0.len();
     let mut x = x0.to_vec();
     let mut g = vec![0.0; n];
+    let mut evaluations = 1;
     let mut f = fg(&x, &mut g);
     if !f.is_finite() || g.iter().any(|v| !v.is_finite()) {
         return Minimum {
@@ -51,11 +55,12 @@ where
             f: f64::INFINITY,
             grad_max: f64::INFINITY,
             iterations: 0,
+            evaluations,
             converged: false,
         };
     }
-    let mut h = identity(n);
-    let mut first = true;
+    let mut first = h0.is_none();
+    let mut h = h0.filter(|m| m.len() == n * n).unwrap_or_else(|| identity(n));
     let mut xn = vec![0.0; n];
     let mut gn = vec![0.0; n];
     let mut d = vec![0.0; n];
@@ -63,7 +68,7 @@ where
     while iterations < opts.max_iter {
         let gmax = max_abs(&g);
         if gmax < opts.gtol {
-            return Minimum { x, f, grad_max: gmax, iterations, converged: true };
+            return Minimum { x, f, grad_max: gmax, iterations, evaluations, converged: true };
         }
         iterations += 1;
         // Search direction d = -H g; fall back to steepest descent if it is not a descent direction.
@@ -94,6 +99,7 @@ where
                 xn[i] = x[i] + step * d[i];
             }
             fnew = fg(&xn, &mut gn);
+            evaluations += 1;
             if fnew.is_finite()
                 && gn.iter().all(|v| v.is_finite())
                 && fnew <= f + 1e-4 * step * slope
@@ -115,7 +121,14 @@ where
         }
         if !accepted {
             let gmax = max_abs(&g);
-            return Minimum { x, f, grad_max: gmax, iterations, converged: gmax < opts.gtol_stall };
+            return Minimum {
+                x,
+                f,
+                grad_max: gmax,
+                iterations,
+                evaluations,
+                converged: gmax < opts.gtol_stall,
+            };
         }
         // BFGS update of the inverse Hessian.
         let s: Vec<f64> = (0..n).map(|i| xn[i] - x[i]).collect();
@@ -147,12 +160,19 @@ where
             }
         }
         if (fold - f).abs() <= 1e-16 * f.abs().max(1.0) && max_abs(&g) < opts.gtol_stall {
-            return Minimum { x, f, grad_max: max_abs(&g), iterations, converged: true };
+            return Minimum {
+                x,
+                f,
+                grad_max: max_abs(&g),
+                iterations,
+                evaluations,
+                converged: true,
+            };
         }
     }
     // Out of iterations: accept the point if it is stationary to the looser tolerance.
     let gmax = max_abs(&g);
-    Minimum { x, f, grad_max: gmax, iterations, converged: gmax < opts.gtol_stall }
+    Minimum { x, f, grad_max: gmax, iterations, evaluations, converged: gmax < opts.gtol_stall }
 }
 
 fn identity(n: usize) -> Vec<f64> {
@@ -318,6 +338,7 @@ mod tests {
                 (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
             },
             &[-1.2, 1.0],
+            None,
             BfgsOptions { gtol: 1e-10, gtol_stall: 1e-6, max_iter: 500 },
         );
         assert!(r.converged);
