@@ -161,12 +161,13 @@ pub fn stationary_indices<R: Rng + ?Sized>(
 /// geometric lengths, `P(L > k) = (1 - p)^k` with `p = 1/b` — the same process as arch's row-by-row
 /// decision to start a new block with probability `p`.
 ///
-/// Each block takes one 64-bit draw. Its high 32 bits `V` give the start `⌊V n / 2³²⌉`
-/// (multiply-shift; the start probabilities differ from `1/n` by less than `n/2³²`, below 1e-6
-/// for any realistic sample). Its low 32 bits `U` give the length by inverting the geometric law:
+/// Each block takes a 32-bit draw `V` for its start `⌊V n / 2³²⌋` (multiply-shift; the start
+/// probabilities differ from `1/n` by less than `n/2³²`, below 1e-6 for any realistic sample) and
+/// a 32-bit uniform `U` for its length, inverting the geometric law:
 /// `L = 1 + #{k ≥ 1 : U < T_k}` with tail thresholds `T_k = ⌈2³² (1-p)^k⌉` (exact up to their
-/// 2⁻³² resolution), looked up in a 256-bucket table on the top byte of `U` whenever the whole
-/// bucket maps to one length, and counted otherwise.
+/// 2⁻³² resolution). The top byte of `U` is drawn first (eight per 64-bit draw) and looked up in a
+/// 256-bucket table; only when that bucket straddles a threshold are the low 24 bits of `U` drawn
+/// and the thresholds counted. This is an exact draw of `U` that usually consumes 8 bits.
 #[derive(Debug, Clone)]
 pub(crate) struct BlockSampler {
     n: u64,
@@ -197,19 +198,10 @@ impl BlockSampler {
         1 + self.tail.iter().take_while(|&&t| u < t).count()
     }
 
-    /// One geometric block length from 32 uniform bits.
-    #[inline]
-    fn length_from(&self, u: u32) -> usize {
-        match self.bucket[(u >> 24) as usize] {
-            0 => self.count(u64::from(u)),
-            l => l as usize,
-        }
-    }
-
     /// One geometric block length.
     #[cfg(test)]
     fn length<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
-        self.length_from(rng.next_u64() as u32)
+        BlockStream::new(self, rng).next(usize::MAX).1
     }
 
     /// Call `f(start, len)` for consecutive blocks whose lengths sum to `total`.
@@ -220,14 +212,48 @@ impl BlockSampler {
         total: usize,
         mut f: F,
     ) {
+        let mut stream = BlockStream::new(self, rng);
         let mut t = 0;
         while t < total {
-            let r = rng.next_u64();
-            let start = ((u128::from(r >> 32) * u128::from(self.n)) >> 32) as usize;
-            let len = self.length_from(r as u32).min(total - t);
+            let (start, len) = stream.next(total - t);
             f(start, len);
             t += len;
         }
+    }
+}
+
+/// A stream of blocks from a [`BlockSampler`] and a generator, with a pool of random bytes for
+/// the length draws.
+pub(crate) struct BlockStream<'a, R: ?Sized> {
+    s: &'a BlockSampler,
+    rng: &'a mut R,
+    pool: u64,
+    avail: u32,
+}
+
+impl<'a, R: Rng + ?Sized> BlockStream<'a, R> {
+    /// A new stream (its byte pool starts empty).
+    pub(crate) fn new(s: &'a BlockSampler, rng: &'a mut R) -> Self {
+        Self { s, rng, pool: 0, avail: 0 }
+    }
+
+    /// The next block `(start, len)`, its length capped at `remaining`.
+    #[inline(always)]
+    pub(crate) fn next(&mut self, remaining: usize) -> (usize, usize) {
+        let v = self.rng.next_u32();
+        let start = ((u128::from(v) * u128::from(self.s.n)) >> 32) as usize;
+        if self.avail == 0 {
+            self.pool = self.rng.next_u64();
+            self.avail = 8;
+        }
+        let top = (self.pool & 0xFF) as u32;
+        self.pool >>= 8;
+        self.avail -= 1;
+        let len = match self.s.bucket[top as usize] {
+            0 => self.s.count(u64::from((top << 24) | (self.rng.next_u32() >> 8))),
+            l => l as usize,
+        };
+        (start, len.min(remaining))
     }
 }
 
@@ -255,14 +281,6 @@ impl PairPrefix {
         Self { p, n: t.len() }
     }
 
-    #[inline]
-    fn add_range(&self, acc: &mut [f64; 5], a: usize, b: usize) {
-        let (hi, lo) = (&self.p[b], &self.p[a]);
-        for k in 0..5 {
-            acc[k] += hi[k] - lo[k];
-        }
-    }
-
     /// Correlation and beta of one stationary-bootstrap resample of length `n`, drawn with the
     /// same blocks as [`stationary_indices`] would draw from the same generator state.
     #[inline]
@@ -272,16 +290,30 @@ impl PairPrefix {
         sampler: &BlockSampler,
     ) -> (f64, f64) {
         let n = self.n;
-        let mut acc = [0.0; 5];
-        sampler.for_each_block(rng, n, |s, len| {
+        let p = &self.p;
+        // Five local accumulators (kept in registers).
+        let (mut a0, mut a1, mut a2, mut a3, mut a4) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        let mut add = |a: usize, b: usize| {
+            let (hi, lo) = (&p[b], &p[a]);
+            a0 += hi[0] - lo[0];
+            a1 += hi[1] - lo[1];
+            a2 += hi[2] - lo[2];
+            a3 += hi[3] - lo[3];
+            a4 += hi[4] - lo[4];
+        };
+        let mut stream = BlockStream::new(sampler, rng);
+        let mut t = 0;
+        while t < n {
+            let (s, len) = stream.next(n - t);
             if s + len <= n {
-                self.add_range(&mut acc, s, s + len);
+                add(s, s + len);
             } else {
-                self.add_range(&mut acc, s, n);
-                self.add_range(&mut acc, 0, s + len - n);
+                add(s, n);
+                add(0, s + len - n);
             }
-        });
-        corr_beta_from_sums(acc, n as f64)
+            t += len;
+        }
+        corr_beta_from_sums([a0, a1, a2, a3, a4], n as f64)
     }
 }
 
