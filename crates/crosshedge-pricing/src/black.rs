@@ -339,8 +339,10 @@ pub(crate) fn black76_kernel(sign: f64, f: f64, k: f64, vol: f64, t: f64, r: f64
         };
         return Greeks::new(price, df * sign * itm, 0.0, 0.0, r * price, -t * price);
     }
-    let x = (f / k).ln();
-    let d1 = x / s + 0.5 * s;
+    let fk = f / k;
+    let x = fk.ln();
+    let inv_s = 1.0 / s;
+    let d1 = x * inv_s + 0.5 * s;
     let d2 = d1 - s;
     // One exponential serves the density and both tails: e^{−d₂²/2} = e^{−d₁²/2} F/K.
     // (d₁ carries a relative rounding of order ε, so splitting d₁² exactly would buy nothing.)
@@ -349,7 +351,7 @@ pub(crate) fn black76_kernel(sign: f64, f: f64, k: f64, vol: f64, t: f64, r: f64
     let z1 = sign * d1;
     let z2 = sign * d2;
     let n1 = if z1.abs() <= 0.66 { norm_cdf(z1) } else { norm_cdf_given_exp(z1, e1) };
-    let n2 = if z2.abs() <= 0.66 { norm_cdf(z2) } else { norm_cdf_given_exp(z2, e1 * (f / k)) };
+    let n2 = if z2.abs() <= 0.66 { norm_cdf(z2) } else { norm_cdf_given_exp(z2, e1 * fk) };
     let a = f * n1;
     let b = k * n2;
     let mut und = sign * (a - b);
@@ -362,12 +364,13 @@ pub(crate) fn black76_kernel(sign: f64, f: f64, k: f64, vol: f64, t: f64, r: f64
     let price = df * und;
     let dpdf = df * pdf;
     let vega = dpdf * f * sqrt_t;
+    // σ/T·√T = σ²/s, so the theta term needs no further division.
     Greeks::new(
         price,
         df * sign * n1,
-        dpdf / (f * s),
+        dpdf * inv_s / f,
         vega,
-        -0.5 * vega * vol / t + r * price,
+        -0.5 * dpdf * f * vol * vol * inv_s + r * price,
         -t * price,
     )
 }

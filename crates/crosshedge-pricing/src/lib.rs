@@ -1,14 +1,28 @@
 //! Option pricing, option structures, put-call parity and the VIX futures curve for crosshedge.
 //!
 //! # Brief overview
-//! - [`black`]: [`Black76Inputs`] (options on a futures price — VIX options through
-//!   `vix::VixOptionInputs`, built only from the VIX future of the option's own expiry) and [`BlackScholesInputs`] (spot with a continuous dividend yield — SPX options);
-//!   [`black76_greeks`] / [`black_scholes_greeks`] return [`Greeks`] (true derivatives plus
-//!   `vega_per_vol_point` and `theta_per_day`).
+//! - [`black`]: [`Black76Inputs`] (options on a futures price) and [`BlackScholesInputs`] (spot
+//!   with a continuous dividend yield — SPX options); [`black76_greeks`] /
+//!   [`black_scholes_greeks`] return [`Greeks`] (true derivatives per 1.0 of vol and per year,
+//!   plus `vega_per_vol_point` and `theta_per_day` on a 365-day basis).
+//! - [`vix`]: VIX options through [`vix::VixOptionInputs`], which takes the VIX *future* of the
+//!   option's own expiry and refuses any other ([`PricingError::ExpiryMismatch`]); the futures
+//!   curve [`vix::VixCurve`] (30-day constant maturity, roll yield, contango/backwardation) and
+//!   the constant-maturity ETP proxy [`vix::etp_proxy`].
 //! - [`implied`]: [`implied_vol_black76`] and [`implied_vol_black_scholes`], after Jäckel's
-//!   "Let's Be Rational", with [`PricingError::PriceOutOfBounds`] where no volatility exists.
+//!   "Let's Be Rational", with [`PricingError::PriceOutOfBounds`] (carrying the bounds) where no
+//!   volatility exists.
+//! - [`structures`]: [`structures::Structure`] (any legs; vertical spreads, iron condors),
+//!   payoff, exact break-evens, max gain/loss ([`structures::Extremum::Unbounded`] when
+//!   unbounded) and the carry-adjusted break-even.
+//! - [`parity`]: conversion/reversal bounds net of costs, [`parity::scan_chain`] and
+//!   [`parity::parse_chain_csv`].
 //! - [`batch`]: structure-of-arrays entry points for speed.
 //! - [`normal`]: the normal distribution to near machine precision.
+//! - [`testkit`]: the conformance harness every pricing model passes.
+//!
+//! The crate does no file I/O except parsing a reader handed to [`parity::parse_chain_csv`],
+//! reads no clock and uses no randomness.
 //!
 //! # Example
 //! ```
