@@ -94,7 +94,8 @@ fn us_on_or_after(d: Date) -> Date {
 ///   Student-t ([`p::VIX_NU`]), `J` an upward exponential jump with probability
 ///   [`p::VIX_JUMP_PROB`] and mean [`p::VIX_JUMP_MEAN`]; the standardised surprise is
 ///   `z_t = (sigma_s eps_t + J_t - p m) / surprise_sd_s`;
-/// - SPX: `r = mu + sd_s (rho_s z_t + sqrt(1 - rho_s^2) eta_t)`, `eta` unit Student-t.
+/// - SPX: `r = mu + sd_b (l_b z_t + sqrt(1 - l_b^2) eta_t)`, `b` the band of the previous VIX
+///   close, `l_b` = [`p::SPX_LOAD_VIX`], `eta` unit Student-t.
 ///
 /// Every calendar day, in the VIX band `s` of the latest US close before the day (the SPX
 /// likewise uses the band of the previous close; the VIX alone follows the hidden regime),
@@ -204,7 +205,7 @@ pub fn generate(cfg: &DemoConfig) -> Result<DemoMarket, DemoError> {
         let eta = t_spx.draw(&mut rng_s);
         // The SPX was calibrated per band of the previous VIX close, so it uses that band.
         let b = prev_band;
-        let rho = p::SPX_RHO_VIX[b];
+        let rho = p::SPX_LOAD_VIX[b];
         if i > 0 {
             let r = p::SPX_MU + p::SPX_SD[b] * (rho * z + (1.0 - rho * rho).sqrt() * eta);
             spx_level *= r.exp();

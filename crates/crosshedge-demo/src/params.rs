@@ -17,12 +17,14 @@ pub const JSON_PATHS: &[(&str, &str)] = &[
     ("VIX_JUMP_PROB", "vix.jump_prob"),
     ("VIX_JUMP_MEAN", "vix.jump_mean"),
     ("VIX_SURPRISE_SD", "vix.surprise_sd"),
+    ("VIX_SURPRISE_DILUTION", "vix.surprise_dilution"),
     ("VIX_AGG_PHI", "vix_aggregate_ar.phi"),
     ("VIX_AGG_MEAN_LOG", "vix_aggregate_ar.mean_log"),
     ("VIX_AGG_SD", "vix_aggregate_ar.sd"),
     ("SPX_MU", "spx.mu"),
     ("SPX_SD", "spx.sd"),
     ("SPX_RHO_VIX", "spx.rho_vix"),
+    ("SPX_LOAD_VIX", "spx.load_vix"),
     ("SPX_NU", "spx.nu"),
     ("SPX_START", "spx.start_level"),
     ("BTC_MU", "btc.mu"),
@@ -121,6 +123,12 @@ pub const VIX_JUMP_MEAN: f64 = 0.10930990355501638;
 pub const VIX_SURPRISE_SD: [f64; 3] =
     [0.046910311331705, 0.059738909765125546, 0.08839273068114877];
 
+/// Correlation of the standardised surprise z with the daily log change within each band of the previous close, measured on the fitted simulation (the reversion drift and hidden-regime/band mismatch dilute it); target correlations are divided by it to give loadings on z.
+///
+/// From `params.json` at `vix.surprise_dilution`.
+pub const VIX_SURPRISE_DILUTION: [f64; 3] =
+    [0.894642542907824, 0.8863647481290622, 0.9063002762416322];
+
 /// AR(1) coefficient of daily log VIX 2004-2025 (OLS), used for E[VIX_T | now] in futures pricing.
 ///
 /// From `params.json` at `vix_aggregate_ar.phi`.
@@ -150,6 +158,11 @@ pub const SPX_SD: [f64; 3] = [0.0056974009124182955, 0.009611924716036484, 0.020
 ///
 /// From `params.json` at `spx.rho_vix`.
 pub const SPX_RHO_VIX: [f64; 3] = [-0.7150021090391995, -0.7516943820639078, -0.7917095426032462];
+
+/// Loading of the standardised SPX innovation on the VIX surprise z per band: SPX_RHO_VIX / VIX_SURPRISE_DILUTION, clamped to +-0.99.
+///
+/// From `params.json` at `spx.load_vix`.
+pub const SPX_LOAD_VIX: [f64; 3] = [-0.7992042349285718, -0.8480643929607801, -0.8735620669635165];
 
 /// Student-t degrees of freedom of standardised SPX returns (maximum likelihood, location 0).
 ///
@@ -182,15 +195,16 @@ pub const BTC_WEEKEND_RATIO: f64 = 0.7165357722360015;
 /// From `params.json` at `btc.nu`.
 pub const BTC_NU: f64 = 3.0;
 
-/// Loading of the US-day BTC innovation on the standardised VIX surprise per regime: the us-close aligned correlation (2014-2025) times sd(aligned BTC return) / sd(one-day BTC return), so that folding weekends into Monday reproduces the aligned correlation.
+/// Loading of the US-day BTC innovation on the standardised VIX surprise per band: the us-close aligned correlation (2014-2025) times sd(aligned BTC return) / sd(one-day BTC return) (folding weekends into Monday dilutes it), divided by VIX_SURPRISE_DILUTION.
 ///
 /// From `params.json` at `btc.load_vix`.
-pub const BTC_LOAD_VIX: [f64; 3] = [-0.039872433205747224, -0.17884012344027692, -0.44987837281366];
+pub const BTC_LOAD_VIX: [f64; 3] =
+    [-0.04456800486611257, -0.20176809131655163, -0.49638997648690575];
 
 /// Loading of the US-day BTC innovation on the SPX shock orthogonal to the VIX, solved so the aligned BTC-SPX correlation per regime is reproduced as well.
 ///
 /// From `params.json` at `btc.load_spx`.
-pub const BTC_LOAD_SPX: [f64; 3] = [0.025187273509109313, 0.07589672613844527, 0.24006119392855163];
+pub const BTC_LOAD_SPX: [f64; 3] = [0.017467354036623854, 0.02524198126866935, 0.14217498125368572];
 
 /// Target: real us-close aligned correlation of BTC log return and VIX log change per band of the previous VIX close, 2014-01-01..2025-04-23.
 ///
@@ -395,12 +409,14 @@ mod tests {
             ("VIX_JUMP_PROB", VIX_JUMP_PROB.flat()),
             ("VIX_JUMP_MEAN", VIX_JUMP_MEAN.flat()),
             ("VIX_SURPRISE_SD", VIX_SURPRISE_SD.flat()),
+            ("VIX_SURPRISE_DILUTION", VIX_SURPRISE_DILUTION.flat()),
             ("VIX_AGG_PHI", VIX_AGG_PHI.flat()),
             ("VIX_AGG_MEAN_LOG", VIX_AGG_MEAN_LOG.flat()),
             ("VIX_AGG_SD", VIX_AGG_SD.flat()),
             ("SPX_MU", SPX_MU.flat()),
             ("SPX_SD", SPX_SD.flat()),
             ("SPX_RHO_VIX", SPX_RHO_VIX.flat()),
+            ("SPX_LOAD_VIX", SPX_LOAD_VIX.flat()),
             ("SPX_NU", SPX_NU.flat()),
             ("SPX_START", SPX_START.flat()),
             ("BTC_MU", BTC_MU.flat()),
