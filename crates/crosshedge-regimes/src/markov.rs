@@ -255,6 +255,9 @@ struct Work {
     lp: Vec<f64>,
     lf: Vec<f64>,
     ls: Vec<f64>,
+    /// exp(lf) and exp(ls), kept so the smoother and the statistics need no extra exponentials.
+    pf: Vec<f64>,
+    ps: Vec<f64>,
 }
 
 /// Per-state sufficient statistics under the smoothed weights.
@@ -443,6 +446,7 @@ impl Model {
             ll += lf_t;
             for j in 0..k {
                 filt[j] /= sum;
+                w.pf[t * k + j] = filt[j];
                 w.lf[t * k + j] = tmp[j] - lf_t;
             }
         }
@@ -460,6 +464,7 @@ impl Model {
         let mut gtr = vec![0.0; tp.len()];
         let last = (n - 1) * k;
         w.ls[last..last + k].copy_from_slice(&w.lf[last..last + k]);
+        w.ps[last..last + k].copy_from_slice(&w.pf[last..last + k]);
         for t in (0..n - 1).rev() {
             let (lt, pm) = match &self.x {
                 Some(x) => {
@@ -478,6 +483,7 @@ impl Model {
             for j in 0..k {
                 er[j] = (r[j] - m).exp();
             }
+            let em = if m < 600.0 { m.exp() } else { f64::INFINITY };
             for i in 0..k {
                 let mut acc = 0.0;
                 for j in 0..k {
@@ -493,20 +499,24 @@ impl Model {
                     lfi + lse(&tmp[..k])
                 };
                 w.ls[t * k + i] = lsi;
-                // Joint smoothed probability ξ(i, j) = e^{ln ξ_{t|t}(i) + m} P_ij e^{r_j − m}.
+                // Joint smoothed probability ξ(i, j) = e^{ln ξ_{t|t}(i) + m} P_ij e^{r_j − m}, and
+                // ξ_{t|n}(i) = e^{ln ξ_{t|t}(i) + m} Σ_j P_ij e^{r_j − m}; one exponential e^m
+                // per date unless m is extreme.
                 let mut xi = [0.0; MAXK];
                 let mut xrow = 0.0;
-                if lfi + m < 500.0 {
-                    let fi = (lfi + m).exp();
+                if m < 600.0 {
+                    let fi = w.pf[t * k + i] * em;
                     for j in 0..k {
                         xi[j] = fi * pm[i][j] * er[j];
                         xrow += xi[j];
                     }
+                    w.ps[t * k + i] = fi * acc;
                 } else {
                     for j in 0..k {
                         xi[j] = (lfi + lt[i][j] + r[j]).exp();
                         xrow += xi[j];
                     }
+                    w.ps[t * k + i] = lsi.exp();
                 }
                 if self.x.is_some() {
                     let xv = self.x.as_ref().map_or(0.0, |x| x[t]);
@@ -526,7 +536,7 @@ impl Model {
         let mut st = [Stats::default(); MAXK];
         for t in 0..n {
             for j in 0..k {
-                let p = w.ls[t * k + j].exp();
+                let p = w.ps[t * k + j];
                 let (a, b) = (self.y1[t], if self.bivariate() { self.y2[t] } else { 0.0 });
                 let s = &mut st[j];
                 s.w += p;
@@ -663,7 +673,14 @@ fn ergodic(p: &Mat, k: usize) -> Option<[f64; MAXK]> {
 }
 
 fn new_work(n: usize, k: usize) -> Work {
-    Work { ld: vec![0.0; n * k], lp: vec![0.0; n * k], lf: vec![0.0; n * k], ls: vec![0.0; n * k] }
+    Work {
+        ld: vec![0.0; n * k],
+        lp: vec![0.0; n * k],
+        lf: vec![0.0; n * k],
+        ls: vec![0.0; n * k],
+        pf: vec![0.0; n * k],
+        ps: vec![0.0; n * k],
+    }
 }
 
 /// Fit a univariate Markov-switching model with switching mean and variance to `y`.
