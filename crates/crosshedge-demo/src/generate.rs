@@ -119,7 +119,7 @@ fn us_on_or_after(d: Date) -> Date {
 /// [`p::SHOCK_BTC_DRAWDOWN`] (ETH scaled by its vol ratio) over [`SHOCK_DRAWDOWN_DAYS`] days,
 /// funding pulled to [`p::FUNDING_EPISODE_LEVEL`], and the stablecoin following
 /// [`p::USDC_DEPEG_PROFILE`]. A calm period of [`CALM_WINDOW_US_DAYS`] US days starts at 30 %
-/// of the span.
+/// of the span (shorter on short spans: it ends at least a week before the shock).
 ///
 /// # Errors
 /// [`DemoError::SpanTooShort`] when `end - start` is under [`MIN_SPAN_DAYS`];
@@ -157,7 +157,9 @@ pub fn generate(cfg: &DemoConfig) -> Result<DemoMarket, DemoError> {
     let drawdown_end = shock_start + Duration::days(SHOCK_DRAWDOWN_DAYS - 1);
     let calm_start = us_on_or_after(cfg.start + Duration::days(span * 3 / 10));
     let calm_i0 = us_days.partition_point(|d| *d < calm_start);
-    let calm_i1 = (calm_i0 + CALM_WINDOW_US_DAYS).min(n_us) - 1;
+    // The calm period ends at least a week before the shock (short spans truncate it).
+    let calm_cap = us_days.partition_point(|d| *d < shock_start - Duration::days(7));
+    let calm_i1 = (calm_i0 + CALM_WINDOW_US_DAYS).min(calm_cap).max(calm_i0 + 1) - 1;
     let calm_end = us_days[calm_i1];
 
     // 1. Hidden regime chain on US days.
