@@ -162,7 +162,10 @@ fn black76_greeks_match_quantlib_black_calculator() {
             ("theta", gk.theta, 1e-10),
         ] {
             let r = f(c, name);
-            assert!(rel(v, r) < tol || (v - r).abs() < 1e-12, "{name} {inputs:?}: ours={v} quantlib={r}");
+            assert!(
+                rel(v, r) < tol || (v - r).abs() < 1e-12,
+                "{name} {inputs:?}: ours={v} quantlib={r}"
+            );
         }
         // Rho holds the future fixed: ∂V/∂r = −T V.
         assert!(rel(gk.rho, -inputs.t_years * gk.price) < 1e-15);

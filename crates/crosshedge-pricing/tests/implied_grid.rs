@@ -122,3 +122,31 @@ fn implied_vol_errors_carry_bounds() {
     // Invalid inputs.
     assert!(normalised_implied_vol(f64::NAN, 0.0, OptionKind::Call).is_err());
 }
+
+#[test]
+fn implied_vol_extremes() {
+    // Very small and very large total volatility, at and away from the money.
+    let mut checked = 0;
+    for &(x, s) in &[
+        (0.0, 1e-8),
+        (0.0, 1e-4),
+        (0.0, 10.0),
+        (0.0, 20.0),
+        (1e-6, 1e-6),
+        (-0.5, 8.0),
+        (2.0, 12.0),
+        (-10.0, 5.0),
+    ] {
+        for kind in [OptionKind::Call, OptionKind::Put] {
+            let beta = normalised_black(x, s, kind);
+            let kappa = beta / (s * normalised_vega(x, s));
+            if kappa * f64::EPSILON > 1e-12 {
+                continue;
+            }
+            let got = normalised_implied_vol(beta, x, kind).unwrap();
+            assert!((got - s).abs() <= 1e-10 * s, "x={x} s={s} {kind:?}: got {got}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 9, "only {checked} well-conditioned extreme cases");
+}
