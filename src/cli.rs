@@ -37,6 +37,92 @@ pub enum Command {
     Lags(LagsArgs),
     /// Hedge slippage through the named shock episodes, with the hedge sized in calm markets.
     Episodes(EpisodesArgs),
+    /// MACD and RSI signals on the VIX and how early they warn of a move into stress.
+    Signals(SignalsArgs),
+    /// Detect DeFi liquidity shocks from crypto drawdowns, depegs, TVL outflows and funding.
+    Shocks(ShocksArgs),
+    /// FOMC/CPI/PPI event windows: VIX and crypto moves and correlation around macro events.
+    Events(EventsArgs),
+}
+
+/// `crosshedge signals`.
+#[derive(Debug, Args)]
+pub struct SignalsArgs {
+    /// The VIX series.
+    #[arg(long, default_value = "vix")]
+    pub series: String,
+    /// A signal is a hit when a stress entry follows within this many trading days.
+    #[arg(long, default_value_t = 20)]
+    pub horizon: usize,
+    /// Stress threshold of the VIX close.
+    #[arg(long, default_value_t = 25.0)]
+    pub stress_above: f64,
+    /// Signal events listed (the most recent).
+    #[arg(long, default_value_t = 10)]
+    pub last: usize,
+}
+
+/// Which store series feed the shock detector.
+#[derive(Debug, Args, Clone)]
+pub struct ShockSources {
+    /// Crypto price for the drawdown component.
+    #[arg(long, default_value = "btc")]
+    pub crypto: String,
+    /// Stablecoin prices for the depeg component (comma-separated).
+    #[arg(long, value_delimiter = ',', default_value = "ust,usdc")]
+    pub stablecoins: Vec<String>,
+    /// DeFi TVL for the outflow component.
+    #[arg(long, default_value = "tvl")]
+    pub tvl: String,
+    /// Perpetual funding rate for the funding component.
+    #[arg(long, default_value = "funding_btc")]
+    pub funding: String,
+}
+
+/// `crosshedge shocks`.
+#[derive(Debug, Args)]
+pub struct ShocksArgs {
+    /// The series behind the components (missing ones are skipped and named).
+    #[command(flatten)]
+    pub sources: ShockSources,
+    /// First date (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Days of tolerance when matching detections to catalogue episodes.
+    #[arg(long, default_value_t = 7)]
+    pub tolerance: i64,
+}
+
+/// Where macro-event dates come from.
+#[derive(Debug, Args, Clone)]
+pub struct EventSources {
+    /// Directory with us_cpi_release_dates.csv / us_ppi_release_dates.csv / fomc_meetings.csv
+    /// (used when present; the built-in FOMC schedule 2000-2026 is always available).
+    #[arg(long, default_value = "../shared/data")]
+    pub data_dir: PathBuf,
+    /// A CSV of user events with columns date,kind.
+    #[arg(long)]
+    pub events_file: Option<PathBuf>,
+    /// Trading days before each event in its window.
+    #[arg(long, default_value_t = 1)]
+    pub pre: usize,
+    /// Trading days after each event in its window.
+    #[arg(long, default_value_t = 1)]
+    pub post: usize,
+}
+
+/// `crosshedge events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Target (crypto) and hedge (VIX) series and alignment.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Event sources and window.
+    #[command(flatten)]
+    pub sources: EventSources,
 }
 
 /// The pair every basis-type command analyses.
@@ -74,9 +160,15 @@ pub struct BasisArgs {
     /// Target, hedge, alignment and sample.
     #[command(flatten)]
     pub pair: PairArgs,
-    /// Regime labeling: vix-bands (default), episodes, none.
+    /// Regime labeling: vix-bands (default), episodes, shocks, events, none.
     #[arg(long, default_value = "vix-bands")]
     pub regimes: String,
+    /// Series behind the `shocks` labeling.
+    #[command(flatten)]
+    pub shock_sources: ShockSources,
+    /// Sources and window of the `events` labeling.
+    #[command(flatten)]
+    pub event_sources: EventSources,
     /// Stationary-bootstrap resamples per interval.
     #[arg(long, default_value_t = 2000)]
     pub bootstrap: usize,

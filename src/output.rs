@@ -36,7 +36,20 @@ pub fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
 }
 
 /// A decimal as a percent string for tables (0.0123 → "1.23%").
-#[allow(dead_code)]
 pub fn pct(x: f64, digits: usize) -> String {
     format!("{:.*}%", digits, x * 100.0)
+}
+
+/// The serde name of a unit enum variant (`MacdCrossUp` → `macd-cross-up`).
+pub fn serde_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::from("?"),
+    }
+}
+
+/// An optional number with `digits` decimals, or a dash.
+pub fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "-".to_string(), |v| format!("{v:.digits$}"))
 }

@@ -26,7 +26,8 @@ fn alignment_matches_pandas_reference() {
     let golden: Value = serde_json::from_str(include_str!("golden/alignment.json")).unwrap();
     let mut inputs = BTreeMap::new();
     for (name, s) in golden["inputs"].as_object().unwrap() {
-        let dates = s["dates"].as_array().unwrap().iter().map(|d| date(d.as_str().unwrap())).collect();
+        let dates =
+            s["dates"].as_array().unwrap().iter().map(|d| date(d.as_str().unwrap())).collect();
         let series = Series::new(
             name.clone(),
             s["calendar"].as_str().unwrap().parse().unwrap(),
@@ -41,7 +42,8 @@ fn alignment_matches_pandas_reference() {
     assert_eq!(cases.len(), 9);
     for case in cases {
         let policy: AlignPolicy = case["policy"].as_str().unwrap().parse().unwrap();
-        let names: Vec<&str> = case["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+        let names: Vec<&str> =
+            case["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
         let refs: Vec<&Series> = names.iter().map(|n| &inputs[*n]).collect();
         let panel = align(&refs, policy).unwrap();
         let want_dates: Vec<NaiveDate> =
@@ -56,11 +58,15 @@ fn alignment_matches_pandas_reference() {
             ] {
                 assert_eq!(got.len(), want.len());
                 for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                    assert!((g - w).abs() <= TOL * w.abs().max(1.0), "{policy} {n} {what} row {i}: {g} vs {w}");
+                    assert!(
+                        (g - w).abs() <= TOL * w.abs().max(1.0),
+                        "{policy} {n} {what} row {i}: {g} vs {w}"
+                    );
                 }
             }
             if let Some(st) = case.get("stale") {
-                let want: Vec<bool> = st[n].as_array().unwrap().iter().map(|b| b.as_bool().unwrap()).collect();
+                let want: Vec<bool> =
+                    st[n].as_array().unwrap().iter().map(|b| b.as_bool().unwrap()).collect();
                 assert_eq!(panel.stale[j], want, "{policy} {n}: stale flags");
             } else {
                 assert!(panel.stale[j].iter().all(|s| !s), "{policy} {n}: us-close never carries");

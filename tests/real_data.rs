@@ -81,3 +81,68 @@ fn manifest_import_and_monday_return_hand_check() {
     let got: f64 = row.split(',').nth(3).unwrap().parse().unwrap();
     assert!((got - (68330.4140625f64 / 62440.6328125).ln()).abs() < 1e-15);
 }
+
+#[test]
+fn signals_shocks_events_and_basis_regimes_on_real_data() {
+    let Some(data) = data_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
+    let store = tmp.path().join("x.db");
+    let store = store.to_str().unwrap();
+    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let shocks: serde_json::Value =
+        serde_json::from_str(&run(tmp.path(), &["shocks", "--json", "--store", store])).unwrap();
+    for ep in ["terra-ust-2022", "ftx-2022", "usdc-svb-2023"] {
+        let m = shocks["catalogue"]["episodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["episode"] == ep)
+            .unwrap();
+        assert_eq!(m["detected"], true, "{ep} not detected");
+    }
+    let sig: serde_json::Value =
+        serde_json::from_str(&run(tmp.path(), &["signals", "--json", "--store", store])).unwrap();
+    assert_eq!(sig["evaluation"].as_array().unwrap().len(), 4);
+    let dd = data.to_str().unwrap();
+    let ev: serde_json::Value = serde_json::from_str(&run(
+        tmp.path(),
+        &[
+            "events",
+            "--json",
+            "--store",
+            store,
+            "--target",
+            "btc",
+            "--hedge",
+            "vix",
+            "--data-dir",
+            dd,
+        ],
+    ))
+    .unwrap();
+    let kinds: Vec<&str> =
+        ev["stats"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["fomc", "cpi", "ppi"]);
+    let b: serde_json::Value = serde_json::from_str(&run(
+        tmp.path(),
+        &[
+            "basis",
+            "--json",
+            "--store",
+            store,
+            "--target",
+            "btc",
+            "--hedge",
+            "vix",
+            "--regimes",
+            "shocks",
+            "--bootstrap",
+            "100",
+        ],
+    ))
+    .unwrap();
+    // During detected DeFi liquidity shocks the BTC-VIX hedge ratio is several times the quiet one.
+    let k = b["decorrelation_factor"]["value"].as_f64().unwrap();
+    assert!(k > 2.0, "k = {k}");
+}

@@ -4,6 +4,7 @@ use crosshedge_core::regime::Labeling;
 use crosshedge_data::store::Store;
 use crosshedge_labels::bands::{vix_bands_on, BandConfig};
 use crosshedge_labels::episodes::Catalogue;
+use crosshedge_labels::events::EventWindowConfig;
 use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisReport, BasisStats, RegimeStats};
 use serde::Serialize;
 
@@ -59,8 +60,36 @@ pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
         stress_above: a.stress_above,
         ..BandConfig::default()
     };
-    let lab = labeling(store, &pair, &a.regimes, &a.pair.vix, &bands)?;
+    let lab = match a.regimes.as_str() {
+        "shocks" => {
+            // Every row is labelled: `no-shock` outside the detected windows, so the breakdown
+            // tests compare no-shock (as calm) with shock (as stress).
+            let d = super::shocks::detect(store, &a.shock_sources, None, None)?;
+            let mut l = d.detection.labeling(&pair.dates, false)?;
+            let quiet = l.states.len();
+            l.states.push("no-shock".into());
+            for x in &mut l.labels {
+                x.get_or_insert(quiet);
+            }
+            Some(l)
+        }
+        "events" => {
+            let (cal, _) = super::events::calendar(&a.event_sources)?;
+            let w = EventWindowConfig {
+                pre_days: a.event_sources.pre,
+                post_days: a.event_sources.post,
+            };
+            Some(cal.labeling(&pair.dates, &w)?)
+        }
+        other => labeling(store, &pair, other, &a.pair.vix, &bands)?,
+    };
+    let (calm_state, stress_state) = match a.regimes.as_str() {
+        "shocks" => ("no-shock".to_string(), "shock".to_string()),
+        _ => ("calm".to_string(), "stress".to_string()),
+    };
     let cfg = BasisConfig {
+        calm_state,
+        stress_state,
         bootstrap_resamples: a.bootstrap,
         seed: a.seed,
         hac_lags: a.hac_lags,
@@ -161,7 +190,7 @@ pub fn render(o: &BasisOutput) -> String {
             "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: a hedge sized in calm markets must be scaled {:.2}x to be variance-optimal in stress\n",
             k.value, k.ci95[0], k.ci95[1], k.value
         ));
-        if let Some(RegimeStats::Available(c)) = r.regimes.get("calm") {
+        if let Some(RegimeStats::Available(c)) = r.regimes.get(&r.config.calm_state) {
             if c.beta_se_hac > 0.0 && (c.beta / c.beta_se_hac).abs() < 2.0 {
                 s.push_str(&format!(
                     "  caution: the calm h* ({:+.4}, HAC t = {:.1}) is not distinguishable from 0, so k is weakly identified; read the stress h* directly\n",

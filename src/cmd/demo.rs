@@ -17,7 +17,7 @@ use super::basis::{self, BasisOutput};
 use super::episodes::{self, EpisodesOutput};
 use super::import::parse_file;
 use super::{now_utc, Ctx};
-use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, PairArgs};
+use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
 use crate::output::{self, pct};
 
 #[derive(Serialize)]
@@ -154,6 +154,18 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
             dimson_lags: 2,
             calm_below: 15.0,
             stress_above: 25.0,
+            shock_sources: ShockSources {
+                crypto: "btc".into(),
+                stablecoins: vec!["usdc".into()],
+                tvl: "tvl".into(),
+                funding: "funding_btc".into(),
+            },
+            event_sources: EventSources {
+                data_dir: PathBuf::from("../shared/data"),
+                events_file: None,
+                pre: 1,
+                post: 1,
+            },
         };
         basis_out.push(
             basis::analyse(&store, &args).with_context(|| format!("basis of {target} vs vix"))?,

@@ -8,11 +8,14 @@ use crate::exit::UsageError;
 mod basis;
 mod demo;
 mod episodes;
+mod events;
 mod export;
 mod import;
 mod lags;
 mod pair;
 mod series;
+mod shocks;
+mod signals;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -25,6 +28,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Basis(a) => basis::run(&ctx, a),
         Command::Lags(a) => lags::run(&ctx, a),
         Command::Episodes(a) => episodes::run(&ctx, a),
+        Command::Signals(a) => signals::run(&ctx, a),
+        Command::Shocks(a) => shocks::run(&ctx, a),
+        Command::Events(a) => events::run(&ctx, a),
     }
 }
 

@@ -1,0 +1,162 @@
+//! The analysis commands end to end on the demo market: the JSON contract of `basis`, the
+//! `lags` and `episodes` commands, determinism, and exit codes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out =
+        Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let (rc, out, err) = run(dir, args);
+    assert_eq!(rc, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+}
+
+const BASIS_KEYS: &[&str] = &[
+    "n",
+    "pearson",
+    "pearson_ci95",
+    "spearman",
+    "kendall",
+    "beta",
+    "beta_se_hac",
+    "hedge_ratio",
+    "r2",
+    "dimson_beta",
+];
+
+fn check_basis_keys(v: &Value) {
+    for k in BASIS_KEYS {
+        assert!(v.get(k).is_some(), "missing key {k}");
+    }
+    assert_eq!(v["pearson_ci95"].as_array().unwrap().len(), 2);
+    let p = v["pearson"].as_f64().unwrap();
+    assert!((-1.0..=1.0).contains(&p));
+}
+
+#[test]
+fn demo_then_basis_lags_episodes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let demo = json(d, &["demo", "--out", "out", "--seed", "3", "--bootstrap", "200", "--json"]);
+    assert_eq!(demo["summary"]["seed"], 3);
+    assert!(d.join("out/crosshedge.db").exists());
+    assert!(d.join("out/data/us_daily.csv").exists());
+    let b = &demo["basis"][0];
+    assert_eq!(b["target"], "btc");
+    check_basis_keys(b);
+
+    let store = "out/crosshedge.db";
+    let args = [
+        "basis",
+        "--store",
+        store,
+        "--target",
+        "btc",
+        "--hedge",
+        "vix",
+        "--bootstrap",
+        "200",
+        "--seed",
+        "9",
+        "--json",
+    ];
+    let v = json(d, &args);
+    check_basis_keys(&v);
+    assert_eq!(v["alignment"], "us-close");
+    assert_eq!(v["periods_per_year"], 252.0);
+    assert_eq!(v["seed"], 9);
+    assert_eq!(v["regime_labeling"], "vix-bands");
+    for regime in ["calm", "normal", "stress"] {
+        check_basis_keys(&v["regimes"][regime]);
+        assert_eq!(v["regimes"][regime]["n"], v["n_per_regime"][regime]);
+    }
+    let n: u64 =
+        ["calm", "normal", "stress"].iter().map(|r| v["n_per_regime"][r].as_u64().unwrap()).sum();
+    assert!(n <= v["n"].as_u64().unwrap());
+    for k in ["value", "ci95"] {
+        assert!(v["decorrelation_factor"].get(k).is_some(), "decorrelation_factor.{k}");
+    }
+    for k in ["rho_adjusted", "p_value"] {
+        assert!(v["forbes_rigobon"].get(k).is_some(), "forbes_rigobon.{k}");
+    }
+    // Same seed, same numbers.
+    assert_eq!(json(d, &args), v);
+    // The demo reproduces the broad fact of the real data: BTC-VIX correlation is negative and
+    // stronger in stress than in calm.
+    let rc = v["regimes"]["calm"]["pearson"].as_f64().unwrap();
+    let rs = v["regimes"]["stress"]["pearson"].as_f64().unwrap();
+    assert!(rs < rc && rs < -0.2, "calm {rc}, stress {rs}");
+
+    let l = json(
+        d,
+        &[
+            "lags",
+            "--store",
+            store,
+            "--target",
+            "btc",
+            "--hedge",
+            "vix",
+            "--max-lag",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(l["ccf"]["lags"].as_array().unwrap().len(), 7);
+    assert!(l["dimson"]["beta"].as_f64().is_some());
+
+    let e = json(
+        d,
+        &[
+            "episodes",
+            "--store",
+            store,
+            "--target",
+            "btc",
+            "--hedge",
+            "vix",
+            "--catalogue",
+            "out/data/episodes.toml",
+            "--no-builtin",
+            "--json",
+        ],
+    );
+    let eps = e["episodes"].as_array().unwrap();
+    let shock =
+        eps.iter().find(|x| x["name"] == "demo-defi-liquidity-shock").expect("the scripted shock");
+    assert!(shock["target_cum_return"].as_f64().unwrap() < -0.3);
+    assert!(shock.get("slippage").is_some());
+
+    // Human output answers on one screen and names the alignment.
+    let (rc, out, _) = run(
+        d,
+        &["basis", "--store", store, "--target", "btc", "--hedge", "vix", "--bootstrap", "100"],
+    );
+    assert_eq!(rc, 0);
+    assert!(out.contains("alignment us-close") && out.contains("decorrelation factor"), "{out}");
+
+    // Bad usage and unknown names exit 2 with one line.
+    for bad in [
+        vec!["basis", "--store", store, "--target", "nope", "--hedge", "vix"],
+        vec!["basis", "--store", store, "--target", "btc", "--hedge", "vix", "--align", "hourly"],
+        vec!["basis", "--store", store, "--target", "btc", "--hedge", "vix", "--regimes", "moon"],
+        vec!["basis", "--store", "missing.db", "--target", "btc", "--hedge", "vix"],
+    ] {
+        let (rc, _, err) = run(d, &bad);
+        assert_eq!(rc, 2, "{bad:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
