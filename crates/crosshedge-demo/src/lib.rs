@@ -17,8 +17,9 @@
 //! 1990-2025. It drives a mean-reverting log VIX with regime levels, regime vol-of-vol,
 //! Student-t innovations and upward jumps; the SPX loads negatively on the VIX surprise. BTC
 //! and ETH trade every day: on US days they load on the VIX surprise and the SPX shock with
-//! regime-dependent loadings that reproduce the real us-close aligned correlations; weekends
-//! and holidays have their own (lower) vol and no VIX. An NFT floor index follows ETH with a
+//! loadings per VIX band of the previous close that reproduce the real us-close aligned
+//! correlations in calm, normal and stress; weekends and holidays have their own (lower) vol
+//! and no VIX. An NFT floor index follows ETH with a
 //! beta, idiosyncratic noise and jumps, and prints only on days with a sale (other days repeat
 //! the last print: stale values, no missing rows). The BTC perpetual funding rate is an AR(1)
 //! with regime intercepts that falls in crashes. A stablecoin sits at 1 with tiny noise. VIX
