@@ -15,7 +15,8 @@
 //! contracts; positive in contango (a long futures holder loses it as the curve rolls down).
 //! The *slope* is `(F₂ − F₁)/(τ₂ − τ₁)` in VIX points per day.
 //!
-//! *ETP proxy*: on each business day `t` the index holds month 1 (the first contract expiring
+//! *ETP proxy*: business days are NYSE trading days plus any session present in the rows on an
+//! NYSE holiday (CFE traded on Good Friday 2015). On each business day `t` the index holds month 1 (the first contract expiring
 //! strictly after `t`) and month 2 (the next). With `dt` the business days in the roll period
 //! `[E₀, E₁)` between the previous and the next settlement dates and `dr` the business days in
 //! `[t+1, E₁)`, the roll weights are `w₁ = dr/dt`, `w₂ = 1 − w₁`. The daily excess return is
@@ -29,6 +30,8 @@
 //! specifications (final settlement date rule, see [`crosshedge_core::calendar::vix_expiry`]);
 //! S&P Dow Jones Indices, "S&P 500 VIX Futures Indices Methodology" (short-term index: roll period,
 //! `dt`, `dr`, contract roll weights and the daily return `CDR_t = TDWO_t/TDWI_{t−1} − 1`).
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration};
 use crosshedge_core::calendar::{nyse_is_trading_day, vix_expiry};
@@ -263,12 +266,18 @@ impl VixCurve {
     }
 }
 
-/// Business (NYSE/CFE trading) days in `[from, to)`.
+/// Business (NYSE trading) days in `[from, to)`.
 pub fn business_days(from: Date, to: Date) -> i64 {
+    business_days_with(from, to, &BTreeSet::new())
+}
+
+/// Business days in `[from, to)`: NYSE trading days plus `extra_sessions` (days the futures
+/// exchange traded although the NYSE was closed, e.g. CFE's Good Friday 2015 session).
+fn business_days_with(from: Date, to: Date, extra_sessions: &BTreeSet<Date>) -> i64 {
     let mut n = 0;
     let mut d = from;
     while d < to {
-        if nyse_is_trading_day(d) {
+        if nyse_is_trading_day(d) || extra_sessions.contains(&d) {
             n += 1;
         }
         d += Duration::days(1);
@@ -288,9 +297,13 @@ fn previous_settlement(expiry: Date) -> Date {
 
 /// Month-1 weight `w₁ = dr/dt` at the close of `day` for the roll period ending at `front_expiry`.
 pub fn roll_weight_front(day: Date, front_expiry: Date) -> f64 {
+    roll_weight_front_with(day, front_expiry, &BTreeSet::new())
+}
+
+fn roll_weight_front_with(day: Date, front_expiry: Date, extra_sessions: &BTreeSet<Date>) -> f64 {
     let start = previous_settlement(front_expiry);
-    let dt = business_days(start, front_expiry).max(1) as f64;
-    let dr = business_days(day + Duration::days(1), front_expiry) as f64;
+    let dt = business_days_with(start, front_expiry, extra_sessions).max(1) as f64;
+    let dr = business_days_with(day + Duration::days(1), front_expiry, extra_sessions) as f64;
     (dr / dt).clamp(0.0, 1.0)
 }
 
@@ -326,7 +339,6 @@ pub fn etp_proxy(
     rows: &[VixFuturesRow],
     weighting: ProxyWeighting,
 ) -> Result<EtpProxy, PricingError> {
-    use std::collections::BTreeMap;
     let mut by_date: BTreeMap<Date, BTreeMap<Date, f64>> = BTreeMap::new();
     for r in rows {
         if r.settle.is_finite() && r.settle > 0.0 {
@@ -339,6 +351,9 @@ pub fn etp_proxy(
         });
     }
     let dates: Vec<Date> = by_date.keys().copied().collect();
+    // Sessions in the data on NYSE holidays count as business days too.
+    let extra: BTreeSet<Date> =
+        dates.iter().copied().filter(|d| !nyse_is_trading_day(*d)).collect();
     let mut out = EtpProxy { level: vec![1.0], ..EtpProxy::default() };
     for pair in dates.windows(2) {
         let (u, t) = (pair[0], pair[1]);
@@ -349,7 +364,7 @@ pub fn etp_proxy(
             out.skipped.push(t);
             continue;
         };
-        let w1 = roll_weight_front(u, e1);
+        let w1 = roll_weight_front_with(u, e1, &extra);
         let w2 = 1.0 - w1;
         let f1u = qu.get(&e1).copied();
         let f2u = qu.get(&e2).copied();

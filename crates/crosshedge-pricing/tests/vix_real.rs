@@ -164,3 +164,39 @@ fn etp_proxy_tracks_vxx() {
         assert!(s.tracking_error_ann < 0.30, "{s:?}");
     }
 }
+
+#[test]
+fn curve_and_proxy_match_independent_pandas_reference() {
+    let Some(rows) = load_futures() else { return };
+    let g: serde_json::Value = serde_json::from_str(include_str!("golden/vix.json")).unwrap();
+    for c in g["curves"].as_array().unwrap() {
+        let date = Date::parse_from_str(c["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let s = VixCurve::on_date(&rows, date).unwrap().summary();
+        assert_eq!(s.points.len() as u64, c["n"].as_u64().unwrap(), "{date}");
+        // Tolerance 1e-12 relative (same arithmetic, independent code).
+        for (name, ours) in [
+            ("cm30", s.constant_maturity_30d.price),
+            ("roll_yield_ann", s.roll_yield_ann),
+            ("slope_per_day", s.slope_per_day),
+        ] {
+            let r = c[name].as_f64().unwrap();
+            assert!(
+                (ours - r).abs() <= 1e-12 * r.abs().max(1.0),
+                "{date} {name}: ours {ours} pandas {r}"
+            );
+        }
+    }
+    // The proxy's daily returns, with business days from the NYSE calendar (ours) against the
+    // dates present in the file (pandas reference): tolerance 1e-12 absolute.
+    let proxy = etp_proxy(&rows, ProxyWeighting::ContractUnits).unwrap();
+    let by_date: BTreeMap<Date, f64> =
+        proxy.dates.iter().copied().zip(proxy.returns.iter().copied()).collect();
+    let reference = g["proxy"].as_array().unwrap();
+    assert!(reference.len() > 100);
+    for r in reference {
+        let date = Date::parse_from_str(r["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let want = r["return"].as_f64().unwrap();
+        let got = by_date[&date];
+        assert!((got - want).abs() < 1e-12, "{date}: ours {got} pandas {want}");
+    }
+}
