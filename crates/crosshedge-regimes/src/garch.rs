@@ -569,7 +569,7 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
     }
 
     let nf = n as f64;
-    let bopts = BfgsOptions { gtol: 1e-9, gtol_stall: 1e-6, max_iter: opts.max_iter };
+    let bopts = BfgsOptions { gtol: 1e-8, gtol_stall: 1e-6, max_iter: opts.max_iter };
     let mut best: Option<optim::Minimum> = None;
     let mut best_any: Option<optim::Minimum> = None;
     for u0 in &starts {
@@ -578,16 +578,22 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
             let (th, j) = transform(u0, dist);
             let mut sc = Vec::new();
             let ll = loglik(&z, bc, &th, dist, None, Some(&mut sc), None);
-            let mut b = vec![0.0; k * k];
+            let mut acc = [[0.0; 5]; 5];
             for st in &sc {
                 let mut su = [0.0; 5];
                 for c in 0..k {
                     su[c] = (0..k).map(|r| st[r] * j[r][c]).sum::<f64>();
                 }
-                for r in 0..k {
-                    for c in 0..k {
-                        b[r * k + c] += su[r] * su[c] / nf;
+                for r in 0..5 {
+                    for c in 0..5 {
+                        acc[r][c] += su[r] * su[c];
                     }
+                }
+            }
+            let mut b = vec![0.0; k * k];
+            for r in 0..k {
+                for c in 0..k {
+                    b[r * k + c] = acc[r][c] / nf;
                 }
             }
             if ll.is_finite() {
@@ -655,16 +661,26 @@ pub fn fit_garch(y: &[f64], opts: &GarchOptions) -> Result<GarchFit, RegimeError
                     mean_s[c] += st[c] / nf;
                 }
             }
-            let mut sc = vec![0.0; k * k];
+            let mut acc = [[0.0; 5]; 5];
             for st in &scores {
-                for a in 0..k {
-                    for b in 0..k {
-                        sc[a * k + b] += (st[a] - mean_s[a]) * (st[b] - mean_s[b]);
+                let d = [
+                    st[0] - mean_s[0],
+                    st[1] - mean_s[1],
+                    st[2] - mean_s[2],
+                    st[3] - mean_s[3],
+                    st[4] - mean_s[4],
+                ];
+                for a in 0..5 {
+                    for b in 0..5 {
+                        acc[a][b] += d[a] * d[b];
                     }
                 }
             }
-            for v in &mut sc {
-                *v /= nf - 1.0;
+            let mut sc = vec![0.0; k * k];
+            for a in 0..k {
+                for b in 0..k {
+                    sc[a * k + b] = acc[a][b] / (nf - 1.0);
+                }
             }
             let rob = optim::sandwich(&inv, &sc, k, k);
             let rob: Vec<f64> = rob.iter().map(|v| v / nf).collect();

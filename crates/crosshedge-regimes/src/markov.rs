@@ -181,6 +181,8 @@ pub struct MarkovFit {
     pub forecast: Vec<f64>,
     /// BFGS iterations of the winning start.
     pub iterations: usize,
+    /// Filter-smoother evaluations (with gradient) in the BFGS polish of the winning start.
+    pub evaluations: usize,
     /// Largest |gradient| of the mean log-likelihood at the optimum.
     pub gradient_max: f64,
 }
@@ -886,7 +888,7 @@ fn fit_impl(
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     let nf = n as f64;
-    let bopts = BfgsOptions { gtol: 1e-9, gtol_stall: 1e-6, max_iter: opts.max_iter };
+    let bopts = BfgsOptions { gtol: 1e-8, gtol_stall: 1e-6, max_iter: opts.max_iter };
     let polish = |model: &Model, work: &mut Work, u0: &[f64]| {
         let np = model.n_params();
         let mut g = vec![0.0; np];
@@ -1241,6 +1243,7 @@ fn finish(
         smoothed,
         forecast,
         iterations: best.iterations,
+        evaluations: best.evaluations,
         gradient_max,
     })
 }
