@@ -180,7 +180,9 @@ impl BlockSampler {
         let q = 1.0 - 1.0 / expected_block.max(1.0);
         let mut tail = Vec::new();
         let mut qk = q;
-        while qk * 4_294_967_296.0 >= 1.0 {
+        // Lengths beyond n are never used (every block is capped at the rows left), so the table
+        // stops at n thresholds even for a huge expected block.
+        while qk * 4_294_967_296.0 >= 1.0 && tail.len() < n {
             tail.push((qk * 4_294_967_296.0).ceil() as u64);
             qk *= q;
         }
@@ -566,6 +568,12 @@ mod tests {
         let p1 = draws.iter().filter(|&&l| l == 1).count() as f64 / draws.len() as f64;
         assert!((p1 - 0.25).abs() < 0.005, "P(L=1) {p1}");
         assert!(BlockSampler::new(10, 1.0).tail.is_empty());
+        // A huge expected block does not build a huge table, and still gives whole-sample blocks.
+        let big = BlockSampler::new(50, 1e12);
+        assert_eq!(big.tail.len(), 50);
+        let mut idx = vec![0; 50];
+        stationary_indices(&mut rng, 50, 1e12, &mut idx);
+        assert!(idx.windows(2).all(|w| w[1] == (w[0] + 1) % 50));
     }
 
     #[test]
