@@ -85,10 +85,33 @@ impl Calendar {
 
     /// All trading days in `[from, to]`, in order.
     pub fn trading_days(self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(((to - from).num_days().max(0) as usize + 1) * 5 / 7 + 2);
         let mut d = from;
+        // The holiday list is built once per year, not once per day.
+        let mut year = i32::MIN;
+        let mut holidays: Vec<NaiveDate> = Vec::new();
         while d <= to {
-            if self.is_trading_day(d) {
+            let open = match self {
+                Self::Crypto => true,
+                Self::Us => {
+                    if d.year() != year {
+                        year = d.year();
+                        holidays = holidays_observed(year);
+                        holidays.extend(
+                            SPECIAL_CLOSURES
+                                .iter()
+                                .filter(|c| c.0 == year)
+                                .filter_map(|c| NaiveDate::from_ymd_opt(c.0, c.1, c.2)),
+                        );
+                        if year <= 1980 && year % 4 == 0 {
+                            holidays
+                                .push(nth_weekday(year, 11, Weekday::Mon, 1) + Duration::days(1));
+                        }
+                    }
+                    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&d)
+                }
+            };
+            if open {
                 out.push(d);
             }
             d += Duration::days(1);
@@ -320,6 +343,21 @@ mod tests {
         ] {
             assert_eq!(vix_expiry(y, m), d(e), "{y}-{m}");
         }
+    }
+
+    #[test]
+    fn trading_days_agrees_with_is_trading_day() {
+        let (from, to) = (d("1970-01-01"), d("2030-12-31"));
+        let fast = Calendar::Us.trading_days(from, to);
+        let mut slow = Vec::new();
+        let mut x = from;
+        while x <= to {
+            if nyse_is_trading_day(x) {
+                slow.push(x);
+            }
+            x += Duration::days(1);
+        }
+        assert_eq!(fast, slow);
     }
 
     #[test]

@@ -227,10 +227,32 @@ impl Store {
             }
             let mut c =
                 SeriesImportCounts { name: s.name.clone(), new: 0, unchanged: 0, conflicts: 0 };
+            let Some((lo, hi)) = s.span() else {
+                counts.push(c);
+                continue;
+            };
             {
-                let mut get = tx
-                    .prepare_cached("SELECT value, revision FROM observations WHERE series=?1 AND date=?2 AND current=1")
-                    .map_err(st)?;
+                // The current values over the import's span, read in one range scan.
+                let (lo, hi) =
+                    (lo.format("%Y-%m-%d").to_string(), hi.format("%Y-%m-%d").to_string());
+                let mut current: std::collections::HashMap<String, f64> =
+                    std::collections::HashMap::new();
+                {
+                    let mut q = tx
+                        .prepare_cached(
+                            "SELECT date, value FROM observations WHERE series=?1 AND current=1 AND date>=?2 AND date<=?3",
+                        )
+                        .map_err(st)?;
+                    let rows = q
+                        .query_map(params![s.name, lo, hi], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+                        })
+                        .map_err(st)?;
+                    for row in rows {
+                        let (d, v) = row.map_err(st)?;
+                        current.insert(d, v);
+                    }
+                }
                 let mut max_rev = tx
                     .prepare_cached(
                         "SELECT MAX(revision) FROM observations WHERE series=?1 AND date=?2",
@@ -247,17 +269,13 @@ impl Store {
                     .map_err(st)?;
                 for ((d, &v), &line) in s.dates().iter().zip(s.values()).zip(&ps.lines) {
                     let ds = d.format("%Y-%m-%d").to_string();
-                    let cur: Option<(f64, i64)> = get
-                        .query_row(params![s.name, ds], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()
-                        .map_err(st)?;
-                    match cur {
+                    match current.get(&ds).copied() {
                         None => {
                             ins.execute(params![s.name, ds, 0, v, import_id, 1]).map_err(st)?;
                             c.new += 1;
                         }
-                        Some((old, _)) if old == v => c.unchanged += 1,
-                        Some((old, _)) => {
+                        Some(old) if old == v => c.unchanged += 1,
+                        Some(old) => {
                             c.conflicts += 1;
                             let rev: i64 =
                                 max_rev.query_row(params![s.name, ds], |r| r.get(0)).map_err(st)?;
