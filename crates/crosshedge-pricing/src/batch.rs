@@ -1,6 +1,7 @@
 //! Batch (structure-of-arrays) entry points: slices in, slices out, no allocation per option.
 
-use crate::black::{black76_kernel, OptionKind};
+use crate::black::OptionKind;
+use crate::fast::{black76_chunk, ChunkOut, CHUNK};
 use crate::implied::implied_total_vol;
 use crate::PricingError;
 
@@ -108,21 +109,31 @@ pub fn black76_greeks_batch(
     batch.validate()?;
     let n = batch.len();
     out.resize(n);
-    for i in 0..n {
-        let g = black76_kernel(
-            batch.kind[i].sign(),
-            batch.forward[i],
-            batch.strike[i],
-            batch.vol[i],
-            batch.t_years[i],
-            batch.rate[i],
-        );
-        out.price[i] = g.price;
-        out.delta[i] = g.delta;
-        out.gamma[i] = g.gamma;
-        out.vega[i] = g.vega;
-        out.theta[i] = g.theta;
-        out.rho[i] = g.rho;
+    // Chunks of CHUNK options through the branch-free kernel (vectorisable), padding the last.
+    let mut start = 0;
+    let mut o = ChunkOut::default();
+    while start < n {
+        let m = CHUNK.min(n - start);
+        let (mut sg, mut f, mut k, mut v, mut t, mut r) =
+            ([1.0; CHUNK], [1.0; CHUNK], [1.0; CHUNK], [0.2; CHUNK], [1.0; CHUNK], [0.0; CHUNK]);
+        for j in 0..m {
+            let i = start + j;
+            sg[j] = batch.kind[i].sign();
+            f[j] = batch.forward[i];
+            k[j] = batch.strike[i];
+            v[j] = batch.vol[i];
+            t[j] = batch.t_years[i];
+            r[j] = batch.rate[i];
+        }
+        black76_chunk(&sg, &f, &k, &v, &t, &r, m, &mut o);
+        let end = start + m;
+        out.price[start..end].copy_from_slice(&o.price[..m]);
+        out.delta[start..end].copy_from_slice(&o.delta[..m]);
+        out.gamma[start..end].copy_from_slice(&o.gamma[..m]);
+        out.vega[start..end].copy_from_slice(&o.vega[..m]);
+        out.theta[start..end].copy_from_slice(&o.theta[..m]);
+        out.rho[start..end].copy_from_slice(&o.rho[..m]);
+        start = end;
     }
     Ok(())
 }

@@ -40,6 +40,7 @@
 pub mod batch;
 pub mod black;
 pub mod error;
+mod fast;
 pub mod implied;
 pub mod normal;
 pub mod parity;
