@@ -75,9 +75,15 @@ pub fn optimal_block_length(x: &[f64]) -> Result<BlockLength, StatsError> {
     let mut acv = vec![0.0; m_max + 1];
     let mut abs_acorr = vec![0.0; m_max + 1];
     let mut opt_m: Option<usize> = None;
+    // Prefix sums of ε² give arch's two partial sums of squares in O(1) per lag.
+    let mut sq = Vec::with_capacity(nobs + 1);
+    sq.push(0.0);
+    for e in &eps {
+        sq.push(sq[sq.len() - 1] + e * e);
+    }
     for i in 0..=m_max {
-        let v1 = dot(&eps[i + 1..], &eps[i + 1..]);
-        let v2 = dot(&eps[..nobs - (i + 1)], &eps[..nobs - (i + 1)]);
+        let v1 = sq[nobs] - sq[i + 1];
+        let v2 = sq[nobs - (i + 1)];
         let cross = dot(&eps[i..], &eps[..nobs - i]);
         acv[i] = cross / nf;
         abs_acorr[i] = cross.abs() / (v1 * v2).sqrt();

@@ -6,8 +6,11 @@ EWMA, CCF, HE, breakdown statistics, scipy.integrate.dblquad for the bivariate-n
 exceedance benchmark.
 
 Real data: BTC (CoinGecko btc_close_usd) vs VIX close, rows = VIX dates 2014-09-17..2026-01-30,
-BTC sampled at the same date, log returns between consecutive rows. The input arrays are stored
-in the JSON so the Rust tests need no data files.
+BTC sampled at the same date, log returns between consecutive rows (2,887 returns). The input
+arrays are stored in the JSON so the Rust tests need no data files. Note: from mid-2022 the VIX
+file also has values on 28 NYSE holidays, which crosshedge-core's `us-close` alignment drops
+(2,859 returns); tests/real_data.rs checks that the two constructions agree row for row once
+those holiday returns are merged into the next trading day's.
 
 Run: python3 gen_basis.py  (writes basis_golden.json beside this script)
 """
