@@ -863,5 +863,11 @@ mod tests {
         let bad = GarchOptions { starting_values: Some(vec![0.0, 1e-6, 0.5, 0.6]), ..o.clone() };
         assert!(matches!(fit_garch(&y, &bad), Err(RegimeError::InvalidInput { .. })));
         assert!(garch_loglik(&y, &[0.0, 1e-6, 0.1], Innovation::Normal).is_err());
+        // One BFGS iteration cannot reach a stationary point: a clear error, not a number.
+        let short = GarchOptions { max_iter: 1, ..o };
+        assert!(matches!(
+            fit_garch(&y, &short),
+            Err(RegimeError::NoConvergence { iterations: 1, .. })
+        ));
     }
 }

@@ -1505,6 +1505,15 @@ mod tests {
             fit_markov_bivariate(&y, &y[1..], &o),
             Err(RegimeError::LengthMismatch { .. })
         ));
+        let (sim, _, _) = simulate(
+            400,
+            2,
+            |s, _| if s == 0 { vec![0.95, 0.05] } else { vec![0.1, 0.9] },
+            |s, r| (if s == 0 { 0.01 } else { 0.04 } * normal(r), 0.0),
+            &[0.0; 400],
+        );
+        let short = MarkovOptions { max_iter: 1, em_iter: 0, n_starts: 1, ..o.clone() };
+        assert!(matches!(fit_markov(&sim, &short), Err(RegimeError::NoConvergence { .. })));
         let mut yn = y.clone();
         yn[3] = f64::INFINITY;
         assert!(matches!(fit_markov(&yn, &o), Err(RegimeError::NonFinite { index: 3, .. })));

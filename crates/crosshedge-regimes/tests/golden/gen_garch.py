@@ -51,7 +51,6 @@ for dist in ("normal", "t"):
         "se_robust": [float(v) for v in best.std_err],
         "se_classic": [float(v) for v in am.fit(disp="off", starting_values=best.params.values, cov_type="classic", options={"ftol": 1e-12}).std_err],
         "backcast": backcast,
-        "arch_default_starting_values": [float(v) for v in am.starting_values()] if False else None,
         "cond_vol_last": float(best.conditional_volatility[-1]),
         "cond_vol_first": float(best.conditional_volatility[0]),
         "cond_vol_mid": float(best.conditional_volatility[4500]),
