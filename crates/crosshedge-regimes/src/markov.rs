@@ -156,6 +156,12 @@ pub struct MarkovFit {
     /// `mean_hedge[j]`, `sigma2_target[j]`, `sigma2_hedge[j]`, `rho[j]` (bivariate);
     /// `p[i->j]` (constant transitions) or `a[i->j]`, `b[i->j]` (TVTP).
     pub params: Vec<ParamEstimate>,
+    /// Bivariate only: the regime's minimum-variance hedge ratio h*_j = ρ_j σ_T,j / σ_H,j
+    /// (units of target per unit of hedge), one per state.
+    pub hedge_ratios: Option<Vec<f64>>,
+    /// Bivariate only: the decorrelation factor k = h*_stress / h*_calm (last over first
+    /// state, DESIGN §3); `None` when h*_calm is zero.
+    pub decorrelation_factor: Option<f64>,
     /// Row-stochastic transition matrix; with TVTP, the one for the transition after the
     /// last observation.
     pub transition: Vec<Vec<f64>>,
@@ -199,6 +205,20 @@ impl MarkovFit {
                     .0
             })
             .collect()
+    }
+
+    /// The filtered probabilities of the last observation: the current regime probabilities.
+    pub fn current_probabilities(&self) -> &[f64] {
+        self.filtered.last().map_or(&[], |v| v.as_slice())
+    }
+
+    /// The most likely current regime (largest filtered probability of the last observation).
+    pub fn current_state(&self) -> usize {
+        self.current_probabilities()
+            .iter()
+            .enumerate()
+            .fold((0, f64::NEG_INFINITY), |b, (i, &p)| if p > b.1 { (i, p) } else { b })
+            .0
     }
 
     /// Convert to a [`Labeling`] (most likely smoothed state per date, names from
@@ -1222,6 +1242,16 @@ fn finish(
         };
         TvtpCoefficients { intercept: mk(off), slope: mk(off + nt) }
     });
+    let hedge_ratios: Option<Vec<f64>> = model.bivariate().then(|| {
+        regimes
+            .iter()
+            .map(|r| r.correlation.unwrap_or(0.0) * (r.variance[0] / r.variance[1]).sqrt())
+            .collect()
+    });
+    let decorrelation_factor = hedge_ratios.as_ref().and_then(|h| {
+        let (calm, stress) = (h[0], h[k - 1]);
+        (calm != 0.0 && (stress / calm).is_finite()).then(|| stress / calm)
+    });
     let shift = if model.bivariate() { nf * (sc.s1 * sc.s2).ln() } else { nf * sc.s1.ln() };
     let loglik = ll_z - shift;
     let npf = np as f64;
@@ -1232,6 +1262,8 @@ fn finish(
         regimes,
         params,
         expected_durations: (0..k).map(|i| 1.0 / (1.0 - transition[i][i])).collect(),
+        hedge_ratios,
+        decorrelation_factor,
         transition,
         tvtp,
         ergodic: erg,
@@ -1415,6 +1447,10 @@ mod tests {
         );
         let hits = fit.most_likely_states().iter().zip(&states).filter(|(a, b)| a == b).count();
         assert!(hits as f64 > 0.95 * 3000.0, "classification {hits}/3000");
+        // h*_calm = 0.1 · 0.01/0.02 = 0.05, h*_stress = −0.6 · 0.03/0.06 = −0.3.
+        let hr = fit.hedge_ratios.as_ref().unwrap();
+        assert!((hr[0] - 0.05).abs() < 0.02 && (hr[1] + 0.3).abs() < 0.05, "{hr:?}");
+        assert!((fit.decorrelation_factor.unwrap() - hr[1] / hr[0]).abs() < 1e-12);
         let rho_se =
             fit.params.iter().find(|p| p.name == "rho[1]").and_then(|p| p.std_error).unwrap();
         assert!(rho_se > 0.0 && rho_se < 0.05);
@@ -1479,6 +1515,9 @@ mod tests {
         let d0 = fit.expected_durations[0];
         assert!((d0 - 1.0 / (1.0 - fit.transition[0][0])).abs() < 1e-12);
         assert!(fit.regimes[0].variance[0] < fit.regimes[1].variance[0]);
+        assert!(fit.hedge_ratios.is_none() && fit.decorrelation_factor.is_none());
+        assert_eq!(fit.current_probabilities(), fit.filtered[599].as_slice());
+        assert!(fit.current_state() < 2);
         let dates: Vec<Date> =
             (0..600).map(|i| Date::from_num_days_from_ce_opt(737_000 + i).unwrap()).collect();
         let lab = fit.to_labeling("markov2", &dates).unwrap();
