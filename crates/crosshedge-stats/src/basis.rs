@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bootstrap::{bootstrap_corr_beta, derive_seed, BootstrapConfig, CorrBetaBootstrap};
@@ -252,13 +253,69 @@ pub fn basis_analysis(
             reason: "must be positive",
         });
     }
-    let overall = sample_stats(target, hedge, None, target, hedge, cfg, cfg.seed)?;
+    let regimes = match regimes {
+        Some((labels, states)) => {
+            if labels.len() != target.len() {
+                return Err(StatsError::LengthMismatch {
+                    what: "regime labels",
+                    left: labels.len(),
+                    right: target.len(),
+                });
+            }
+            Some((regime_rows(labels, states.len())?, states))
+        }
+        None => None,
+    };
+    // The whole sample, the regimes and the breakdown statistics are independent (each bootstrap
+    // has its own seed), so they run concurrently; the result does not depend on the schedule.
+    let (whole, (regime_stats, breakdown)) = rayon::join(
+        || whole_sample(target, hedge, cfg),
+        || match &regimes {
+            None => (BTreeMap::new(), Breakdown::default()),
+            Some((rows, states)) => rayon::join(
+                || per_regime(target, hedge, rows, states, cfg),
+                || breakdown(target, hedge, rows, states, cfg),
+            ),
+        },
+    );
+    let whole = whole?;
+    let mut notes = whole.notes;
+    notes.extend(breakdown.notes);
+    Ok(BasisReport {
+        overall: whole.stats,
+        config: cfg.clone(),
+        seed: cfg.seed,
+        ccf: whole.ccf,
+        exceedance: whole.exceedance,
+        tail_dependence: whole.tail_dependence,
+        he_out_of_sample_split: whole.he_split,
+        regimes: regime_stats,
+        decorrelation_factor: breakdown.decorrelation_factor,
+        forbes_rigobon: breakdown.forbes_rigobon,
+        fisher_z_test: breakdown.fisher_z_test,
+        he_calm_hedge_in_stress: breakdown.he_calm_hedge_in_stress,
+        notes,
+    })
+}
+
+/// Whole-sample part of the report.
+struct Whole {
+    stats: BasisStats,
+    ccf: Ccf,
+    exceedance: Vec<ExceedancePoint>,
+    tail_dependence: Vec<TailDependencePoint>,
+    he_split: Option<OutOfSampleHe>,
+    notes: Vec<String>,
+}
+
+fn whole_sample(target: &[f64], hedge: &[f64], cfg: &BasisConfig) -> Result<Whole, StatsError> {
+    let stats = sample_stats(target, hedge, None, target, hedge, cfg, cfg.seed)?;
     let ccf = ccf(target, hedge, cfg.ccf_max_lag.min(target.len() - 1))?;
     let exceedance = exceedance_correlations(target, hedge, &cfg.exceedance_grid)?;
     let tail_dependence = lower_tail_dependence(target, hedge, &cfg.tail_grid)?;
     let mut notes = Vec::new();
     let half = target.len() / 2;
-    let he_out_of_sample_split = match hedge_effectiveness_oos(
+    let he_split = match hedge_effectiveness_oos(
         &target[..half],
         &hedge[..half],
         &target[half..],
@@ -270,40 +327,27 @@ pub fn basis_analysis(
             None
         }
     };
+    Ok(Whole { stats, ccf, exceedance, tail_dependence, he_split, notes })
+}
 
-    let mut report = BasisReport {
-        overall,
-        config: cfg.clone(),
-        seed: cfg.seed,
-        ccf,
-        exceedance,
-        tail_dependence,
-        he_out_of_sample_split,
-        regimes: BTreeMap::new(),
-        decorrelation_factor: None,
-        forbes_rigobon: None,
-        fisher_z_test: None,
-        he_calm_hedge_in_stress: None,
-        notes,
-    };
-    let Some((labels, states)) = regimes else {
-        return Ok(report);
-    };
-    if labels.len() != target.len() {
-        return Err(StatsError::LengthMismatch {
-            what: "regime labels",
-            left: labels.len(),
-            right: target.len(),
-        });
-    }
-    let rows = regime_rows(labels, states.len())?;
-    for (s, (name, r)) in states.iter().zip(&rows).enumerate() {
-        let entry = if r.len() < cfg.min_regime_obs {
-            RegimeStats::Unavailable {
-                n: r.len(),
-                error: format!("too few observations: {} < {}", r.len(), cfg.min_regime_obs),
+/// Statistics of every regime (in parallel over regimes), keyed by name.
+fn per_regime(
+    target: &[f64],
+    hedge: &[f64],
+    rows: &[Vec<usize>],
+    states: &[String],
+    cfg: &BasisConfig,
+) -> BTreeMap<String, RegimeStats> {
+    let entries: Vec<RegimeStats> = rows
+        .par_iter()
+        .enumerate()
+        .map(|(s, r)| {
+            if r.len() < cfg.min_regime_obs {
+                return RegimeStats::Unavailable {
+                    n: r.len(),
+                    error: format!("too few observations: {} < {}", r.len(), cfg.min_regime_obs),
+                };
             }
-        } else {
             let (t, h) = (subset(target, r), subset(hedge, r));
             match sample_stats(
                 target,
@@ -317,35 +361,53 @@ pub fn basis_analysis(
                 Ok(st) => RegimeStats::Available(Box::new(st)),
                 Err(e) => RegimeStats::Unavailable { n: r.len(), error: e.to_string() },
             }
-        };
-        report.regimes.insert(name.clone(), entry);
-    }
+        })
+        .collect();
+    states.iter().cloned().zip(entries).collect()
+}
 
+/// Calm-versus-stress statistics and the notes explaining any that are absent.
+#[derive(Default)]
+struct Breakdown {
+    decorrelation_factor: Option<DecorrelationFactor>,
+    forbes_rigobon: Option<ForbesRigobon>,
+    fisher_z_test: Option<FisherZTest>,
+    he_calm_hedge_in_stress: Option<OutOfSampleHe>,
+    notes: Vec<String>,
+}
+
+fn breakdown(
+    target: &[f64],
+    hedge: &[f64],
+    rows: &[Vec<usize>],
+    states: &[String],
+    cfg: &BasisConfig,
+) -> Breakdown {
+    let mut out = Breakdown::default();
     let find = |name: &str| states.iter().position(|s| s == name);
     let (calm, stress) = match (find(&cfg.calm_state), find(&cfg.stress_state)) {
         (Some(c), Some(s)) => (c, s),
         (c, s) => {
             for (name, idx) in [(&cfg.calm_state, c), (&cfg.stress_state, s)] {
                 if idx.is_none() {
-                    report.notes.push(format!("breakdown statistics: unknown regime {name:?}"));
+                    out.notes.push(format!("breakdown statistics: unknown regime {name:?}"));
                 }
             }
-            return Ok(report);
+            return out;
         }
     };
-    let (tc, hc) = (subset(target, &rows[calm]), subset(hedge, &rows[calm]));
-    let (ts, hs) = (subset(target, &rows[stress]), subset(hedge, &rows[stress]));
-    let enough = rows[calm].len() >= cfg.min_regime_obs && rows[stress].len() >= cfg.min_regime_obs;
-    if !enough {
-        report.notes.push(format!(
+    if rows[calm].len() < cfg.min_regime_obs || rows[stress].len() < cfg.min_regime_obs {
+        out.notes.push(format!(
             "breakdown statistics: calm has {} rows and stress {} (need {} each)",
             rows[calm].len(),
             rows[stress].len(),
             cfg.min_regime_obs
         ));
-        return Ok(report);
+        return out;
     }
-    let mut note = |what: &str, e: StatsError| report.notes.push(format!("{what}: {e}"));
+    let (tc, hc) = (subset(target, &rows[calm]), subset(hedge, &rows[calm]));
+    let (ts, hs) = (subset(target, &rows[stress]), subset(hedge, &rows[stress]));
+    let n = &mut out.notes;
     let dcf = decorrelation_factor(
         &tc,
         &hc,
@@ -355,16 +417,15 @@ pub fn basis_analysis(
         derive_seed(cfg.seed, 1_000_003),
         cfg.level,
     );
-    let fr = forbes_rigobon(&ts, &hs, &tc, &hc);
-    let fz = fisher_z_test(&tc, &hc, &ts, &hs, cfg.neff_lags);
-    let he = hedge_effectiveness_oos(&tc, &hc, &ts, &hs);
-    let dcf = dcf.map_err(|e| note("decorrelation factor", e)).ok();
-    let fr = fr.map_err(|e| note("forbes-rigobon", e)).ok();
-    let fz = fz.map_err(|e| note("fisher-z test", e)).ok();
-    let he = he.map_err(|e| note("calm hedge in stress", e)).ok();
-    report.decorrelation_factor = dcf;
-    report.forbes_rigobon = fr;
-    report.fisher_z_test = fz;
-    report.he_calm_hedge_in_stress = he;
-    Ok(report)
+    out.decorrelation_factor = keep(n, "decorrelation factor", dcf);
+    out.forbes_rigobon = keep(n, "forbes-rigobon", forbes_rigobon(&ts, &hs, &tc, &hc));
+    out.fisher_z_test = keep(n, "fisher-z test", fisher_z_test(&tc, &hc, &ts, &hs, cfg.neff_lags));
+    out.he_calm_hedge_in_stress =
+        keep(n, "calm hedge in stress", hedge_effectiveness_oos(&tc, &hc, &ts, &hs));
+    out
+}
+
+/// The value, or `None` with a note saying why.
+fn keep<T>(notes: &mut Vec<String>, what: &str, r: Result<T, StatsError>) -> Option<T> {
+    r.map_err(|e| notes.push(format!("{what}: {e}"))).ok()
 }
