@@ -408,15 +408,13 @@ fn breakdown(
     let (tc, hc) = (subset(target, &rows[calm]), subset(hedge, &rows[calm]));
     let (ts, hs) = (subset(target, &rows[stress]), subset(hedge, &rows[stress]));
     let n = &mut out.notes;
-    let dcf = decorrelation_factor(
-        &tc,
-        &hc,
-        &ts,
-        &hs,
-        cfg.bootstrap_resamples,
-        derive_seed(cfg.seed, 1_000_003),
-        cfg.level,
-    );
+    let boot = BootstrapConfig {
+        resamples: cfg.bootstrap_resamples,
+        seed: derive_seed(cfg.seed, 1_000_003),
+        block_length: cfg.block_length,
+        level: cfg.level,
+    };
+    let dcf = decorrelation_factor(&tc, &hc, &ts, &hs, &boot);
     out.decorrelation_factor = keep(n, "decorrelation factor", dcf);
     out.forbes_rigobon = keep(n, "forbes-rigobon", forbes_rigobon(&ts, &hs, &tc, &hc));
     out.fisher_z_test = keep(n, "fisher-z test", fisher_z_test(&tc, &hc, &ts, &hs, cfg.neff_lags));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::bootstrap::{
     corr_beta_at, joint_block_length, parallel_replicates, percentile_interval, BlockSampler,
-    BootstrapInterval, PairPrefix,
+    BootstrapConfig, BootstrapInterval, PairPrefix,
 };
 use crate::util::{check_pair, mean};
 use crate::StatsError;
@@ -54,7 +54,8 @@ pub(crate) fn subset_block_length(t: &[f64], h: &[f64]) -> f64 {
 /// resample of the calm rows and, independently, of the stress rows (pairs resampled jointly,
 /// each regime's own automatic block length, see [`crate::bootstrap::joint_block_length`];
 /// `n^{1/3}` for a regime shorter than the rule needs) and recomputes both quantities;
-/// percentile intervals. Replicates where a ratio is undefined (zero calm hedge ratio or variance)
+/// percentile intervals (`cfg.resamples`, `cfg.seed`, `cfg.level`; `cfg.block_length`, when set,
+/// is used for both regimes). Replicates where a ratio is undefined (zero calm hedge ratio or variance)
 /// are dropped and counted.
 ///
 /// # Errors
@@ -69,9 +70,7 @@ pub fn decorrelation_factor(
     h_calm: &[f64],
     t_stress: &[f64],
     h_stress: &[f64],
-    resamples: usize,
-    seed: u64,
-    level: f64,
+    cfg: &BootstrapConfig,
 ) -> Result<DecorrelationFactor, StatsError> {
     check_pair("decorrelation calm", t_calm, h_calm, 4)?;
     check_pair("decorrelation stress", t_stress, h_stress, 4)?;
@@ -100,14 +99,23 @@ pub fn decorrelation_factor(
         });
     }
     let rrm = |a: f64, b: f64| (1.0 - b * b).sqrt() / (1.0 - a * a).sqrt();
-    let blc = subset_block_length(t_calm, h_calm);
-    let bls = subset_block_length(t_stress, h_stress);
+    let (blc, bls) = match cfg.block_length {
+        Some(b) if b.is_finite() && b >= 1.0 => (b, b),
+        Some(b) => {
+            return Err(StatsError::InvalidParameter {
+                name: "block_length",
+                value: b,
+                reason: "must be >= 1",
+            })
+        }
+        None => (subset_block_length(t_calm, h_calm), subset_block_length(t_stress, h_stress)),
+    };
     let (nc, ns) = (tc.len(), ts.len());
     let (pc, ps) = (PairPrefix::new(&tc, &hc), PairPrefix::new(&ts, &hs));
     let (sc, ss) = (BlockSampler::new(nc, blc), BlockSampler::new(ns, bls));
     let reps = parallel_replicates(
-        resamples,
-        seed,
+        cfg.resamples,
+        cfg.seed,
         2,
         || (),
         |_, rng, out| {
@@ -119,8 +127,8 @@ pub fn decorrelation_factor(
     );
     let k: Vec<f64> = reps.iter().step_by(2).copied().collect();
     let m: Vec<f64> = reps.iter().skip(1).step_by(2).copied().collect();
-    let kb = percentile_interval(&k, level)?;
-    let mb = percentile_interval(&m, level)?;
+    let kb = percentile_interval(&k, cfg.level)?;
+    let mb = percentile_interval(&m, cfg.level)?;
     Ok(DecorrelationFactor {
         value: bs / bc,
         ci95: kb.ci,

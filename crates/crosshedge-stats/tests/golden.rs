@@ -218,7 +218,14 @@ fn real_regimes_and_breakdown() {
     );
     let o = hedge_effectiveness_oos(&tc, &hc, &ts, &hs).unwrap();
     close(o.he_out_of_sample, f(&g["he_calm_in_stress"]), REL, "calm h in stress");
-    let dcf = decorrelation_factor(&tc, &hc, &ts, &hs, 500, 3, 0.95).unwrap();
+    let dcf = decorrelation_factor(
+        &tc,
+        &hc,
+        &ts,
+        &hs,
+        &BootstrapConfig { resamples: 500, seed: 3, block_length: None, level: 0.95 },
+    )
+    .unwrap();
     close(dcf.value, f(&g["decorrelation_factor"]), REL, "decorrelation factor");
     close(
         dcf.residual_risk_multiple,
