@@ -381,6 +381,8 @@ where
 pub struct BootstrapInterval {
     /// Percentile interval `[q_{(1-level)/2}, q_{(1+level)/2}]` (numpy `linear` percentiles).
     pub ci: [f64; 2],
+    /// Median of the bootstrap replicates.
+    pub median: f64,
     /// Mean of the bootstrap replicates.
     pub mean: f64,
     /// Standard deviation of the bootstrap replicates (divisor `B - 1`).
@@ -417,6 +419,7 @@ pub fn percentile_interval(values: &[f64], level: f64) -> Result<BootstrapInterv
     let a = 0.5 * (1.0 - level);
     Ok(BootstrapInterval {
         ci: [percentile_sorted(&v, a), percentile_sorted(&v, 1.0 - a)],
+        median: percentile_sorted(&v, 0.5),
         mean: m,
         sd,
         resamples_used: v.len(),

@@ -300,6 +300,43 @@ fn real_bootstrap_matches_arch_in_distribution() {
 }
 
 #[test]
+fn real_decorrelation_bootstrap_matches_arch_in_distribution() {
+    let c = case("real");
+    let (l, _) = labels(&c);
+    let rows = regime_rows(&l, 3).unwrap();
+    let (tc, hc) = (subset(&c.t, &rows[0]), subset(&c.h, &rows[0]));
+    let (ts, hs) = (subset(&c.t, &rows[2]), subset(&c.h, &rows[2]));
+    let g = &c.g["dcf_bootstrap"];
+    let cfg = BootstrapConfig { resamples: 2000, seed: 21, block_length: None, level: 0.95 };
+    let d = decorrelation_factor(&tc, &hc, &ts, &hs, &cfg).unwrap();
+    let blocks = arr(&g["block"]);
+    close(d.block_length[0], blocks[0], REL, "calm block length");
+    close(d.block_length[1], blocks[1], REL, "stress block length");
+    // Residual-risk multiple: well behaved, compared like the correlation bootstrap.
+    let sd = f(&g["rrm_sd"]);
+    let rb = &d.residual_risk_bootstrap;
+    assert!(
+        (rb.mean - f(&g["rrm_mean"])).abs() < 0.15 * sd,
+        "rrm mean {} vs {}",
+        rb.mean,
+        f(&g["rrm_mean"])
+    );
+    assert!((rb.sd / sd - 1.0).abs() < 0.10, "rrm sd {} vs {sd}", rb.sd);
+    for (mine, theirs) in rb.ci.iter().zip(arr(&g["rrm_ci"])) {
+        assert!((mine - theirs).abs() < 0.4 * sd, "rrm ci {mine} vs {theirs}");
+    }
+    // k is a ratio with a heavy right tail: compare quantiles on the log scale (B = 2000 puts the
+    // 2.5 % and 97.5 % quantiles' own sampling error near 0.1-0.2 in logs).
+    let q = arr(&g["k_q"]);
+    let kb = &d.bootstrap;
+    for (mine, theirs, tol) in
+        [(kb.ci[0], q[0], 0.35), (kb.median, q[2], 0.12), (kb.ci[1], q[4], 0.35)]
+    {
+        assert!((mine.ln() - theirs.ln()).abs() < tol, "k quantile {mine} vs arch {theirs}");
+    }
+}
+
+#[test]
 fn real_episode_ftx() {
     let c = case("real");
     let g = &c.g["episode_ftx"];
