@@ -1,0 +1,587 @@
+//! The hedge book: exposures to protect and the layers that protect them, read from TOML.
+
+use serde::{Deserialize, Serialize};
+
+use crate::HedgingError;
+
+/// A hedge book: what is at risk (exposures) and how it is hedged (layers).
+///
+/// # TOML format
+/// ```toml
+/// name = "my book"
+/// budget = 0.03                 # premium per year as a fraction of the delta notional
+///
+/// [[exposure]]
+/// kind = "btc-spot"             # btc-spot | eth-spot | nft-inventory | perp | amm-lp
+/// value = 1000000.0
+///
+/// [[exposure]]
+/// kind = "nft-inventory"
+/// value = 250000.0
+/// carry-per-year = 0.08         # financing/storage cost, fraction of value per year
+///
+/// [[exposure]]
+/// kind = "perp"
+/// asset = "btc"                 # btc | eth | nft
+/// notional = -200000.0          # signed: long > 0
+///
+/// [[exposure]]
+/// kind = "amm-lp"
+/// asset = "eth"
+/// value = 300000.0
+/// range = [0.8, 1.25]           # price range as ratios of the current price
+///
+/// [[layer]]
+/// name = "short-dated VIX call spreads"
+/// instrument = "vix-call-spread" # vix-call-spread | vix-future | vol-etp | short-perp | spx-put-spread
+/// tenor-days = 30
+/// strike = { rule = "moneyness", long = 1.1, short = 1.6 }   # or rule = "delta"
+/// sizing = { rule = "hedge-ratio", regime = "stress", weight = 0.6, decorrelation = false }
+/// trigger = { kind = "always" }  # or kind = "vix-band", bands = ["normal", "stress"]; or kind = "signal", name = "macd"
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Book {
+    /// A name for reports.
+    pub name: String,
+    /// Premium budget per year as a fraction of the exposures' delta notional (0.03 = 3 %).
+    pub budget: f64,
+    /// The exposures to protect.
+    #[serde(rename = "exposure", default)]
+    pub exposures: Vec<Exposure>,
+    /// The hedge layers.
+    #[serde(rename = "layer", default)]
+    pub layers: Vec<Layer>,
+}
+
+/// A risky asset of the target basket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Asset {
+    /// Bitcoin.
+    Btc,
+    /// Ether.
+    Eth,
+    /// The NFT index.
+    Nft,
+}
+
+/// One exposure of the book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    rename_all_fields = "kebab-case",
+    deny_unknown_fields
+)]
+pub enum Exposure {
+    /// BTC held spot, valued in USD.
+    BtcSpot {
+        /// USD value.
+        value: f64,
+    },
+    /// ETH held spot, valued in USD.
+    EthSpot {
+        /// USD value.
+        value: f64,
+    },
+    /// NFT inventory valued at the NFT index, with a carry cost.
+    NftInventory {
+        /// USD value.
+        value: f64,
+        /// Carry cost (financing, storage, insurance) as a fraction of value per year.
+        #[serde(default)]
+        carry_per_year: f64,
+    },
+    /// A perpetual future position (signed notional, long > 0).
+    Perp {
+        /// The perp's underlying.
+        asset: Asset,
+        /// Signed USD notional (long > 0).
+        notional: f64,
+    },
+    /// A concentrated-liquidity AMM LP position (risky asset against a stablecoin).
+    AmmLp {
+        /// The risky asset of the pool.
+        asset: Asset,
+        /// USD value today.
+        value: f64,
+        /// Price range `[lower, upper]` as ratios of today's price (`lower < 1 < upper`).
+        range: [f64; 2],
+    },
+}
+
+/// Hedge instruments a layer can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Instrument {
+    /// Long a VIX call, short a higher-strike VIX call (Black-76 on the VIX future of the expiry).
+    VixCallSpread,
+    /// Long VIX futures.
+    VixFuture,
+    /// Long a constant-maturity (30-day) VIX futures ETP.
+    VolEtp,
+    /// Short a BTC perpetual.
+    ShortPerp,
+    /// Long an SPX put, short a lower-strike SPX put (Black–Scholes).
+    SpxPutSpread,
+}
+
+impl Instrument {
+    /// Contract multiplier in USD per point (VIX futures 1000, options 100; ETP and perp are
+    /// held in USD notional, multiplier 1).
+    pub fn multiplier(self) -> f64 {
+        match self {
+            Self::VixFuture => 1000.0,
+            Self::VixCallSpread | Self::SpxPutSpread => 100.0,
+            Self::VolEtp | Self::ShortPerp => 1.0,
+        }
+    }
+
+    /// Whether the instrument is an option spread (needs a strike rule).
+    pub fn is_spread(self) -> bool {
+        matches!(self, Self::VixCallSpread | Self::SpxPutSpread)
+    }
+
+    /// The TOML name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VixCallSpread => "vix-call-spread",
+            Self::VixFuture => "vix-future",
+            Self::VolEtp => "vol-etp",
+            Self::ShortPerp => "short-perp",
+            Self::SpxPutSpread => "spx-put-spread",
+        }
+    }
+}
+
+/// How the two strikes of a spread are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum StrikeRule {
+    /// Strikes as multiples of the underlying's forward (VIX future or SPX forward).
+    Moneyness {
+        /// The long leg's strike / forward.
+        long: f64,
+        /// The short leg's strike / forward.
+        short: f64,
+    },
+    /// Strikes with the given absolute (discounted) deltas.
+    Delta {
+        /// The long leg's |delta| in (0, 1).
+        long: f64,
+        /// The short leg's |delta| in (0, 1).
+        short: f64,
+    },
+}
+
+/// The regime whose measured hedge ratio sizes a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regime {
+    /// The calm VIX band.
+    Calm,
+    /// The stress VIX band.
+    Stress,
+}
+
+/// VIX bands (DESIGN.md §4: calm < 15, normal 15–25, stress > 25).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Band {
+    /// VIX below the lower edge.
+    Calm,
+    /// VIX between the edges.
+    Normal,
+    /// VIX above the upper edge.
+    Stress,
+}
+
+/// How big a layer is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum SizingRule {
+    /// `weight × |h_regime| × (k if decorrelation) × N` of hedge exposure; see
+    /// [`crate::size_book`] for the instrument-specific meaning.
+    HedgeRatio {
+        /// Which measured hedge ratio.
+        regime: Regime,
+        /// This layer's share of the hedge (≥ 0).
+        weight: f64,
+        /// Multiply by the decorrelation factor `k = h*_stress / h*_calm`.
+        #[serde(default)]
+        decorrelation: bool,
+    },
+    /// A fixed fraction of the delta notional, as underlying notional of the instrument.
+    Notional {
+        /// Fraction of the delta notional (≥ 0).
+        fraction: f64,
+    },
+}
+
+/// When a layer is on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Trigger {
+    /// Always on.
+    #[default]
+    Always,
+    /// On when the current VIX band is one of `bands`.
+    VixBand {
+        /// Bands in which the layer is on.
+        bands: Vec<Band>,
+    },
+    /// On when the named signal is on (signals are passed in by the caller).
+    Signal {
+        /// The signal's name.
+        name: String,
+    },
+}
+
+/// One hedge layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Layer {
+    /// A name for reports.
+    pub name: String,
+    /// The instrument held.
+    pub instrument: Instrument,
+    /// Tenor (days to expiry when opened; rolled every `tenor_days`) in calendar days (≥ 1).
+    pub tenor_days: u32,
+    /// Strike rule (spreads only).
+    #[serde(default)]
+    pub strike: Option<StrikeRule>,
+    /// Sizing rule.
+    pub sizing: SizingRule,
+    /// Trigger.
+    #[serde(default)]
+    pub trigger: Trigger,
+}
+
+/// 1-based line and column (in characters) of byte offset `pos` in `text`.
+fn line_column(text: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(text.len());
+    let before = text.get(..pos).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+fn invalid(
+    location: &str,
+    field: &'static str,
+    requirement: &'static str,
+    value: f64,
+) -> HedgingError {
+    HedgingError::InvalidBook { location: location.to_string(), field, requirement, value }
+}
+
+fn check(
+    ok: bool,
+    location: &str,
+    field: &'static str,
+    requirement: &'static str,
+    value: f64,
+) -> Result<(), HedgingError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(location, field, requirement, value))
+    }
+}
+
+impl Book {
+    /// Parses and validates a book from TOML text.
+    ///
+    /// # Errors
+    /// [`HedgingError::Toml`] with the 1-based line and column of a syntax or schema error
+    /// (unknown keys, unknown instrument names, wrong types), and
+    /// [`HedgingError::InvalidBook`] naming the exposure or layer with an out-of-domain value.
+    pub fn parse_toml(text: &str) -> Result<Self, HedgingError> {
+        let book: Book = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+            HedgingError::Toml { line, column, message: e.message().trim().to_string() }
+        })?;
+        book.validate()?;
+        Ok(book)
+    }
+
+    /// The book as TOML text (parses back to an equal book).
+    ///
+    /// # Errors
+    /// [`HedgingError::Toml`] if serialisation fails (it does not for validated books).
+    pub fn to_toml(&self) -> Result<String, HedgingError> {
+        toml::to_string(self).map_err(|e| HedgingError::Toml {
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        })
+    }
+
+    /// Checks every value's domain.
+    ///
+    /// # Errors
+    /// [`HedgingError::InvalidBook`] for the first out-of-domain value.
+    pub fn validate(&self) -> Result<(), HedgingError> {
+        check(
+            self.budget.is_finite() && self.budget >= 0.0,
+            "book",
+            "budget",
+            "must be finite and non-negative",
+            self.budget,
+        )?;
+        for (i, e) in self.exposures.iter().enumerate() {
+            let loc = format!("exposure {}", i + 1);
+            match e {
+                Exposure::BtcSpot { value } | Exposure::EthSpot { value } => {
+                    check(
+                        value.is_finite() && *value >= 0.0,
+                        &loc,
+                        "value",
+                        "must be finite and non-negative",
+                        *value,
+                    )?;
+                }
+                Exposure::NftInventory { value, carry_per_year } => {
+                    check(
+                        value.is_finite() && *value >= 0.0,
+                        &loc,
+                        "value",
+                        "must be finite and non-negative",
+                        *value,
+                    )?;
+                    check(
+                        carry_per_year.is_finite() && *carry_per_year >= 0.0,
+                        &loc,
+                        "carry-per-year",
+                        "must be finite and non-negative",
+                        *carry_per_year,
+                    )?;
+                }
+                Exposure::Perp { notional, .. } => {
+                    check(notional.is_finite(), &loc, "notional", "must be finite", *notional)?;
+                }
+                Exposure::AmmLp { value, range, .. } => {
+                    check(
+                        value.is_finite() && *value >= 0.0,
+                        &loc,
+                        "value",
+                        "must be finite and non-negative",
+                        *value,
+                    )?;
+                    check(
+                        range[0].is_finite() && range[0] > 0.0 && range[0] < 1.0,
+                        &loc,
+                        "range",
+                        "lower end must lie in (0, 1)",
+                        range[0],
+                    )?;
+                    check(
+                        range[1].is_finite() && range[1] > 1.0,
+                        &loc,
+                        "range",
+                        "upper end must be finite and above 1",
+                        range[1],
+                    )?;
+                }
+            }
+        }
+        for (i, l) in self.layers.iter().enumerate() {
+            let loc = format!("layer {} \"{}\"", i + 1, l.name);
+            check(
+                l.tenor_days >= 1,
+                &loc,
+                "tenor-days",
+                "must be at least 1",
+                f64::from(l.tenor_days),
+            )?;
+            match (l.instrument.is_spread(), l.strike) {
+                (true, None) => {
+                    return Err(invalid(&loc, "strike", "is required for a spread", 0.0))
+                }
+                (true, Some(StrikeRule::Moneyness { long, short })) => {
+                    check(
+                        long.is_finite() && long > 0.0,
+                        &loc,
+                        "strike.long",
+                        "must be positive",
+                        long,
+                    )?;
+                    check(
+                        short.is_finite() && short > 0.0,
+                        &loc,
+                        "strike.short",
+                        "must be positive",
+                        short,
+                    )?;
+                    let ordered = match l.instrument {
+                        Instrument::SpxPutSpread => short < long,
+                        _ => short > long,
+                    };
+                    check(
+                        ordered,
+                        &loc,
+                        "strike.short",
+                        "must be further out of the money than strike.long",
+                        short,
+                    )?;
+                }
+                (true, Some(StrikeRule::Delta { long, short })) => {
+                    check(
+                        long > 0.0 && long < 1.0,
+                        &loc,
+                        "strike.long",
+                        "must be a |delta| in (0, 1)",
+                        long,
+                    )?;
+                    check(
+                        short > 0.0 && short < long,
+                        &loc,
+                        "strike.short",
+                        "must be a |delta| in (0, strike.long)",
+                        short,
+                    )?;
+                }
+                (false, Some(_)) => {
+                    return Err(invalid(&loc, "strike", "applies only to spreads", 0.0))
+                }
+                (false, None) => {}
+            }
+            match l.sizing {
+                SizingRule::HedgeRatio { weight, .. } => {
+                    check(
+                        weight.is_finite() && weight >= 0.0,
+                        &loc,
+                        "sizing.weight",
+                        "must be finite and non-negative",
+                        weight,
+                    )?;
+                }
+                SizingRule::Notional { fraction } => {
+                    check(
+                        fraction.is_finite() && fraction >= 0.0,
+                        &loc,
+                        "sizing.fraction",
+                        "must be finite and non-negative",
+                        fraction,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The default *adaptive layered VIX hedge* (DESIGN.md §6) for a demo basket.
+    ///
+    /// Exposures: 1,000,000 USD BTC, 500,000 USD ETH, 250,000 USD NFT inventory (8 % carry per
+    /// year), a 200,000 USD long ETH perp and a 300,000 USD ETH/USDC LP on `[0.8, 1.25]`.
+    /// Layers: (1) 30-day VIX call spreads at 1.1/1.6 × the future, 60 % of the stress hedge
+    /// ratio; (2) 90-day VIX futures, 40 % of the calm hedge ratio scaled by the decorrelation
+    /// factor, on in the normal and stress bands; (3) 60-day SPX put spreads at 0.95/0.85,
+    /// 25 % of the stress SPX hedge ratio, on when the `vix-signal` signal is on. Budget 4 %.
+    pub fn default_layered() -> Self {
+        Self {
+            name: "adaptive layered VIX hedge".to_string(),
+            budget: 0.04,
+            exposures: vec![
+                Exposure::BtcSpot { value: 1_000_000.0 },
+                Exposure::EthSpot { value: 500_000.0 },
+                Exposure::NftInventory { value: 250_000.0, carry_per_year: 0.08 },
+                Exposure::Perp { asset: Asset::Eth, notional: 200_000.0 },
+                Exposure::AmmLp { asset: Asset::Eth, value: 300_000.0, range: [0.8, 1.25] },
+            ],
+            layers: vec![
+                Layer {
+                    name: "short-dated VIX call spreads".to_string(),
+                    instrument: Instrument::VixCallSpread,
+                    tenor_days: 30,
+                    strike: Some(StrikeRule::Moneyness { long: 1.1, short: 1.6 }),
+                    sizing: SizingRule::HedgeRatio {
+                        regime: Regime::Stress,
+                        weight: 0.6,
+                        decorrelation: false,
+                    },
+                    trigger: Trigger::Always,
+                },
+                Layer {
+                    name: "longer-dated VIX futures".to_string(),
+                    instrument: Instrument::VixFuture,
+                    tenor_days: 90,
+                    strike: None,
+                    sizing: SizingRule::HedgeRatio {
+                        regime: Regime::Calm,
+                        weight: 0.4,
+                        decorrelation: true,
+                    },
+                    trigger: Trigger::VixBand { bands: vec![Band::Normal, Band::Stress] },
+                },
+                Layer {
+                    name: "SPX put spreads".to_string(),
+                    instrument: Instrument::SpxPutSpread,
+                    tenor_days: 60,
+                    strike: Some(StrikeRule::Moneyness { long: 0.95, short: 0.85 }),
+                    sizing: SizingRule::HedgeRatio {
+                        regime: Regime::Stress,
+                        weight: 0.25,
+                        decorrelation: false,
+                    },
+                    trigger: Trigger::Signal { name: "vix-signal".to_string() },
+                },
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn default_book_round_trips_through_toml() {
+        let book = Book::default_layered();
+        let text = book.to_toml().unwrap();
+        assert_eq!(Book::parse_toml(&text).unwrap(), book);
+    }
+
+    #[test]
+    fn parse_error_has_line_and_column() {
+        let text = "name = \"x\"\nbudget = 0.02\n\n[[layer]]\nname = \"a\"\ninstrument = \"vix-swaption\"\n";
+        match Book::parse_toml(text).unwrap_err() {
+            HedgingError::Toml { line, column, message } => {
+                assert_eq!(line, 6, "{message}");
+                assert_eq!(column, 14, "{message}");
+                assert!(
+                    message.contains("vix-swaption") || message.contains("variant"),
+                    "{message}"
+                );
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_position() {
+        let text = "name = \"x\"\nbudget = 0.02\n[[exposure]]\nkind = \"btc-spot\"\nvalu = 5.0\n";
+        let e = Book::parse_toml(text).unwrap_err();
+        assert!(matches!(e, HedgingError::Toml { line: 3..=5, .. }), "{e}");
+    }
+
+    #[test]
+    fn out_of_domain_values_name_the_layer() {
+        let mut book = Book::default_layered();
+        book.layers[0].strike = Some(StrikeRule::Moneyness { long: 1.2, short: 1.1 });
+        let e = book.validate().unwrap_err();
+        assert!(e.to_string().contains("layer 1"), "{e}");
+        let mut book = Book::default_layered();
+        book.exposures[4] = Exposure::AmmLp { asset: Asset::Eth, value: 1.0, range: [1.1, 1.5] };
+        assert!(book.validate().unwrap_err().to_string().contains("exposure 5"));
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("ab\ncé\nx", 6), (2, 3));
+        assert_eq!(line_column("abc", 0), (1, 1));
+    }
+}
