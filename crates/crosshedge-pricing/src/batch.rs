@@ -1,7 +1,7 @@
 //! Batch (structure-of-arrays) entry points: slices in, slices out, no allocation per option.
 
 use crate::black::OptionKind;
-use crate::fast::{black76_chunk, ChunkOut, CHUNK};
+use crate::fast::{black76_chunk, ChunkIn, ChunkOut, CHUNK};
 use crate::implied::implied_total_vol;
 use crate::PricingError;
 
@@ -86,12 +86,28 @@ impl Black76Batch<'_> {
         check_len("vol", self.vol.len(), n)?;
         check_len("t_years", self.t_years.len(), n)?;
         check_len("rate", self.rate.len(), n)?;
-        for i in 0..n {
-            item(i, PricingError::positive("forward", self.forward[i]))?;
-            item(i, PricingError::positive("strike", self.strike[i]))?;
-            item(i, PricingError::non_negative("vol", self.vol[i]))?;
-            item(i, PricingError::non_negative("t_years", self.t_years[i]))?;
-            item(i, PricingError::finite("rate", self.rate[i]))?;
+        let all_valid = self
+            .forward
+            .iter()
+            .zip(self.strike)
+            .zip(self.vol)
+            .zip(self.t_years)
+            .zip(self.rate)
+            .fold(true, |acc, ((((f, k), v), t), r)| {
+                acc & (f.is_finite() & (*f > 0.0))
+                    & (k.is_finite() & (*k > 0.0))
+                    & (v.is_finite() & (*v >= 0.0))
+                    & (t.is_finite() & (*t >= 0.0))
+                    & r.is_finite()
+            });
+        if !all_valid {
+            for i in 0..n {
+                item(i, PricingError::positive("forward", self.forward[i]))?;
+                item(i, PricingError::positive("strike", self.strike[i]))?;
+                item(i, PricingError::non_negative("vol", self.vol[i]))?;
+                item(i, PricingError::non_negative("t_years", self.t_years[i]))?;
+                item(i, PricingError::finite("rate", self.rate[i]))?;
+            }
         }
         Ok(())
     }
@@ -109,31 +125,58 @@ pub fn black76_greeks_batch(
     batch.validate()?;
     let n = batch.len();
     out.resize(n);
-    // Chunks of CHUNK options through the branch-free kernel (vectorisable), padding the last.
+    // Chunks of CHUNK options through the branch-free kernel (vectorisable); the last, partial
+    // chunk goes through padded copies.
+    let mut sign = vec![0.0; n];
+    for (s, k) in sign.iter_mut().zip(batch.kind) {
+        *s = k.sign();
+    }
+    let full = n - n % CHUNK;
     let mut start = 0;
-    let mut o = ChunkOut::default();
-    while start < n {
-        let m = CHUNK.min(n - start);
+    while start < full {
+        let end = start + CHUNK;
+        let inp = ChunkIn {
+            sign: &sign[start..end],
+            f: &batch.forward[start..end],
+            k: &batch.strike[start..end],
+            vol: &batch.vol[start..end],
+            t: &batch.t_years[start..end],
+            r: &batch.rate[start..end],
+        };
+        let mut o = ChunkOut {
+            price: &mut out.price[start..end],
+            delta: &mut out.delta[start..end],
+            gamma: &mut out.gamma[start..end],
+            vega: &mut out.vega[start..end],
+            theta: &mut out.theta[start..end],
+            rho: &mut out.rho[start..end],
+        };
+        black76_chunk(&inp, &mut o);
+        start = end;
+    }
+    if full < n {
+        let m = n - full;
         let (mut sg, mut f, mut k, mut v, mut t, mut r) =
             ([1.0; CHUNK], [1.0; CHUNK], [1.0; CHUNK], [0.2; CHUNK], [1.0; CHUNK], [0.0; CHUNK]);
-        for j in 0..m {
-            let i = start + j;
-            sg[j] = batch.kind[i].sign();
-            f[j] = batch.forward[i];
-            k[j] = batch.strike[i];
-            v[j] = batch.vol[i];
-            t[j] = batch.t_years[i];
-            r[j] = batch.rate[i];
-        }
-        black76_chunk(&sg, &f, &k, &v, &t, &r, m, &mut o);
-        let end = start + m;
-        out.price[start..end].copy_from_slice(&o.price[..m]);
-        out.delta[start..end].copy_from_slice(&o.delta[..m]);
-        out.gamma[start..end].copy_from_slice(&o.gamma[..m]);
-        out.vega[start..end].copy_from_slice(&o.vega[..m]);
-        out.theta[start..end].copy_from_slice(&o.theta[..m]);
-        out.rho[start..end].copy_from_slice(&o.rho[..m]);
-        start = end;
+        sg[..m].copy_from_slice(&sign[full..]);
+        f[..m].copy_from_slice(&batch.forward[full..]);
+        k[..m].copy_from_slice(&batch.strike[full..]);
+        v[..m].copy_from_slice(&batch.vol[full..]);
+        t[..m].copy_from_slice(&batch.t_years[full..]);
+        r[..m].copy_from_slice(&batch.rate[full..]);
+        let mut tmp = [[0.0; CHUNK]; 6];
+        let [p, d, g, ve, th, rh] = &mut tmp;
+        let inp = ChunkIn { sign: &sg, f: &f, k: &k, vol: &v, t: &t, r: &r };
+        black76_chunk(
+            &inp,
+            &mut ChunkOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh },
+        );
+        out.price[full..].copy_from_slice(&p[..m]);
+        out.delta[full..].copy_from_slice(&d[..m]);
+        out.gamma[full..].copy_from_slice(&g[..m]);
+        out.vega[full..].copy_from_slice(&ve[..m]);
+        out.theta[full..].copy_from_slice(&th[..m]);
+        out.rho[full..].copy_from_slice(&rh[..m]);
     }
     Ok(())
 }
@@ -198,4 +241,55 @@ pub fn implied_vol_black76_batch(
         *o = s / t.sqrt();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_reports_length_mismatch_and_bad_item() {
+        let kind = [OptionKind::Call; 3];
+        let (f, k, v, t, r) =
+            ([20.0, 20.0, 20.0], [21.0, 22.0, 23.0], [0.5, -0.1, 0.5], [0.1; 3], [0.0; 3]);
+        let mut out = GreeksSoA::default();
+        let short = Black76Batch {
+            kind: &kind,
+            forward: &f,
+            strike: &k[..2],
+            vol: &v,
+            t_years: &t,
+            rate: &r,
+        };
+        assert!(matches!(
+            black76_greeks_batch(&short, &mut out),
+            Err(PricingError::LengthMismatch { name: "strike", len: 2, expected: 3 })
+        ));
+        let bad =
+            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
+        match black76_greeks_batch(&bad, &mut out) {
+            Err(PricingError::BatchItem { index, source }) => {
+                assert_eq!(index, 1);
+                assert!(matches!(*source, PricingError::Negative { name: "vol", .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+        let prices = [0.1, 25.0, 0.1];
+        let iv = ImpliedVolBatch {
+            kind: &kind,
+            price: &prices,
+            forward: &f,
+            strike: &k,
+            t_years: &t,
+            rate: &r,
+        };
+        let mut vols = [0.0; 3];
+        match implied_vol_black76_batch(&iv, &mut vols) {
+            Err(PricingError::BatchItem { index: 1, source }) => {
+                assert!(matches!(*source, PricingError::PriceOutOfBounds { .. }), "{source}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(vols[0] > 0.0);
+    }
 }

@@ -281,10 +281,10 @@ pub(crate) fn normalised_black_call_otm_and_vega(x: f64, s: f64) -> (f64, f64) {
         let mut coef = t;
         let mut sum = y1 * t;
         let mut n = 1.0;
-        for _ in 0..20 {
+        for inv in TAYLOR_INV {
             let yn1 = h * y + n * ym;
             let yn2 = h * yn1 + (n + 1.0) * y;
-            coef *= t2 / ((n + 1.0) * (n + 2.0));
+            coef *= t2 * inv;
             let term = yn2 * coef;
             sum += term;
             ym = yn1;
@@ -304,6 +304,18 @@ pub(crate) fn normalised_black_call_otm_and_vega(x: f64, s: f64) -> (f64, f64) {
         (b, prefactor(h, t))
     }
 }
+
+/// `1/((n+1)(n+2))` for `n = 1, 3, 5, …`: the Taylor coefficient ratios `t^{n+2}/(n+2)! ÷ t^n/n!`.
+const TAYLOR_INV: [f64; 20] = {
+    let mut a = [0.0; 20];
+    let mut j = 0;
+    while j < 20 {
+        let n = (2 * j + 1) as f64;
+        a[j] = 1.0 / ((n + 1.0) * (n + 2.0));
+        j += 1;
+    }
+    a
+};
 
 /// `φ(h) e^{−t²/2} = exp(−(h² + t²)/2)/√(2π)`. (`h = x/s` is itself rounded, so an exact split
 /// of `h²` would not improve the result.)

@@ -153,29 +153,47 @@ pub(crate) fn cdf_fast(z: f64, e: f64) -> f64 {
 /// Block size of the vectorised loops.
 pub(crate) const CHUNK: usize = 16;
 
-/// Outputs of one chunk.
-#[derive(Default)]
-pub(crate) struct ChunkOut {
-    pub(crate) price: [f64; CHUNK],
-    pub(crate) delta: [f64; CHUNK],
-    pub(crate) gamma: [f64; CHUNK],
-    pub(crate) vega: [f64; CHUNK],
-    pub(crate) theta: [f64; CHUNK],
-    pub(crate) rho: [f64; CHUNK],
+/// Output slices of one chunk (each at least `CHUNK` long).
+pub(crate) struct ChunkOut<'a> {
+    pub(crate) price: &'a mut [f64],
+    pub(crate) delta: &'a mut [f64],
+    pub(crate) gamma: &'a mut [f64],
+    pub(crate) vega: &'a mut [f64],
+    pub(crate) theta: &'a mut [f64],
+    pub(crate) rho: &'a mut [f64],
 }
 
-/// Black-76 price and greeks for `n ≤ CHUNK` options (`sign` = ±1).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn black76_chunk(
-    sign: &[f64; CHUNK],
-    f: &[f64; CHUNK],
-    k: &[f64; CHUNK],
-    vol: &[f64; CHUNK],
-    t: &[f64; CHUNK],
-    r: &[f64; CHUNK],
-    n: usize,
-    out: &mut ChunkOut,
-) {
+/// Input slices of one chunk (each at least `CHUNK` long; `sign` = ±1).
+pub(crate) struct ChunkIn<'a> {
+    pub(crate) sign: &'a [f64],
+    pub(crate) f: &'a [f64],
+    pub(crate) k: &'a [f64],
+    pub(crate) vol: &'a [f64],
+    pub(crate) t: &'a [f64],
+    pub(crate) r: &'a [f64],
+}
+
+/// Black-76 price and greeks for one chunk of `CHUNK` options.
+///
+/// # Panics
+/// When a slice is shorter than `CHUNK` (a programmer error in the batch driver).
+pub(crate) fn black76_chunk(inp: &ChunkIn<'_>, out: &mut ChunkOut<'_>) {
+    let (sign, f, k, vol, t, r) = (
+        &inp.sign[..CHUNK],
+        &inp.f[..CHUNK],
+        &inp.k[..CHUNK],
+        &inp.vol[..CHUNK],
+        &inp.t[..CHUNK],
+        &inp.r[..CHUNK],
+    );
+    let (o_price, o_delta, o_gamma, o_vega, o_theta, o_rho) = (
+        &mut out.price[..CHUNK],
+        &mut out.delta[..CHUNK],
+        &mut out.gamma[..CHUNK],
+        &mut out.vega[..CHUNK],
+        &mut out.theta[..CHUNK],
+        &mut out.rho[..CHUNK],
+    );
     let mut redo = [false; CHUNK];
     for i in 0..CHUNK {
         let (sg, f, k, vol, t, r) = (sign[i], f[i], k[i], vol[i], t[i], r[i]);
@@ -196,14 +214,14 @@ pub(crate) fn black76_chunk(
         let und = sg * (a - b);
         let dpdf = df * FRAC_1_SQRT_2PI * e1;
         let price = df * und;
-        out.price[i] = price;
-        out.delta[i] = df * sg * n1;
-        out.gamma[i] = dpdf * inv_fs;
-        out.vega[i] = dpdf * f * sqrt_t;
-        out.theta[i] = -0.5 * dpdf * f * vol * vol * inv_s + r * price;
-        out.rho[i] = -t * price;
-        // Leave to the scalar kernel: zero or tiny total vol, extreme ratios, deep tails of the
-        // density (where exp_fast flushes subnormals) and strong cancellation.
+        o_price[i] = price;
+        o_delta[i] = df * sg * n1;
+        o_gamma[i] = dpdf * inv_fs;
+        o_vega[i] = dpdf * f * sqrt_t;
+        o_theta[i] = -0.5 * dpdf * f * vol * vol * inv_s + r * price;
+        o_rho[i] = -t * price;
+        // Leave to the scalar kernel: zero or tiny total vol, extreme ratios, the far tails
+        // (|d| > 4√2, beyond the middle erfcx rational) and strong cancellation.
         let ok = s > 1e-150
             && fk > 1e-300
             && fk < 1e300
@@ -212,15 +230,15 @@ pub(crate) fn black76_chunk(
             && und >= a.max(b) * (1.0 / 32.0);
         redo[i] = !ok;
     }
-    for i in 0..n {
+    for i in 0..CHUNK {
         if redo[i] {
             let g = black76_kernel(sign[i], f[i], k[i], vol[i], t[i], r[i]);
-            out.price[i] = g.price;
-            out.delta[i] = g.delta;
-            out.gamma[i] = g.gamma;
-            out.vega[i] = g.vega;
-            out.theta[i] = g.theta;
-            out.rho[i] = g.rho;
+            o_price[i] = g.price;
+            o_delta[i] = g.delta;
+            o_gamma[i] = g.gamma;
+            o_vega[i] = g.vega;
+            o_theta[i] = g.theta;
+            o_rho[i] = g.rho;
         }
     }
 }

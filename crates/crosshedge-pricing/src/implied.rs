@@ -153,10 +153,9 @@ pub fn normalised_implied_vol(beta: f64, x: f64, kind: OptionKind) -> Result<f64
     PricingError::finite("normalised price", beta)?;
     PricingError::finite("log-moneyness", x)?;
     let intrinsic = normalised_intrinsic(x, kind);
-    let upper = match kind {
-        OptionKind::Call => (0.5 * x).exp(),
-        OptionKind::Put => (-0.5 * x).exp(),
-    };
+    // The out-of-the-money call's bound e^{−|x|/2} serves both kinds' upper bounds.
+    let b_max = (-0.5 * x.abs()).exp();
+    let upper = if kind.sign() * x > 0.0 { 1.0 / b_max } else { b_max };
     if beta < intrinsic || beta >= upper {
         return Err(PricingError::PriceOutOfBounds { price: beta, lower: intrinsic, upper });
     }
@@ -171,7 +170,6 @@ pub fn normalised_implied_vol(beta: f64, x: f64, kind: OptionKind) -> Result<f64
     if b <= 0.0 {
         return Ok(0.0);
     }
-    let b_max = (0.5 * x).exp();
     if b >= b_max {
         return Err(PricingError::PriceOutOfBounds { price: beta, lower: intrinsic, upper });
     }
