@@ -190,7 +190,11 @@ fn lets_be_rational(beta: f64, x: f64, b_max: f64) -> f64 {
     let s;
     if beta < b_c {
         let s_l = s_c - b_c / v_c;
-        let b_l = if s_l > 0.0 { normalised_black_call_otm(x, s_l) } else { 0.0 };
+        if s_l <= 0.0 || s_l.is_nan() {
+            // Only for |x| within rounding of 0: start from the linear guess below s_c.
+            return iterate(beta, x, s_c * beta / b_c, s_left, s_c, Objective::Plain);
+        }
+        let b_l = normalised_black_call_otm(x, s_l);
         if beta < b_l {
             let (f_l, fp_l, fpp_l) = lower_map_and_derivatives(x, s_l);
             let r = convex_r_right(0.0, b_l, 0.0, f_l, 1.0, fp_l, fpp_l, true);
