@@ -153,9 +153,9 @@ pub fn normalised_implied_vol(beta: f64, x: f64, kind: OptionKind) -> Result<f64
     PricingError::finite("normalised price", beta)?;
     PricingError::finite("log-moneyness", x)?;
     let intrinsic = normalised_intrinsic(x, kind);
-    // The out-of-the-money call's bound e^{−|x|/2} serves both kinds' upper bounds.
-    let b_max = (-0.5 * x.abs()).exp();
-    let upper = if kind.sign() * x > 0.0 { 1.0 / b_max } else { b_max };
+    let upper = (0.5 * kind.sign() * x).exp();
+    // The reduced (out-of-the-money call) problem's upper bound e^{−|x|/2}.
+    let b_max = if kind.sign() * x > 0.0 { (-0.5 * x.abs()).exp() } else { upper };
     if beta < intrinsic || beta >= upper {
         return Err(PricingError::PriceOutOfBounds { price: beta, lower: intrinsic, upper });
     }
@@ -170,9 +170,9 @@ pub fn normalised_implied_vol(beta: f64, x: f64, kind: OptionKind) -> Result<f64
     if b <= 0.0 {
         return Ok(0.0);
     }
-    if b >= b_max {
-        return Err(PricingError::PriceOutOfBounds { price: beta, lower: intrinsic, upper });
-    }
+    // β < upper was checked; the subtraction of the intrinsic value can still round the time value
+    // up to its bound. The volatility is then as large as double precision can resolve.
+    let b = b.min(b_max * (1.0 - f64::EPSILON));
     Ok(lets_be_rational(b, x, b_max))
 }
 

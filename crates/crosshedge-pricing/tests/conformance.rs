@@ -144,3 +144,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn prop_implied_vol_backward_error_everywhere(
+        x in prop_oneof![-8.0f64..8.0, -1e-6f64..1e-6], log_s in -14.0f64..3.0, call in any::<bool>()
+    ) {
+        let kind = if call { OptionKind::Call } else { OptionKind::Put };
+        let s = log_s.exp();
+        let beta = normalised_black(x, s, kind);
+        let intrinsic = (kind.sign() * 2.0 * (0.5 * x).sinh()).max(0.0);
+        let upper = (kind.sign() * 0.5 * x).exp();
+        if !(beta > intrinsic && beta < upper && beta > 1e-300) {
+            // No volatility to find (the price underflowed or equals a bound): an error is due.
+            prop_assert!(normalised_implied_vol(beta, x, kind).is_err() || beta <= intrinsic || beta <= 1e-300);
+            return Ok(());
+        }
+        let got = normalised_implied_vol(beta, x, kind).unwrap();
+        prop_assert!(got.is_finite() && got >= 0.0);
+        // The solved volatility reprices to a few ulp (backward error), scaled by the price's
+        // sensitivity to a one-ulp change of s: s·b'(s)/b (large far out of the money).
+        let back = normalised_black(x, got, kind);
+        let sens = (got * normalised_vega(x, got) / beta).max(1.0);
+        prop_assert!((back - beta).abs() <= 1e-13 * beta * sens, "x={} s={} got={} back={} beta={}", x, s, got, back, beta);
+    }
+}
