@@ -70,6 +70,12 @@ fn check(k: usize) {
         let row = arr(&tr[i]);
         for j in 0..k {
             eprintln!("  p[{i}->{j}] {} vs {}", fit.transition[i][j], row[j]);
+            let se_sm = r["se_transition"][i][j].as_f64();
+            if let (Some(se_sm), false) = (se_sm, boundary) {
+                let se = fit.params[2 * k + i * k + j].std_error.unwrap();
+                eprintln!("  se p[{i}->{j}] {se} vs {se_sm}");
+                assert!(rel(se, se_sm) < 5e-2, "se of p[{i}->{j}]");
+            }
             if row[j] < 1e-6 {
                 assert!(
                     (fit.transition[i][j] - row[j]).abs() < 1e-6,

@@ -74,6 +74,15 @@ for k in (2, 3):
     bse = np.asarray(r.bse)
     se_const = [float(bse[names.index(f"const[{i}]")]) for i in order]
     se_sig2 = [float(bse[names.index(f"sigma2[{i}]")]) for i in order]
+    # Standard errors of the free transition probabilities p[i->j] (j < k-1, statsmodels'
+    # labels), placed at the re-ordered position; the others are null.
+    inv = np.argsort(order)  # inv[original] = new index
+    se_tr = [[None] * k for _ in range(k)]
+    for i in range(k):
+        for j in range(k - 1):
+            v = float(bse[names.index(f"p[{i}->{j}]")])
+            # statsmodels reports NaN at boundary probabilities; JSON gets null.
+            se_tr[int(inv[i])][int(inv[j])] = v if np.isfinite(v) else None
     # Score at the optimum, as a convergence check.
     score = mod.score(p)
     print(k, "llf", r.llf, "max|score|", np.abs(score).max(), "sig2", sig2[order])
@@ -85,6 +94,7 @@ for k in (2, 3):
         "transition": [[float(v) for v in row] for row in trans],
         "se_const": se_const,
         "se_sigma2": se_sig2,
+        "se_transition": se_tr,
         # Columns 0..k-2 of the smoothed and filtered probabilities (the last is 1 - sum).
         "smoothed": [[float(f"{v:.9g}") for v in sm_probs[:, j]] for j in range(k - 1)],
         "filtered_last": [float(v) for v in flt[-1]],
