@@ -78,7 +78,7 @@ pub struct DccFit {
     /// `a` and `b` with inverse-Hessian standard errors of the correlation step (step-1
     /// uncertainty ignored).
     pub params: Vec<ParamEstimate>,
-    /// Q̄[0,1]: the sample correlation of the standardised residuals.
+    /// `Q̄[0,1]`: the sample correlation of the standardised residuals.
     pub qbar_correlation: f64,
     /// Volatility part of the log-likelihood: the sum of the margins' log-likelihoods.
     pub loglik_volatility: f64,
@@ -313,7 +313,7 @@ pub struct DccProcess {
     pub target: [f64; 4],
     /// Hedge margin `[μ, ω, α, β]`.
     pub hedge: [f64; 4],
-    /// Unconditional correlation of the standardised shocks (Q̄[0,1]).
+    /// Unconditional correlation of the standardised shocks (`Q̄[0,1]`).
     pub rho_bar: f64,
     /// DCC a.
     pub a: f64,
