@@ -43,6 +43,57 @@ pub enum Command {
     Shocks(ShocksArgs),
     /// FOMC/CPI/PPI event windows: VIX and crypto moves and correlation around macro events.
     Events(EventsArgs),
+    /// Which regime the market is in: VIX bands or a Markov-switching model, with probabilities.
+    Regimes(RegimesArgs),
+    /// GARCH(1,1) volatilities and DCC(1,1) dynamic correlation and hedge ratio.
+    Dcc(DccArgs),
+}
+
+/// `crosshedge regimes`.
+#[derive(Debug, Args)]
+pub struct RegimesArgs {
+    /// The VIX (or other) series for bands and univariate models.
+    #[arg(long, default_value = "vix")]
+    pub series: String,
+    /// bands, markov2, markov3 (switching mean and variance of log changes) or bivariate
+    /// (2 states on --target/--hedge returns with switching correlation).
+    #[arg(long, default_value = "markov2")]
+    pub model: String,
+    /// Target of the bivariate model.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Hedge of the bivariate model.
+    #[arg(long)]
+    pub hedge: Option<String>,
+    /// Let the VIX level drive the transition probabilities (logistic).
+    #[arg(long)]
+    pub tvtp: bool,
+    /// Number of random starts of the optimiser.
+    #[arg(long, default_value_t = 6)]
+    pub starts: usize,
+    /// Seed of the random starts.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// First date (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+/// `crosshedge dcc`.
+#[derive(Debug, Args)]
+pub struct DccArgs {
+    /// Target, hedge, alignment and sample.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Innovations of the GARCH margins: normal or t.
+    #[arg(long, default_value = "normal")]
+    pub dist: String,
+    /// Include the full daily correlation and hedge-ratio paths in --json.
+    #[arg(long)]
+    pub paths: bool,
 }
 
 /// `crosshedge signals`.
@@ -160,7 +211,7 @@ pub struct BasisArgs {
     /// Target, hedge, alignment and sample.
     #[command(flatten)]
     pub pair: PairArgs,
-    /// Regime labeling: vix-bands (default), episodes, shocks, events, none.
+    /// Regime labeling: vix-bands (default), markov2, markov3, episodes, shocks, events, none.
     #[arg(long, default_value = "vix-bands")]
     pub regimes: String,
     /// Series behind the `shocks` labeling.

@@ -140,6 +140,38 @@ fn demo_then_basis_lags_episodes() {
     assert!(shock["target_cum_return"].as_f64().unwrap() < -0.3);
     assert!(shock.get("slippage").is_some());
 
+    // Regimes: the demo's current regime with probabilities, and the models on the store.
+    assert!(demo["regime"]["markov_probabilities"].as_array().unwrap().len() == 2);
+    let m = json(d, &["regimes", "--store", store, "--model", "markov2", "--json"]);
+    let p: f64 =
+        m["current_probabilities"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((p - 1.0).abs() < 1e-9);
+    assert_eq!(m["transition"].as_array().unwrap().len(), 2);
+    let bands = json(d, &["regimes", "--store", store, "--model", "bands", "--json"]);
+    assert_eq!(bands["stats"].as_array().unwrap().len(), 3);
+    let dcc = json(d, &["dcc", "--store", store, "--target", "btc", "--hedge", "vix", "--json"]);
+    let (a, b) = (dcc["a"].as_f64().unwrap(), dcc["b"].as_f64().unwrap());
+    assert!(a >= 0.0 && b >= 0.0 && a + b < 1.0);
+    let mk = json(
+        d,
+        &[
+            "basis",
+            "--store",
+            store,
+            "--target",
+            "btc",
+            "--hedge",
+            "vix",
+            "--regimes",
+            "markov2",
+            "--bootstrap",
+            "100",
+            "--json",
+        ],
+    );
+    assert_eq!(mk["regime_labeling"], "markov2");
+    check_basis_keys(&mk["regimes"]["stress"]);
+
     // Human output answers on one screen and names the alignment.
     let (rc, out, _) = run(
         d,

@@ -81,6 +81,11 @@ pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
             };
             Some(cal.labeling(&pair.dates, &w)?)
         }
+        "markov2" | "markov3" => {
+            let k = if a.regimes == "markov2" { 2 } else { 3 };
+            let l = super::regimes::markov_labeling(store, &a.pair.vix, k)?;
+            Some(Labeling { labels: l.labels_for(&pair.dates), dates: pair.dates.clone(), ..l })
+        }
         other => labeling(store, &pair, other, &a.pair.vix, &bands)?,
     };
     let (calm_state, stress_state) = match a.regimes.as_str() {

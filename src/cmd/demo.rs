@@ -16,9 +16,11 @@ use serde::Serialize;
 use super::basis::{self, BasisOutput};
 use super::episodes::{self, EpisodesOutput};
 use super::import::parse_file;
+use super::regimes;
 use super::{now_utc, Ctx};
 use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
 use crate::output::{self, pct};
+use crosshedge_regimes::MarkovOptions;
 
 #[derive(Serialize)]
 struct DemoOutput {
@@ -27,6 +29,19 @@ struct DemoOutput {
     summary: crosshedge_demo::DemoSummary,
     basis: Vec<BasisOutput>,
     episodes: Vec<EpisodesOutput>,
+    regime: RegimeNow,
+}
+
+/// The current regime of the demo market: its VIX band and the Markov model's probabilities.
+#[derive(Serialize)]
+struct RegimeNow {
+    last_date: Option<chrono::NaiveDate>,
+    vix_close: Option<f64>,
+    vix_band: Option<String>,
+    markov_state: String,
+    markov_probabilities: Vec<(String, f64)>,
+    markov_forecast: Vec<(String, f64)>,
+    expected_durations_days: Vec<(String, f64)>,
 }
 
 /// The CSV text of series sharing a calendar: `date,<name>...` with blanks where a series has
@@ -177,12 +192,33 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         no_builtin: true,
     };
     let episodes_out = vec![episodes::analyse(&store, &ep_args).context("episodes of btc vs vix")?];
+    let vix = store.load("vix", None, None)?;
+    let bands = crosshedge_labels::bands::vix_bands(
+        &vix,
+        &crosshedge_labels::bands::BandConfig::default(),
+    )?;
+    let m =
+        regimes::fit_univariate(&store, "vix", 2, MarkovOptions::default(), (None, None), false)
+            .context("Markov-switching model of the VIX")?;
+    let zip = |v: &[f64]| -> Vec<(String, f64)> {
+        m.fit.state_names.iter().cloned().zip(v.iter().copied()).collect()
+    };
+    let regime = RegimeNow {
+        last_date: vix.dates().last().copied(),
+        vix_close: vix.values().last().copied(),
+        vix_band: bands.current.map(|b| b.as_str().to_string()),
+        markov_state: m.current_state.clone(),
+        markov_probabilities: zip(&m.current_probabilities),
+        markov_forecast: zip(&m.fit.forecast),
+        expected_durations_days: zip(&m.fit.expected_durations),
+    };
     let out = DemoOutput {
         out_dir: a.out.display().to_string(),
         store: store_path.display().to_string(),
         summary: sum,
         basis: basis_out,
         episodes: episodes_out,
+        regime,
     };
     if ctx.json {
         return output::print_json(&out);
@@ -236,6 +272,21 @@ fn render(o: &DemoOutput) -> String {
         let _ =
             writeln!(s, "scripted episode {} {} .. {}: {}", e.name, e.start, e.end, e.description);
     }
+    let r = &o.regime;
+    let fmt = |v: &[(String, f64)]| {
+        v.iter().map(|(n, p)| format!("{n} {}", pct(*p, 1))).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "\ncurrent regime on {}: VIX {} (band {}); Markov-switching model of VIX log changes: {} ({}), next day {}; expected durations {}",
+        output::date_or_dash(r.last_date),
+        output::opt(r.vix_close, 2),
+        r.vix_band.as_deref().unwrap_or("-"),
+        r.markov_state,
+        fmt(&r.markov_probabilities),
+        fmt(&r.markov_forecast),
+        r.expected_durations_days.iter().map(|(n, d)| format!("{n} {d:.1} days")).collect::<Vec<_>>().join(", ")
+    );
     for b in &o.basis {
         s.push('\n');
         s.push_str(&basis::render(b));

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 use crate::exit::UsageError;
 
 mod basis;
+mod dcc;
 mod demo;
 mod episodes;
 mod events;
@@ -13,6 +14,7 @@ mod export;
 mod import;
 mod lags;
 mod pair;
+mod regimes;
 mod series;
 mod shocks;
 mod signals;
@@ -31,6 +33,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Signals(a) => signals::run(&ctx, a),
         Command::Shocks(a) => shocks::run(&ctx, a),
         Command::Events(a) => events::run(&ctx, a),
+        Command::Regimes(a) => regimes::run(&ctx, a),
+        Command::Dcc(a) => dcc::run(&ctx, a),
     }
 }
 
