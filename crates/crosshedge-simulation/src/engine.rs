@@ -1,0 +1,623 @@
+//! The Monte Carlo engine: blocks of paths, one ChaCha8 stream per block, daily revaluation of
+//! the whole book, streaming statistics merged in block order.
+
+use crosshedge_pricing::{black76_greeks_batch, Black76Batch, GreeksSoA, OptionKind};
+use crosshedge_stats::bootstrap::derive_seed;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::accum::{summarise, wilson95, Accum, PathResult, PnlSummary, BINS};
+use crate::model::{Compiled, FactorDay, JointModel, TRADING_DAYS};
+use crate::portfolio::{HedgePosition, Portfolio};
+use crate::scenario::{EpisodeSet, UserShock};
+use crate::SimulationError;
+
+/// Blocks evaluated in parallel before they are merged (in block order) into the total; fixed,
+/// so the merge order never depends on the thread count.
+const CHUNK_BLOCKS: usize = 16;
+/// Tag of the pilot run's seed.
+const PILOT_TAG: u64 = 0x5049_4c4f_5400_0001;
+/// Paths of the pilot run that sets the histogram range.
+const PILOT_PATHS: usize = 2048;
+
+/// Settings of a stress run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StressConfig {
+    /// Number of paths (≥ 1).
+    pub paths: u64,
+    /// Horizon in trading days (≥ 1).
+    pub horizon_days: usize,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Paths per block (one random stream per block; ≥ 1). Results depend on it (and on the
+    /// seed), never on the thread count.
+    pub block_size: usize,
+    /// Cover levels `X` for `P(hedge P&L ≥ X · loss | loss)`.
+    pub cover_levels: Vec<f64>,
+}
+
+impl Default for StressConfig {
+    fn default() -> Self {
+        Self {
+            paths: 100_000,
+            horizon_days: 21,
+            seed: 1,
+            block_size: 4096,
+            cover_levels: vec![0.25, 0.5, 0.75, 1.0],
+        }
+    }
+}
+
+/// Where the daily factor moves come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Scenario<'a> {
+    /// The regime-switching model.
+    Model,
+    /// Stationary block bootstrap of the rows of one named historical episode.
+    Replay {
+        /// The episode catalogue and its rows.
+        episodes: &'a EpisodeSet,
+        /// Name of the episode to replay.
+        name: &'a str,
+        /// Mean block length in days (≥ 1).
+        block_len: f64,
+    },
+}
+
+/// `P(hedge P&L ≥ level · loss)` over the paths that lose.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CoverProbability {
+    /// The cover level `X` (0.5 = the hedge pays at least half the loss).
+    pub level: f64,
+    /// The probability.
+    pub probability: f64,
+    /// Wilson 95 % interval.
+    pub ci95: [f64; 2],
+}
+
+/// Hedge slippage in the 1-in-20 shock: the paths whose unhedged loss is at least the 95 % VaR.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TailSlippage {
+    /// The unhedged loss threshold (the bin edge at or below the 95 % VaR).
+    pub threshold_loss: f64,
+    /// Paths in the tail.
+    pub paths: u64,
+    /// Mean per-path slippage `1 − hedge P&L / loss`.
+    pub mean: f64,
+    /// 95 % normal (CLT) interval of the mean over independent paths.
+    pub ci95: [f64; 2],
+    /// Aggregate slippage `1 − Σ hedge P&L / Σ loss` over the tail.
+    pub aggregate: f64,
+}
+
+/// Result of a stress run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StressReport {
+    /// Paths simulated.
+    pub paths: u64,
+    /// Horizon in trading days.
+    pub horizon_days: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Paths per block.
+    pub block_size: usize,
+    /// P&L of the exposures alone at the horizon.
+    pub unhedged: PnlSummary,
+    /// P&L of exposures plus hedges at the horizon.
+    pub hedged: PnlSummary,
+    /// Mean of the worst daily hedged P&L along each path.
+    pub worst_daily_hedged_mean: f64,
+    /// `1 − VaR99(hedged)/VaR99(unhedged)`.
+    pub var99_reduction: f64,
+    /// Share of paths with an unhedged loss.
+    pub losing_share: f64,
+    /// Cover probabilities over losing paths.
+    pub cover: Vec<CoverProbability>,
+    /// Slippage in the 1-in-20 shock; `None` when no path loses.
+    pub slippage_1_in_20: Option<TailSlippage>,
+}
+
+/// Per-path state of the factor driver.
+#[derive(Debug, Clone, Copy, Default)]
+struct DriverState {
+    regime: usize,
+    row: usize,
+    day: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Driver<'a> {
+    Model(Box<Compiled>),
+    Replay { rows: &'a [FactorDay], start: usize, len: usize, p_new: f64 },
+    Shock { day: FactorDay, days: usize },
+}
+
+impl Driver<'_> {
+    #[inline(always)]
+    fn init<R: Rng + ?Sized>(&self, regime: usize, rng: &mut R) -> DriverState {
+        match self {
+            Self::Replay { start, len, .. } => {
+                DriverState { regime, row: start + rng.random_range(0..*len), day: 0 }
+            }
+            _ => DriverState { regime, row: 0, day: 0 },
+        }
+    }
+
+    #[inline(always)]
+    fn day<R: Rng + ?Sized>(&self, st: &mut DriverState, x: f64, rng: &mut R) -> FactorDay {
+        match self {
+            Self::Model(c) => {
+                st.regime = c.next_regime(st.regime, rng);
+                c.day(st.regime, x, rng)
+            }
+            Self::Replay { rows, start, len, p_new } => {
+                if st.day > 0 {
+                    st.row = if rng.random::<f64>() < *p_new {
+                        start + rng.random_range(0..*len)
+                    } else if st.row + 1 < start + len {
+                        st.row + 1
+                    } else {
+                        *start
+                    };
+                }
+                st.day += 1;
+                rows[st.row]
+            }
+            Self::Shock { day, days } => {
+                st.day += 1;
+                if st.day <= *days {
+                    *day
+                } else {
+                    FactorDay { regime: day.regime, nft_print: true, ..FactorDay::default() }
+                }
+            }
+        }
+    }
+}
+
+/// Scratch space and state of one block.
+struct Block {
+    x: Vec<f64>,
+    xprev: Vec<f64>,
+    regime: Vec<usize>,
+    l: [Vec<f64>; 4],
+    mark: Vec<f64>,
+    fund: Vec<f64>,
+    etp: Vec<f64>,
+    worst: Vec<f64>,
+    vals: Vec<Vec<f64>>,
+    fwd: Vec<f64>,
+    vol: Vec<f64>,
+    tarr: Vec<f64>,
+    rate: Vec<f64>,
+    k1: Vec<f64>,
+    k2: Vec<f64>,
+    kinds: Vec<OptionKind>,
+    g1: GreeksSoA,
+    g2: GreeksSoA,
+}
+
+impl Block {
+    fn new(n: usize, hedges: usize, x0: f64) -> Self {
+        let z = || vec![0.0; n];
+        Self {
+            x: vec![x0; n],
+            xprev: vec![x0; n],
+            regime: vec![0; n],
+            l: [z(), z(), z(), z()],
+            mark: z(),
+            fund: z(),
+            etp: z(),
+            worst: vec![f64::INFINITY; n],
+            vals: vec![z(); hedges],
+            fwd: z(),
+            vol: z(),
+            tarr: z(),
+            rate: z(),
+            k1: z(),
+            k2: z(),
+            kinds: vec![OptionKind::Call; n],
+            g1: GreeksSoA::default(),
+            g2: GreeksSoA::default(),
+        }
+    }
+}
+
+/// Simulates one block of `n` paths with its own stream and feeds every path's result to
+/// `sink`; `daily` (if given) receives the unhedged and hedged P&L of path 0 every day.
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+fn run_block<F: FnMut(PathResult)>(
+    model: &JointModel,
+    driver: &Driver<'_>,
+    pf: &Portfolio,
+    n: usize,
+    horizon: usize,
+    rng: &mut ChaCha8Rng,
+    mut sink: F,
+    mut daily: Option<&mut Vec<(f64, f64)>>,
+) -> Result<(), SimulationError> {
+    let x0 = pf.start.vix.ln();
+    let mut b = Block::new(n, pf.hedges.len(), x0);
+    let mut states: Vec<DriverState> = (0..n).map(|_| driver.init(pf.start.regime, rng)).collect();
+    let fut = &model.futures;
+    let etp_h = crate::portfolio::expiry_steps(crosshedge_hedging::ETP_TENOR_DAYS as u32) as f64;
+    let (etp_a0, etp_a1) = fut.coefficients(etp_h);
+    let (etp_b0, etp_b1) = fut.coefficients(etp_h - 1.0);
+    let spx0 = pf.start.spx;
+    let carry = model.rate - model.spx_div_yield;
+    let vov: [f64; 3] = std::array::from_fn(|s| model.regimes[s].vix_option_vol);
+    let fund_rate: [f64; 3] = std::array::from_fn(|s| model.regimes[s].funding_per_day);
+    b.rate.fill(model.rate);
+    for t in 1..=horizon {
+        for p in 0..n {
+            let x = b.x[p];
+            let d = driver.day(&mut states[p], x, rng);
+            b.xprev[p] = x;
+            let xn = x + d.vix_change;
+            b.x[p] = xn;
+            b.regime[p] = d.regime;
+            for k in 0..4 {
+                b.l[k][p] += d.returns[k];
+            }
+            if d.nft_print {
+                b.mark[p] = b.l[3][p];
+            }
+            b.fund[p] += fund_rate[d.regime];
+            b.etp[p] += (etp_b0 + etp_b1 * xn) - (etp_a0 + etp_a1 * x);
+        }
+        for (j, h) in pf.hedges.iter().enumerate() {
+            match *h {
+                HedgePosition::VixFuture { units, expiry, f0 } => {
+                    if t <= expiry {
+                        let (c0, c1) = fut.coefficients((expiry - t) as f64);
+                        for (v, x) in b.vals[j].iter_mut().zip(&b.x) {
+                            *v = units * ((c0 + c1 * x).exp() - f0);
+                        }
+                    }
+                }
+                HedgePosition::VixCallSpread { units, strikes, expiry, v0 } => {
+                    if t <= expiry {
+                        let h = (expiry - t) as f64;
+                        let (c0, c1) = fut.coefficients(h);
+                        for p in 0..n {
+                            b.fwd[p] = (c0 + c1 * b.x[p]).exp();
+                            b.vol[p] = vov[b.regime[p]];
+                        }
+                        b.tarr.fill(h / TRADING_DAYS);
+                        b.k1.fill(strikes[0]);
+                        b.k2.fill(strikes[1]);
+                        b.kinds.fill(OptionKind::Call);
+                        price_spread(&mut b, units, v0, j)?;
+                    }
+                }
+                HedgePosition::SpxPutSpread { units, strikes, expiry, v0 } => {
+                    if t <= expiry {
+                        let h = (expiry - t) as f64;
+                        let tau = h / TRADING_DAYS;
+                        let growth = (carry * tau).exp();
+                        for p in 0..n {
+                            b.fwd[p] = spx0 * b.l[0][p].exp() * growth;
+                            b.vol[p] = b.x[p].exp() / 100.0;
+                        }
+                        b.tarr.fill(tau);
+                        b.k1.fill(strikes[0]);
+                        b.k2.fill(strikes[1]);
+                        b.kinds.fill(OptionKind::Put);
+                        price_spread(&mut b, units, v0, j)?;
+                    }
+                }
+                HedgePosition::VolEtp { units } => {
+                    for (v, e) in b.vals[j].iter_mut().zip(&b.etp) {
+                        *v = units * (e.exp() - 1.0);
+                    }
+                }
+                HedgePosition::ShortPerp { units } => {
+                    for p in 0..n {
+                        b.vals[j][p] = units * (1.0 - b.l[1][p].exp()) + units * b.fund[p];
+                    }
+                }
+            }
+        }
+        for p in 0..n {
+            let u =
+                pf.exposure_pnl(b.l[1][p].exp(), b.l[2][p].exp(), b.mark[p].exp(), b.fund[p], t);
+            let mut hv = u;
+            for v in &b.vals {
+                hv += v[p];
+            }
+            if hv < b.worst[p] {
+                b.worst[p] = hv;
+            }
+            if t == horizon {
+                sink(PathResult { unhedged: u, hedged: hv, worst_hedged: b.worst[p] });
+            }
+            if p == 0 {
+                if let Some(d) = daily.as_deref_mut() {
+                    d.push((u, hv));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn price_spread(b: &mut Block, units: f64, v0: f64, j: usize) -> Result<(), SimulationError> {
+    black76_greeks_batch(
+        &Black76Batch {
+            kind: &b.kinds,
+            forward: &b.fwd,
+            strike: &b.k1,
+            vol: &b.vol,
+            t_years: &b.tarr,
+            rate: &b.rate,
+        },
+        &mut b.g1,
+    )?;
+    black76_greeks_batch(
+        &Black76Batch {
+            kind: &b.kinds,
+            forward: &b.fwd,
+            strike: &b.k2,
+            vol: &b.vol,
+            t_years: &b.tarr,
+            rate: &b.rate,
+        },
+        &mut b.g2,
+    )?;
+    for ((v, a), c) in b.vals[j].iter_mut().zip(&b.g1.price).zip(&b.g2.price) {
+        *v = units * (a - c - v0);
+    }
+    Ok(())
+}
+
+fn check_config(cfg: &StressConfig) -> Result<(), SimulationError> {
+    let bad = |name, requirement, value| {
+        Err(SimulationError::InvalidSetting { name, requirement, value })
+    };
+    if cfg.paths == 0 {
+        return bad("paths", "must be at least 1", 0.0);
+    }
+    if cfg.horizon_days == 0 {
+        return bad("horizon_days", "must be at least 1", 0.0);
+    }
+    if cfg.block_size == 0 {
+        return bad("block_size", "must be at least 1", 0.0);
+    }
+    for l in &cfg.cover_levels {
+        if !(l.is_finite() && *l >= 0.0) {
+            return bad("cover_levels", "must be finite and non-negative", *l);
+        }
+    }
+    Ok(())
+}
+
+fn make_driver<'a>(
+    model: &JointModel,
+    scenario: Scenario<'a>,
+) -> Result<Driver<'a>, SimulationError> {
+    Ok(match scenario {
+        Scenario::Model => Driver::Model(Box::new(model.compile()?)),
+        Scenario::Replay { episodes, name, block_len } => {
+            if !(block_len.is_finite() && block_len >= 1.0) {
+                return Err(SimulationError::InvalidSetting {
+                    name: "block_len",
+                    requirement: "must be at least 1",
+                    value: block_len,
+                });
+            }
+            let (start, len) = episodes.range(name)?;
+            Driver::Replay { rows: &episodes.rows, start, len, p_new: 1.0 / block_len }
+        }
+    })
+}
+
+/// Runs the stress test: `cfg.paths` paths of `cfg.horizon_days` trading days, the book
+/// revalued every day, statistics streamed.
+///
+/// # Formula
+/// Block `b` of `cfg.block_size` paths uses `ChaCha8Rng::seed_from_u64(derive_seed(seed, b))`;
+/// blocks run in parallel (rayon, the caller's pool) in groups of 16 and are merged in block
+/// order, so the report is identical for any number of threads. A pilot of 2,048 paths on
+/// its own stream sets the histograms' range (`[min − span, max + span]`, 4,096 bins, with
+/// exact under/overflow sums). VaR/ES from the histogram (see `PnlSummary`); slippage over
+/// the paths whose unhedged P&L is at or below the 95 % quantile's bin: per-path
+/// `1 − hedge/loss`, its mean with a CLT interval, and `1 − Σ hedge/Σ loss`. Cover
+/// probabilities with Wilson intervals.
+///
+/// `progress` is called from the calling thread with the number of paths done after each group.
+///
+/// # Errors
+/// Invalid settings, model or scenario; pricing failures.
+pub fn simulate(
+    model: &JointModel,
+    portfolio: &Portfolio,
+    scenario: Scenario<'_>,
+    cfg: &StressConfig,
+    progress: &dyn Fn(u64),
+) -> Result<StressReport, SimulationError> {
+    check_config(cfg)?;
+    let driver = make_driver(model, scenario)?;
+    let horizon = cfg.horizon_days;
+    // Pilot: the histogram range.
+    let pilot_n = (cfg.paths as usize).min(PILOT_PATHS);
+    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, PILOT_TAG));
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    run_block(
+        model,
+        &driver,
+        portfolio,
+        pilot_n,
+        horizon,
+        &mut rng,
+        |r| {
+            for v in [r.unhedged, r.hedged] {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        },
+        None,
+    )?;
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(SimulationError::InvalidSetting {
+            name: "pilot P&L",
+            requirement: "must be finite",
+            value: lo,
+        });
+    }
+    let span = (hi - lo).max(1e-9 * (1.0 + lo.abs().max(hi.abs())));
+    let (lo, hi) = (lo - span, hi + span);
+    let bs = cfg.block_size as u64;
+    let n_blocks = cfg.paths.div_ceil(bs);
+    let mut total = Accum::new(lo, hi, &cfg.cover_levels);
+    let mut first = 0u64;
+    while first < n_blocks {
+        let last = (first + CHUNK_BLOCKS as u64).min(n_blocks);
+        let parts: Vec<Result<Accum, SimulationError>> = (first..last)
+            .into_par_iter()
+            .map(|bi| {
+                let n = (cfg.paths - bi * bs).min(bs) as usize;
+                let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, bi));
+                let mut acc = Accum::new(lo, hi, &cfg.cover_levels);
+                run_block(model, &driver, portfolio, n, horizon, &mut rng, |r| acc.add(r), None)?;
+                Ok(acc)
+            })
+            .collect();
+        for part in parts {
+            total.merge(&part?);
+        }
+        progress((last * bs).min(cfg.paths));
+        first = last;
+    }
+    Ok(report(&total, cfg))
+}
+
+fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
+    let n = total.n;
+    let unhedged = summarise(&total.unhedged, &total.m_unhedged, n);
+    let hedged = summarise(&total.hedged, &total.m_hedged, n);
+    let cover = cfg
+        .cover_levels
+        .iter()
+        .zip(&total.covered)
+        .map(|(l, k)| CoverProbability {
+            level: *l,
+            probability: if total.losing > 0 { *k as f64 / total.losing as f64 } else { 0.0 },
+            ci95: wilson95(*k, total.losing),
+        })
+        .collect();
+    // Tail: bins at or below the 95 % quantile's bin (slot 0 is the underflow).
+    let q95 = -unhedged.var95;
+    let edge_bin = ((q95 - total.unhedged.lo()) / total.unhedged.width()).floor();
+    let last_slot = if edge_bin < 0.0 { 0 } else { (edge_bin as usize + 1).min(BINS) };
+    let mut t = [0.0; 5];
+    for slot in &total.tail[..=last_slot] {
+        for k in 0..5 {
+            t[k] += slot[k];
+        }
+    }
+    let slippage_1_in_20 = (t[0] > 0.0).then(|| {
+        let m = t[1] / t[0];
+        let var = if t[0] > 1.0 { ((t[2] - t[0] * m * m) / (t[0] - 1.0)).max(0.0) } else { 0.0 };
+        let h = 1.959_963_984_540_054 * (var / t[0]).sqrt();
+        TailSlippage {
+            threshold_loss: -(total.unhedged.lo() + (edge_bin + 1.0) * total.unhedged.width()),
+            paths: t[0] as u64,
+            mean: m,
+            ci95: [m - h, m + h],
+            aggregate: 1.0 - t[3] / t[4],
+        }
+    });
+    StressReport {
+        paths: n,
+        horizon_days: cfg.horizon_days,
+        seed: cfg.seed,
+        block_size: cfg.block_size,
+        var99_reduction: if unhedged.var99 > 0.0 {
+            1.0 - hedged.var99 / unhedged.var99
+        } else {
+            0.0
+        },
+        unhedged,
+        hedged,
+        worst_daily_hedged_mean: total.m_worst.mean_sd(n).0,
+        losing_share: total.losing as f64 / n as f64,
+        cover,
+        slippage_1_in_20,
+    }
+}
+
+/// Result of a deterministic user shock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShockReport {
+    /// The shock with every factor filled in (log moves over the whole shock).
+    pub shock: UserShock,
+    /// Exposures' P&L at the end of the shock.
+    pub unhedged: f64,
+    /// Exposures plus hedges.
+    pub hedged: f64,
+    /// Hedge P&L.
+    pub hedge_pnl: f64,
+    /// `hedge P&L / loss` when the exposures lose.
+    pub cover: Option<f64>,
+    /// Unhedged and hedged P&L after each day.
+    pub daily: Vec<(f64, f64)>,
+}
+
+/// Revalues the book along a user shock: every factor moves by `1/days` of its total log move
+/// each day (factors the user did not name are filled by [`UserShock::complete`]), in the
+/// shock regime `regime` (option vols, funding), then stays put until `horizon_days`.
+///
+/// # Errors
+/// Invalid settings or pricing failures.
+pub fn revalue_shock(
+    model: &JointModel,
+    portfolio: &Portfolio,
+    shock: &UserShock,
+    regime: usize,
+    horizon_days: usize,
+) -> Result<ShockReport, SimulationError> {
+    let full = shock.complete(model, regime)?;
+    let d = full.days as f64;
+    let day = FactorDay {
+        regime: regime.min(2),
+        vix_change: full.log_moves[0] / d,
+        returns: [
+            full.log_moves[1] / d,
+            full.log_moves[2] / d,
+            full.log_moves[3] / d,
+            full.log_moves[4] / d,
+        ],
+        nft_print: true,
+    };
+    let driver = Driver::Shock { day, days: full.days };
+    let horizon = horizon_days.max(full.days);
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let mut daily = Vec::with_capacity(horizon);
+    let mut out = None;
+    run_block(
+        model,
+        &driver,
+        portfolio,
+        1,
+        horizon,
+        &mut rng,
+        |r| out = Some(r),
+        Some(&mut daily),
+    )?;
+    let r = out.ok_or(SimulationError::InvalidSetting {
+        name: "horizon_days",
+        requirement: "must be at least 1",
+        value: 0.0,
+    })?;
+    let hedge = r.hedged - r.unhedged;
+    Ok(ShockReport {
+        shock: full,
+        unhedged: r.unhedged,
+        hedged: r.hedged,
+        hedge_pnl: hedge,
+        cover: (r.unhedged < 0.0).then(|| hedge / -r.unhedged),
+        daily,
+    })
+}

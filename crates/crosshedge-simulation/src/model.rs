@@ -1,0 +1,679 @@
+//! The regime-switching joint model of the VIX, the SPX and the crypto/NFT targets.
+
+use crosshedge_demo::params as p;
+use crosshedge_stats::corr::pearson;
+use crosshedge_stats::regime::{regime_rows, subset};
+use rand::Rng;
+use rand_distr::{ChiSquared, Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
+
+use crate::SimulationError;
+
+/// Number of regimes (calm, normal, stress: the VIX bands).
+pub const N_REGIMES: usize = 3;
+/// Number of risk factors: log VIX, SPX, BTC, ETH, NFT (latent value).
+pub const N_FACTORS: usize = 5;
+/// Factor names in model order.
+pub const FACTOR_NAMES: [&str; N_FACTORS] = ["vix", "spx", "btc", "eth", "nft"];
+/// Trading days per year (the model steps one US trading day at a time).
+pub const TRADING_DAYS: f64 = 252.0;
+
+/// Parameters of one regime; daily quantities are per model step (one US trading day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegimeParams {
+    /// Level log VIX reverts to in this regime (`μ_s`).
+    pub vix_level_log: f64,
+    /// Daily sd of the log-VIX innovation (vol-of-vol, `σ_s`).
+    pub vix_vol: f64,
+    /// Daily mean log return of SPX, BTC, ETH and the NFT latent value.
+    pub mean: [f64; 4],
+    /// Daily sd of the same log returns.
+    pub vol: [f64; 4],
+    /// Correlation matrix of the five standardised shocks (VIX, SPX, BTC, ETH, NFT).
+    pub corr: [[f64; N_FACTORS]; N_FACTORS],
+    /// Perp funding paid by longs per step (decimal of notional).
+    pub funding_per_day: f64,
+    /// Black-76 implied volatility of VIX options in this regime (annualised).
+    pub vix_option_vol: f64,
+}
+
+/// Innovation distribution of the joint shock.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Innovations {
+    /// Independent standard normals mixed by the regime's Cholesky factor.
+    Gaussian,
+    /// Multivariate Student-t with `nu > 2` degrees of freedom, scaled to unit variance: one
+    /// chi-square mixing variable per day shared by all factors (joint tail dependence).
+    StudentT {
+        /// Degrees of freedom.
+        nu: f64,
+    },
+}
+
+/// The VIX futures pricing rule: `F(x, h) = exp(m + φʰ(x − m) + ½ s² (1 − φ²ʰ)/(1 − φ²) +
+/// a (1 − e^{−h/τ}))` for log VIX `x` and `h` trading days to expiry — the AR(1) expectation of
+/// VIX at expiry plus a term premium (the demo market's `future_price`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FuturesModel {
+    /// AR(1) coefficient of daily log VIX.
+    pub phi: f64,
+    /// Long-run mean of log VIX.
+    pub mean_log: f64,
+    /// Residual sd of the AR(1).
+    pub sd: f64,
+    /// Asymptotic log term premium `a`.
+    pub premium_a: f64,
+    /// Premium scale `τ` in trading days.
+    pub premium_tau_days: f64,
+}
+
+impl FuturesModel {
+    /// `(c₀, c₁)` with `ln F(x, h) = c₀ + c₁ x`.
+    pub fn coefficients(&self, h: f64) -> (f64, f64) {
+        let ph = self.phi.powf(h);
+        let var = self.sd * self.sd * (1.0 - ph * ph) / (1.0 - self.phi * self.phi);
+        let prem = if self.premium_tau_days > 0.0 {
+            self.premium_a * (1.0 - (-h / self.premium_tau_days).exp())
+        } else {
+            0.0
+        };
+        (self.mean_log * (1.0 - ph) + 0.5 * var + prem, ph)
+    }
+
+    /// The future `h` trading days from expiry at log VIX `x`.
+    pub fn price(&self, x: f64, h: f64) -> f64 {
+        let (c0, c1) = self.coefficients(h);
+        (c0 + c1 * x).exp()
+    }
+}
+
+/// The regime-switching joint model.
+///
+/// # Formula
+/// Per trading day, with regime `s_t` a Markov chain with transition matrix `P`:
+/// `ε` five unit-variance innovations (Gaussian or multivariate Student-t), `z = L_s ε` with
+/// `L_s L_sᵀ = C_s` the regime's shock correlation;
+/// `x_{t+1} = x_t + κ (μ_s − x_t) + σ_s z₀` (log VIX);
+/// `r_i = m_{s,i} + v_{s,i} z_i` for SPX, BTC, ETH and the NFT latent value;
+/// the NFT *mark* catches up with the latent value on days with a sale (probability
+/// `nft_trade_prob`) and is stale otherwise (delayed price discovery).
+///
+/// # References
+/// Hamilton (1989) for the Markov-switching structure; the parameters follow the demo market's
+/// calibration (`crosshedge-demo/calibration`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JointModel {
+    /// Row-stochastic daily transition matrix (row = today).
+    pub transition: [[f64; N_REGIMES]; N_REGIMES],
+    /// Daily mean-reversion speed of log VIX (`κ`, in (0, 1]).
+    pub kappa: f64,
+    /// Per-regime parameters (calm, normal, stress).
+    pub regimes: [RegimeParams; N_REGIMES],
+    /// Innovation distribution.
+    pub innovations: Innovations,
+    /// Probability that the NFT index prints on a day.
+    pub nft_trade_prob: f64,
+    /// VIX futures pricing rule.
+    pub futures: FuturesModel,
+    /// Risk-free rate (continuously compounded, annual).
+    pub rate: f64,
+    /// SPX dividend yield (continuously compounded, annual).
+    pub spx_div_yield: f64,
+}
+
+/// Lower Cholesky factor of a 5×5 correlation matrix, `None` if not positive definite.
+#[allow(clippy::needless_range_loop)]
+pub(crate) fn cholesky(c: &[[f64; N_FACTORS]; N_FACTORS]) -> Option<[[f64; N_FACTORS]; N_FACTORS]> {
+    let mut l = [[0.0; N_FACTORS]; N_FACTORS];
+    for i in 0..N_FACTORS {
+        for j in 0..=i {
+            let mut s = c[i][j];
+            for k in 0..j {
+                s -= l[i][k] * l[j][k];
+            }
+            if i == j {
+                if s <= 1e-12 {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Shrinks a correlation matrix towards the identity until it is positive definite
+/// (`C(λ) = (1 − λ) C + λ I`, λ = 0, 0.05, …, 0.95).
+fn make_pd(c: &[[f64; N_FACTORS]; N_FACTORS]) -> Option<[[f64; N_FACTORS]; N_FACTORS]> {
+    for step in 0..20 {
+        let lam = f64::from(step) * 0.05;
+        let mut m = *c;
+        for (i, row) in m.iter_mut().enumerate() {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = if i == j { 1.0 } else { (1.0 - lam) * *v };
+            }
+        }
+        if cholesky(&m).is_some() {
+            return Some(m);
+        }
+    }
+    None
+}
+
+fn bad(name: impl Into<String>, requirement: &'static str, value: f64) -> SimulationError {
+    SimulationError::InvalidParameter { name: name.into(), requirement, value }
+}
+
+/// One simulated day of factor moves.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct FactorDay {
+    /// Regime during the day.
+    pub regime: usize,
+    /// Change of log VIX.
+    pub vix_change: f64,
+    /// Log returns of SPX, BTC, ETH, NFT latent value.
+    pub returns: [f64; 4],
+    /// Whether the NFT index printed.
+    pub nft_print: bool,
+}
+
+/// The compiled form of a model used on the hot path.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub(crate) cum_transition: [[f64; N_REGIMES]; N_REGIMES],
+    pub(crate) chol: [[[f64; N_FACTORS]; N_FACTORS]; N_REGIMES],
+    pub(crate) kappa: f64,
+    pub(crate) kmu: [f64; N_REGIMES],
+    pub(crate) vix_vol: [f64; N_REGIMES],
+    pub(crate) mean: [[f64; 4]; N_REGIMES],
+    pub(crate) vol: [[f64; 4]; N_REGIMES],
+    pub(crate) t_dist: Option<(ChiSquared<f64>, f64)>,
+    pub(crate) nft_trade_prob: f64,
+}
+
+impl Compiled {
+    /// Draws the next regime from `s` with one uniform.
+    #[inline(always)]
+    pub(crate) fn next_regime<R: Rng + ?Sized>(&self, s: usize, rng: &mut R) -> usize {
+        let u: f64 = rng.random();
+        let row = &self.cum_transition[s];
+        if u < row[0] {
+            0
+        } else if u < row[1] {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// Draws the correlated standardised shocks `z = L_s ε` of regime `s`.
+    #[inline(always)]
+    pub(crate) fn shocks<R: Rng + ?Sized>(&self, s: usize, rng: &mut R) -> [f64; N_FACTORS] {
+        let mut e = [0.0; N_FACTORS];
+        for v in &mut e {
+            *v = StandardNormal.sample(rng);
+        }
+        if let Some((chi, nu_m2)) = &self.t_dist {
+            let w: f64 = chi.sample(rng);
+            let scale = (nu_m2 / w).sqrt();
+            for v in &mut e {
+                *v *= scale;
+            }
+        }
+        let l = &self.chol[s];
+        let mut z = [0.0; N_FACTORS];
+        for i in 0..N_FACTORS {
+            let mut acc = 0.0;
+            for k in 0..=i {
+                acc += l[i][k] * e[k];
+            }
+            z[i] = acc;
+        }
+        z
+    }
+
+    /// One day from log VIX `x` in regime `s` (after the regime draw).
+    #[inline(always)]
+    pub(crate) fn day<R: Rng + ?Sized>(&self, s: usize, x: f64, rng: &mut R) -> FactorDay {
+        let z = self.shocks(s, rng);
+        let vix_change = self.kmu[s] - self.kappa * x + self.vix_vol[s] * z[0];
+        let m = &self.mean[s];
+        let v = &self.vol[s];
+        let returns =
+            [m[0] + v[0] * z[1], m[1] + v[1] * z[2], m[2] + v[2] * z[3], m[3] + v[3] * z[4]];
+        let nft_print = self.nft_trade_prob >= 1.0 || rng.random::<f64>() < self.nft_trade_prob;
+        FactorDay { regime: s, vix_change, returns, nft_print }
+    }
+}
+
+impl JointModel {
+    /// Checks every parameter.
+    ///
+    /// # Errors
+    /// [`SimulationError::InvalidParameter`] for an out-of-domain value,
+    /// [`SimulationError::NotPositiveDefinite`] for a bad correlation matrix.
+    pub fn validate(&self) -> Result<(), SimulationError> {
+        for (i, row) in self.transition.iter().enumerate() {
+            for v in row {
+                if !(v.is_finite() && *v >= 0.0) {
+                    return Err(bad(
+                        format!("transition[{i}]"),
+                        "must hold non-negative probabilities",
+                        *v,
+                    ));
+                }
+            }
+            let s: f64 = row.iter().sum();
+            if (s - 1.0).abs() > 1e-9 {
+                return Err(bad(format!("transition[{i}]"), "must sum to 1", s));
+            }
+        }
+        if !(self.kappa > 0.0 && self.kappa <= 1.0) {
+            return Err(bad("kappa", "must lie in (0, 1]", self.kappa));
+        }
+        for (s, r) in self.regimes.iter().enumerate() {
+            let fin = [r.vix_level_log, r.funding_per_day].into_iter().chain(r.mean);
+            for v in fin {
+                if !v.is_finite() {
+                    return Err(bad(format!("regimes[{s}]"), "must be finite", v));
+                }
+            }
+            for v in r.vol.into_iter().chain([r.vix_vol]) {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(bad(
+                        format!("regimes[{s}].vol"),
+                        "must be finite and non-negative",
+                        v,
+                    ));
+                }
+            }
+            if !(r.vix_option_vol.is_finite() && r.vix_option_vol > 0.0) {
+                return Err(bad(
+                    format!("regimes[{s}].vix_option_vol"),
+                    "must be positive",
+                    r.vix_option_vol,
+                ));
+            }
+            for i in 0..N_FACTORS {
+                for j in 0..N_FACTORS {
+                    let c = r.corr[i][j];
+                    let ok = if i == j { c == 1.0 } else { c.abs() < 1.0 && c == r.corr[j][i] };
+                    if !ok {
+                        return Err(bad(
+                            format!("regimes[{s}].corr[{i}][{j}]"),
+                            "must be a symmetric correlation",
+                            c,
+                        ));
+                    }
+                }
+            }
+            if cholesky(&r.corr).is_none() {
+                return Err(SimulationError::NotPositiveDefinite { regime: s });
+            }
+        }
+        if let Innovations::StudentT { nu } = self.innovations {
+            if !(nu.is_finite() && nu > 2.0) {
+                return Err(bad("nu", "must exceed 2", nu));
+            }
+        }
+        if !(self.nft_trade_prob > 0.0 && self.nft_trade_prob <= 1.0) {
+            return Err(bad("nft_trade_prob", "must lie in (0, 1]", self.nft_trade_prob));
+        }
+        let f = &self.futures;
+        if !(f.phi > 0.0 && f.phi < 1.0) {
+            return Err(bad("futures.phi", "must lie in (0, 1)", f.phi));
+        }
+        for (n, v) in [
+            ("futures.mean_log", f.mean_log),
+            ("futures.sd", f.sd),
+            ("futures.premium_a", f.premium_a),
+            ("futures.premium_tau_days", f.premium_tau_days),
+            ("rate", self.rate),
+            ("spx_div_yield", self.spx_div_yield),
+        ] {
+            if !v.is_finite() {
+                return Err(bad(n, "must be finite", v));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn compile(&self) -> Result<Compiled, SimulationError> {
+        self.validate()?;
+        let mut cum = [[0.0; N_REGIMES]; N_REGIMES];
+        for (i, row) in self.transition.iter().enumerate() {
+            let mut acc = 0.0;
+            for (j, v) in row.iter().enumerate() {
+                acc += v;
+                cum[i][j] = acc;
+            }
+            cum[i][N_REGIMES - 1] = f64::INFINITY;
+        }
+        let mut chol = [[[0.0; N_FACTORS]; N_FACTORS]; N_REGIMES];
+        for (s, r) in self.regimes.iter().enumerate() {
+            chol[s] =
+                cholesky(&r.corr).ok_or(SimulationError::NotPositiveDefinite { regime: s })?;
+        }
+        let t_dist = match self.innovations {
+            Innovations::Gaussian => None,
+            Innovations::StudentT { nu } => {
+                Some((ChiSquared::new(nu).map_err(|_| bad("nu", "must exceed 2", nu))?, nu - 2.0))
+            }
+        };
+        Ok(Compiled {
+            cum_transition: cum,
+            chol,
+            kappa: self.kappa,
+            kmu: std::array::from_fn(|s| self.kappa * self.regimes[s].vix_level_log),
+            vix_vol: std::array::from_fn(|s| self.regimes[s].vix_vol),
+            mean: std::array::from_fn(|s| self.regimes[s].mean),
+            vol: std::array::from_fn(|s| self.regimes[s].vol),
+            t_dist,
+            nft_trade_prob: self.nft_trade_prob,
+        })
+    }
+
+    /// One long simulated factor path (for checks and for fitting round trips).
+    ///
+    /// # Errors
+    /// An invalid model.
+    pub fn simulate_factors<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        days: usize,
+        initial_regime: usize,
+        initial_log_vix: f64,
+    ) -> Result<(Vec<FactorDay>, Vec<f64>), SimulationError> {
+        let c = self.compile()?;
+        let mut s = initial_regime.min(N_REGIMES - 1);
+        let mut x = initial_log_vix;
+        let mut out = Vec::with_capacity(days);
+        let mut xs = Vec::with_capacity(days);
+        for _ in 0..days {
+            s = c.next_regime(s, rng);
+            let d = c.day(s, x, rng);
+            xs.push(x);
+            x += d.vix_change;
+            out.push(d);
+        }
+        Ok((out, xs))
+    }
+
+    /// The model with the demo market's calibrated parameters (`crosshedge_demo::params`).
+    ///
+    /// # Formula
+    /// Transition `REGIME_TRANSITION`; `κ = VIX_KAPPA`, `μ_s = VIX_MU_LOG`, `σ_s =
+    /// VIX_SURPRISE_SD` (total log-VIX surprise sd, jumps folded in); Student-t with
+    /// `ν = VIX_NU`. Correlations of the standardised shocks per regime: SPX–VIX
+    /// `SPX_LOAD_VIX`; BTC–VIX `BTC_LOAD_VIX`, BTC–SPX `b_v ρ + b_s √(1 − ρ²)` from the demo's
+    /// loadings; ETH through BTC (`ETH_CORR_BTC`, VIX and SPX correlations times it); NFT
+    /// through ETH (`corr = NFT_BETA_ETH · σ_eth / σ_nft`). BTC daily sd per trading step
+    /// `BTC_SD_WEEKDAY · √(1 + 2 w²/5)` (a step covers the weekend once a week, `w` the weekend
+    /// ratio); ETH `ETH_VOL_RATIO` times it; NFT latent sd `√(β² σ_eth² + NFT_SD² +
+    /// NFT_JUMP_PROB · NFT_JUMP_SD²)`. Funding per step `FUNDING_C/(1 − FUNDING_PHI) · 365/252`.
+    /// VIX option implied vols 0.80 / 0.95 / 1.20 per regime (an assumption, not estimated).
+    /// Rate 4 %, SPX dividend yield 1.5 % (assumptions).
+    pub fn demo() -> Self {
+        let week = (1.0 + 2.0 * p::BTC_WEEKEND_RATIO * p::BTC_WEEKEND_RATIO / 5.0).sqrt();
+        let cal = 365.0 / TRADING_DAYS;
+        let option_vol = [0.80, 0.95, 1.20];
+        let regimes = std::array::from_fn(|s| {
+            let rho = p::SPX_LOAD_VIX[s];
+            let bv = p::BTC_LOAD_VIX[s];
+            let bs = p::BTC_LOAD_SPX[s];
+            let btc_spx = bv * rho + bs * (1.0 - rho * rho).sqrt();
+            let btc_sd = p::BTC_SD_WEEKDAY[s] * week;
+            let eth_sd = btc_sd * p::ETH_VOL_RATIO;
+            let nft_sd = (p::NFT_BETA_ETH.powi(2) * eth_sd * eth_sd
+                + p::NFT_SD * p::NFT_SD
+                + p::NFT_JUMP_PROB * p::NFT_JUMP_SD * p::NFT_JUMP_SD)
+                .sqrt();
+            let ce = p::ETH_CORR_BTC;
+            let cn = p::NFT_BETA_ETH * eth_sd / nft_sd;
+            let v = [1.0, rho, bv, ce * bv, cn * ce * bv];
+            let sp = [rho, 1.0, btc_spx, ce * btc_spx, cn * ce * btc_spx];
+            let b = [bv, btc_spx, 1.0, ce, cn * ce];
+            let e = [ce * bv, ce * btc_spx, ce, 1.0, cn];
+            let n = [cn * ce * bv, cn * ce * btc_spx, cn * ce, cn, 1.0];
+            let corr = make_pd(&[v, sp, b, e, n]).unwrap_or([v, sp, b, e, n]);
+            RegimeParams {
+                vix_level_log: p::VIX_MU_LOG[s],
+                vix_vol: p::VIX_SURPRISE_SD[s],
+                mean: [p::SPX_MU, p::BTC_MU * cal, p::ETH_MU * cal, p::NFT_MU],
+                vol: [p::SPX_SD[s], btc_sd, eth_sd, nft_sd],
+                corr,
+                funding_per_day: p::FUNDING_C[s] / (1.0 - p::FUNDING_PHI) * cal,
+                vix_option_vol: option_vol[s],
+            }
+        });
+        Self {
+            transition: p::REGIME_TRANSITION,
+            kappa: p::VIX_KAPPA,
+            regimes,
+            innovations: Innovations::StudentT { nu: p::VIX_NU },
+            nft_trade_prob: p::NFT_TRADE_PROB,
+            futures: demo_futures(),
+            rate: 0.04,
+            spx_div_yield: 0.015,
+        }
+    }
+}
+
+/// The demo market's VIX futures rule (`VIX_AGG_*`, `FUTURES_PREMIUM_*`).
+pub fn demo_futures() -> FuturesModel {
+    FuturesModel {
+        phi: p::VIX_AGG_PHI,
+        mean_log: p::VIX_AGG_MEAN_LOG,
+        sd: p::VIX_AGG_SD,
+        premium_a: p::FUTURES_PREMIUM_A,
+        premium_tau_days: p::FUTURES_PREMIUM_TAU_DAYS,
+    }
+}
+
+/// Aligned daily data for [`fit`]: one row per US trading day.
+#[derive(Debug, Clone, Copy)]
+pub struct FitData<'a> {
+    /// Log VIX at the previous close (the level the day's change starts from).
+    pub log_vix_prev: &'a [f64],
+    /// Change of log VIX over the day.
+    pub vix_change: &'a [f64],
+    /// SPX log returns.
+    pub spx: &'a [f64],
+    /// BTC log returns.
+    pub btc: &'a [f64],
+    /// ETH log returns.
+    pub eth: &'a [f64],
+    /// NFT index log returns (0 on days without a print).
+    pub nft: &'a [f64],
+    /// VIX band of the previous close per row (0 calm, 1 normal, 2 stress; `None` unlabelled).
+    pub labels: &'a [Option<usize>],
+}
+
+/// What [`fit`] cannot estimate from returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitOptions {
+    /// VIX futures rule.
+    pub futures: FuturesModel,
+    /// VIX option implied vol per regime.
+    pub vix_option_vol: [f64; N_REGIMES],
+    /// Perp funding per step per regime.
+    pub funding_per_day: [f64; N_REGIMES],
+    /// Risk-free rate.
+    pub rate: f64,
+    /// SPX dividend yield.
+    pub spx_div_yield: f64,
+}
+
+impl Default for FitOptions {
+    /// The demo model's values.
+    fn default() -> Self {
+        let d = JointModel::demo();
+        Self {
+            futures: d.futures,
+            vix_option_vol: std::array::from_fn(|s| d.regimes[s].vix_option_vol),
+            funding_per_day: std::array::from_fn(|s| d.regimes[s].funding_per_day),
+            rate: d.rate,
+            spx_div_yield: d.spx_div_yield,
+        }
+    }
+}
+
+fn mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let v = x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0);
+    (m, v.sqrt())
+}
+
+/// Fits the joint model to aligned daily data labelled by VIX band.
+///
+/// # Formula
+/// - `κ` and `μ_s`: OLS of `Δx_t = c_s − κ x_{t−1} + e_t` with regime intercepts (within-regime
+///   demeaning): `κ = −Σ_s Σ_{t∈s} (x − x̄_s)(Δx − Δx̄_s) / Σ_s Σ_{t∈s} (x − x̄_s)²`,
+///   `μ_s = (Δx̄_s + κ x̄_s)/κ`; `σ_s` the residual sd in regime `s`.
+/// - Per regime: mean and sd of each return, and the Pearson correlation matrix of
+///   `(e, r_spx, r_btc, r_eth, r_nft)` (`crosshedge_stats::corr::pearson`), shrunk towards the
+///   identity if needed to be positive definite.
+/// - Transition matrix: row-normalised counts of consecutive labelled pairs (a row without
+///   observations stays put).
+/// - Tails: pooled excess kurtosis `k` of the standardised residuals; `ν = 4 + 6/k` (the
+///   Student-t's kurtosis) when `k > 0.1`, Gaussian otherwise.
+/// - NFT print probability: the share of non-zero NFT returns.
+///
+/// # Errors
+/// [`SimulationError::LengthMismatch`], [`SimulationError::TooFewRows`] (fewer than 30 rows
+/// in a regime), or a degenerate fit.
+///
+/// # References
+/// Hamilton (1994), *Time Series Analysis*, §22 (transition counts under observed regimes).
+pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, SimulationError> {
+    let n = data.vix_change.len();
+    for (name, len) in [
+        ("log_vix_prev", data.log_vix_prev.len()),
+        ("spx", data.spx.len()),
+        ("btc", data.btc.len()),
+        ("eth", data.eth.len()),
+        ("nft", data.nft.len()),
+        ("labels", data.labels.len()),
+    ] {
+        if len != n {
+            return Err(SimulationError::LengthMismatch { name, len, expected: n });
+        }
+    }
+    let rows = regime_rows(data.labels, N_REGIMES)?;
+    for (s, r) in rows.iter().enumerate() {
+        if r.len() < 30 {
+            return Err(SimulationError::TooFewRows { regime: s, rows: r.len(), needed: 30 });
+        }
+    }
+    let mut sxy = 0.0;
+    let mut sxx = 0.0;
+    let mut means = [(0.0, 0.0); N_REGIMES];
+    for (s, r) in rows.iter().enumerate() {
+        let x = subset(data.log_vix_prev, r);
+        let y = subset(data.vix_change, r);
+        let (mx, _) = mean_sd(&x);
+        let (my, _) = mean_sd(&y);
+        means[s] = (mx, my);
+        for (a, b) in x.iter().zip(&y) {
+            sxy += (a - mx) * (b - my);
+            sxx += (a - mx) * (a - mx);
+        }
+    }
+    let kappa = -sxy / sxx;
+    if !(kappa > 0.0 && kappa <= 1.0) {
+        return Err(bad(
+            "kappa (fitted)",
+            "must lie in (0, 1]: log VIX does not mean-revert in the data",
+            kappa,
+        ));
+    }
+    let resid: Vec<f64> = (0..n)
+        .map(|t| match data.labels[t] {
+            Some(s) => {
+                let (mx, my) = means[s];
+                data.vix_change[t] - my + kappa * (data.log_vix_prev[t] - mx)
+            }
+            None => 0.0,
+        })
+        .collect();
+    let series: [&[f64]; N_FACTORS] = [&resid, data.spx, data.btc, data.eth, data.nft];
+    let mut kurt_num = 0.0;
+    let mut kurt_n = 0.0;
+    let mut regimes: Vec<RegimeParams> = Vec::with_capacity(N_REGIMES);
+    for (s, r) in rows.iter().enumerate() {
+        let cols: Vec<Vec<f64>> = series.iter().map(|x| subset(x, r)).collect();
+        let mut corr = [[0.0; N_FACTORS]; N_FACTORS];
+        for i in 0..N_FACTORS {
+            corr[i][i] = 1.0;
+            for j in 0..i {
+                let c = pearson(&cols[i], &cols[j])?;
+                corr[i][j] = c;
+                corr[j][i] = c;
+            }
+        }
+        let corr = make_pd(&corr).ok_or(SimulationError::NotPositiveDefinite { regime: s })?;
+        let ms: Vec<(f64, f64)> = cols.iter().map(|c| mean_sd(c)).collect();
+        for (c, (m, sd)) in cols.iter().zip(&ms) {
+            if *sd > 0.0 {
+                for v in c {
+                    kurt_num += ((v - m) / sd).powi(4);
+                    kurt_n += 1.0;
+                }
+            }
+        }
+        let (mx, my) = means[s];
+        regimes.push(RegimeParams {
+            vix_level_log: (my + kappa * mx) / kappa,
+            vix_vol: ms[0].1,
+            mean: [ms[1].0, ms[2].0, ms[3].0, ms[4].0],
+            vol: [ms[1].1, ms[2].1, ms[3].1, ms[4].1],
+            corr,
+            funding_per_day: options.funding_per_day[s],
+            vix_option_vol: options.vix_option_vol[s],
+        });
+    }
+    let mut counts = [[0.0f64; N_REGIMES]; N_REGIMES];
+    for w in data.labels.windows(2) {
+        if let (Some(a), Some(b)) = (w[0], w[1]) {
+            counts[a][b] += 1.0;
+        }
+    }
+    let mut transition = [[0.0; N_REGIMES]; N_REGIMES];
+    for i in 0..N_REGIMES {
+        let tot: f64 = counts[i].iter().sum();
+        for j in 0..N_REGIMES {
+            transition[i][j] = if tot > 0.0 {
+                counts[i][j] / tot
+            } else if i == j {
+                1.0
+            } else {
+                0.0
+            };
+        }
+    }
+    let excess = kurt_num / kurt_n - 3.0;
+    let innovations = if excess > 0.1 {
+        Innovations::StudentT { nu: 4.0 + 6.0 / excess }
+    } else {
+        Innovations::Gaussian
+    };
+    let prints = data.nft.iter().filter(|v| **v != 0.0).count();
+    let nft_trade_prob = (prints as f64 / n as f64).max(1.0 / n as f64);
+    let regimes: [RegimeParams; N_REGIMES] =
+        regimes.try_into().map_err(|_| bad("regimes", "must number 3", 0.0))?;
+    let model = JointModel {
+        transition,
+        kappa,
+        regimes,
+        innovations,
+        nft_trade_prob,
+        futures: options.futures,
+        rate: options.rate,
+        spx_div_yield: options.spx_div_yield,
+    };
+    model.validate()?;
+    Ok(model)
+}
