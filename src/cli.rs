@@ -47,6 +47,8 @@ pub enum Command {
     Regimes(RegimesArgs),
     /// GARCH(1,1) volatilities and DCC(1,1) dynamic correlation and hedge ratio.
     Dcc(DccArgs),
+    /// Price options, spreads, condors, the VIX futures curve, perpetuals and LP positions.
+    Price(crate::cmd::price::PriceArgs),
 }
 
 /// `crosshedge regimes`.

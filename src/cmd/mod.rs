@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod lags;
 mod pair;
+pub(crate) mod price;
 mod regimes;
 mod series;
 mod shocks;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Events(a) => events::run(&ctx, a),
         Command::Regimes(a) => regimes::run(&ctx, a),
         Command::Dcc(a) => dcc::run(&ctx, a),
+        Command::Price(a) => price::run(&ctx, a),
     }
 }
 

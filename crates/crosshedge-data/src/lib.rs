@@ -23,6 +23,7 @@
 
 pub mod error;
 pub mod export;
+pub mod futures;
 pub mod import;
 pub mod manifest;
 pub mod store;
