@@ -1,0 +1,134 @@
+//! Equity curves with a drawdown panel.
+
+use plotters::prelude::*;
+
+use super::{
+    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err, padded,
+    BLUE, EQUITY_HEIGHT, FONT, GREY, VERMILION, WIDTH,
+};
+use crate::format::tick;
+use crate::{EquityChart, ReportError, Unit};
+
+const NAME: &str = "equity curves";
+
+/// Draws unhedged (vermilion) and hedged (blue) equity on top, and their drawdowns below as
+/// areas from zero, on a shared date axis.
+///
+/// # Errors
+/// Empty or non-finite series, mismatched lengths, dates not strictly increasing, or a drawing
+/// failure.
+pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
+    check_dates(NAME, &chart.dates)?;
+    let n = chart.dates.len();
+    let series = [
+        ("unhedged", &chart.unhedged),
+        ("hedged", &chart.hedged),
+        ("unhedged_drawdown", &chart.unhedged_drawdown),
+        ("hedged_drawdown", &chart.hedged_drawdown),
+    ];
+    for (name, s) in series {
+        check_values(NAME, name, s)?;
+        check_len(NAME, name, s.len(), n)?;
+    }
+
+    let x_range = date_range(&chart.dates);
+    let xs: Vec<f64> = chart.dates.iter().map(|d| day_x(*d)).collect();
+    let (lo, hi) = bounds([chart.unhedged.as_slice(), chart.hedged.as_slice()]);
+    let eq_range = padded(lo, hi);
+    let eq_span = eq_range.end - eq_range.start;
+    let (dd_lo, dd_hi) =
+        bounds([chart.unhedged_drawdown.as_slice(), chart.hedged_drawdown.as_slice()]);
+    let dd_range = padded(dd_lo.min(0.0), dd_hi.max(0.0));
+    let dd_span = dd_range.end - dd_range.start;
+    let unit = chart.unit;
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, EQUITY_HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err(NAME))?;
+        let (top, bottom) = root.split_vertically(EQUITY_HEIGHT * 68 / 100);
+
+        let mut c = ChartBuilder::on(&top)
+            .caption(&chart.title, (FONT, 18))
+            .margin(12)
+            .margin_bottom(4)
+            .x_label_area_size(8)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_range.clone(), eq_range)
+            .map_err(draw_err(NAME))?;
+        let eq_fmt = move |y: &f64| tick(*y, unit, eq_span);
+        c.configure_mesh()
+            .x_labels(8)
+            .x_label_formatter(&|_| String::new())
+            .y_labels(6)
+            .y_label_formatter(&eq_fmt)
+            .y_desc("equity")
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(draw_err(NAME))?;
+        for (label, values, color) in
+            [("unhedged", &chart.unhedged, VERMILION), ("hedged", &chart.hedged, BLUE)]
+        {
+            let points = xs.iter().copied().zip(values.iter().copied());
+            if n == 1 {
+                c.draw_series(points.map(|p| Circle::new(p, 3, color.filled())))
+            } else {
+                c.draw_series(LineSeries::new(points, color.stroke_width(2)))
+            }
+            .map_err(draw_err(NAME))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+            });
+        }
+        c.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(draw_err(NAME))?;
+
+        let mut d = ChartBuilder::on(&bottom)
+            .margin(12)
+            .margin_top(4)
+            .x_label_area_size(32)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_range.clone(), dd_range)
+            .map_err(draw_err(NAME))?;
+        let dd_fmt = move |y: &f64| tick(*y, Unit::Fraction, dd_span);
+        d.configure_mesh()
+            .x_labels(8)
+            .x_label_formatter(&day_label)
+            .y_labels(4)
+            .y_label_formatter(&dd_fmt)
+            .y_desc("drawdown")
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .draw()
+            .map_err(draw_err(NAME))?;
+        for (values, color) in
+            [(&chart.unhedged_drawdown, VERMILION), (&chart.hedged_drawdown, BLUE)]
+        {
+            let points = xs.iter().copied().zip(values.iter().copied());
+            if n == 1 {
+                d.draw_series(points.map(|p| Circle::new(p, 3, color.filled())))
+                    .map_err(draw_err(NAME))?;
+            } else {
+                d.draw_series(
+                    AreaSeries::new(points, 0.0, color.mix(0.25))
+                        .border_style(color.stroke_width(1)),
+                )
+                .map_err(draw_err(NAME))?;
+            }
+        }
+        d.draw_series(LineSeries::new(
+            [(x_range.start, 0.0), (x_range.end, 0.0)],
+            GREY.stroke_width(1),
+        ))
+        .map_err(draw_err(NAME))?;
+        root.present().map_err(draw_err(NAME))?;
+    }
+    Ok(svg)
+}
