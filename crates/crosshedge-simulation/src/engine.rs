@@ -1,7 +1,6 @@
 //! The Monte Carlo engine: blocks of paths, one ChaCha8 stream per block, daily revaluation of
 //! the whole book, streaming statistics merged in block order.
 
-use crosshedge_pricing::{black76_greeks_batch, Black76Batch, GreeksSoA, OptionKind};
 use crosshedge_stats::bootstrap::derive_seed;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -9,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::accum::{summarise, wilson95, Accum, PathResult, PnlSummary, BINS};
+use crate::fastmath::{fexp, spread_undiscounted};
 use crate::model::{Compiled, FactorDay, JointModel, TRADING_DAYS};
 use crate::portfolio::{HedgePosition, Portfolio};
 use crate::scenario::{EpisodeSet, UserShock};
@@ -188,15 +188,6 @@ struct Block {
     etp: Vec<f64>,
     worst: Vec<f64>,
     vals: Vec<Vec<f64>>,
-    fwd: Vec<f64>,
-    vol: Vec<f64>,
-    tarr: Vec<f64>,
-    rate: Vec<f64>,
-    k1: Vec<f64>,
-    k2: Vec<f64>,
-    kinds: Vec<OptionKind>,
-    g1: GreeksSoA,
-    g2: GreeksSoA,
 }
 
 impl Block {
@@ -212,15 +203,6 @@ impl Block {
             etp: z(),
             worst: vec![f64::INFINITY; n],
             vals: vec![z(); hedges],
-            fwd: z(),
-            vol: z(),
-            tarr: z(),
-            rate: z(),
-            k1: z(),
-            k2: z(),
-            kinds: vec![OptionKind::Call; n],
-            g1: GreeksSoA::default(),
-            g2: GreeksSoA::default(),
         }
     }
 }
@@ -249,7 +231,6 @@ fn run_block<F: FnMut(PathResult)>(
     let carry = model.rate - model.spx_div_yield;
     let vov: [f64; 3] = std::array::from_fn(|s| model.regimes[s].vix_option_vol);
     let fund_rate: [f64; 3] = std::array::from_fn(|s| model.regimes[s].funding_per_day);
-    b.rate.fill(model.rate);
     for t in 1..=horizon {
         for p in 0..n {
             let x = b.x[p];
@@ -268,61 +249,76 @@ fn run_block<F: FnMut(PathResult)>(
             b.etp[p] += (etp_b0 + etp_b1 * xn) - (etp_a0 + etp_a1 * x);
         }
         for (j, h) in pf.hedges.iter().enumerate() {
+            let vals = &mut b.vals[j];
             match *h {
                 HedgePosition::VixFuture { units, expiry, f0 } => {
                     if t <= expiry {
                         let (c0, c1) = fut.coefficients((expiry - t) as f64);
-                        for (v, x) in b.vals[j].iter_mut().zip(&b.x) {
-                            *v = units * ((c0 + c1 * x).exp() - f0);
+                        for (v, x) in vals.iter_mut().zip(&b.x) {
+                            *v = units * (fexp(c0 + c1 * x) - f0);
                         }
                     }
                 }
                 HedgePosition::VixCallSpread { units, strikes, expiry, v0 } => {
-                    if t <= expiry {
+                    if t < expiry {
                         let h = (expiry - t) as f64;
+                        let tau = h / TRADING_DAYS;
                         let (c0, c1) = fut.coefficients(h);
+                        let df = (-model.rate * tau).exp();
+                        let sq = tau.sqrt();
+                        let lnk = [strikes[0].ln(), strikes[1].ln()];
+                        let ik = [1.0 / strikes[0], 1.0 / strikes[1]];
                         for p in 0..n {
-                            b.fwd[p] = (c0 + c1 * b.x[p]).exp();
-                            b.vol[p] = vov[b.regime[p]];
+                            let lnf = c0 + c1 * b.x[p];
+                            let s = vov[b.regime[p]] * sq;
+                            let sv = spread_undiscounted(1.0, lnf, fexp(lnf), strikes, lnk, ik, s);
+                            vals[p] = units * (df * sv - v0);
                         }
-                        b.tarr.fill(h / TRADING_DAYS);
-                        b.k1.fill(strikes[0]);
-                        b.k2.fill(strikes[1]);
-                        b.kinds.fill(OptionKind::Call);
-                        price_spread(&mut b, units, v0, j)?;
+                    } else if t == expiry {
+                        for (v, x) in vals.iter_mut().zip(&b.x) {
+                            let f = fexp(*x);
+                            *v = units
+                                * ((f - strikes[0]).max(0.0) - (f - strikes[1]).max(0.0) - v0);
+                        }
                     }
                 }
                 HedgePosition::SpxPutSpread { units, strikes, expiry, v0 } => {
-                    if t <= expiry {
-                        let h = (expiry - t) as f64;
-                        let tau = h / TRADING_DAYS;
-                        let growth = (carry * tau).exp();
+                    if t < expiry {
+                        let tau = (expiry - t) as f64 / TRADING_DAYS;
+                        let df = (-model.rate * tau).exp();
+                        let sq = tau.sqrt() / 100.0;
+                        let lnf0 = spx0.ln() + carry * tau;
+                        let lnk = [strikes[0].ln(), strikes[1].ln()];
+                        let ik = [1.0 / strikes[0], 1.0 / strikes[1]];
                         for p in 0..n {
-                            b.fwd[p] = spx0 * b.l[0][p].exp() * growth;
-                            b.vol[p] = b.x[p].exp() / 100.0;
+                            let lnf = lnf0 + b.l[0][p];
+                            let s = fexp(b.x[p]) * sq;
+                            let sv = spread_undiscounted(-1.0, lnf, fexp(lnf), strikes, lnk, ik, s);
+                            vals[p] = units * (df * sv - v0);
                         }
-                        b.tarr.fill(tau);
-                        b.k1.fill(strikes[0]);
-                        b.k2.fill(strikes[1]);
-                        b.kinds.fill(OptionKind::Put);
-                        price_spread(&mut b, units, v0, j)?;
+                    } else if t == expiry {
+                        for (v, l) in vals.iter_mut().zip(&b.l[0]) {
+                            let sp = spx0 * fexp(*l);
+                            *v = units
+                                * ((strikes[0] - sp).max(0.0) - (strikes[1] - sp).max(0.0) - v0);
+                        }
                     }
                 }
                 HedgePosition::VolEtp { units } => {
-                    for (v, e) in b.vals[j].iter_mut().zip(&b.etp) {
-                        *v = units * (e.exp() - 1.0);
+                    for (v, e) in vals.iter_mut().zip(&b.etp) {
+                        *v = units * (fexp(*e) - 1.0);
                     }
                 }
                 HedgePosition::ShortPerp { units } => {
-                    for p in 0..n {
-                        b.vals[j][p] = units * (1.0 - b.l[1][p].exp()) + units * b.fund[p];
+                    for ((v, l), f) in vals.iter_mut().zip(&b.l[1]).zip(&b.fund) {
+                        *v = units * (1.0 - fexp(*l)) + units * f;
                     }
                 }
             }
         }
         for p in 0..n {
             let u =
-                pf.exposure_pnl(b.l[1][p].exp(), b.l[2][p].exp(), b.mark[p].exp(), b.fund[p], t);
+                pf.exposure_pnl(fexp(b.l[1][p]), fexp(b.l[2][p]), fexp(b.mark[p]), b.fund[p], t);
             let mut hv = u;
             for v in &b.vals {
                 hv += v[p];
@@ -339,35 +335,6 @@ fn run_block<F: FnMut(PathResult)>(
                 }
             }
         }
-    }
-    Ok(())
-}
-
-fn price_spread(b: &mut Block, units: f64, v0: f64, j: usize) -> Result<(), SimulationError> {
-    black76_greeks_batch(
-        &Black76Batch {
-            kind: &b.kinds,
-            forward: &b.fwd,
-            strike: &b.k1,
-            vol: &b.vol,
-            t_years: &b.tarr,
-            rate: &b.rate,
-        },
-        &mut b.g1,
-    )?;
-    black76_greeks_batch(
-        &Black76Batch {
-            kind: &b.kinds,
-            forward: &b.fwd,
-            strike: &b.k2,
-            vol: &b.vol,
-            t_years: &b.tarr,
-            rate: &b.rate,
-        },
-        &mut b.g2,
-    )?;
-    for ((v, a), c) in b.vals[j].iter_mut().zip(&b.g1.price).zip(&b.g2.price) {
-        *v = units * (a - c - v0);
     }
     Ok(())
 }

@@ -41,6 +41,7 @@
 mod accum;
 pub mod engine;
 pub mod error;
+mod fastmath;
 pub mod model;
 pub mod portfolio;
 pub mod scenario;
