@@ -49,6 +49,12 @@ pub enum Command {
     Dcc(DccArgs),
     /// Price options, spreads, condors, the VIX futures curve, perpetuals and LP positions.
     Price(crate::cmd::price::PriceArgs),
+    /// Size every layer of a hedge book from the measured regime hedge ratios and the
+    /// decorrelation factor under its premium budget: positions, premium, greeks, cover.
+    Hedge(crate::cmd::hedge::HedgeArgs),
+    /// Regime-switching Monte Carlo stress test of a hedge book (or an episode replay or a user
+    /// shock): hedged and unhedged VaR/ES, cover probabilities, 1-in-20 slippage.
+    Stress(crate::cmd::stress::StressArgs),
 }
 
 /// `crosshedge regimes`.

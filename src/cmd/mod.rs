@@ -11,6 +11,7 @@ mod demo;
 mod episodes;
 mod events;
 mod export;
+pub(crate) mod hedge;
 mod import;
 mod lags;
 mod pair;
@@ -19,6 +20,7 @@ mod regimes;
 mod series;
 mod shocks;
 mod signals;
+pub(crate) mod stress;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -37,6 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regimes(a) => regimes::run(&ctx, a),
         Command::Dcc(a) => dcc::run(&ctx, a),
         Command::Price(a) => price::run(&ctx, a),
+        Command::Hedge(a) => hedge::run(&ctx, a),
+        Command::Stress(a) => stress::run(&ctx, a),
     }
 }
 

@@ -588,3 +588,32 @@ pub fn revalue_shock(
         daily,
     })
 }
+
+/// [`simulate`] on a rayon pool of `threads` threads (`None`: rayon's default pool). The
+/// report does not depend on `threads`.
+///
+/// # Errors
+/// As [`simulate`]; [`SimulationError::InvalidSetting`] if the pool cannot be built.
+pub fn simulate_with_threads(
+    threads: Option<usize>,
+    model: &JointModel,
+    portfolio: &Portfolio,
+    scenario: Scenario<'_>,
+    cfg: &StressConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<StressReport, SimulationError> {
+    match threads {
+        None => simulate(model, portfolio, scenario, cfg, progress),
+        Some(t) => {
+            let pool =
+                rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build().map_err(|_| {
+                    SimulationError::InvalidSetting {
+                        name: "threads",
+                        requirement: "must give a thread pool",
+                        value: t as f64,
+                    }
+                })?;
+            pool.install(|| simulate(model, portfolio, scenario, cfg, progress))
+        }
+    }
+}

@@ -48,8 +48,8 @@ pub mod scenario;
 
 pub use accum::{wilson95, PnlSummary};
 pub use engine::{
-    revalue_shock, simulate, CoverProbability, Scenario, ShockReport, StressConfig, StressReport,
-    TailSlippage,
+    revalue_shock, simulate, simulate_with_threads, CoverProbability, Scenario, ShockReport,
+    StressConfig, StressReport, TailSlippage,
 };
 pub use error::SimulationError;
 pub use model::{

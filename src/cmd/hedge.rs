@@ -1,0 +1,351 @@
+//! `crosshedge hedge`: size every layer of a hedge book from the hedge ratios measured in the
+//! store, under the book's premium budget.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+use crosshedge_core::align::{align, AlignPolicy};
+use crosshedge_core::returns::ReturnKind;
+use crosshedge_data::store::Store;
+use crosshedge_hedging::{
+    asset_notional, size_book, Band, Book, CurvePoint, HedgePlan, RegimeMove, SizingInputs,
+};
+use crosshedge_labels::bands::{vix_bands_on, BandConfig};
+use crosshedge_simulation::demo_futures;
+use crosshedge_stats::effectiveness::min_variance_hedge_ratio;
+use crosshedge_stats::regime::{regime_rows, subset};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::exit::UsageError;
+use crate::output::{self, pct};
+
+/// What `hedge` and `stress` measure in the store.
+#[derive(Debug, Clone, Args)]
+pub struct MeasureArgs {
+    /// The hedge book (TOML); `default` for the built-in adaptive layered VIX hedge.
+    #[arg(long, default_value = "default")]
+    pub book: String,
+    /// VIX series (bands, hedge ratios, AR(1) of log VIX).
+    #[arg(long, default_value = "vix")]
+    pub vix: String,
+    /// SPX series.
+    #[arg(long, default_value = "spx")]
+    pub spx: String,
+    /// BTC, ETH and NFT index series, comma-separated.
+    #[arg(long, default_value = "btc,eth,nft")]
+    pub crypto: String,
+    /// Calm band: VIX below this.
+    #[arg(long, default_value_t = 15.0)]
+    pub calm_below: f64,
+    /// Stress band: VIX above this.
+    #[arg(long, default_value_t = 25.0)]
+    pub stress_above: f64,
+    /// Black-76 implied vol of VIX options (decimal).
+    #[arg(long, default_value_t = 0.9)]
+    pub vol_of_vol: f64,
+    /// Risk-free rate (decimal, continuously compounded).
+    #[arg(long, default_value_t = 0.04)]
+    pub rate: f64,
+    /// Perp funding per year received by shorts (decimal).
+    #[arg(long, default_value_t = 0.08)]
+    pub funding: f64,
+    /// Signals that are on (for `signal` triggers); repeatable.
+    #[arg(long = "signal")]
+    pub signals: Vec<String>,
+    /// Horizon of the regime-typical moves in trading days.
+    #[arg(long, default_value_t = 21)]
+    pub move_days: usize,
+}
+
+/// `crosshedge hedge`.
+#[derive(Debug, Args)]
+pub struct HedgeArgs {
+    /// Book and measurement settings.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+}
+
+/// Aligned daily data behind the sizing (us-close rows).
+pub struct Measured {
+    /// The book.
+    pub book: Book,
+    /// The sizing inputs.
+    pub inputs: SizingInputs,
+    /// What was measured.
+    pub meta: MeasureMeta,
+    /// Log VIX at the previous close per return row.
+    pub log_vix_prev: Vec<f64>,
+    /// Columns: VIX log change, SPX, BTC, ETH, NFT log returns.
+    pub columns: [Vec<f64>; 5],
+    /// Band labels (0 calm, 1 normal, 2 stress).
+    pub labels: Vec<Option<usize>>,
+    /// Return end dates.
+    pub dates: Vec<NaiveDate>,
+}
+
+/// The measurement's description (JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureMeta {
+    /// Book name.
+    pub book: String,
+    /// Series used (vix, spx, btc, eth, nft).
+    pub series: Vec<String>,
+    /// First and last return dates.
+    pub from: Option<NaiveDate>,
+    /// Last return date.
+    pub to: Option<NaiveDate>,
+    /// Rows per band (calm, normal, stress).
+    pub rows_per_band: [usize; 3],
+    /// Basket weights of BTC, ETH, NFT (the book's delta notionals, normalised).
+    pub basket_weights: [f64; 3],
+    /// How the VIX futures curve was obtained.
+    pub curve_source: String,
+}
+
+fn ar1(x: &[f64]) -> anyhow::Result<(f64, f64, f64)> {
+    let n = x.len();
+    if n < 30 {
+        return Err(UsageError(format!("the VIX series has {n} closes, need at least 30")).into());
+    }
+    let (a, b) = (&x[..n - 1], &x[1..]);
+    let m = (n - 1) as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / m, b.iter().sum::<f64>() / m);
+    let sab: f64 = a.iter().zip(b).map(|(p, q)| (p - ma) * (q - mb)).sum();
+    let saa: f64 = a.iter().map(|p| (p - ma) * (p - ma)).sum();
+    let phi = sab / saa;
+    let c = mb - phi * ma;
+    let sse: f64 = a.iter().zip(b).map(|(p, q)| (q - c - phi * p).powi(2)).sum();
+    if !(phi > 0.0 && phi < 1.0) {
+        anyhow::bail!("the AR(1) of log VIX is not stationary (phi = {phi})");
+    }
+    Ok((phi, c / (1.0 - phi), (sse / (m - 2.0)).sqrt()))
+}
+
+fn sd(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    (x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Reads the book and measures every sizing input in the store.
+///
+/// Target returns are the book's basket (BTC, ETH, NFT weighted by delta notional); hedge
+/// ratios `Cov/Var` on the VIX log change and the SPX log return in the calm and stress bands
+/// (`crosshedge_stats::effectiveness::min_variance_hedge_ratio`), `k = h_stress/h_calm`; the
+/// AR(1) of log VIX on all closes; the futures curve at 30/60/90 days from that AR(1) with the
+/// demo calibration's term premium; SPX vol = VIX/100; regime-typical moves = the 95 %
+/// one-sided `move_days` move of log VIX in the band (`1.645 σ √days`) with SPX and the target
+/// moving by their hedge ratios.
+pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
+    let book = if a.book == "default" {
+        Book::default_layered()
+    } else {
+        let path = PathBuf::from(&a.book);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| UsageError(format!("reading book {}: {e}", path.display())))?;
+        Book::parse_toml(&text).map_err(|e| UsageError(format!("{}: {e}", path.display())))?
+    };
+    let crypto: Vec<&str> = a.crypto.split(',').map(str::trim).collect();
+    if crypto.len() != 3 {
+        return Err(UsageError(format!(
+            "--crypto needs three series (btc,eth,nft), got '{}'",
+            a.crypto
+        ))
+        .into());
+    }
+    let names = [a.vix.as_str(), a.spx.as_str(), crypto[0], crypto[1], crypto[2]];
+    let series = names.iter().map(|n| store.load(n, None, None)).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<_> = series.iter().collect();
+    let panel = align(&refs, AlignPolicy::UsClose)?;
+    let rp = panel.returns(ReturnKind::Log)?;
+    let log_vix_prev: Vec<f64> =
+        panel.levels[0][..panel.levels[0].len() - 1].iter().map(|v| v.ln()).collect();
+    let bands = BandConfig {
+        calm_below: a.calm_below,
+        stress_above: a.stress_above,
+        ..BandConfig::default()
+    };
+    bands.validate().map_err(|e| UsageError(format!("vix bands: {e}")))?;
+    let vb = vix_bands_on(&series[0], &rp.dates, &bands)?;
+    let labels = vb.labeling.labels.clone();
+    let notional = asset_notional(&book);
+    let tot = notional.total();
+    if tot.is_nan() || tot <= 0.0 {
+        return Err(
+            UsageError(format!("the book '{}' has no positive delta notional", book.name)).into()
+        );
+    }
+    let w = [notional.btc / tot, notional.eth / tot, notional.nft / tot];
+    let c = &rp.columns;
+    let target: Vec<f64> =
+        (0..rp.len()).map(|i| w[0] * c[2][i] + w[1] * c[3][i] + w[2] * c[4][i]).collect();
+    let rows = regime_rows(&labels, 3)?;
+    let ratio = |s: usize, k: usize| -> anyhow::Result<f64> {
+        Ok(min_variance_hedge_ratio(&subset(&target, &rows[s]), &subset(&c[k], &rows[s]))?)
+    };
+    let (h_calm, h_stress) = (ratio(0, 0)?, ratio(2, 0)?);
+    let (s_calm, s_stress) = (ratio(0, 1)?, ratio(2, 1)?);
+    let (b_calm, b_stress) = (ratio(0, 2)?, ratio(2, 2)?);
+    if h_calm == 0.0 {
+        anyhow::bail!("the calm hedge ratio on the VIX is 0: no decorrelation factor");
+    }
+    let logvix: Vec<f64> = series[0].values().iter().map(|v| v.ln()).collect();
+    let (phi, mean_log, ar_sd) = ar1(&logvix)?;
+    let vix = *series[0].values().last().unwrap_or(&20.0);
+    let spx = *series[1].values().last().unwrap_or(&1.0);
+    let mut fm = demo_futures();
+    fm.phi = phi;
+    fm.mean_log = mean_log;
+    fm.sd = ar_sd;
+    let vix_curve = [30.0, 60.0, 90.0]
+        .iter()
+        .map(|d| CurvePoint { days: *d, price: fm.price(vix.ln(), d * 252.0 / 365.0) })
+        .collect();
+    let band = if vix < a.calm_below {
+        Band::Calm
+    } else if vix > a.stress_above {
+        Band::Stress
+    } else {
+        Band::Normal
+    };
+    let mv = |s: usize, h: f64| -> anyhow::Result<RegimeMove> {
+        let vix_sub = subset(&c[0], &rows[s]);
+        let spx_on_vix = min_variance_hedge_ratio(&subset(&c[1], &rows[s]), &vix_sub)?;
+        let vix_log = 1.645 * sd(&vix_sub) * (a.move_days as f64).sqrt();
+        Ok(RegimeMove { vix_log, spx_log: spx_on_vix * vix_log, target_log: h * vix_log })
+    };
+    let inputs = SizingInputs {
+        hedge_ratio_calm: h_calm,
+        hedge_ratio_stress: h_stress,
+        decorrelation_factor: h_stress / h_calm,
+        spx_hedge_ratio_calm: s_calm,
+        spx_hedge_ratio_stress: s_stress,
+        btc_beta_calm: b_calm,
+        btc_beta_stress: b_stress,
+        vix,
+        vix_curve,
+        vix_ar_phi: phi,
+        vix_mean_log: mean_log,
+        vix_ar_sd: ar_sd,
+        vol_of_vol: a.vol_of_vol,
+        spx,
+        spx_vol: vix / 100.0,
+        spx_div_yield: 0.015,
+        rate: a.rate,
+        funding_per_year: a.funding,
+        band,
+        signals: a.signals.clone(),
+        moves: [mv(0, h_calm)?, mv(2, h_stress)?],
+    };
+    let meta = MeasureMeta {
+        book: book.name.clone(),
+        series: names.iter().map(|s| s.to_string()).collect(),
+        from: rp.dates.first().copied(),
+        to: rp.dates.last().copied(),
+        rows_per_band: [rows[0].len(), rows[1].len(), rows[2].len()],
+        basket_weights: w,
+        curve_source: "AR(1) of log VIX with the demo calibration's term premium".into(),
+    };
+    let columns = [c[0].clone(), c[1].clone(), c[2].clone(), c[3].clone(), c[4].clone()];
+    Ok(Measured { book, inputs, meta, log_vix_prev, columns, labels, dates: rp.dates.clone() })
+}
+
+/// The JSON of `hedge`.
+#[derive(Serialize)]
+pub struct HedgeOutput {
+    /// What was measured.
+    pub measured: MeasureMeta,
+    /// The sizing inputs.
+    pub inputs: SizingInputs,
+    /// The sized book.
+    pub plan: HedgePlan,
+}
+
+pub fn run(ctx: &Ctx, a: HedgeArgs) -> anyhow::Result<()> {
+    let store = Store::open_existing(&ctx.store)?;
+    let m = measure(&store, &a.measure)?;
+    let plan = size_book(&m.book, &m.inputs)?;
+    let out = HedgeOutput { measured: m.meta, inputs: m.inputs, plan };
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+fn render(o: &HedgeOutput) -> String {
+    let p = &o.plan;
+    let i = &o.inputs;
+    let mut s = format!(
+        "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   {} .. {}\n\
+         hedge ratio on VIX: calm {:+.4}, stress {:+.4}, decorrelation factor {:.2}   VIX {:.2} ({:?})\n",
+        p.book,
+        p.target_notional,
+        p.asset_notional.btc,
+        p.asset_notional.eth,
+        p.asset_notional.nft,
+        output::date_or_dash(o.measured.from),
+        output::date_or_dash(o.measured.to),
+        i.hedge_ratio_calm,
+        i.hedge_ratio_stress,
+        i.decorrelation_factor,
+        i.vix,
+        i.band,
+    );
+    let mut t = output::table(&[
+        "layer",
+        "instrument",
+        "on",
+        "tenor",
+        "strikes",
+        "quantity",
+        "premium",
+        "cost/yr",
+        "Δ/lnVIX",
+        "vega",
+    ]);
+    for l in &p.layers {
+        t.add_row(vec![
+            l.name.clone(),
+            l.instrument.as_str().to_string(),
+            if l.active { "yes".into() } else { "no".into() },
+            format!("{}d", l.tenor_days),
+            l.strikes.map_or_else(|| "-".into(), |k| format!("{:.2}/{:.2}", k[0], k[1])),
+            format!("{:.2}", l.quantity),
+            format!("{:.0}", l.premium),
+            format!("{:.0}", l.cost_per_year),
+            format!(
+                "{:.0}",
+                l.greeks.delta_log_vix + l.greeks.spx_delta_log + l.greeks.crypto_delta_log
+            ),
+            format!("{:.0}", l.greeks.vix_vega + l.greeks.spx_vega),
+        ]);
+    }
+    s.push_str(&t.to_string());
+    s.push_str(&format!(
+        "\npremium {:.0}   cost/yr {:.0} ({} of notional; budget {:.0}, scale {:.3})   theta/day {:.0}   NFT carry/yr {:.0}\n",
+        p.premium,
+        p.cost_per_year,
+        pct(p.cost_per_year / p.target_notional, 2),
+        p.budget_per_year,
+        p.budget_scale,
+        p.greeks.theta_per_day,
+        p.nft_carry_per_year
+    ));
+    let mut c =
+        output::table(&["regime", "VIX move", "SPX move", "target loss", "hedge P&L", "cover"]);
+    for r in &p.cover {
+        c.add_row(vec![
+            r.regime.to_string(),
+            pct(r.shock.vix_log.exp() - 1.0, 1),
+            pct(r.shock.spx_log.exp() - 1.0, 1),
+            format!("{:.0}", r.target_loss),
+            format!("{:.0}", r.hedge_pnl),
+            r.cover.map_or_else(|| "-".into(), |v| pct(v, 1)),
+        ]);
+    }
+    s.push_str(&c.to_string());
+    s
+}

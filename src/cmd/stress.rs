@@ -1,0 +1,247 @@
+//! `crosshedge stress`: the regime-switching Monte Carlo stress test of a sized hedge book,
+//! an episode replay or a user shock.
+
+use clap::Args;
+use crosshedge_data::store::Store;
+use crosshedge_hedging::{size_book, Band, HedgePlan};
+use crosshedge_labels::episodes::Catalogue;
+use crosshedge_simulation::{
+    fit, revalue_shock, simulate_with_threads, Episode, EpisodeSet, FitData, FitOptions,
+    JointModel, Portfolio, Scenario, ShockReport, StartState, StressConfig, StressReport,
+    UserShock,
+};
+use serde::Serialize;
+
+use super::hedge::{measure, MeasureArgs, MeasureMeta};
+use super::Ctx;
+use crate::exit::UsageError;
+use crate::output::{self, pct};
+
+/// `crosshedge stress`.
+#[derive(Debug, Args)]
+pub struct StressArgs {
+    /// Book and measurement settings.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    /// Number of Monte Carlo paths.
+    #[arg(long, default_value_t = 100_000)]
+    pub paths: u64,
+    /// Horizon in trading days.
+    #[arg(long, default_value_t = 21)]
+    pub horizon: usize,
+    /// A named episode of the built-in catalogue (block-bootstrap replay), a shock such as
+    /// "VIX +60%, NFT -70% over 10 days", or a file holding such a shock.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); the result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// The joint model: fit (to the store, default) or demo (the demo calibration).
+    #[arg(long, default_value = "fit")]
+    pub model: String,
+    /// Mean block length (days) of the episode replay.
+    #[arg(long, default_value_t = 5.0)]
+    pub block_len: f64,
+}
+
+/// The JSON of `stress`.
+#[derive(Serialize)]
+pub struct StressOutput {
+    /// What was measured.
+    pub measured: MeasureMeta,
+    /// `fit` or `demo`.
+    pub model: String,
+    /// The scenario: `model`, `replay:<episode>` or `shock`.
+    pub scenario: String,
+    /// Where the paths start.
+    pub start: StartState,
+    /// The sized book that was revalued.
+    pub plan: HedgePlan,
+    /// Monte Carlo or replay statistics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<StressReport>,
+    /// User-shock result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shock: Option<ShockReport>,
+}
+
+pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
+    let store = Store::open_existing(&ctx.store)?;
+    let m = measure(&store, &a.measure)?;
+    let plan = size_book(&m.book, &m.inputs)?;
+    let model = match a.model.as_str() {
+        "demo" => JointModel::demo(),
+        "fit" => {
+            let c = &m.columns;
+            let data = FitData {
+                log_vix_prev: &m.log_vix_prev,
+                vix_change: &c[0],
+                spx: &c[1],
+                btc: &c[2],
+                eth: &c[3],
+                nft: &c[4],
+                labels: &m.labels,
+            };
+            let opts = FitOptions { rate: a.measure.rate, ..FitOptions::default() };
+            fit(&data, &opts)?
+        }
+        other => {
+            return Err(UsageError(format!("unknown --model '{other}' (expected fit, demo)")).into())
+        }
+    };
+    let regime = match m.inputs.band {
+        Band::Calm => 0,
+        Band::Normal => 1,
+        Band::Stress => 2,
+    };
+    let start = StartState { vix: m.inputs.vix, spx: m.inputs.spx, regime };
+    let pf = Portfolio::new(&m.book, &plan, &model, start)?;
+    let cfg = StressConfig {
+        paths: a.paths,
+        horizon_days: a.horizon,
+        seed: a.seed,
+        ..StressConfig::default()
+    };
+    let show = !ctx.json && a.paths >= 200_000;
+    let total = a.paths;
+    let progress = move |done: u64| {
+        if show {
+            eprint!("\rsimulated {done}/{total} paths");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let catalogue = Catalogue::builtin();
+    let (scenario, report, shock) = match a.scenario.as_deref() {
+        None => (
+            "model".to_string(),
+            Some(simulate_with_threads(a.threads, &model, &pf, Scenario::Model, &cfg, &progress)?),
+            None,
+        ),
+        Some(name) if catalogue.get(name).is_ok() => {
+            let ep = catalogue.get(name)?;
+            let rows: Vec<usize> =
+                (0..m.dates.len()).filter(|i| ep.contains(m.dates[*i])).collect();
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+                return Err(UsageError(format!(
+                    "episode '{name}' has no rows in the store's sample"
+                ))
+                .into());
+            };
+            let c = &m.columns;
+            let set = EpisodeSet::new(
+                [&c[0], &c[1], &c[2], &c[3], &c[4]],
+                &m.labels,
+                vec![Episode { name: name.to_string(), start: *first, end: last + 1 }],
+            )?;
+            let sc = Scenario::Replay { episodes: &set, name, block_len: a.block_len };
+            (
+                format!("replay:{name}"),
+                Some(simulate_with_threads(a.threads, &model, &pf, sc, &cfg, &progress)?),
+                None,
+            )
+        }
+        Some(text) => {
+            let text = match std::fs::read_to_string(text) {
+                Ok(t) => t,
+                Err(_) => text.to_string(),
+            };
+            let s = UserShock::parse(text.trim()).map_err(|e| {
+                UsageError(format!(
+                    "--scenario is neither a catalogue episode ({}) nor a shock: {e}",
+                    catalogue.names().join(", ")
+                ))
+            })?;
+            ("shock".to_string(), None, Some(revalue_shock(&model, &pf, &s, 2, a.horizon)?))
+        }
+    };
+    let out = StressOutput {
+        measured: m.meta,
+        model: a.model.clone(),
+        scenario,
+        start,
+        plan,
+        report,
+        shock,
+    };
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+fn render(o: &StressOutput) -> String {
+    let mut s = format!(
+        "book: {}   model: {}   scenario: {}   start VIX {:.2}, regime {}\n",
+        o.plan.book, o.model, o.scenario, o.start.vix, o.start.regime
+    );
+    if let Some(r) = &o.report {
+        s.push_str(&format!("{} paths x {} days, seed {}\n", r.paths, r.horizon_days, r.seed));
+        let mut t = output::table(&["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]);
+        for (name, p) in [("unhedged", &r.unhedged), ("hedged", &r.hedged)] {
+            t.add_row(vec![
+                name.to_string(),
+                format!("{:.0}", p.mean),
+                format!("{:.0}", p.sd),
+                format!("{:.0}", p.var95),
+                format!("{:.0}", p.var99),
+                format!("{:.0}", p.es95),
+                format!("{:.0}", p.es99),
+            ]);
+        }
+        s.push_str(&t.to_string());
+        s.push_str(&format!(
+            "\nVaR 99% reduction {}   losing paths {}\n",
+            pct(r.var99_reduction, 1),
+            pct(r.losing_share, 1)
+        ));
+        for c in &r.cover {
+            s.push_str(&format!(
+                "P(hedge covers >= {} of the loss) = {} [{}, {}]\n",
+                pct(c.level, 0),
+                pct(c.probability, 2),
+                pct(c.ci95[0], 2),
+                pct(c.ci95[1], 2)
+            ));
+        }
+        if let Some(t) = &r.slippage_1_in_20 {
+            s.push_str(&format!(
+                "1-in-20 shock (unhedged loss >= {:.0}, {} paths): slippage {} [{}, {}], aggregate {}\n",
+                t.threshold_loss,
+                t.paths,
+                pct(t.mean, 1),
+                pct(t.ci95[0], 1),
+                pct(t.ci95[1], 1),
+                pct(t.aggregate, 1)
+            ));
+        }
+    }
+    if let Some(k) = &o.shock {
+        let names = ["VIX", "SPX", "BTC", "ETH", "NFT"];
+        let moves: Vec<String> = names
+            .iter()
+            .zip(k.shock.log_moves.iter().zip(&k.shock.specified))
+            .map(|(n, (m, sp))| {
+                format!("{n} {}{}", pct(m.exp() - 1.0, 1), if *sp { "" } else { "*" })
+            })
+            .collect();
+        s.push_str(&format!(
+            "shock over {} days: {} (* conditional mean)\n",
+            k.shock.days,
+            moves.join(", ")
+        ));
+        s.push_str(&format!(
+            "unhedged {:.0}   hedge {:.0}   hedged {:.0}   cover {}\n",
+            k.unhedged,
+            k.hedge_pnl,
+            k.hedged,
+            k.cover.map_or_else(|| "-".into(), |c| pct(c, 1))
+        ));
+    }
+    s
+}
