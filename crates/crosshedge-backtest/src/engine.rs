@@ -1,0 +1,865 @@
+//! The daily backtest loop and the built-in hedge layers.
+//!
+//! # Model
+//! The unhedged book holds `exposure_units[i]` units of target `i`, worth
+//! `U_t = Σ_i units_i · price_{i,t}`. The hedge programme is a [`Ledger`] starting with zero
+//! cash (premiums are financed at a zero rate, so the ledger's equity is the hedge P&L);
+//! the hedged curve is `H_t = U_t + E_t` with `E_t` the ledger's equity after day `t`. With
+//! no trades the ledger's equity stays exactly `0.0`, so `H_t = U_t` bit for bit.
+//!
+//! Each day the engine builds a [`Context`] and calls every [`Layer`] in order; a layer
+//! marks its positions, books funding, and opens, rolls or closes by its rules. Then the
+//! ledger's accounting identity is checked (see [`Ledger::check`]).
+//!
+//! # Volatility models
+//! - VIX options: Black-76 on the VIX future of the option's expiry (never spot VIX), with
+//!   the volatility `vol_of_vol` of the day when given (a VVIX-like implied vol of the VIX,
+//!   decimal: VVIX / 100), otherwise the layer's constant `vol_of_vol` parameter.
+//! - SPX options: Black–Scholes with [`SpxVol::Constant`] or [`SpxVol::FromVix`]
+//!   (`scale · VIX / 100`: the VIX is the market's 30-day implied vol of the SPX).
+//!
+//! # Rolls
+//! A position expiring on `T` is due to roll on the first day `d ≥ T − roll_days_before`.
+//! When `move_rolls_before_events` is set and an event of the configured kinds (FOMC, CPI,
+//! PPI) falls on a date `e` with `d < e ≤ T − roll_days_before` and the next trading day is
+//! on or after `e`, the roll happens on `d`: the last trading day before the event.
+//! A position still open on its expiry is cash-settled at intrinsic value against the
+//! day's VIX (VIX options and futures) or SPX (SPX options).
+//!
+//! # Regime weights
+//! Layer sizes are multiplied by [`RegimeWeights::weight`] of the day's regime label at each
+//! open and roll; the short perp is resized whenever the weighted target size changes.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate as Date;
+use crosshedge_labels::episodes::Catalogue;
+use crosshedge_labels::events::{EventCalendar, EventKind};
+use crosshedge_pricing::{
+    black76_price, black_scholes_price, Black76Inputs, BlackScholesInputs, OptionKind,
+};
+use serde::Serialize;
+
+use crate::error::BacktestError;
+use crate::ledger::{
+    AccountingCheck, CashFlow, CostModel, FlowKind, Instrument, Ledger, PositionId, Quote,
+    Settlement, Venue,
+};
+use crate::metrics::{
+    cost_of_carry, episode_protection, equity_metrics, CarryCost, EpisodeProtection, EquityMetrics,
+};
+use crate::xirr::{xirr, DatedFlow};
+
+/// One VIX futures settlement on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct FuturePoint {
+    /// Expiry (final settlement) date.
+    pub expiry: Date,
+    /// Settlement price.
+    pub settle: f64,
+}
+
+/// The market on one day: plain inputs, no I/O.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MarketDay {
+    /// Trading date.
+    pub date: Date,
+    /// Spot VIX (index points).
+    pub vix: f64,
+    /// VIX futures settlements, sorted by expiry.
+    pub vix_futures: Vec<FuturePoint>,
+    /// SPX level.
+    pub spx: f64,
+    /// Prices of the hedged targets (same order as `exposure_units`).
+    pub targets: Vec<f64>,
+    /// Perpetual funding rate for the day (decimal per day, positive: longs pay shorts).
+    pub funding_rate: f64,
+    /// Regime label (e.g. `"calm"`, `"stress"`).
+    pub regime: String,
+    /// Implied vol of the VIX (decimal, VVIX / 100) when known.
+    pub vol_of_vol: Option<f64>,
+}
+
+impl MarketDay {
+    /// The futures settlement of `expiry`, if quoted.
+    pub fn future(&self, expiry: Date) -> Option<f64> {
+        self.vix_futures.iter().find(|p| p.expiry == expiry).map(|p| p.settle)
+    }
+
+    /// The first future with at least `min_days` calendar days to expiry.
+    pub fn first_future_after(&self, min_days: i64) -> Option<FuturePoint> {
+        self.vix_futures.iter().copied().find(|p| (p.expiry - self.date).num_days() >= min_days)
+    }
+}
+
+/// Layer weights per regime label.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegimeWeights {
+    /// Weight of labels not listed.
+    pub default: f64,
+    /// Weight per label.
+    pub by_regime: BTreeMap<String, f64>,
+}
+
+impl RegimeWeights {
+    /// The same weight in every regime.
+    pub fn constant(w: f64) -> Self {
+        Self { default: w, by_regime: BTreeMap::new() }
+    }
+
+    /// The weight of `regime`.
+    pub fn weight(&self, regime: &str) -> f64 {
+        self.by_regime.get(regime).copied().unwrap_or(self.default)
+    }
+}
+
+/// What a layer sees besides the market and the ledger.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// Index of the day.
+    pub day_index: usize,
+    /// The next trading date, if any.
+    pub next_date: Option<Date>,
+    /// Unhedged value per target, `units_i · price_i`.
+    pub exposure_values: &'a [f64],
+    /// `Σ` of `exposure_values`.
+    pub exposure_value: f64,
+    /// Continuously compounded rate used in pricing.
+    pub rate: f64,
+    /// Macro events.
+    pub calendar: &'a EventCalendar,
+    /// Kinds of events rolls are moved ahead of.
+    pub event_kinds: &'a [EventKind],
+    /// Whether rolls are moved ahead of events.
+    pub move_rolls_before_events: bool,
+}
+
+impl Context<'_> {
+    /// Whether a position with scheduled roll date `scheduled` should roll on `date` (see
+    /// the module docs).
+    pub fn roll_due(&self, date: Date, scheduled: Date) -> bool {
+        if date >= scheduled {
+            return true;
+        }
+        if !self.move_rolls_before_events {
+            return false;
+        }
+        let Some(after) = date.succ_opt() else { return false };
+        let next_event = self
+            .event_kinds
+            .iter()
+            .filter_map(|k| self.calendar.next_on_or_after(after, Some(k)).map(|e| e.date))
+            .min();
+        match next_event {
+            Some(e) if e <= scheduled => self.next_date.is_none_or(|n| n >= e),
+            _ => false,
+        }
+    }
+}
+
+/// A hedge layer driven day by day.
+pub trait Layer {
+    /// Name used in reports.
+    fn name(&self) -> &str;
+    /// Marks, books, opens, rolls or closes for `day`.
+    ///
+    /// # Errors
+    /// Pricing or ledger failures.
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError>;
+}
+
+fn pricing_err(date: Date) -> impl Fn(crosshedge_pricing::PricingError) -> BacktestError {
+    move |e| BacktestError::Pricing { date, message: e.to_string() }
+}
+
+fn years_between(from: Date, to: Date) -> f64 {
+    ((to - from).num_days() as f64 / 365.0).max(0.0)
+}
+
+/// Rule shared by the VIX layers: which expiry to hold and when to roll.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RollRule {
+    /// Open on the first expiry at least this many calendar days away.
+    pub min_days_at_open: i64,
+    /// Roll this many calendar days before expiry.
+    pub roll_days_before: i64,
+}
+
+impl RollRule {
+    fn scheduled(&self, expiry: Date) -> Date {
+        expiry - chrono::Duration::days(self.roll_days_before)
+    }
+}
+
+/// Long VIX call spread (buy `K_lo = F · lower_strike_mult`, sell
+/// `K_hi = F · upper_strike_mult`) on the future `F` of the chosen expiry, rolled monthly.
+///
+/// Size: `notional_ratio · w(regime) · exposure / (F · multiplier)` spreads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VixCallSpreadLayer {
+    /// Name.
+    pub name: String,
+    /// Hedge notional per unit of exposure value.
+    pub notional_ratio: f64,
+    /// Regime weights.
+    pub weights: RegimeWeights,
+    /// Long strike as a multiple of the future.
+    pub lower_strike_mult: f64,
+    /// Short strike as a multiple of the future.
+    pub upper_strike_mult: f64,
+    /// Constant vol of vol used when the day has none (decimal).
+    pub vol_of_vol: f64,
+    /// Half bid/ask spread per option (price units).
+    pub half_spread: f64,
+    /// Contract multiplier (100 for VIX options).
+    pub multiplier: f64,
+    /// Expiry choice and roll timing.
+    pub roll: RollRule,
+    /// Open spread: long leg, short leg, expiry, strikes.
+    #[serde(skip)]
+    held: Option<(PositionId, PositionId, Date, f64, f64)>,
+}
+
+impl VixCallSpreadLayer {
+    /// A layer with no open position.
+    pub fn new(
+        name: &str,
+        notional_ratio: f64,
+        weights: RegimeWeights,
+        strikes: (f64, f64),
+        vol_of_vol: f64,
+        roll: RollRule,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            notional_ratio,
+            weights,
+            lower_strike_mult: strikes.0,
+            upper_strike_mult: strikes.1,
+            vol_of_vol,
+            half_spread: 0.05,
+            multiplier: 100.0,
+            roll,
+            held: None,
+        }
+    }
+
+    fn price(
+        &self,
+        day: &MarketDay,
+        f: f64,
+        k: f64,
+        expiry: Date,
+        rate: f64,
+    ) -> Result<f64, BacktestError> {
+        black76_price(&Black76Inputs {
+            kind: OptionKind::Call,
+            forward: f,
+            strike: k,
+            vol: day.vol_of_vol.unwrap_or(self.vol_of_vol),
+            t_years: years_between(day.date, expiry),
+            rate,
+        })
+        .map_err(pricing_err(day.date))
+    }
+
+    fn instrument(&self, k: f64, expiry: Date) -> Instrument {
+        Instrument {
+            name: format!("VIX C {k:.2} {expiry}"),
+            settlement: Settlement::Premium,
+            venue: Venue::Exchange,
+            multiplier: self.multiplier,
+        }
+    }
+}
+
+impl Layer for VixCallSpreadLayer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError> {
+        if let Some((long, short, expiry, k_lo, k_hi)) = self.held {
+            if day.date >= expiry {
+                ledger.settle(day.date, long, (day.vix - k_lo).max(0.0))?;
+                ledger.settle(day.date, short, (day.vix - k_hi).max(0.0))?;
+                self.held = None;
+            } else {
+                // A missing quote keeps yesterday's marks.
+                if let Some(f) = day.future(expiry) {
+                    let p_lo = self.price(day, f, k_lo, expiry, ctx.rate)?;
+                    let p_hi = self.price(day, f, k_hi, expiry, ctx.rate)?;
+                    ledger.mark(day.date, long, p_lo)?;
+                    ledger.mark(day.date, short, p_hi)?;
+                    if ctx.roll_due(day.date, self.roll.scheduled(expiry)) {
+                        let h = self.half_spread;
+                        ledger.close(day.date, long, Quote { mid: p_lo, half_spread: h })?;
+                        ledger.close(day.date, short, Quote { mid: p_hi, half_spread: h })?;
+                        self.held = None;
+                    }
+                }
+            }
+        }
+        if self.held.is_none() {
+            let Some(fp) = day.first_future_after(self.roll.min_days_at_open) else {
+                return Ok(());
+            };
+            if ctx.roll_due(day.date, self.roll.scheduled(fp.expiry)) {
+                return Ok(());
+            }
+            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
+                / (fp.settle * self.multiplier);
+            if qty == 0.0 || !qty.is_finite() {
+                return Ok(());
+            }
+            let k_lo = fp.settle * self.lower_strike_mult;
+            let k_hi = fp.settle * self.upper_strike_mult;
+            let p_lo = self.price(day, fp.settle, k_lo, fp.expiry, ctx.rate)?;
+            let p_hi = self.price(day, fp.settle, k_hi, fp.expiry, ctx.rate)?;
+            let h = self.half_spread;
+            let long = ledger.open(
+                day.date,
+                self.instrument(k_lo, fp.expiry),
+                qty,
+                Quote { mid: p_lo, half_spread: h },
+            )?;
+            let short = ledger.open(
+                day.date,
+                self.instrument(k_hi, fp.expiry),
+                -qty,
+                Quote { mid: p_hi, half_spread: h },
+            )?;
+            self.held = Some((long, short, fp.expiry, k_lo, k_hi));
+        }
+        Ok(())
+    }
+}
+
+/// Long VIX futures of the first expiry at least `min_days_at_open` away, rolled before
+/// expiry. Size: `notional_ratio · w(regime) · exposure / (F · multiplier)` contracts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VixFuturesLayer {
+    /// Name.
+    pub name: String,
+    /// Hedge notional per unit of exposure value.
+    pub notional_ratio: f64,
+    /// Regime weights.
+    pub weights: RegimeWeights,
+    /// Half bid/ask spread (index points).
+    pub half_spread: f64,
+    /// Contract multiplier (1000 for VX).
+    pub multiplier: f64,
+    /// Expiry choice and roll timing.
+    pub roll: RollRule,
+    #[serde(skip)]
+    held: Option<(PositionId, Date)>,
+}
+
+impl VixFuturesLayer {
+    /// A layer with no open position.
+    pub fn new(name: &str, notional_ratio: f64, weights: RegimeWeights, roll: RollRule) -> Self {
+        Self {
+            name: name.to_string(),
+            notional_ratio,
+            weights,
+            half_spread: 0.025,
+            multiplier: 1000.0,
+            roll,
+            held: None,
+        }
+    }
+}
+
+impl Layer for VixFuturesLayer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError> {
+        if let Some((id, expiry)) = self.held {
+            if day.date >= expiry {
+                ledger.settle(day.date, id, day.vix)?;
+                self.held = None;
+            } else if let Some(f) = day.future(expiry) {
+                ledger.mark(day.date, id, f)?;
+                if ctx.roll_due(day.date, self.roll.scheduled(expiry)) {
+                    ledger.close(day.date, id, Quote { mid: f, half_spread: self.half_spread })?;
+                    self.held = None;
+                }
+            }
+        }
+        if self.held.is_none() {
+            let Some(fp) = day.first_future_after(self.roll.min_days_at_open) else {
+                return Ok(());
+            };
+            if ctx.roll_due(day.date, self.roll.scheduled(fp.expiry)) {
+                return Ok(());
+            }
+            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
+                / (fp.settle * self.multiplier);
+            if qty == 0.0 || !qty.is_finite() {
+                return Ok(());
+            }
+            let inst = Instrument {
+                name: format!("VX {}", fp.expiry),
+                settlement: Settlement::Margined,
+                venue: Venue::Exchange,
+                multiplier: self.multiplier,
+            };
+            let id = ledger.open(
+                day.date,
+                inst,
+                qty,
+                Quote { mid: fp.settle, half_spread: self.half_spread },
+            )?;
+            self.held = Some((id, fp.expiry));
+        }
+        Ok(())
+    }
+}
+
+/// The SPX volatility model of [`SpxPutSpreadLayer`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpxVol {
+    /// A constant annualised vol (decimal).
+    Constant(f64),
+    /// `scale · VIX / 100`.
+    FromVix {
+        /// Multiplier on the VIX-implied vol (e.g. > 1 for the put skew).
+        scale: f64,
+    },
+}
+
+/// Long SPX put spread (buy `K_hi = S · upper_strike_mult`, sell `K_lo = S · lower_strike_mult`)
+/// with `tenor_days` to expiry, rolled `roll_days_before` expiry. Black–Scholes pricing with
+/// zero dividend yield. Size: `notional_ratio · w(regime) · exposure / (S · multiplier)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpxPutSpreadLayer {
+    /// Name.
+    pub name: String,
+    /// Hedge notional per unit of exposure value.
+    pub notional_ratio: f64,
+    /// Regime weights.
+    pub weights: RegimeWeights,
+    /// Long (higher) strike as a multiple of spot.
+    pub upper_strike_mult: f64,
+    /// Short (lower) strike as a multiple of spot.
+    pub lower_strike_mult: f64,
+    /// Calendar days to expiry at the open.
+    pub tenor_days: i64,
+    /// Roll this many calendar days before expiry.
+    pub roll_days_before: i64,
+    /// Vol model.
+    pub vol: SpxVol,
+    /// Half bid/ask spread per option (index points).
+    pub half_spread: f64,
+    /// Contract multiplier (100).
+    pub multiplier: f64,
+    #[serde(skip)]
+    held: Option<(PositionId, PositionId, Date, f64, f64)>,
+}
+
+impl SpxPutSpreadLayer {
+    /// A layer with no open position.
+    pub fn new(
+        name: &str,
+        notional_ratio: f64,
+        weights: RegimeWeights,
+        strikes: (f64, f64),
+        vol: SpxVol,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            notional_ratio,
+            weights,
+            upper_strike_mult: strikes.1,
+            lower_strike_mult: strikes.0,
+            tenor_days: 63,
+            roll_days_before: 21,
+            vol,
+            half_spread: 0.5,
+            multiplier: 100.0,
+            held: None,
+        }
+    }
+
+    fn price(
+        &self,
+        day: &MarketDay,
+        k: f64,
+        expiry: Date,
+        rate: f64,
+    ) -> Result<f64, BacktestError> {
+        let vol = match self.vol {
+            SpxVol::Constant(v) => v,
+            SpxVol::FromVix { scale } => scale * day.vix / 100.0,
+        };
+        black_scholes_price(&BlackScholesInputs {
+            kind: OptionKind::Put,
+            spot: day.spx,
+            strike: k,
+            vol,
+            t_years: years_between(day.date, expiry),
+            rate,
+            div_yield: 0.0,
+        })
+        .map_err(pricing_err(day.date))
+    }
+
+    fn instrument(&self, k: f64, expiry: Date) -> Instrument {
+        Instrument {
+            name: format!("SPX P {k:.2} {expiry}"),
+            settlement: Settlement::Premium,
+            venue: Venue::Exchange,
+            multiplier: self.multiplier,
+        }
+    }
+}
+
+impl Layer for SpxPutSpreadLayer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError> {
+        if let Some((long, short, expiry, k_hi, k_lo)) = self.held {
+            if day.date >= expiry {
+                ledger.settle(day.date, long, (k_hi - day.spx).max(0.0))?;
+                ledger.settle(day.date, short, (k_lo - day.spx).max(0.0))?;
+                self.held = None;
+            } else {
+                let p_hi = self.price(day, k_hi, expiry, ctx.rate)?;
+                let p_lo = self.price(day, k_lo, expiry, ctx.rate)?;
+                ledger.mark(day.date, long, p_hi)?;
+                ledger.mark(day.date, short, p_lo)?;
+                let scheduled = expiry - chrono::Duration::days(self.roll_days_before);
+                if ctx.roll_due(day.date, scheduled) {
+                    let h = self.half_spread;
+                    ledger.close(day.date, long, Quote { mid: p_hi, half_spread: h })?;
+                    ledger.close(day.date, short, Quote { mid: p_lo, half_spread: h })?;
+                    self.held = None;
+                }
+            }
+        }
+        if self.held.is_none() {
+            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
+                / (day.spx * self.multiplier);
+            if qty == 0.0 || !qty.is_finite() {
+                return Ok(());
+            }
+            let expiry = day.date + chrono::Duration::days(self.tenor_days);
+            let k_hi = day.spx * self.upper_strike_mult;
+            let k_lo = day.spx * self.lower_strike_mult;
+            let p_hi = self.price(day, k_hi, expiry, ctx.rate)?;
+            let p_lo = self.price(day, k_lo, expiry, ctx.rate)?;
+            let h = self.half_spread;
+            let long = ledger.open(
+                day.date,
+                self.instrument(k_hi, expiry),
+                qty,
+                Quote { mid: p_hi, half_spread: h },
+            )?;
+            let short = ledger.open(
+                day.date,
+                self.instrument(k_lo, expiry),
+                -qty,
+                Quote { mid: p_lo, half_spread: h },
+            )?;
+            self.held = Some((long, short, expiry, k_hi, k_lo));
+        }
+        Ok(())
+    }
+}
+
+/// Short perpetual on target `target`, marked to the target's price, paying or receiving the
+/// day's funding, traded on-chain (gas on every open and close). Size:
+/// `−hedge_ratio · w(regime) · exposure_values[target] / price` contracts of multiplier 1,
+/// resized (close and reopen) whenever that size changes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShortPerpLayer {
+    /// Name.
+    pub name: String,
+    /// Index of the target in `MarketDay::targets`.
+    pub target: usize,
+    /// Fraction of the target's value hedged.
+    pub hedge_ratio: f64,
+    /// Regime weights.
+    pub weights: RegimeWeights,
+    /// Half spread in basis points of the price (10 000 = 100 %).
+    pub half_spread_bps: f64,
+    #[serde(skip)]
+    held: Option<(PositionId, f64)>,
+}
+
+impl ShortPerpLayer {
+    /// A layer with no open position.
+    pub fn new(name: &str, target: usize, hedge_ratio: f64, weights: RegimeWeights) -> Self {
+        Self {
+            name: name.to_string(),
+            target,
+            hedge_ratio,
+            weights,
+            half_spread_bps: 2.0,
+            held: None,
+        }
+    }
+}
+
+impl Layer for ShortPerpLayer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError> {
+        let price = *day.targets.get(self.target).ok_or(BacktestError::BadLength {
+            name: "targets",
+            len: day.targets.len(),
+            expected: "more than the perp layer's target index",
+        })?;
+        let quote = Quote { mid: price, half_spread: price * self.half_spread_bps / 1e4 };
+        let exposure = ctx.exposure_values.get(self.target).copied().unwrap_or(0.0);
+        let want = -self.hedge_ratio * self.weights.weight(&day.regime) * exposure / price;
+        if let Some((id, qty)) = self.held {
+            ledger.mark(day.date, id, price)?;
+            ledger.funding(day.date, id, day.funding_rate)?;
+            if qty != want {
+                ledger.close(day.date, id, quote)?;
+                self.held = None;
+            }
+        }
+        if self.held.is_none() && want != 0.0 && want.is_finite() {
+            let inst = Instrument {
+                name: format!("PERP target {}", self.target),
+                settlement: Settlement::Margined,
+                venue: Venue::OnChain,
+                multiplier: 1.0,
+            };
+            let id = ledger.open(day.date, inst, want, quote)?;
+            self.held = Some((id, want));
+        }
+        Ok(())
+    }
+}
+
+/// Settings of a backtest run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BacktestConfig {
+    /// Units held of each target (the unhedged book).
+    pub exposure_units: Vec<f64>,
+    /// Trading costs.
+    pub costs: CostModel,
+    /// Continuously compounded rate used in option pricing.
+    pub rate: f64,
+    /// Move rolls ahead of events.
+    pub move_rolls_before_events: bool,
+    /// Event kinds that rolls are moved ahead of.
+    pub event_kinds: Vec<EventKind>,
+    /// Periods per year for the metrics.
+    pub periods_per_year: f64,
+}
+
+impl BacktestConfig {
+    /// Defaults: zero rate, rolls moved ahead of FOMC, CPI and PPI, 252 periods per year.
+    pub fn new(exposure_units: Vec<f64>, costs: CostModel) -> Self {
+        Self {
+            exposure_units,
+            costs,
+            rate: 0.0,
+            move_rolls_before_events: true,
+            event_kinds: vec![EventKind::Fomc, EventKind::Cpi, EventKind::Ppi],
+            periods_per_year: crate::metrics::TRADING_DAYS_PER_YEAR,
+        }
+    }
+}
+
+/// What the run reads besides the layers.
+#[derive(Clone, Copy, Debug)]
+pub struct BacktestInputs<'a> {
+    /// Market days, strictly increasing dates.
+    pub days: &'a [MarketDay],
+    /// Settings.
+    pub config: &'a BacktestConfig,
+    /// Macro events.
+    pub calendar: &'a EventCalendar,
+    /// Named shock episodes.
+    pub episodes: &'a Catalogue,
+}
+
+/// The XIRR of the hedge programme, or why none exists.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct XirrOutcome {
+    /// The rate (decimal, Act/365), when one exists.
+    pub rate: Option<f64>,
+    /// All roots found.
+    pub roots: Vec<f64>,
+    /// The error text when no rate exists.
+    pub error: Option<String>,
+}
+
+/// Everything a backtest produces.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BacktestReport {
+    /// Layer names in call order.
+    pub layers: Vec<String>,
+    /// Dates.
+    pub dates: Vec<Date>,
+    /// `U_t`.
+    pub unhedged_equity: Vec<f64>,
+    /// `H_t = U_t + E_t`.
+    pub hedged_equity: Vec<f64>,
+    /// Metrics of the unhedged curve.
+    pub unhedged_metrics: EquityMetrics,
+    /// Metrics of the hedged curve.
+    pub hedged_metrics: EquityMetrics,
+    /// Cost of carry of the hedge.
+    pub cost_of_carry: CarryCost,
+    /// Protection per episode overlapping the run.
+    pub episodes: Vec<EpisodeProtection>,
+    /// Every dated, typed cash flow of the hedge programme.
+    pub cash_flows: Vec<CashFlow>,
+    /// Value of positions still open on the last day (included in the XIRR as a final flow).
+    pub terminal_positions_value: f64,
+    /// XIRR of the programme's flows plus the terminal value.
+    pub xirr: XirrOutcome,
+    /// The accounting check of every day.
+    pub checks: Vec<AccountingCheck>,
+    /// Whether every check passed.
+    pub all_checks_ok: bool,
+}
+
+/// Runs the daily loop.
+///
+/// # Errors
+/// Fewer than two days, unsorted dates, mismatched target counts, invalid costs, a
+/// non-positive unhedged value, or any layer error.
+pub fn run_backtest(
+    inputs: &BacktestInputs<'_>,
+    layers: &mut [Box<dyn Layer>],
+) -> Result<BacktestReport, BacktestError> {
+    let BacktestInputs { days, config, calendar, episodes } = *inputs;
+    if days.len() < 2 {
+        return Err(BacktestError::BadLength {
+            name: "market days",
+            len: days.len(),
+            expected: ">= 2",
+        });
+    }
+    for w in days.windows(2) {
+        if w[1].date <= w[0].date {
+            return Err(BacktestError::Unsorted { previous: w[0].date, date: w[1].date });
+        }
+    }
+    let mut ledger = Ledger::new(0.0, config.costs)?;
+    let n = days.len();
+    let mut dates = Vec::with_capacity(n);
+    let mut unhedged = Vec::with_capacity(n);
+    let mut hedged = Vec::with_capacity(n);
+    let mut checks = Vec::with_capacity(n);
+    let mut exposure_values = vec![0.0; config.exposure_units.len()];
+    for (i, day) in days.iter().enumerate() {
+        if day.targets.len() != config.exposure_units.len() {
+            return Err(BacktestError::BadLength {
+                name: "targets",
+                len: day.targets.len(),
+                expected: "one price per exposure unit",
+            });
+        }
+        for (v, (u, p)) in
+            exposure_values.iter_mut().zip(config.exposure_units.iter().zip(&day.targets))
+        {
+            *v = u * p;
+        }
+        let exposure_value: f64 = exposure_values.iter().sum();
+        let ctx = Context {
+            day_index: i,
+            next_date: days.get(i + 1).map(|d| d.date),
+            exposure_values: &exposure_values,
+            exposure_value,
+            rate: config.rate,
+            calendar,
+            event_kinds: &config.event_kinds,
+            move_rolls_before_events: config.move_rolls_before_events,
+        };
+        for layer in layers.iter_mut() {
+            layer.on_day(day, &mut ledger, &ctx)?;
+        }
+        let check = ledger.check(day.date);
+        dates.push(day.date);
+        unhedged.push(exposure_value);
+        hedged.push(exposure_value + check.equity);
+        checks.push(check);
+    }
+    let ppy = config.periods_per_year;
+    let unhedged_metrics = equity_metrics(&dates, &unhedged, ppy)?;
+    let hedged_metrics = equity_metrics(&dates, &hedged, ppy)?;
+    let carry = cost_of_carry(&dates, &unhedged, &hedged, &ledger.flows, &episodes.episodes, ppy)?;
+    let protection = episode_protection(&dates, &unhedged, &hedged, &episodes.episodes)?;
+    let terminal = ledger.positions_value();
+    let xirr = programme_xirr(&ledger.flows, terminal, dates[n - 1]);
+    let all_checks_ok = checks.iter().all(|c| c.ok);
+    Ok(BacktestReport {
+        layers: layers.iter().map(|l| l.name().to_string()).collect(),
+        dates,
+        unhedged_equity: unhedged,
+        hedged_equity: hedged,
+        unhedged_metrics,
+        hedged_metrics,
+        cost_of_carry: carry,
+        episodes: protection,
+        cash_flows: ledger.flows,
+        terminal_positions_value: terminal,
+        xirr,
+        checks,
+        all_checks_ok,
+    })
+}
+
+/// The XIRR of the flows summed per date plus `terminal` on `last`.
+pub fn programme_xirr(flows: &[CashFlow], terminal: f64, last: Date) -> XirrOutcome {
+    let mut by_date: BTreeMap<Date, f64> = BTreeMap::new();
+    for f in flows {
+        *by_date.entry(f.date).or_insert(0.0) += f.amount;
+    }
+    *by_date.entry(last).or_insert(0.0) += terminal;
+    let dated: Vec<DatedFlow> =
+        by_date.into_iter().map(|(date, amount)| DatedFlow { date, amount }).collect();
+    match xirr(&dated) {
+        Ok(x) => XirrOutcome { rate: Some(x.rate), roots: x.roots, error: None },
+        Err(e) => XirrOutcome { rate: None, roots: Vec::new(), error: Some(e.to_string()) },
+    }
+}
+
+/// Sums of the flows per kind.
+pub fn flow_totals(flows: &[CashFlow]) -> BTreeMap<FlowKind, f64> {
+    let mut out = BTreeMap::new();
+    for f in flows {
+        *out.entry(f.kind).or_insert(0.0) += f.amount;
+    }
+    out
+}
