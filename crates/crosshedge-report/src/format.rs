@@ -61,23 +61,28 @@ pub fn in_unit(value: f64, unit: Unit, decimals: usize) -> String {
     }
 }
 
-/// An axis tick in `unit`: compact (`12 %`, `$1.5M`, `0.25`).
+/// Decimal places that resolve ticks down to `span / 10` apart (0 to 4).
+fn tick_decimals(span: f64) -> usize {
+    let step = span.abs() / 10.0;
+    if !(step.is_finite() && step > 0.0) || step >= 1.0 {
+        return 0;
+    }
+    // Exact: a small non-negative integer.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let d = (-step.log10().floor()) as usize;
+    d.min(4)
+}
+
+/// An axis tick in `unit` on an axis covering `axis` (compact: `12 %`, `$1.5M`, `0.25`). The
+/// dollar scale (k, M, B) and the decimals follow the axis, so every tick of one axis reads
+/// alike.
 #[must_use]
-pub(crate) fn tick(value: f64, unit: Unit, span: f64) -> String {
+pub(crate) fn tick(value: f64, unit: Unit, axis: &std::ops::Range<f64>) -> String {
+    let span = axis.end - axis.start;
     match unit {
-        Unit::Fraction => {
-            let pct_span = span.abs() * 100.0;
-            let d = if pct_span >= 20.0 {
-                0
-            } else if pct_span >= 2.0 {
-                1
-            } else {
-                2
-            };
-            percent(value, d)
-        }
+        Unit::Fraction => percent(value, tick_decimals(span * 100.0)),
         Unit::Usd => {
-            let a = value.abs().max(span.abs());
+            let a = axis.start.abs().max(axis.end.abs());
             let (scale, suffix) = if a >= 1e9 {
                 (1e9, "B")
             } else if a >= 1e6 {
@@ -87,24 +92,13 @@ pub(crate) fn tick(value: f64, unit: Unit, span: f64) -> String {
             } else {
                 (1.0, "")
             };
-            let scaled = value / scale;
-            let body = number(scaled.abs(), if suffix.is_empty() { 0 } else { 1 });
-            if number(scaled, 1).starts_with('-') {
-                format!("-${body}{suffix}")
-            } else {
-                format!("${body}{suffix}")
+            let body = number(value / scale, tick_decimals(span / scale));
+            match body.strip_prefix('-') {
+                Some(rest) => format!("-${rest}{suffix}"),
+                None => format!("${body}{suffix}"),
             }
         }
-        Unit::Plain => {
-            let d = if span.abs() >= 20.0 {
-                0
-            } else if span.abs() >= 2.0 {
-                1
-            } else {
-                2
-            };
-            number(value, d)
-        }
+        Unit::Plain => number(value, tick_decimals(span)),
     }
 }
 
@@ -127,10 +121,12 @@ mod tests {
 
     #[test]
     fn ticks_are_compact() {
-        assert_eq!(tick(0.1, Unit::Fraction, 0.5), "10 %");
-        assert_eq!(tick(0.015, Unit::Fraction, 0.05), "1.5 %");
-        assert_eq!(tick(1_500_000.0, Unit::Usd, 2e6), "$1.5M");
-        assert_eq!(tick(-2_000.0, Unit::Usd, 5e3), "-$2.0k");
-        assert_eq!(tick(0.25, Unit::Plain, 1.0), "0.25");
+        assert_eq!(tick(0.1, Unit::Fraction, &(-0.2..0.3)), "10 %");
+        assert_eq!(tick(0.015, Unit::Fraction, &(0.0..0.05)), "1.5 %");
+        assert_eq!(tick(1_500_000.0, Unit::Usd, &(0.0..2e6)), "$1.5M");
+        assert_eq!(tick(900_000.0, Unit::Usd, &(8e5..1.25e6)), "$0.90M");
+        assert_eq!(tick(-2_000.0, Unit::Usd, &(-5e3..1e3)), "-$2.0k");
+        assert_eq!(tick(0.2, Unit::Plain, &(0.0..1.0)), "0.2");
+        assert_eq!(tick(40.0, Unit::Plain, &(0.0..80.0)), "40");
     }
 }

@@ -44,9 +44,9 @@ pub fn episode_bars(chart: &EpisodeBarsChart) -> Result<String, ReportError> {
     let n_f = n as f64;
     let (lo, hi) = super::bounds(series.iter().map(|(_, v, _)| v.as_slice()));
     let y_range = padded(lo.min(0.0), hi.max(0.0));
-    let span = y_range.end - y_range.start;
     let unit = chart.unit;
-    let y_fmt = move |y: &f64| tick(*y, unit, span);
+    let axis = y_range.clone();
+    let y_fmt = move |y: &f64| tick(*y, unit, &axis);
 
     let mut svg = String::new();
     {

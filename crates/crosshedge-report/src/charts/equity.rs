@@ -35,11 +35,11 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
     let xs: Vec<f64> = chart.dates.iter().map(|d| day_x(*d)).collect();
     let (lo, hi) = bounds([chart.unhedged.as_slice(), chart.hedged.as_slice()]);
     let eq_range = padded(lo, hi);
-    let eq_span = eq_range.end - eq_range.start;
+    let eq_axis = eq_range.clone();
     let (dd_lo, dd_hi) =
         bounds([chart.unhedged_drawdown.as_slice(), chart.hedged_drawdown.as_slice()]);
     let dd_range = padded(dd_lo.min(0.0), dd_hi.max(0.0));
-    let dd_span = dd_range.end - dd_range.start;
+    let dd_axis = dd_range.clone();
     let unit = chart.unit;
 
     let mut svg = String::new();
@@ -56,7 +56,7 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
             .y_label_area_size(72)
             .build_cartesian_2d(x_range.clone(), eq_range)
             .map_err(draw_err(NAME))?;
-        let eq_fmt = move |y: &f64| tick(*y, unit, eq_span);
+        let eq_fmt = move |y: &f64| tick(*y, unit, &eq_axis);
         c.configure_mesh()
             .x_labels(8)
             .x_label_formatter(&|_| String::new())
@@ -97,7 +97,7 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
             .y_label_area_size(72)
             .build_cartesian_2d(x_range.clone(), dd_range)
             .map_err(draw_err(NAME))?;
-        let dd_fmt = move |y: &f64| tick(*y, Unit::Fraction, dd_span);
+        let dd_fmt = move |y: &f64| tick(*y, Unit::Fraction, &dd_axis);
         d.configure_mesh()
             .x_labels(8)
             .x_label_formatter(&day_label)

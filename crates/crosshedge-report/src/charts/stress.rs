@@ -54,9 +54,9 @@ pub fn stress_distribution(chart: &StressDistributionChart) -> Result<String, Re
     let (_, c_hi) =
         super::bounds([chart.unhedged.counts.as_slice(), chart.hedged.counts.as_slice()]);
     let y_hi = if c_hi > 0.0 { c_hi * 1.15 } else { 1.0 };
-    let span = x_range.end - x_range.start;
     let unit = chart.unit;
-    let x_fmt = move |x: &f64| tick(*x, unit, span);
+    let axis = x_range.clone();
+    let x_fmt = move |x: &f64| tick(*x, unit, &axis);
 
     let mut svg = String::new();
     {

@@ -100,6 +100,11 @@ pub fn regime_vix(chart: &RegimeVixChart) -> Result<String, ReportError> {
             start = end;
         }
 
+        // Legend: calm, normal, stress first, then other labels as they appeared.
+        legend.sort_by_key(|(label, _)| {
+            ["calm", "normal", "stress"].iter().position(|k| k == label).unwrap_or(3)
+        });
+
         c.configure_mesh()
             .x_labels(8)
             .y_labels(6)
