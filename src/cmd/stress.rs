@@ -48,7 +48,7 @@ pub struct StressArgs {
 }
 
 /// The JSON of `stress`.
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct StressOutput {
     /// What was measured.
     pub measured: MeasureMeta,
@@ -70,7 +70,18 @@ pub struct StressOutput {
 
 pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
     let store = Store::open_existing(&ctx.store)?;
-    let m = measure(&store, &a.measure)?;
+    let out = analyse(&store, &a, !ctx.json)?;
+    if ctx.json {
+        return output::print_json(&out);
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+/// Measures, sizes, fits and runs the scenario of `a`; `show_progress` prints the paths done
+/// on stderr for runs of 200,000 paths or more.
+pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Result<StressOutput> {
+    let m = measure(store, &a.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
     let model = match a.model.as_str() {
         "demo" => JointModel::demo(),
@@ -105,7 +116,7 @@ pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
         seed: a.seed,
         ..StressConfig::default()
     };
-    let show = !ctx.json && a.paths >= 200_000;
+    let show = show_progress && a.paths >= 200_000;
     let total = a.paths;
     let progress = move |done: u64| {
         if show {
@@ -168,11 +179,7 @@ pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
         report,
         shock,
     };
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    Ok(out)
 }
 
 fn render(o: &StressOutput) -> String {
@@ -244,4 +251,81 @@ fn render(o: &StressOutput) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::cli::DemoArgs;
+
+    fn args(scenario: Option<&str>, threads: Option<usize>) -> StressArgs {
+        StressArgs {
+            measure: MeasureArgs {
+                book: "default".into(),
+                vix: "vix".into(),
+                spx: "spx".into(),
+                crypto: "btc,eth,nft".into(),
+                calm_below: 15.0,
+                stress_above: 25.0,
+                vol_of_vol: 0.9,
+                rate: 0.04,
+                funding: 0.08,
+                signals: vec!["vix-signal".into()],
+                move_days: 21,
+            },
+            paths: 3_000,
+            horizon: 10,
+            scenario: scenario.map(str::to_string),
+            seed: 5,
+            threads,
+            model: "fit".into(),
+            block_len: 5.0,
+        }
+    }
+
+    /// The demo market end to end: hedge sizing from the store, the fitted Monte Carlo on 1 and
+    /// 2 threads, an episode replay, a user shock and the usage errors.
+    #[test]
+    fn hedge_and_stress_on_the_demo_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("demo");
+        let ctx = Ctx { store: out.join("crosshedge.db"), json: true };
+        super::super::demo::run(&ctx, DemoArgs { out: out.clone(), seed: 3, bootstrap: 20 })
+            .unwrap();
+        let store = Store::open_existing(&ctx.store).unwrap();
+
+        let a = args(None, Some(1));
+        let m = measure(&store, &a.measure).unwrap();
+        let i = &m.inputs;
+        assert!(i.hedge_ratio_stress < 0.0, "BTC falls when the VIX rises in stress");
+        assert!((i.decorrelation_factor - i.hedge_ratio_stress / i.hedge_ratio_calm).abs() < 1e-12);
+        assert!(m.meta.rows_per_band.iter().all(|n| *n > 30));
+        let plan = size_book(&m.book, i).unwrap();
+        assert!(plan.layers[0].quantity > 0.0);
+
+        let one = analyse(&store, &a, false).unwrap();
+        let two = analyse(&store, &args(None, Some(2)), false).unwrap();
+        let (j1, j2) = (serde_json::to_value(&one).unwrap(), serde_json::to_value(&two).unwrap());
+        assert_eq!(j1, j2);
+        for key in ["measured", "model", "scenario", "start", "plan", "report"] {
+            assert!(j1.get(key).is_some(), "{key}");
+        }
+        assert_eq!(j1["report"]["paths"], 3_000);
+
+        let r = analyse(&store, &args(Some("covid-crash-2020"), None), false).unwrap();
+        assert_eq!(r.scenario, "replay:covid-crash-2020");
+        assert!(r.report.unwrap().unhedged.var95 > 0.0);
+
+        let s =
+            analyse(&store, &args(Some("VIX +60%, NFT -70% over 10 days"), None), false).unwrap();
+        let k = s.shock.unwrap();
+        assert!(k.unhedged < 0.0 && k.hedge_pnl > 0.0);
+
+        let e = analyse(&store, &args(Some("VIX +60%, DOGE -1%"), None), false).unwrap_err();
+        assert!(e.downcast_ref::<UsageError>().is_some(), "{e}");
+        let mut bad = args(None, None);
+        bad.model = "garch".into();
+        assert!(analyse(&store, &bad, false).unwrap_err().downcast_ref::<UsageError>().is_some());
+    }
 }
