@@ -98,6 +98,7 @@ pub(crate) fn tick(value: f64, unit: Unit, axis: &std::ops::Range<f64>) -> Strin
                 None => format!("${body}{suffix}"),
             }
         }
+        Unit::Plain if span.abs() < 1e-3 => format!("{value:.2e}"),
         Unit::Plain => number(value, tick_decimals(span)),
     }
 }
@@ -128,5 +129,6 @@ mod tests {
         assert_eq!(tick(-2_000.0, Unit::Usd, &(-5e3..1e3)), "-$2.0k");
         assert_eq!(tick(0.2, Unit::Plain, &(0.0..1.0)), "0.2");
         assert_eq!(tick(40.0, Unit::Plain, &(0.0..80.0)), "40");
+        assert_eq!(tick(2.5e-5, Unit::Plain, &(0.0..5e-5)), "2.50e-5");
     }
 }

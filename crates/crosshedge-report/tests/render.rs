@@ -373,6 +373,9 @@ fn charts_reject_nan_empty_and_mismatched_input() {
     assert!(matches!(stress_distribution(&stress_chart(0)), Err(ReportError::Empty { .. })));
 
     let mut q = equity_chart(10);
+    q.hedged[4] = 1e305;
+    assert!(matches!(equity_curves(&q), Err(ReportError::Invalid { .. })));
+    let mut q = equity_chart(10);
     q.hedged_drawdown[9] = f64::NEG_INFINITY;
     assert!(matches!(equity_curves(&q), Err(ReportError::NonFinite { .. })));
     assert!(matches!(equity_curves(&equity_chart(0)), Err(ReportError::Empty { .. })));

@@ -43,7 +43,7 @@ pub fn episode_bars(chart: &EpisodeBarsChart) -> Result<String, ReportError> {
     #[allow(clippy::cast_precision_loss)]
     let n_f = n as f64;
     let (lo, hi) = super::bounds(series.iter().map(|(_, v, _)| v.as_slice()));
-    let y_range = padded(lo.min(0.0), hi.max(0.0));
+    let y_range = padded(NAME, lo.min(0.0), hi.max(0.0))?;
     let unit = chart.unit;
     let axis = y_range.clone();
     let y_fmt = move |y: &f64| tick(*y, unit, &axis);

@@ -34,11 +34,11 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
     let x_range = date_range(&chart.dates);
     let xs: Vec<f64> = chart.dates.iter().map(|d| day_x(*d)).collect();
     let (lo, hi) = bounds([chart.unhedged.as_slice(), chart.hedged.as_slice()]);
-    let eq_range = padded(lo, hi);
+    let eq_range = padded(NAME, lo, hi)?;
     let eq_axis = eq_range.clone();
     let (dd_lo, dd_hi) =
         bounds([chart.unhedged_drawdown.as_slice(), chart.hedged_drawdown.as_slice()]);
-    let dd_range = padded(dd_lo.min(0.0), dd_hi.max(0.0));
+    let dd_range = padded(NAME, dd_lo.min(0.0), dd_hi.max(0.0))?;
     let dd_axis = dd_range.clone();
     let unit = chart.unit;
 

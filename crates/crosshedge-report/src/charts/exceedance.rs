@@ -34,7 +34,7 @@ pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
     }
 
     let (lo, hi) = super::bounds([bench.as_slice(), emp.as_slice()]);
-    let y_range = padded(lo.min(-0.2), hi.max(1.0));
+    let y_range = padded(NAME, lo.min(-0.2), hi.max(1.0))?;
     let (y_lo, y_hi) = (y_range.start, y_range.end);
 
     let mut svg = String::new();

@@ -153,18 +153,29 @@ pub(crate) fn bounds<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> (f64, f
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
 }
 
+/// Values beyond this magnitude are rejected: the padded axis must stay finite.
+const MAX_MAGNITUDE: f64 = 1e300;
+
 /// `lo..hi` padded by 5 % each side; a zero-width range gets a width of its own so that
 /// all-equal values still draw.
-pub(crate) fn padded(lo: f64, hi: f64) -> Range<f64> {
-    if !(lo.is_finite() && hi.is_finite()) {
-        return 0.0..1.0;
+///
+/// # Errors
+/// [`ReportError::Invalid`] when a bound exceeds ±1e300 (the axis would overflow).
+pub(crate) fn padded(chart: &'static str, lo: f64, hi: f64) -> Result<Range<f64>, ReportError> {
+    if !(lo.abs() <= MAX_MAGNITUDE && hi.abs() <= MAX_MAGNITUDE) {
+        return Err(ReportError::Invalid {
+            chart,
+            reason: format!("values from {lo} to {hi} are too large to draw"),
+        });
     }
     let span = hi - lo;
-    if span > 0.0 {
+    // A span too small to split into pixels reads as all-equal.
+    if span > lo.abs().max(hi.abs()) * 1e-9 {
         let pad = span * 0.05;
-        lo - pad..hi + pad
+        Ok(lo - pad..hi + pad)
     } else {
-        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        lo - pad..hi + pad
+        let mid = lo + span / 2.0;
+        let pad = if mid == 0.0 { 1.0 } else { mid.abs() * 0.1 };
+        Ok(mid - pad..mid + pad)
     }
 }

@@ -37,7 +37,7 @@ pub fn rolling_correlation(chart: &RollingCorrelationChart) -> Result<String, Re
     let x_range = date_range(&chart.dates);
     let (lo, hi) =
         bounds([chart.correlation.as_slice(), chart.lower.as_slice(), chart.upper.as_slice()]);
-    let y_range = padded(lo.min(-1.0), hi.max(1.0));
+    let y_range = padded(NAME, lo.min(-1.0), hi.max(1.0))?;
 
     let mut svg = String::new();
     {

@@ -50,9 +50,15 @@ pub fn stress_distribution(chart: &StressDistributionChart) -> Result<String, Re
         chart.hedged.bin_edges.as_slice(),
         marker_xs.as_slice(),
     ]);
-    let x_range = padded(x_lo, x_hi);
+    let x_range = padded(NAME, x_lo, x_hi)?;
     let (_, c_hi) =
         super::bounds([chart.unhedged.counts.as_slice(), chart.hedged.counts.as_slice()]);
+    if c_hi > 1e300 {
+        return Err(ReportError::Invalid {
+            chart: NAME,
+            reason: format!("a bin height of {c_hi} is too large to draw"),
+        });
+    }
     let y_hi = if c_hi > 0.0 { c_hi * 1.15 } else { 1.0 };
     let unit = chart.unit;
     let axis = x_range.clone();
@@ -73,7 +79,7 @@ pub fn stress_distribution(chart: &StressDistributionChart) -> Result<String, Re
             .x_labels(9)
             .y_labels(5)
             .x_label_formatter(&x_fmt)
-            .y_label_formatter(&|y| crate::format::number(*y, if y_hi >= 20.0 { 0 } else { 2 }))
+            .y_label_formatter(&|y| tick(*y, crate::Unit::Plain, &(0.0..y_hi)))
             .x_desc("P&L (losses to the left)")
             .y_desc("frequency")
             .light_line_style(WHITE.mix(0.0))

@@ -61,7 +61,7 @@ pub fn regime_vix(chart: &RegimeVixChart) -> Result<String, ReportError> {
 
     let x_range = date_range(&chart.dates);
     let (lo, hi) = bounds([chart.vix.as_slice()]);
-    let y_range = padded(lo.min(0.0), hi);
+    let y_range = padded(NAME, lo.min(0.0), hi)?;
     let (y_lo, y_hi) = (y_range.start, y_range.end);
 
     let mut svg = String::new();
