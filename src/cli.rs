@@ -285,6 +285,9 @@ pub struct DemoArgs {
     /// Stationary-bootstrap resamples of the basis analyses.
     #[arg(long, default_value_t = 2000)]
     pub bootstrap: usize,
+    /// Monte Carlo paths of the demo stress test.
+    #[arg(long, default_value_t = 100_000)]
+    pub stress_paths: u64,
 }
 
 /// `crosshedge import`.

@@ -50,7 +50,24 @@ fn check_basis_keys(v: &Value) {
 fn demo_then_basis_lags_episodes() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let demo = json(d, &["demo", "--out", "out", "--seed", "3", "--bootstrap", "200", "--json"]);
+    let demo = json(
+        d,
+        &[
+            "demo",
+            "--out",
+            "out",
+            "--seed",
+            "3",
+            "--bootstrap",
+            "200",
+            "--stress-paths",
+            "5000",
+            "--json",
+        ],
+    );
+    // The demo runs a stress test of the default layered book.
+    let rep = &demo["stress"]["report"];
+    assert_eq!(rep["paths"], 5000, "{rep}");
     assert_eq!(demo["summary"]["seed"], 3);
     assert!(d.join("out/crosshedge.db").exists());
     assert!(d.join("out/data/us_daily.csv").exists());

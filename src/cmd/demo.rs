@@ -15,8 +15,10 @@ use serde::Serialize;
 
 use super::basis::{self, BasisOutput};
 use super::episodes::{self, EpisodesOutput};
+use super::hedge::MeasureArgs;
 use super::import::parse_file;
 use super::regimes;
+use super::stress::{self, StressArgs, StressOutput};
 use super::{now_utc, Ctx};
 use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
 use crate::output::{self, pct};
@@ -30,6 +32,7 @@ struct DemoOutput {
     basis: Vec<BasisOutput>,
     episodes: Vec<EpisodesOutput>,
     regime: RegimeNow,
+    stress: StressOutput,
 }
 
 /// The current regime of the demo market: its VIX band and the Markov model's probabilities.
@@ -212,6 +215,30 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         markov_forecast: zip(&m.fit.forecast),
         expected_durations_days: zip(&m.fit.expected_durations),
     };
+    let stress_args = StressArgs {
+        measure: MeasureArgs {
+            book: "default".into(),
+            vix: "vix".into(),
+            spx: "spx".into(),
+            crypto: "btc,eth,nft".into(),
+            calm_below: 15.0,
+            stress_above: 25.0,
+            vol_of_vol: 0.9,
+            rate: 0.04,
+            funding: 0.08,
+            signals: Vec::new(),
+            move_days: 21,
+        },
+        paths: a.stress_paths,
+        horizon: 21,
+        scenario: None,
+        seed: a.seed,
+        threads: None,
+        model: "fit".into(),
+        block_len: 5.0,
+    };
+    let stress_out =
+        stress::analyse(&store, &stress_args, !ctx.json).context("stress test of the demo book")?;
     let out = DemoOutput {
         out_dir: a.out.display().to_string(),
         store: store_path.display().to_string(),
@@ -219,6 +246,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         basis: basis_out,
         episodes: episodes_out,
         regime,
+        stress: stress_out,
     };
     if ctx.json {
         return output::print_json(&out);
@@ -295,6 +323,8 @@ fn render(o: &DemoOutput) -> String {
         s.push('\n');
         s.push_str(&episodes::render(e));
     }
+    s.push_str("\nstress test of the default adaptive layered VIX hedge (21 trading days):\n");
+    s.push_str(&stress::render(&o.stress));
     let _ = writeln!(
         s,
         "\nfiles: {}/data (CSV, manifest, episodes). Explore: crosshedge --store {} basis --target eth --hedge vx1",

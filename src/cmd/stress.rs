@@ -116,14 +116,19 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         seed: a.seed,
         ..StressConfig::default()
     };
-    let show = show_progress && a.paths >= 200_000;
-    let total = a.paths;
-    let progress = move |done: u64| {
-        if show {
-            eprint!("\rsimulated {done}/{total} paths");
-            if done == total {
-                eprintln!();
-            }
+    // A progress bar on long runs; indicatif draws nothing when stderr is not a terminal.
+    let bar = (show_progress && a.paths >= 200_000).then(|| {
+        let b = indicatif::ProgressBar::new(a.paths);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} simulating {bar:40} {pos}/{len} paths ({per_sec}, eta {eta})",
+        ) {
+            b.set_style(style);
+        }
+        b
+    });
+    let progress = |done: u64| {
+        if let Some(b) = &bar {
+            b.set_position(done);
         }
     };
     let catalogue = Catalogue::builtin();
@@ -179,10 +184,14 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         report,
         shock,
     };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     Ok(out)
 }
 
-fn render(o: &StressOutput) -> String {
+/// The human summary.
+pub fn render(o: &StressOutput) -> String {
     let mut s = format!(
         "book: {}   model: {}   scenario: {}   start VIX {:.2}, regime {}\n",
         o.plan.book, o.model, o.scenario, o.start.vix, o.start.regime
@@ -291,8 +300,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("demo");
         let ctx = Ctx { store: out.join("crosshedge.db"), json: true };
-        super::super::demo::run(&ctx, DemoArgs { out: out.clone(), seed: 3, bootstrap: 20 })
-            .unwrap();
+        super::super::demo::run(
+            &ctx,
+            DemoArgs { out: out.clone(), seed: 3, bootstrap: 20, stress_paths: 2_000 },
+        )
+        .unwrap();
         let store = Store::open_existing(&ctx.store).unwrap();
 
         let a = args(None, Some(1));
