@@ -8,10 +8,10 @@ use crosshedge_report::charts::{
     episode_bars, equity_curves, exceedance, regime_vix, rolling_correlation, stress_distribution,
 };
 use crosshedge_report::{
-    render_html, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
-    EquityChart, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval, PnlHistogram,
-    RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
-    StressDistributionChart, Table, Unit,
+    render_html, Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart,
+    EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
+    Interval, PnlHistogram, RegimeVixChart, ReportHeader, ReportInput, RiskMarker,
+    RollingCorrelationChart, StressDistributionChart, Table, Unit,
 };
 
 const N: usize = 3_000;
@@ -156,14 +156,12 @@ fn input() -> ReportInput {
                 stress: 0.1,
                 p_value: Some(0.001),
             }),
-            decorrelation_factor: Some(Interval {
-                estimate: 0.3,
-                lower: 0.1,
-                upper: 0.5,
-                level: 0.95,
+            decorrelation_factor: Some(Estimate {
+                value: 0.3,
+                interval: Some(Interval { lower: 0.1, upper: 0.5, level: 0.95 }),
             }),
-            slippage_1_in_20: Some(0.08),
-            hedge_cost_per_year: Some(0.02),
+            slippage_1_in_20: Some(Estimate { value: 0.38, interval: None }),
+            hedge_cost_per_year: Some(Amount { value: 21_000.0, unit: Unit::Usd }),
             notes: Vec::new(),
         },
         charts: charts

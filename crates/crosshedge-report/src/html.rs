@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use crate::charts;
-use crate::format::{number, percent};
-use crate::{ChartSpec, Headline, ReportError, ReportHeader, ReportInput, Table};
+use crate::format::{in_unit, number, percent};
+use crate::{ChartSpec, Headline, ReportError, ReportHeader, ReportInput, Table, Unit};
 
 const NAME: &str = "report";
 
@@ -144,11 +144,13 @@ fn validate(input: &ReportInput) -> Result<(), ReportError> {
         figures.extend([b.calm, b.stress]);
         figures.extend(b.p_value);
     }
-    if let Some(d) = hl.decorrelation_factor {
-        figures.extend([d.estimate, d.lower, d.upper, d.level]);
+    for e in [hl.decorrelation_factor, hl.slippage_1_in_20].iter().flatten() {
+        figures.push(e.value);
+        if let Some(i) = e.interval {
+            figures.extend([i.lower, i.upper, i.level]);
+        }
     }
-    figures.extend(hl.slippage_1_in_20);
-    figures.extend(hl.hedge_cost_per_year);
+    figures.extend(hl.hedge_cost_per_year.map(|a| a.value));
     charts::check_finite(NAME, "headline", &figures)
 }
 
@@ -211,35 +213,37 @@ fn write_headline(h: &mut String, hl: &Headline) {
     }
     if let Some(d) = hl.decorrelation_factor {
         any = true;
-        figure(
-            h,
-            "Decorrelation factor",
-            &number(d.estimate, 2),
-            &format!(
-                "{} interval {} to {}",
-                percent(d.level, 0),
-                number(d.lower, 2),
-                number(d.upper, 2)
+        let detail = match d.interval {
+            Some(i) => format!(
+                "stress hedge ratio over calm; {} interval {} to {}",
+                percent(i.level, 0),
+                number(i.lower, 2),
+                number(i.upper, 2)
             ),
-        );
+            None => "stress hedge ratio over calm".to_owned(),
+        };
+        figure(h, "Decorrelation factor", &number(d.value, 2), &detail);
     }
     if let Some(s) = hl.slippage_1_in_20 {
         any = true;
-        figure(
-            h,
-            "1-in-20 slippage",
-            &percent(s, 2),
-            "of the target notional, exceeded in 1 episode in 20",
-        );
+        let detail = match s.interval {
+            Some(i) => format!(
+                "of the loss in the 1-in-20 shock left uncovered; {} interval {} to {}",
+                percent(i.level, 0),
+                percent(i.lower, 1),
+                percent(i.upper, 1)
+            ),
+            None => "of the loss in the 1-in-20 shock left uncovered".to_owned(),
+        };
+        figure(h, "1-in-20 slippage", &percent(s.value, 1), &detail);
     }
     if let Some(c) = hl.hedge_cost_per_year {
         any = true;
-        figure(
-            h,
-            "Cost of the hedge",
-            &format!("{} a year", percent(c, 2)),
-            "of the target notional",
-        );
+        let detail = match c.unit {
+            Unit::Fraction => "of the target notional",
+            Unit::Usd | Unit::Plain => "",
+        };
+        figure(h, "Cost of the hedge", &format!("{} a year", in_unit(c.value, c.unit, 2)), detail);
     }
     h.push_str("</div>\n");
     if !any && hl.notes.is_empty() {

@@ -235,17 +235,33 @@ pub struct ReportHeader {
     pub config: BTreeMap<String, String>,
 }
 
-/// A point estimate with its interval.
+/// A confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
-    /// Point estimate.
-    pub estimate: f64,
     /// Lower bound.
     pub lower: f64,
     /// Upper bound.
     pub upper: f64,
     /// Confidence level, e.g. `0.95`.
     pub level: f64,
+}
+
+/// A point estimate with its interval when one was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Point estimate.
+    pub value: f64,
+    /// Its interval, if any.
+    pub interval: Option<Interval>,
+}
+
+/// An amount in a stated unit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    /// The value.
+    pub value: f64,
+    /// Its unit (`Fraction`: of the target notional).
+    pub unit: Unit,
 }
 
 /// Correlation in calm markets against correlation in stress.
@@ -264,13 +280,13 @@ pub struct CorrelationBreak {
 pub struct Headline {
     /// How much correlation breaks between calm and stress.
     pub correlation_break: Option<CorrelationBreak>,
-    /// The decorrelation factor (stress hedge ratio over calm) with its interval.
-    pub decorrelation_factor: Option<Interval>,
-    /// The 1-in-20 slippage (95th percentile of what the hedge misses), a fraction of the
-    /// target notional.
-    pub slippage_1_in_20: Option<f64>,
-    /// The cost of the hedge per year, a fraction of the target notional.
-    pub hedge_cost_per_year: Option<f64>,
+    /// The decorrelation factor `k = h*_stress / h*_calm` with its interval.
+    pub decorrelation_factor: Option<Estimate>,
+    /// The 1-in-20 slippage: the share of the loss in the 1-in-20 shock that the hedge leaves
+    /// uncovered (`1 − hedge P&L / loss`, a decimal; `crosshedge-simulation`'s `TailSlippage`).
+    pub slippage_1_in_20: Option<Estimate>,
+    /// The cost of the hedge per year (a `Fraction` of the target notional, or dollars).
+    pub hedge_cost_per_year: Option<Amount>,
     /// Further sentences shown under the figures (plain text; escaped).
     pub notes: Vec<String>,
 }

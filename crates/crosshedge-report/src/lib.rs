@@ -22,7 +22,7 @@
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use crosshedge_report::{
-//!     render_html, Chart, ChartSpec, ExceedanceChart, ExceedancePoint, Headline, InputFile,
+//!     render_html, Chart, ChartSpec, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
 //!     ReportHeader, ReportInput, Table,
 //! };
 //!
@@ -41,7 +41,7 @@
 //!         config: Default::default(),
 //!     },
 //!     headline: Headline {
-//!         slippage_1_in_20: Some(0.083),
+//!         slippage_1_in_20: Some(Estimate { value: 0.383, interval: None }),
 //!         ..Headline::default()
 //!     },
 //!     charts: vec![Chart {
@@ -63,7 +63,7 @@
 //! };
 //! let html = render_html(&input)?;
 //! assert!(html.contains("<svg"));
-//! assert!(html.contains("8.30 %"));
+//! assert!(html.contains("38.3 %"));
 //! # Ok::<(), crosshedge_report::ReportError>(())
 //! ```
 
@@ -76,8 +76,8 @@ mod input;
 pub use error::ReportError;
 pub use html::{escape_html, render_html};
 pub use input::{
-    Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow, EquityChart,
-    ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval, PnlHistogram, RegimeVixChart,
-    ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart, StressDistributionChart, Table,
-    Unit,
+    Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
+    EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval,
+    PnlHistogram, RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
+    StressDistributionChart, Table, Unit,
 };

@@ -6,10 +6,10 @@ use crosshedge_report::charts::{
     episode_bars, equity_curves, exceedance, regime_vix, rolling_correlation, stress_distribution,
 };
 use crosshedge_report::{
-    render_html, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
-    EquityChart, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval, PnlHistogram,
-    RegimeVixChart, ReportError, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
-    StressDistributionChart, Table, Unit,
+    render_html, Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart,
+    EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
+    Interval, PnlHistogram, RegimeVixChart, ReportError, ReportHeader, ReportInput, RiskMarker,
+    RollingCorrelationChart, StressDistributionChart, Table, Unit,
 };
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -133,6 +133,11 @@ fn equity_chart(n: usize) -> EquityChart {
 }
 
 fn report() -> ReportInput {
+    report_with(300)
+}
+
+/// The test report with `n`-point date series.
+fn report_with(n: usize) -> ReportInput {
     ReportInput {
         title: "BTC vs VIX <hedge> & co".to_owned(),
         header: ReportHeader {
@@ -153,24 +158,25 @@ fn report() -> ReportInput {
                 stress: 0.11,
                 p_value: Some(0.0123),
             }),
-            decorrelation_factor: Some(Interval {
-                estimate: 0.26,
-                lower: 0.1,
-                upper: 0.45,
-                level: 0.95,
+            decorrelation_factor: Some(Estimate {
+                value: 0.26,
+                interval: Some(Interval { lower: 0.1, upper: 0.45, level: 0.95 }),
             }),
-            slippage_1_in_20: Some(0.083),
-            hedge_cost_per_year: Some(0.021),
+            slippage_1_in_20: Some(Estimate {
+                value: 0.383,
+                interval: Some(Interval { lower: 0.301, upper: 0.459, level: 0.95 }),
+            }),
+            hedge_cost_per_year: Some(Amount { value: 0.021, unit: Unit::Fraction }),
             notes: vec!["Note with <b>markup</b>".to_owned()],
         },
         charts: vec![
             Chart {
                 caption: "VIX shaded by regime".to_owned(),
-                spec: ChartSpec::RegimeVix(vix_chart(300)),
+                spec: ChartSpec::RegimeVix(vix_chart(n)),
             },
             Chart {
                 caption: "Rolling correlation".to_owned(),
-                spec: ChartSpec::RollingCorrelation(rolling_chart(300)),
+                spec: ChartSpec::RollingCorrelation(rolling_chart(n)),
             },
             Chart {
                 caption: "Exceedance".to_owned(),
@@ -184,7 +190,7 @@ fn report() -> ReportInput {
                 caption: "Stress".to_owned(),
                 spec: ChartSpec::StressDistribution(stress_chart(60)),
             },
-            Chart { caption: "Equity".to_owned(), spec: ChartSpec::Equity(equity_chart(300)) },
+            Chart { caption: "Equity".to_owned(), spec: ChartSpec::Equity(equity_chart(n)) },
         ],
         tables: vec![Table {
             title: "Regimes".to_owned(),
@@ -432,7 +438,10 @@ fn html_header_records_provenance() {
         "p = 0.012",
         "0.26",
         "95 % interval 0.10 to 0.45",
-        "8.30 %",
+        "38.3 %",
+        "95 % interval 30.1 % to 45.9 %",
+        "of the loss in the 1-in-20 shock left uncovered",
+        "of the target notional",
         "2.10 % a year",
     ] {
         assert!(answer.contains(expected), "missing {expected}\n{answer}");
@@ -473,7 +482,7 @@ fn html_rejects_bad_input() {
     input.tables[0].rows[1].push("extra".to_owned());
     assert!(matches!(render_html(&input), Err(ReportError::LengthMismatch { .. })));
     let mut input = report();
-    input.headline.slippage_1_in_20 = Some(f64::NAN);
+    input.headline.slippage_1_in_20 = Some(Estimate { value: f64::NAN, interval: None });
     assert!(matches!(render_html(&input), Err(ReportError::NonFinite { .. })));
     let mut input = report();
     if let ChartSpec::Equity(e) = &mut input.charts[5].spec {
@@ -555,13 +564,14 @@ fn run_chromium(args: &[&str]) -> std::process::Output {
     }
 }
 
-/// Opens the report in headless Chromium: the DOM it builds holds every chart's `<svg>` with
+/// Opens a report with 3,000-day series in headless Chromium: the DOM it builds holds every chart's `<svg>` with
 /// its drawing, the console logs no error, and a screenshot is taken (kept at
 /// `$CROSSHEDGE_REPORT_SCREENSHOT` when set).
 #[test]
 #[ignore = "needs chromium (installed by .ci/run)"]
 fn html_renders_in_headless_chromium() {
-    let input = report();
+    // Full-size date series, as on the demo data.
+    let input = report_with(3_000);
     let html = render_html(&input).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
