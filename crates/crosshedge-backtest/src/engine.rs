@@ -21,8 +21,9 @@
 //! # Rolls
 //! A position expiring on `T` is due to roll on the first day `d ≥ T − roll_days_before`.
 //! When `move_rolls_before_events` is set and an event of the configured kinds (FOMC, CPI,
-//! PPI) falls on a date `e` with `d < e ≤ T − roll_days_before` and the next trading day is
-//! on or after `e`, the roll happens on `d`: the last trading day before the event.
+//! PPI) falls on a date `e` in the window `[S − event_window_days, S]` before the scheduled
+//! roll date `S = T − roll_days_before`, with `e > d` and the next trading day on or after
+//! `e`, the roll happens on `d`: the last trading day before the event.
 //! A position still open on its expiry is cash-settled at intrinsic value against the
 //! day's VIX (VIX options and futures) or SPX (SPX options).
 //!
@@ -132,6 +133,8 @@ pub struct Context<'a> {
     pub event_kinds: &'a [EventKind],
     /// Whether rolls are moved ahead of events.
     pub move_rolls_before_events: bool,
+    /// Calendar days before a scheduled roll in which an event pulls the roll ahead.
+    pub event_window_days: i64,
 }
 
 impl Context<'_> {
@@ -151,7 +154,12 @@ impl Context<'_> {
             .filter_map(|k| self.calendar.next_on_or_after(after, Some(k)).map(|e| e.date))
             .min();
         match next_event {
-            Some(e) if e <= scheduled => self.next_date.is_none_or(|n| n >= e),
+            Some(e)
+                if e <= scheduled
+                    && e >= scheduled - chrono::Duration::days(self.event_window_days) =>
+            {
+                self.next_date.is_none_or(|n| n >= e)
+            }
             _ => false,
         }
     }
@@ -680,12 +688,15 @@ pub struct BacktestConfig {
     pub move_rolls_before_events: bool,
     /// Event kinds that rolls are moved ahead of.
     pub event_kinds: Vec<EventKind>,
+    /// Calendar days before a scheduled roll in which an event pulls the roll ahead.
+    pub event_window_days: i64,
     /// Periods per year for the metrics.
     pub periods_per_year: f64,
 }
 
 impl BacktestConfig {
-    /// Defaults: zero rate, rolls moved ahead of FOMC, CPI and PPI, 252 periods per year.
+    /// Defaults: zero rate, rolls moved ahead of FOMC, CPI and PPI falling up to 5 calendar
+    /// days before the scheduled roll, 252 periods per year.
     pub fn new(exposure_units: Vec<f64>, costs: CostModel) -> Self {
         Self {
             exposure_units,
@@ -693,6 +704,7 @@ impl BacktestConfig {
             rate: 0.0,
             move_rolls_before_events: true,
             event_kinds: vec![EventKind::Fomc, EventKind::Cpi, EventKind::Ppi],
+            event_window_days: 5,
             periods_per_year: crate::metrics::TRADING_DAYS_PER_YEAR,
         }
     }
@@ -805,6 +817,7 @@ pub fn run_backtest(
             calendar,
             event_kinds: &config.event_kinds,
             move_rolls_before_events: config.move_rolls_before_events,
+            event_window_days: config.event_window_days,
         };
         for layer in layers.iter_mut() {
             layer.on_day(day, &mut ledger, &ctx)?;
@@ -842,6 +855,10 @@ pub fn run_backtest(
 
 /// The XIRR of the flows summed per date plus `terminal` on `last`.
 pub fn programme_xirr(flows: &[CashFlow], terminal: f64, last: Date) -> XirrOutcome {
+    if flows.is_empty() && terminal == 0.0 {
+        let e = BacktestError::NoSignChange { sign: "all zero" };
+        return XirrOutcome { rate: None, roots: Vec::new(), error: Some(e.to_string()) };
+    }
     let mut by_date: BTreeMap<Date, f64> = BTreeMap::new();
     for f in flows {
         *by_date.entry(f.date).or_insert(0.0) += f.amount;

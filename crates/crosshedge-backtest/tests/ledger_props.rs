@@ -1,0 +1,126 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Property tests: over random trade sequences the ledger's equity equals an independent
+//! P&L model (price P&L − costs + funding), and the accounting check passes every day.
+
+use chrono::NaiveDate;
+use crosshedge_backtest::ledger::{
+    CostModel, FlowKind, Instrument, Ledger, PositionId, Quote, Settlement, Venue,
+};
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Open { margined: bool, on_chain: bool, qty: f64, mid: f64, hs: f64 },
+    Mark { slot: usize, price: f64 },
+    Funding { slot: usize, rate: f64 },
+    Close { slot: usize, mid: f64, hs: f64 },
+    Settle { slot: usize, price: f64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (any::<bool>(), any::<bool>(), -50.0..50.0f64, 0.01..500.0f64, 0.0..0.5f64).prop_map(
+            |(margined, on_chain, qty, mid, hs)| Op::Open { margined, on_chain, qty, mid, hs }
+        ),
+        (0..8usize, 0.0..800.0f64).prop_map(|(slot, price)| Op::Mark { slot, price }),
+        (0..8usize, -0.01..0.01f64).prop_map(|(slot, rate)| Op::Funding { slot, rate }),
+        (0..8usize, 0.0..800.0f64, 0.0..0.5f64).prop_map(|(slot, mid, hs)| Op::Close {
+            slot,
+            mid,
+            hs
+        }),
+        (0..8usize, 0.0..800.0f64).prop_map(|(slot, price)| Op::Settle { slot, price }),
+    ]
+}
+
+struct Shadow {
+    id: PositionId,
+    qty: f64,
+    mult: f64,
+    entry: f64,
+    mark: f64,
+    on_chain: bool,
+}
+
+proptest! {
+    #[test]
+    fn prop_equity_equals_independent_pnl(
+        days in prop::collection::vec(prop::collection::vec(op(), 0..6), 1..30),
+        initial in -1e4..1e6f64,
+        commission in 0.0..3.0f64,
+        slippage_bps in 0.0..50.0f64,
+        gas in 0.0..20.0f64,
+    ) {
+        let costs = CostModel { commission_per_contract: commission, slippage_bps, gas_per_action_usd: gas };
+        let mut ledger = Ledger::new(initial, costs).unwrap();
+        let mut open: Vec<Shadow> = Vec::new();
+        let mut realised = 0.0;
+        let mut cost_total = 0.0;
+        let mut funding_total = 0.0;
+        let mut scale = initial.abs().max(1.0);
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        for (k, ops) in days.iter().enumerate() {
+            let date = start + chrono::Duration::days(k as i64);
+            for o in ops {
+                match *o {
+                    Op::Open { margined, on_chain, qty, mid, hs } => {
+                        if qty == 0.0 { continue; }
+                        let mult = if margined { 1000.0 } else { 100.0 };
+                        let inst = Instrument {
+                            name: "x".into(),
+                            settlement: if margined { Settlement::Margined } else { Settlement::Premium },
+                            venue: if on_chain { Venue::OnChain } else { Venue::Exchange },
+                            multiplier: mult,
+                        };
+                        let id = ledger.open(date, inst, qty, Quote { mid, half_spread: hs }).unwrap();
+                        cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + commission)
+                            + if on_chain { gas } else { 0.0 };
+                        scale += (qty * mult * mid).abs();
+                        open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain });
+                    }
+                    Op::Mark { slot, price } => {
+                        if let Some(s) = open.get_mut(slot) {
+                            ledger.mark(date, s.id, price).unwrap();
+                            s.mark = price;
+                            scale += (s.qty * s.mult * price).abs();
+                        }
+                    }
+                    Op::Funding { slot, rate } => {
+                        if let Some(s) = open.get(slot) {
+                            ledger.funding(date, s.id, rate).unwrap();
+                            funding_total += -s.qty * s.mult * s.mark * rate;
+                        }
+                    }
+                    Op::Close { slot, mid, hs } => {
+                        if slot >= open.len() { continue; }
+                        let s = open.remove(slot);
+                        ledger.close(date, s.id, Quote { mid, half_spread: hs }).unwrap();
+                        realised += s.qty * s.mult * (mid - s.entry);
+                        cost_total += s.qty.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + commission)
+                            + if s.on_chain { gas } else { 0.0 };
+                        scale += (s.qty * s.mult * mid).abs();
+                    }
+                    Op::Settle { slot, price } => {
+                        if slot < open.len() {
+                            let s = open.remove(slot);
+                            ledger.settle(date, s.id, price).unwrap();
+                            realised += s.qty * s.mult * (price - s.entry);
+                            scale += (s.qty * s.mult * price).abs();
+                        }
+                    }
+                }
+            }
+            let check = ledger.check(date);
+            prop_assert!(check.ok, "{check:?}");
+            let unrealised: f64 = open.iter().map(|s| s.qty * s.mult * (s.mark - s.entry)).sum();
+            let expected = initial + realised + unrealised - cost_total + funding_total;
+            prop_assert!((check.equity - expected).abs() <= 1e-9 * scale,
+                "day {k}: equity {} vs {expected}", check.equity);
+            prop_assert!((check.equity - (check.cash + check.positions_value)).abs() <= 1e-12 * scale);
+            let flows: f64 = ledger.flows.iter().map(|f| f.amount).sum();
+            prop_assert!((ledger.cash - initial - flows).abs() <= 1e-9 * scale);
+            let fees: f64 = ledger.flows.iter().filter(|f| matches!(f.kind, FlowKind::Fee | FlowKind::Gas)).map(|f| f.amount).sum();
+            prop_assert!((fees + cost_total).abs() <= 1e-9 * scale);
+        }
+    }
+}
