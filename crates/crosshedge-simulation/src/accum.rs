@@ -115,6 +115,33 @@ impl Hist {
         self.lo
     }
 
+    /// The histogram re-binned to at most `bins` equal bins over the occupied range (for
+    /// charts); values outside the fine histogram's range are counted in `underflow` and
+    /// `overflow`.
+    pub(crate) fn coarse(&self, bins: usize) -> CoarseHistogram {
+        let bins = bins.max(1);
+        let first = self.counts.iter().position(|c| *c > 0);
+        let last = self.counts.iter().rposition(|c| *c > 0);
+        let (Some(first), Some(last)) = (first, last) else {
+            return CoarseHistogram {
+                bin_edges: Vec::new(),
+                counts: Vec::new(),
+                underflow: self.under.0,
+                overflow: self.over.0,
+            };
+        };
+        let span = last - first + 1;
+        let group = span.div_ceil(bins);
+        let n = span.div_ceil(group);
+        let mut counts = vec![0u64; n];
+        for (i, c) in self.counts[first..=last].iter().enumerate() {
+            counts[i / group] += c;
+        }
+        let bin_edges =
+            (0..=n).map(|k| self.lo + ((first + k * group) as f64) * self.width).collect();
+        CoarseHistogram { bin_edges, counts, underflow: self.under.0, overflow: self.over.0 }
+    }
+
     pub(crate) fn width(&self) -> f64 {
         self.width
     }
@@ -246,6 +273,19 @@ impl Accum {
     }
 }
 
+/// A P&L histogram for charts: `counts[i]` values fell in `[bin_edges[i], bin_edges[i+1])`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoarseHistogram {
+    /// Bin edges (USD), one more than the counts.
+    pub bin_edges: Vec<f64>,
+    /// Paths per bin.
+    pub counts: Vec<u64>,
+    /// Paths below the first edge.
+    pub underflow: u64,
+    /// Paths above the last edge.
+    pub overflow: u64,
+}
+
 /// Summary of one P&L distribution (USD; losses negative).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PnlSummary {
@@ -308,4 +348,23 @@ pub fn wilson95(k: u64, n: u64) -> [f64; 2] {
     let c = (p + z * z / (2.0 * nf)) / d;
     let h = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt() / d;
     [(c - h).max(0.0), (c + h).min(1.0)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coarse_histogram_keeps_every_count() {
+        let mut h = Hist::new(-10.0, 10.0);
+        for i in 0..1000 {
+            h.add(-3.0 + 6.0 * f64::from(i) / 1000.0);
+        }
+        h.add(-50.0);
+        let c = h.coarse(64);
+        assert!(c.counts.len() <= 64 && c.bin_edges.len() == c.counts.len() + 1);
+        assert_eq!(c.counts.iter().sum::<u64>(), 1000);
+        assert_eq!(c.underflow, 1);
+        assert!(c.bin_edges[0] <= -3.0 && *c.bin_edges.last().unwrap() >= 3.0);
+    }
 }

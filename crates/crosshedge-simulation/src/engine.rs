@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::accum::{summarise, wilson95, Accum, PathResult, PnlSummary, BINS};
+use crate::accum::{summarise, wilson95, Accum, CoarseHistogram, PathResult, PnlSummary, BINS};
 use crate::fastmath::{fexp, spread_undiscounted};
 use crate::model::{Compiled, FactorDay, JointModel, TRADING_DAYS};
 use crate::portfolio::{HedgePosition, Portfolio};
@@ -117,6 +117,10 @@ pub struct StressReport {
     pub cover: Vec<CoverProbability>,
     /// Slippage in the 1-in-20 shock; `None` when no path loses.
     pub slippage_1_in_20: Option<TailSlippage>,
+    /// Unhedged P&L histogram (at most 64 bins) for charts.
+    pub unhedged_histogram: CoarseHistogram,
+    /// Hedged P&L histogram (at most 64 bins) for charts.
+    pub hedged_histogram: CoarseHistogram,
 }
 
 /// Per-path state of the factor driver.
@@ -512,6 +516,8 @@ fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
         losing_share: total.losing as f64 / n as f64,
         cover,
         slippage_1_in_20,
+        unhedged_histogram: total.unhedged.coarse(64),
+        hedged_histogram: total.hedged.coarse(64),
     }
 }
 

@@ -46,7 +46,7 @@ pub mod model;
 pub mod portfolio;
 pub mod scenario;
 
-pub use accum::{wilson95, PnlSummary};
+pub use accum::{wilson95, CoarseHistogram, PnlSummary};
 pub use engine::{
     revalue_shock, simulate, simulate_with_threads, CoverProbability, Scenario, ShockReport,
     StressConfig, StressReport, TailSlippage,
