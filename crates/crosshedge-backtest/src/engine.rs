@@ -603,7 +603,8 @@ impl Layer for SpxPutSpreadLayer {
 /// Short perpetual on target `target`, marked to the target's price, paying or receiving the
 /// day's funding, traded on-chain (gas on every open and close). Size:
 /// `−hedge_ratio · w(regime) · exposure_values[target] / price` contracts of multiplier 1,
-/// resized (close and reopen) whenever that size changes.
+/// resized (close and reopen) when that size moves away from the held size by more than
+/// `rebalance_band · |held|` (a band, so rounding noise and small drifts do not trade).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShortPerpLayer {
     /// Name.
@@ -616,6 +617,8 @@ pub struct ShortPerpLayer {
     pub weights: RegimeWeights,
     /// Half spread in basis points of the price (10 000 = 100 %).
     pub half_spread_bps: f64,
+    /// Relative size change that triggers a resize (decimal, default 0.05).
+    pub rebalance_band: f64,
     #[serde(skip)]
     held: Option<(PositionId, f64)>,
 }
@@ -629,6 +632,7 @@ impl ShortPerpLayer {
             hedge_ratio,
             weights,
             half_spread_bps: 2.0,
+            rebalance_band: 0.05,
             held: None,
         }
     }
@@ -656,7 +660,7 @@ impl Layer for ShortPerpLayer {
         if let Some((id, qty)) = self.held {
             ledger.mark(day.date, id, price)?;
             ledger.funding(day.date, id, day.funding_rate)?;
-            if qty != want {
+            if (want - qty).abs() > self.rebalance_band * qty.abs() {
                 ledger.close(day.date, id, quote)?;
                 self.held = None;
             }
@@ -734,6 +738,24 @@ pub struct XirrOutcome {
     pub error: Option<String>,
 }
 
+/// The metrics of one curve, or the error text when they are undefined.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricsOutcome {
+    /// The metrics when every value is positive.
+    pub metrics: Option<EquityMetrics>,
+    /// The error text otherwise.
+    pub error: Option<String>,
+}
+
+impl MetricsOutcome {
+    fn from_result(r: Result<EquityMetrics, BacktestError>) -> Self {
+        match r {
+            Ok(m) => Self { metrics: Some(m), error: None },
+            Err(e) => Self { metrics: None, error: Some(e.to_string()) },
+        }
+    }
+}
+
 /// Everything a backtest produces.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BacktestReport {
@@ -745,10 +767,11 @@ pub struct BacktestReport {
     pub unhedged_equity: Vec<f64>,
     /// `H_t = U_t + E_t`.
     pub hedged_equity: Vec<f64>,
-    /// Metrics of the unhedged curve.
-    pub unhedged_metrics: EquityMetrics,
-    /// Metrics of the hedged curve.
-    pub hedged_metrics: EquityMetrics,
+    /// Metrics of the unhedged curve, or why they do not exist.
+    pub unhedged_metrics: MetricsOutcome,
+    /// Metrics of the hedged curve, or why they do not exist (e.g. the hedged equity fell
+    /// to zero or below, so returns are undefined).
+    pub hedged_metrics: MetricsOutcome,
     /// Cost of carry of the hedge.
     pub cost_of_carry: CarryCost,
     /// Protection per episode overlapping the run.
@@ -768,8 +791,9 @@ pub struct BacktestReport {
 /// Runs the daily loop.
 ///
 /// # Errors
-/// Fewer than two days, unsorted dates, mismatched target counts, invalid costs, a
-/// non-positive unhedged value, or any layer error.
+/// Fewer than two days, unsorted dates, mismatched target counts, invalid costs or
+/// periods per year, a non-finite equity value, or any layer error. Equity curves that
+/// reach zero or below are reported with their metrics' error text instead.
 pub fn run_backtest(
     inputs: &BacktestInputs<'_>,
     layers: &mut [Box<dyn Layer>],
@@ -829,8 +853,15 @@ pub fn run_backtest(
         checks.push(check);
     }
     let ppy = config.periods_per_year;
-    let unhedged_metrics = equity_metrics(&dates, &unhedged, ppy)?;
-    let hedged_metrics = equity_metrics(&dates, &hedged, ppy)?;
+    if !(ppy.is_finite() && ppy > 0.0) {
+        return Err(BacktestError::InvalidInput {
+            name: "periods_per_year",
+            value: ppy,
+            expected: "finite and > 0",
+        });
+    }
+    let unhedged_metrics = MetricsOutcome::from_result(equity_metrics(&dates, &unhedged, ppy));
+    let hedged_metrics = MetricsOutcome::from_result(equity_metrics(&dates, &hedged, ppy));
     let carry = cost_of_carry(&dates, &unhedged, &hedged, &ledger.flows, &episodes.episodes, ppy)?;
     let protection = episode_protection(&dates, &unhedged, &hedged, &episodes.episodes)?;
     let terminal = ledger.positions_value();

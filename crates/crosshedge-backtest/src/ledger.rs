@@ -12,8 +12,9 @@
 //!   variation margin `q · mult · (p − mark_prev)` in cash, so the position itself is worth
 //!   zero after each mark (it is settled daily).
 //! - **Costs** of a trade of `|q|` contracts at mid `p` with half-spread `h` (price units):
-//!   `fee = −|q| · (mult · (h + p · slippage_bps / 10 000) + commission_per_contract)`, and
-//!   `gas = −gas_per_action_usd` per open or close when the venue is on-chain.
+//!   `fee = −|q| · (mult · (h + p · slippage_bps / 10 000) + commission_per_contract)` on an
+//!   exchange; on-chain there is no per-contract commission (a venue's taker fee belongs in
+//!   the half-spread) but `gas = −gas_per_action_usd` per open or close.
 //! - **Funding** of a perpetual at rate `f` (per funding period, decimal):
 //!   `−q · mult · mark · f` — a short receives when `f > 0`.
 //!
@@ -102,7 +103,7 @@ pub struct CashFlow {
 /// Trading costs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CostModel {
-    /// Commission per contract traded (USD, ≥ 0).
+    /// Commission per contract traded on an exchange (USD, ≥ 0; none on-chain).
     pub commission_per_contract: f64,
     /// Slippage in basis points of the mid (10 000 = 100 %, ≥ 0).
     pub slippage_bps: f64,
@@ -268,9 +269,12 @@ impl Ledger {
     }
 
     fn trade_costs(&mut self, date: Date, inst: &Instrument, qty: f64, q: Quote, id: PositionId) {
-        let per_contract = inst.multiplier
-            * (q.half_spread + q.mid * self.costs.slippage_bps / 1e4)
-            + self.costs.commission_per_contract;
+        let commission = match inst.venue {
+            Venue::Exchange => self.costs.commission_per_contract,
+            Venue::OnChain => 0.0,
+        };
+        let per_contract =
+            inst.multiplier * (q.half_spread + q.mid * self.costs.slippage_bps / 1e4) + commission;
         self.book(date, FlowKind::Fee, -qty.abs() * per_contract, id);
         if inst.venue == Venue::OnChain {
             self.book(date, FlowKind::Gas, -self.costs.gas_per_action_usd, id);

@@ -73,6 +73,18 @@ pub struct EquityMetrics {
 }
 
 fn validate(dates: &[Date], values: &[f64]) -> Result<(), BacktestError> {
+    validate_finite(dates, values)?;
+    if let Some(&v) = values.iter().find(|v| **v <= 0.0) {
+        return Err(BacktestError::InvalidInput {
+            name: "equity value",
+            value: v,
+            expected: "finite and > 0",
+        });
+    }
+    Ok(())
+}
+
+fn validate_finite(dates: &[Date], values: &[f64]) -> Result<(), BacktestError> {
     if values.len() < 2 {
         return Err(BacktestError::BadLength {
             name: "equity curve",
@@ -92,11 +104,11 @@ fn validate(dates: &[Date], values: &[f64]) -> Result<(), BacktestError> {
             return Err(BacktestError::Unsorted { previous: w[0], date: w[1] });
         }
     }
-    if let Some(&v) = values.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+    if let Some(&v) = values.iter().find(|v| !v.is_finite()) {
         return Err(BacktestError::InvalidInput {
             name: "equity value",
             value: v,
-            expected: "finite and > 0",
+            expected: "finite",
         });
     }
     Ok(())
@@ -219,15 +231,15 @@ pub struct EpisodeProtection {
 /// Protection in each episode that overlaps the curve (others are skipped).
 ///
 /// # Errors
-/// Mismatched lengths or unsorted dates.
+/// Fewer than two values, mismatched lengths, unsorted dates or a non-finite value.
 pub fn episode_protection(
     dates: &[Date],
     unhedged: &[f64],
     hedged: &[f64],
     episodes: &[Episode],
 ) -> Result<Vec<EpisodeProtection>, BacktestError> {
-    validate(dates, unhedged)?;
-    validate(dates, hedged)?;
+    validate_finite(dates, unhedged)?;
+    validate_finite(dates, hedged)?;
     let mut out = Vec::new();
     for ep in episodes {
         let before = dates.partition_point(|d| *d < ep.start);
@@ -268,7 +280,7 @@ pub struct CarryCost {
 /// lies in `[start, end]`.
 ///
 /// # Errors
-/// As [`equity_metrics`].
+/// Fewer than two values, mismatched lengths, unsorted dates or a non-finite value.
 pub fn cost_of_carry(
     dates: &[Date],
     unhedged: &[f64],
@@ -277,7 +289,8 @@ pub fn cost_of_carry(
     episodes: &[Episode],
     periods_per_year: f64,
 ) -> Result<CarryCost, BacktestError> {
-    validate(dates, unhedged)?;
+    validate_finite(dates, unhedged)?;
+    validate_finite(dates, hedged)?;
     if hedged.len() != unhedged.len() {
         return Err(BacktestError::BadLength {
             name: "hedged",

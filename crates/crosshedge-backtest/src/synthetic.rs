@@ -4,7 +4,8 @@
 //! On weekdays from `start`: log VIX follows a discrete Ornstein–Uhlenbeck process
 //! `ln V_{t+1} = ln V_t + κ (ln 18 − ln V_t) Δ + ν √Δ z_1` (κ = 5, ν = 1.2, Δ = 1/252);
 //! SPX log returns are `−(σ²/2)Δ + σ √Δ (ρ z_1 + √(1−ρ²) z_2)` with `σ = V/100`, `ρ = −0.7`;
-//! the single target (a crypto asset) has log return `1.5 · r_SPX + 0.03 z_3`. VIX futures
+//! the single target (a crypto asset) has log return
+//! `1.5 · r_SPX + 0.0004 − 0.02²/2 + 0.02 z_3`. VIX futures
 //! expire on the 18th of each month (moved back to a Friday when on a weekend) for the next
 //! eight months, priced `F = 18 + (V − 18) e^{−κ τ}`; funding is `0.0001 + 0.0002 z_4` per
 //! day; the regime label is `"calm"` (VIX < 20), `"elevated"` (< 30) or `"stress"`; the vol
@@ -77,7 +78,7 @@ pub fn synthetic_market(seed: u64, start: Date, n_days: usize) -> Vec<MarketDay>
         let r_spx = -0.5 * sigma * sigma * dt
             + sigma * dt.sqrt() * (rho * z[0] + (1.0 - rho * rho).sqrt() * z[1]);
         spx *= r_spx.exp();
-        target *= (1.5 * r_spx + 0.03 * z[2]).exp();
+        target *= (1.5 * r_spx + 0.0004 - 0.5 * 0.02 * 0.02 + 0.02 * z[2]).exp();
         ln_v += kappa * (mean.ln() - ln_v) * dt + nu * dt.sqrt() * z[0];
         date = date.succ_opt().unwrap_or(date);
     }

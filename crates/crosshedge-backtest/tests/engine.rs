@@ -111,6 +111,7 @@ fn engine_zero_hedge_equals_unhedged_bitwise() {
             assert_eq!(h.to_bits(), u.to_bits());
         }
         assert_eq!(r.hedged_metrics, r.unhedged_metrics);
+        assert!(r.hedged_metrics.metrics.is_some());
         assert_eq!(
             r.xirr.error.as_deref(),
             Some("no rate exists: all flows have the same sign (all zero)")

@@ -73,7 +73,7 @@ proptest! {
                             multiplier: mult,
                         };
                         let id = ledger.open(date, inst, qty, Quote { mid, half_spread: hs }).unwrap();
-                        cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + commission)
+                        cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + if on_chain { 0.0 } else { commission })
                             + if on_chain { gas } else { 0.0 };
                         scale += (qty * mult * mid).abs();
                         open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain });
@@ -96,7 +96,7 @@ proptest! {
                         let s = open.remove(slot);
                         ledger.close(date, s.id, Quote { mid, half_spread: hs }).unwrap();
                         realised += s.qty * s.mult * (mid - s.entry);
-                        cost_total += s.qty.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + commission)
+                        cost_total += s.qty.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + if s.on_chain { 0.0 } else { commission })
                             + if s.on_chain { gas } else { 0.0 };
                         scale += (s.qty * s.mult * mid).abs();
                     }
