@@ -7,7 +7,8 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use crosshedge_backtest::engine::{
-    RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol, VixCallSpreadLayer,
+    programme_xirr, RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol,
+    VixCallSpreadLayer,
 };
 use crosshedge_backtest::synthetic::synthetic_market;
 use crosshedge_backtest::{run_backtest, BacktestConfig, BacktestInputs, CostModel, Layer};
@@ -55,6 +56,15 @@ fn bench(c: &mut Criterion) {
             let r = run_backtest(black_box(&inputs), &mut layers).unwrap();
             assert!(r.all_checks_ok);
             black_box(r)
+        })
+    });
+    // The XIRR scan of the run's flows alone (one flow per date with activity).
+    let mut layers = book();
+    let r = run_backtest(&inputs, &mut layers).unwrap();
+    let last = *r.dates.last().unwrap();
+    g.bench_function("xirr_of_the_programme_flows", |b| {
+        b.iter(|| {
+            black_box(programme_xirr(black_box(&r.cash_flows), r.terminal_positions_value, last))
         })
     });
     g.finish();
