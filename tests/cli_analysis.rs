@@ -65,6 +65,16 @@ fn demo_then_basis_lags_episodes() {
             "--json",
         ],
     );
+    // The demo writes the full HTML report and the JSON behind it.
+    let html = std::fs::read_to_string(d.join("out/report.html")).unwrap();
+    assert!(html.matches("<svg").count() >= 5, "charts missing");
+    assert!(html.contains("The answer") && html.contains("us-close"));
+    let input: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/report.json")).unwrap()).unwrap();
+    assert_eq!(input["header"]["seed"], 3);
+    for f in input["header"]["inputs"].as_array().unwrap() {
+        assert_eq!(f["sha256"].as_str().unwrap().len(), 64);
+    }
     // The demo runs a stress test of the default layered book.
     let rep = &demo["stress"]["report"];
     assert_eq!(rep["paths"], 5000, "{rep}");
@@ -196,6 +206,25 @@ fn demo_then_basis_lags_episodes() {
     );
     assert_eq!(rc, 0);
     assert!(out.contains("alignment us-close") && out.contains("decorrelation factor"), "{out}");
+
+    // `report` on the store: files written, the same sections.
+    let w = json(
+        d,
+        &[
+            "report",
+            "--store",
+            store,
+            "--out",
+            "rep",
+            "--bootstrap",
+            "100",
+            "--paths",
+            "2000",
+            "--json",
+        ],
+    );
+    let html = std::fs::read_to_string(d.join(w["html"].as_str().unwrap())).unwrap();
+    assert!(html.matches("<svg").count() >= 5);
 
     // Bad usage and unknown names exit 2 with one line.
     for bad in [

@@ -13,12 +13,13 @@ use crosshedge_data::store::{OnConflict, Store};
 use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket};
 use serde::Serialize;
 
-use super::basis::{self, BasisOutput};
-use super::episodes::{self, EpisodesOutput};
+use super::basis;
+use super::episodes;
 use super::hedge::MeasureArgs;
 use super::import::parse_file;
 use super::regimes;
-use super::stress::{self, StressArgs, StressOutput};
+use super::report::{self, Analysis, Written};
+use super::stress::{self, StressArgs};
 use super::{now_utc, Ctx};
 use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
 use crate::output::{self, pct};
@@ -29,10 +30,12 @@ struct DemoOutput {
     out_dir: String,
     store: String,
     summary: crosshedge_demo::DemoSummary,
-    basis: Vec<BasisOutput>,
-    episodes: Vec<EpisodesOutput>,
     regime: RegimeNow,
-    stress: StressOutput,
+    /// Where the HTML report and its JSON were written.
+    report: Written,
+    /// Basis, episodes and stress results (the same data as the report).
+    #[serde(flatten)]
+    analysis: Analysis,
 }
 
 /// The current regime of the demo market: its VIX band and the Markov model's probabilities.
@@ -239,14 +242,27 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     };
     let stress_out =
         stress::analyse(&store, &stress_args, !ctx.json).context("stress test of the demo book")?;
+    let analysis = Analysis {
+        basis: basis_out,
+        episodes: episodes_out.into_iter().next(),
+        stress: Some(stress_out),
+    };
+    let catalogue =
+        super::episodes::catalogue(Some(&a.out.join("data").join("episodes.toml")), true)?;
+    let mut config = std::collections::BTreeMap::new();
+    config.insert("data".into(), format!("demo market, seed {}", a.seed));
+    config.insert("book".into(), "default (adaptive layered VIX hedge)".into());
+    config.insert("bootstrap".into(), a.bootstrap.to_string());
+    config.insert("paths".into(), a.stress_paths.to_string());
+    let input = report::assemble(&store, &analysis, &catalogue, "vix", a.seed, 90, config)?;
+    let written = report::write(&a.out, &input, &analysis)?;
     let out = DemoOutput {
         out_dir: a.out.display().to_string(),
         store: store_path.display().to_string(),
         summary: sum,
-        basis: basis_out,
-        episodes: episodes_out,
         regime,
-        stress: stress_out,
+        report: written,
+        analysis,
     };
     if ctx.json {
         return output::print_json(&out);
@@ -315,20 +331,22 @@ fn render(o: &DemoOutput) -> String {
         fmt(&r.markov_forecast),
         r.expected_durations_days.iter().map(|(n, d)| format!("{n} {d:.1} days")).collect::<Vec<_>>().join(", ")
     );
-    for b in &o.basis {
+    for b in &o.analysis.basis {
         s.push('\n');
         s.push_str(&basis::render(b));
     }
-    for e in &o.episodes {
+    if let Some(e) = &o.analysis.episodes {
         s.push('\n');
         s.push_str(&episodes::render(e));
     }
-    s.push_str("\nstress test of the default adaptive layered VIX hedge (21 trading days):\n");
-    s.push_str(&stress::render(&o.stress));
+    if let Some(st) = &o.analysis.stress {
+        s.push_str("\nstress test of the default adaptive layered VIX hedge (21 trading days):\n");
+        s.push_str(&stress::render(st));
+    }
     let _ = writeln!(
         s,
-        "\nfiles: {}/data (CSV, manifest, episodes). Explore: crosshedge --store {} basis --target eth --hedge vx1",
-        o.out_dir, o.store
+        "\nreport: {} (data behind it: {})\nfiles: {}/data (CSV, manifest, episodes). Explore: crosshedge --store {} basis --target eth --hedge vx1",
+        o.report.html, o.report.json, o.out_dir, o.store
     );
     s
 }

@@ -17,24 +17,24 @@ use crate::output::{self, pct};
 #[derive(Serialize)]
 pub struct EpisodeRow {
     #[serde(flatten)]
-    slippage: EpisodeSlippage,
-    start: String,
-    end: String,
-    category: String,
-    source: String,
+    pub slippage: EpisodeSlippage,
+    pub start: String,
+    pub end: String,
+    pub category: String,
+    pub source: String,
 }
 
 #[derive(Serialize)]
 pub struct EpisodesOutput {
     #[serde(flatten)]
-    meta: PairMeta,
+    pub meta: PairMeta,
     /// The hedge ratio the hedge is sized with: h* of the calm VIX band.
-    hedge_ratio_calm: f64,
+    pub hedge_ratio_calm: f64,
     /// Rows the calm h* was estimated on.
-    n_calm: usize,
-    episodes: Vec<EpisodeRow>,
+    pub n_calm: usize,
+    pub episodes: Vec<EpisodeRow>,
     /// Catalogue episodes with no aligned rows in the sample.
-    not_in_sample: Vec<String>,
+    pub not_in_sample: Vec<String>,
 }
 
 /// The built-in catalogue, extended by (or, with `no_builtin`, replaced by) a user file.

@@ -17,6 +17,7 @@ mod lags;
 mod pair;
 pub(crate) mod price;
 mod regimes;
+pub(crate) mod report;
 mod series;
 mod shocks;
 mod signals;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Events(a) => events::run(&ctx, a),
         Command::Regimes(a) => regimes::run(&ctx, a),
         Command::Dcc(a) => dcc::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Price(a) => price::run(&ctx, a),
         Command::Hedge(a) => hedge::run(&ctx, a),
         Command::Stress(a) => stress::run(&ctx, a),

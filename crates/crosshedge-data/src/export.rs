@@ -21,6 +21,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DataError> {
     let mut tmp = tempfile::Builder::new().prefix(".crosshedge-").tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
+    // Temporary files are created private (0600); outputs are ordinary files (0644).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+    }
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
