@@ -13,8 +13,10 @@
 //! smooth on the whole real line. To avoid overflow it evaluates the scaled
 //! `g(x) = Σ c_i e^{−x t_i − m(x)}` with `m(x) = max_i(−x t_i)`, which has the same sign and
 //! the same roots. It scans `x ∈ [−40, 40]` (rates from `−1 + 4e−18` to `2.4e17`) on a
-//! uniform grid of [`GRID_POINTS`] nodes, brackets every sign change and polishes each
-//! bracket with Brent's method to full double precision. When several roots exist (the
+//! uniform grid of [`GRID_POINTS`] nodes (terms advanced by a per-step factor and re-anchored
+//! with `exp` every 50 nodes; values near zero recomputed exactly), brackets every sign change
+//! and polishes each bracket with Brent's method on the exact function to full double
+//! precision. When several roots exist (the
 //! flows change sign more than once) all are reported in [`Xirr::roots`] and the one with
 //! the smallest `|ln(1 + r)|` — the one closest to a zero rate — is returned as
 //! [`Xirr::rate`]. Two roots closer than the grid step (0.04 in `x`) or a double root where
@@ -114,22 +116,24 @@ pub fn xirr(flows: &[DatedFlow]) -> Result<Xirr, BacktestError> {
     let g = |x: f64| scaled_npv(x, t_max, &t, &c);
 
     let step = (LOG_RATE_MAX - LOG_RATE_MIN) / (GRID_POINTS - 1) as f64;
+    let mut scan = Scan::new(&t, &c, t_max, step);
     let mut log_roots = Vec::new();
-    let mut x_prev = LOG_RATE_MIN;
-    let mut g_prev = g(x_prev);
-    if g_prev == 0.0 {
-        log_roots.push(x_prev);
-    }
-    for k in 1..GRID_POINTS {
+    let mut prev: Option<(f64, f64)> = None;
+    for k in 0..GRID_POINTS {
         let x = LOG_RATE_MIN + step * k as f64;
-        let gx = g(x);
+        let gx = scan.value(x, &g);
         if gx == 0.0 {
             log_roots.push(x);
-        } else if g_prev != 0.0 && (gx > 0.0) != (g_prev > 0.0) {
-            log_roots.push(brent(&g, x_prev, x, g_prev, gx));
+        } else if let Some((xp, gp)) = prev {
+            if gp != 0.0 && (gx > 0.0) != (gp > 0.0) {
+                // Polish with exact end values (the scan's are accurate to ~1e-14 relative).
+                let (fa, fb) = (g(xp), g(x));
+                if fa != 0.0 && fb != 0.0 && (fa > 0.0) != (fb > 0.0) {
+                    log_roots.push(brent(&g, xp, x, fa, fb));
+                }
+            }
         }
-        x_prev = x;
-        g_prev = gx;
+        prev = Some((x, gx));
     }
     if log_roots.is_empty() {
         return Err(BacktestError::NoRoot {
@@ -152,6 +156,69 @@ pub fn xirr(flows: &[DatedFlow]) -> Result<Xirr, BacktestError> {
 fn scaled_npv(x: f64, t_max: f64, t: &[f64], c: &[f64]) -> f64 {
     let m = if x < 0.0 { -x * t_max } else { 0.0 };
     c.iter().zip(t).map(|(&ci, &ti)| ci * (-x * ti - m).exp()).sum()
+}
+
+/// Terms re-anchored with `exp` after this many grid steps of the scan.
+const REANCHOR: usize = 50;
+
+/// The grid scan of the scaled XNPV. Between anchors each term `e^{−x t_i − m(x)}` is advanced
+/// by a constant factor per grid step (`e^{h (t_max − t_i)}` for `x < 0`, `e^{−h t_i}` for
+/// `x ≥ 0`), which replaces all but one `exp` in [`REANCHOR`] by a product (relative error
+/// below ~`REANCHOR` ulp). A node whose value is within `1e-9 · Σ|terms|` of zero is
+/// re-evaluated exactly, so signs near a root are exact.
+struct Scan<'a> {
+    t: &'a [f64],
+    c: &'a [f64],
+    t_max: f64,
+    fac_neg: Vec<f64>,
+    fac_pos: Vec<f64>,
+    term: Vec<f64>,
+    since: usize,
+    anchor_neg: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn new(t: &'a [f64], c: &'a [f64], t_max: f64, step: f64) -> Self {
+        Self {
+            t,
+            c,
+            t_max,
+            fac_neg: t.iter().map(|&ti| (step * (t_max - ti)).exp()).collect(),
+            fac_pos: t.iter().map(|&ti| (-step * ti).exp()).collect(),
+            term: vec![0.0; t.len()],
+            since: 0,
+            anchor_neg: true,
+        }
+    }
+
+    fn value(&mut self, x: f64, exact: &impl Fn(f64) -> f64) -> f64 {
+        let neg = x < 0.0;
+        if self.since == 0 || self.since >= REANCHOR || neg != self.anchor_neg {
+            let m = if neg { -x * self.t_max } else { 0.0 };
+            for (tm, &ti) in self.term.iter_mut().zip(self.t) {
+                *tm = (-x * ti - m).exp();
+            }
+            self.anchor_neg = neg;
+            self.since = 1;
+        } else {
+            let f = if neg { &self.fac_neg } else { &self.fac_pos };
+            for (tm, fi) in self.term.iter_mut().zip(f) {
+                *tm *= fi;
+            }
+            self.since += 1;
+        }
+        let (mut sum, mut abs) = (0.0, 0.0);
+        for (tm, ci) in self.term.iter().zip(self.c) {
+            let v = ci * tm;
+            sum += v;
+            abs += v.abs();
+        }
+        if sum.abs() <= 1e-9 * abs {
+            exact(x)
+        } else {
+            sum
+        }
+    }
 }
 
 /// Brent's root finder on a bracket `[a, b]` with `f(a) f(b) < 0`, to full precision.
@@ -260,5 +327,58 @@ mod tests {
     fn xnpv_rejects_rate_below_minus_one() {
         let flows = [DatedFlow { date: d("2021-01-01"), amount: -1.0 }];
         assert!(xnpv(-1.0, &flows).is_err());
+    }
+
+    /// The scan with an `exp` per term and node (the definition the fast scan must match).
+    fn slow_roots(flows: &[DatedFlow]) -> Vec<f64> {
+        let d0 = flows.iter().map(|f| f.date).min().unwrap();
+        let t: Vec<f64> = flows.iter().map(|f| years(d0, f.date)).collect();
+        let c: Vec<f64> = flows.iter().map(|f| f.amount).collect();
+        let t_max = t.iter().copied().fold(0.0, f64::max);
+        let g = |x: f64| scaled_npv(x, t_max, &t, &c);
+        let step = (LOG_RATE_MAX - LOG_RATE_MIN) / (GRID_POINTS - 1) as f64;
+        let mut out = Vec::new();
+        for k in 1..GRID_POINTS {
+            let (a, b) = (LOG_RATE_MIN + step * (k - 1) as f64, LOG_RATE_MIN + step * k as f64);
+            let (fa, fb) = (g(a), g(b));
+            if fa != 0.0 && fb != 0.0 && (fa > 0.0) != (fb > 0.0) {
+                out.push(brent(&g, a, b, fa, fb).exp_m1());
+            }
+        }
+        out
+    }
+
+    mod property_tests {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn prop_fast_scan_finds_the_exact_scan_roots(
+                flows in prop::collection::vec((0i64..4000, -1000.0..1000.0f64), 2..40)
+            ) {
+                let start = d("2010-01-01");
+                let flows: Vec<DatedFlow> = flows
+                    .into_iter()
+                    .map(|(k, a)| DatedFlow { date: start + chrono::Duration::days(k), amount: a })
+                    .collect();
+                let slow = slow_roots(&flows);
+                match xirr(&flows) {
+                    Ok(x) => {
+                        prop_assert_eq!(x.roots.len(), slow.len(), "{:?} vs {:?}", x.roots, slow);
+                        for (a, b) in x.roots.iter().zip(&slow) {
+                            prop_assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{} vs {}", a, b);
+                        }
+                        if x.rate.abs() < 100.0 {
+                            let gross: f64 = flows.iter().map(|f| f.amount.abs()).sum();
+                            let v = xnpv(x.rate, &flows).unwrap();
+                            let growth = (1.0 + x.rate).powf(-11.0).max(1.0);
+                            prop_assert!(v.abs() <= 1e-9 * gross * growth, "npv {}", v);
+                        }
+                    }
+                    Err(_) => prop_assert!(slow.is_empty()),
+                }
+            }
+        }
     }
 }
