@@ -307,3 +307,63 @@ fn engine_rejects_unsorted_and_short_inputs() {
     let inputs = BacktestInputs { days: &days, config: &bad, calendar: &cal, episodes: &episodes };
     assert!(run_backtest(&inputs, &mut layers).is_err());
 }
+
+#[test]
+fn engine_day_vol_of_vol_overrides_the_constant() {
+    // The layer's constant vol of vol is 5.0, but the days carry 0.0: prices must be the
+    // zero-vol intrinsic values of the hand case above.
+    let mut days = vec![
+        hand_day("2024-01-02", &[(E1, 20.0), (E2, 21.0)]),
+        hand_day("2024-02-07", &[(E1, 17.0), (E2, 19.0)]),
+    ];
+    for day in &mut days {
+        day.vol_of_vol = Some(0.0);
+    }
+    let mut config = BacktestConfig::new(vec![1.0], CostModel::ZERO);
+    config.move_rolls_before_events = false;
+    let mut layer =
+        VixCallSpreadLayer::new("cs", 0.01, RegimeWeights::constant(1.0), (0.8, 0.9), 5.0, ROLL);
+    layer.half_spread = 0.0;
+    let mut layers: Vec<Box<dyn Layer>> = vec![Box::new(layer)];
+    let r = run(&days, &config, &EventCalendar::default(), &mut layers);
+    let got = r.hedged_equity[1] - r.unhedged_equity[1];
+    assert!((got - 0.5 * 100.0 * (1.0 - 2.0)).abs() < 1e-9, "{got}");
+}
+
+#[test]
+fn engine_spx_put_spread_zero_vol_and_expiry_settlement() {
+    // Constant zero vol: puts are worth max(K − S, 0). Tenor 10 days, no early roll: the
+    // spread is held to expiry and settled at intrinsic against the day's SPX.
+    let mk = |date: &str, spx: f64| {
+        let mut day = hand_day(date, &[(E1, 20.0)]);
+        day.spx = spx;
+        day
+    };
+    let days = vec![mk("2024-01-02", 4000.0), mk("2024-01-05", 3700.0), mk("2024-01-12", 3500.0)];
+    let mut config = BacktestConfig::new(vec![1.0], CostModel::ZERO);
+    config.move_rolls_before_events = false;
+    let mut layer = SpxPutSpreadLayer::new(
+        "ps",
+        0.4,
+        RegimeWeights::constant(1.0),
+        (0.9, 0.95),
+        SpxVol::Constant(0.0),
+    );
+    layer.tenor_days = 10;
+    layer.roll_days_before = 0;
+    layer.half_spread = 0.0;
+    let mut layers: Vec<Box<dyn Layer>> = vec![Box::new(layer)];
+    let r = run(&days, &config, &EventCalendar::default(), &mut layers);
+    // q = 0.4·100 000/(4000·100) = 0.1 spreads of K 3800/3600, worth 0 at the open.
+    // 01-05 (S = 3700): 100 − 0 = 100 per unit → 0.1·100·100 = 1000.
+    // 01-12 ≥ expiry 01-12: settled at 3800 − 3500 = 300 and 3600 − 3500 = 100 → 200 per unit.
+    let hedge: Vec<f64> =
+        r.hedged_equity.iter().zip(&r.unhedged_equity).map(|(h, u)| h - u).collect();
+    assert!(hedge[0].abs() < 1e-9, "{}", hedge[0]);
+    assert!((hedge[1] - 1000.0).abs() < 1e-9, "{}", hedge[1]);
+    // A new spread is opened on 01-12 at S = 3500 (worth 0 at zero vol), so equity = 2000.
+    assert!((hedge[2] - 2000.0).abs() < 1e-9, "{}", hedge[2]);
+    let payoff: f64 =
+        r.cash_flows.iter().filter(|f| f.kind == FlowKind::Payoff).map(|f| f.amount).sum();
+    assert!((payoff - 2000.0).abs() < 1e-9, "{payoff}");
+}
