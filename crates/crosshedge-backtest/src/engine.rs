@@ -82,6 +82,49 @@ pub struct MarketDay {
 }
 
 impl MarketDay {
+    /// Checks the day: VIX, SPX, target prices and futures settlements finite and positive,
+    /// futures strictly increasing in expiry, funding and vol of vol finite (vol of vol ≥ 0).
+    ///
+    /// # Errors
+    /// [`BacktestError::InvalidInput`] naming the field, or [`BacktestError::Unsorted`].
+    pub fn validate(&self) -> Result<(), BacktestError> {
+        let positive = |name: &'static str, value: f64| {
+            if value.is_finite() && value > 0.0 {
+                Ok(())
+            } else {
+                Err(BacktestError::InvalidInput { name, value, expected: "finite and > 0" })
+            }
+        };
+        positive("vix", self.vix)?;
+        positive("spx", self.spx)?;
+        for &p in &self.targets {
+            positive("target price", p)?;
+        }
+        for p in &self.vix_futures {
+            positive("vix future settle", p.settle)?;
+        }
+        for w in self.vix_futures.windows(2) {
+            if w[1].expiry <= w[0].expiry {
+                return Err(BacktestError::Unsorted { previous: w[0].expiry, date: w[1].expiry });
+            }
+        }
+        if !self.funding_rate.is_finite() {
+            return Err(BacktestError::InvalidInput {
+                name: "funding rate",
+                value: self.funding_rate,
+                expected: "finite",
+            });
+        }
+        if let Some(v) = self.vol_of_vol.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            return Err(BacktestError::InvalidInput {
+                name: "vol of vol",
+                value: v,
+                expected: "finite and >= 0",
+            });
+        }
+        Ok(())
+    }
+
     /// The futures settlement of `expiry`, if quoted.
     pub fn future(&self, expiry: Date) -> Option<f64> {
         self.vix_futures.iter().find(|p| p.expiry == expiry).map(|p| p.settle)
@@ -791,7 +834,8 @@ pub struct BacktestReport {
 /// Runs the daily loop.
 ///
 /// # Errors
-/// Fewer than two days, unsorted dates, mismatched target counts, invalid costs or
+/// Fewer than two days, unsorted dates, an invalid day ([`MarketDay::validate`]),
+/// mismatched target counts, invalid costs or
 /// periods per year, a non-finite equity value, or any layer error. Equity curves that
 /// reach zero or below are reported with their metrics' error text instead.
 pub fn run_backtest(
@@ -819,6 +863,7 @@ pub fn run_backtest(
     let mut checks = Vec::with_capacity(n);
     let mut exposure_values = vec![0.0; config.exposure_units.len()];
     for (i, day) in days.iter().enumerate() {
+        day.validate()?;
         if day.targets.len() != config.exposure_units.len() {
             return Err(BacktestError::BadLength {
                 name: "targets",

@@ -303,6 +303,20 @@ fn engine_rejects_unsorted_and_short_inputs() {
     let inputs =
         BacktestInputs { days: &days[..1], config: &config, calendar: &cal, episodes: &episodes };
     assert!(run_backtest(&inputs, &mut layers).is_err());
+    let mut nan = days.clone();
+    nan[2].spx = f64::NAN;
+    let inputs =
+        BacktestInputs { days: &nan, config: &config, calendar: &cal, episodes: &episodes };
+    assert!(run_backtest(&inputs, &mut layers).is_err());
+    let mut unsorted_curve = days.clone();
+    unsorted_curve[1].vix_futures.reverse();
+    let inputs = BacktestInputs {
+        days: &unsorted_curve,
+        config: &config,
+        calendar: &cal,
+        episodes: &episodes,
+    };
+    assert!(run_backtest(&inputs, &mut layers).is_err());
     let bad = BacktestConfig::new(vec![1.0, 2.0], CostModel::ZERO);
     let inputs = BacktestInputs { days: &days, config: &bad, calendar: &cal, episodes: &episodes };
     assert!(run_backtest(&inputs, &mut layers).is_err());
