@@ -212,9 +212,13 @@ pub struct Ledger {
     pub flows: Vec<CashFlow>,
     /// Costs applied to trades.
     pub costs: CostModel,
+    #[serde(skip)]
     next_id: u64,
+    #[serde(skip)]
     checked_upto: usize,
+    #[serde(skip)]
     flows_sum: f64,
+    #[serde(skip)]
     flows_abs_sum: f64,
 }
 
