@@ -15,13 +15,12 @@ use serde::Serialize;
 
 use super::basis;
 use super::episodes;
-use super::hedge::MeasureArgs;
 use super::import::parse_file;
 use super::regimes;
 use super::report::{self, Analysis, Written};
-use super::stress::{self, StressArgs};
+use super::stress;
 use super::{now_utc, Ctx};
-use crate::cli::{BasisArgs, DemoArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
+use crate::cli::{DemoArgs, EpisodesArgs};
 use crate::output::{self, pct};
 use crosshedge_regimes::MarkovOptions;
 
@@ -144,19 +143,6 @@ fn build_store(dir: &Path, m: &DemoMarket) -> anyhow::Result<PathBuf> {
     Ok(target)
 }
 
-fn pair(target: &str, hedge: &str) -> PairArgs {
-    PairArgs {
-        target: target.into(),
-        hedge: hedge.into(),
-        align: "us-close".into(),
-        returns: "log".into(),
-        hedge_returns: None,
-        from: None,
-        to: None,
-        vix: "vix".into(),
-    }
-}
-
 pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     let cfg = DemoConfig { seed: a.seed, ..DemoConfig::default() };
     let market = generate(&cfg)?;
@@ -166,34 +152,13 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     let store = Store::open_existing(&store_path)?;
     let mut basis_out = Vec::new();
     for target in ["btc", "nft"] {
-        let args = BasisArgs {
-            pair: pair(target, "vix"),
-            regimes: "vix-bands".into(),
-            bootstrap: a.bootstrap,
-            seed: a.seed,
-            hac_lags: None,
-            dimson_lags: 2,
-            calm_below: 15.0,
-            stress_above: 25.0,
-            shock_sources: ShockSources {
-                crypto: "btc".into(),
-                stablecoins: vec!["usdc".into()],
-                tvl: "tvl".into(),
-                funding: "funding_btc".into(),
-            },
-            event_sources: EventSources {
-                data_dir: PathBuf::from("../shared/data"),
-                events_file: None,
-                pre: 1,
-                post: 1,
-            },
-        };
+        let args = report::basis_args(target, "vix", a.bootstrap, a.seed);
         basis_out.push(
             basis::analyse(&store, &args).with_context(|| format!("basis of {target} vs vix"))?,
         );
     }
     let ep_args = EpisodesArgs {
-        pair: pair("btc", "vix"),
+        pair: report::pair("btc", "vix"),
         catalogue: Some(a.out.join("data").join("episodes.toml")),
         no_builtin: true,
     };
@@ -218,28 +183,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         markov_forecast: zip(&m.fit.forecast),
         expected_durations_days: zip(&m.fit.expected_durations),
     };
-    let stress_args = StressArgs {
-        measure: MeasureArgs {
-            book: "default".into(),
-            vix: "vix".into(),
-            spx: "spx".into(),
-            crypto: "btc,eth,nft".into(),
-            calm_below: 15.0,
-            stress_above: 25.0,
-            vol_of_vol: 0.9,
-            rate: 0.04,
-            funding: 0.08,
-            signals: Vec::new(),
-            move_days: 21,
-        },
-        paths: a.stress_paths,
-        horizon: 21,
-        scenario: None,
-        seed: a.seed,
-        threads: None,
-        model: "fit".into(),
-        block_len: 5.0,
-    };
+    let stress_args = report::stress_args("default", "btc,eth,nft", a.stress_paths, a.seed);
     let stress_out =
         stress::analyse(&store, &stress_args, !ctx.json).context("stress test of the demo book")?;
     let analysis = Analysis {

@@ -90,7 +90,8 @@ pub struct Written {
     pub analysis: String,
 }
 
-fn pair(target: &str, hedge: &str) -> PairArgs {
+/// A target/hedge pair with the command line's defaults (us-close, log returns).
+pub fn pair(target: &str, hedge: &str) -> PairArgs {
     PairArgs {
         target: target.into(),
         hedge: hedge.into(),
