@@ -47,6 +47,8 @@ pub enum Command {
     Regimes(RegimesArgs),
     /// GARCH(1,1) volatilities and DCC(1,1) dynamic correlation and hedge ratio.
     Dcc(DccArgs),
+    /// Run the hedge book daily through history, net of costs (equity, drawdowns, carry, XIRR).
+    Backtest(crate::cmd::backtest::BacktestArgs),
     /// The whole pipeline as one self-contained HTML report plus the JSON behind it.
     Report(crate::cmd::report::ReportArgs),
     /// Price options, spreads, condors, the VIX futures curve, perpetuals and LP positions.

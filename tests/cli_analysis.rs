@@ -226,6 +226,35 @@ fn demo_then_basis_lags_episodes() {
     let html = std::fs::read_to_string(d.join(w["html"].as_str().unwrap())).unwrap();
     assert!(html.matches("<svg").count() >= 5);
 
+    // The backtest of the default book through the demo history: the accounting identity
+    // holds every day and the curves cover every day run.
+    let bt = json(
+        d,
+        &[
+            "backtest",
+            "--store",
+            store,
+            "--catalogue",
+            "out/data/episodes.toml",
+            "--no-builtin",
+            "--json",
+            "--full",
+        ],
+    );
+    assert_eq!(bt["report"]["all_checks_ok"], true);
+    let n = bt["days"].as_u64().unwrap() as usize;
+    assert!(n > 2500, "{n} days");
+    assert_eq!(bt["report"]["hedged_equity"].as_array().unwrap().len(), n);
+    assert_eq!(bt["report"]["unhedged_equity"].as_array().unwrap().len(), n);
+    assert!(!bt["report"]["cash_flows"].as_array().unwrap().is_empty());
+    let eps: Vec<&str> = bt["report"]["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(eps.contains(&"demo-defi-liquidity-shock"), "{eps:?}");
+
     // Bad usage and unknown names exit 2 with one line.
     for bad in [
         vec!["basis", "--store", store, "--target", "nope", "--hedge", "vix"],

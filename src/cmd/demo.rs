@@ -186,10 +186,15 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     let stress_args = report::stress_args("default", "btc,eth,nft", a.stress_paths, a.seed);
     let stress_out =
         stress::analyse(&store, &stress_args, !ctx.json).context("stress test of the demo book")?;
+    let episodes_file = a.out.join("data").join("episodes.toml");
+    let bt_args = report::backtest_args("default", "btc,eth,nft", Some(episodes_file), true);
+    let backtest_out = super::backtest::analyse(&store_path, &store, &bt_args)
+        .context("backtest of the demo book")?;
     let analysis = Analysis {
         basis: basis_out,
         episodes: episodes_out.into_iter().next(),
         stress: Some(stress_out),
+        backtest: Some(backtest_out),
     };
     let catalogue =
         super::episodes::catalogue(Some(&a.out.join("data").join("episodes.toml")), true)?;
@@ -286,6 +291,10 @@ fn render(o: &DemoOutput) -> String {
     if let Some(st) = &o.analysis.stress {
         s.push_str("\nstress test of the default adaptive layered VIX hedge (21 trading days):\n");
         s.push_str(&stress::render(st));
+    }
+    if let Some(bt) = &o.analysis.backtest {
+        s.push('\n');
+        s.push_str(&super::backtest::render(bt));
     }
     let _ = writeln!(
         s,

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::cli::{Cli, Command};
 use crate::exit::UsageError;
 
+pub(crate) mod backtest;
 mod basis;
 mod dcc;
 mod demo;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regimes(a) => regimes::run(&ctx, a),
         Command::Dcc(a) => dcc::run(&ctx, a),
         Command::Report(a) => report::run(&ctx, a),
+        Command::Backtest(a) => backtest::run(&ctx, a),
         Command::Price(a) => price::run(&ctx, a),
         Command::Hedge(a) => hedge::run(&ctx, a),
         Command::Stress(a) => stress::run(&ctx, a),

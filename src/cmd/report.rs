@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
+use crosshedge_backtest::metrics::drawdown_series;
 use crosshedge_core::align::{align, AlignPolicy};
 use crosshedge_data::export::write_atomic;
 use crosshedge_data::store::Store;
 use crosshedge_labels::bands::{vix_bands, BandConfig};
+use crosshedge_report::EquityChart;
 use crosshedge_report::{
     render_html, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
     Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval, PnlHistogram,
@@ -25,6 +27,7 @@ use crosshedge_stats::corr::fisher_z_ci;
 use crosshedge_stats::rolling::rolling_corr_beta;
 use serde::Serialize;
 
+use super::backtest::{self, BacktestArgs, BacktestOutput};
 use super::basis::{self, BasisOutput};
 use super::episodes::{self, EpisodesOutput};
 use super::hedge::MeasureArgs;
@@ -77,6 +80,8 @@ pub struct Analysis {
     pub episodes: Option<EpisodesOutput>,
     /// Stress test of the book.
     pub stress: Option<StressOutput>,
+    /// Backtest of the book through the store's history.
+    pub backtest: Option<BacktestOutput>,
 }
 
 /// Where the report went.
@@ -153,6 +158,26 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
         threads: None,
         model: "fit".into(),
         block_len: 5.0,
+    }
+}
+
+/// Backtest arguments for the book `book` with the command line's default costs.
+pub fn backtest_args(
+    book: &str,
+    crypto: &str,
+    catalogue: Option<PathBuf>,
+    no_builtin: bool,
+) -> BacktestArgs {
+    BacktestArgs {
+        measure: stress_args(book, crypto, 1, 0).measure,
+        contracts: None,
+        commission: 1.0,
+        slippage_bps: 2.0,
+        gas: 5.0,
+        no_event_rolls: false,
+        full: false,
+        catalogue,
+        no_builtin,
     }
 }
 
@@ -292,6 +317,69 @@ pub fn assemble(
                     })
                     .collect(),
             }),
+        });
+    }
+    if let Some(bt) = &analysis.backtest {
+        let r = &bt.report;
+        charts.push(Chart {
+            caption: format!(
+                "Backtest of the book through {} US trading days: equity of the exposures unhedged and with the hedge programme (net of commission, spread, slippage, gas and funding), with drawdowns.",
+                bt.days
+            ),
+            spec: ChartSpec::Equity(EquityChart {
+                title: "Equity, hedged and unhedged".into(),
+                unit: Unit::Usd,
+                dates: r.dates.clone(),
+                unhedged: r.unhedged_equity.clone(),
+                hedged: r.hedged_equity.clone(),
+                unhedged_drawdown: drawdown_series(&r.unhedged_equity),
+                hedged_drawdown: drawdown_series(&r.hedged_equity),
+            }),
+        });
+        let mut rows = Vec::new();
+        for (name, m) in [("unhedged", &r.unhedged_metrics), ("hedged", &r.hedged_metrics)] {
+            rows.push(match &m.metrics {
+                Some(x) => vec![
+                    name.to_string(),
+                    pct(x.total_return),
+                    pct(x.annualised_return),
+                    x.annualised_vol.map_or("-".into(), pct),
+                    pct(x.max_drawdown.max_drawdown),
+                    format!(
+                        "{}-{:02} {}",
+                        x.worst_month.year,
+                        x.worst_month.month,
+                        pct(x.worst_month.simple_return)
+                    ),
+                ],
+                None => vec![
+                    name.to_string(),
+                    m.error.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            });
+        }
+        tables.push(Table {
+            title: "Backtest".into(),
+            caption: Some(format!(
+                "{} .. {}; cost of carry per year: hedge P&L outside episodes {:.0}, cash outlay {:.0}; XIRR of the hedge programme: {}; accounting identity held every day: {}",
+                crate::output::date_or_dash(bt.from),
+                crate::output::date_or_dash(bt.to),
+                r.cost_of_carry.hedge_pnl_outside_episodes_per_year,
+                r.cost_of_carry.outlay_per_year,
+                match r.xirr.rate {
+                    Some(x) if r.xirr.roots.len() > 1 =>
+                        format!("{} (ambiguous: {} roots)", pct(x), r.xirr.roots.len()),
+                    Some(x) => pct(x),
+                    None => r.xirr.error.clone().unwrap_or_default(),
+                },
+                if r.all_checks_ok { "yes" } else { "no" }
+            )),
+            header: ["curve", "total return", "ann. return", "ann. vol", "max drawdown", "worst month"].map(String::from).to_vec(),
+            rows,
         });
     }
     let mut headline = Headline::default();
@@ -530,7 +618,24 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> anyhow::Result<()> {
         eprintln!("note: the stress test needs btc, eth and a daily NFT index `nft` in the store; skipped (import one as `nft` to include it)");
         None
     };
-    let analysis = Analysis { basis: basis_out, episodes: Some(ep), stress: stress_out };
+    let backtest_out = if crypto.len() == 3 {
+        Some(
+            backtest::analyse(
+                &ctx.store,
+                &store,
+                &backtest_args(&a.book, &crypto.join(","), a.catalogue.clone(), a.no_builtin),
+            )
+            .context("backtest")?,
+        )
+    } else {
+        None
+    };
+    let analysis = Analysis {
+        basis: basis_out,
+        episodes: Some(ep),
+        stress: stress_out,
+        backtest: backtest_out,
+    };
     let mut config = BTreeMap::new();
     config.insert("book".into(), a.book.clone());
     config.insert("bootstrap".into(), a.bootstrap.to_string());

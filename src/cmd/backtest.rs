@@ -1,0 +1,389 @@
+//! `crosshedge backtest`: the hedge book (the same TOML as `crosshedge hedge`) run daily through
+//! the store's history, net of costs, with the accounting identity checked every day.
+//!
+//! # What is modelled (and what is assumed)
+//! - Sizing: the book is sized once by `size_book` on the store's full history (the same numbers
+//!   `crosshedge hedge` prints), so the hedge ratios are in-sample. Each layer's notional per
+//!   unit of exposure is its sized notional over the target notional, sized with every trigger
+//!   on (so each layer has its size, under the one premium budget, whenever its regime comes);
+//!   the triggers then become regime weights (`always` → 1 in every band; `vix-band` → 1 in the listed bands; `signal` → off,
+//!   since signals are not replayed).
+//! - Market: US trading days (us-close) with the VIX, SPX and the book's crypto exposures; the
+//!   VIX futures curve of each day from a settlement file (`--contracts`, the CFE long format
+//!   `date,expiry,settle`); the vol of VIX options is VVIX/100 when a `vvix` series is in the
+//!   store, else `--vol-of-vol`; SPX options use VIX/100; funding from `funding_btc` when present.
+//! - Layers: VIX call spreads (Black-76 on the future of the same expiry), VIX futures, SPX put
+//!   spreads (Black–Scholes), short perps; vol-ETP layers are not backtested (reported).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use crosshedge_backtest::engine::{
+    RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol, VixCallSpreadLayer,
+    VixFuturesLayer,
+};
+use crosshedge_backtest::{
+    run_backtest, BacktestConfig, BacktestInputs, BacktestReport, CostModel, Layer, MarketDay,
+};
+use crosshedge_core::align::{align, AlignPolicy};
+use crosshedge_core::series::Series;
+use crosshedge_data::futures::parse_futures_csv;
+use crosshedge_data::store::Store;
+use crosshedge_hedging::{size_book, Band, Instrument, StrikeRule, Trigger};
+use crosshedge_labels::events::EventCalendar;
+use serde::Serialize;
+
+use super::hedge::{measure, MeasureArgs};
+use super::Ctx;
+use crate::exit::UsageError;
+use crate::output::{self, pct};
+
+/// `crosshedge backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Book and measurement settings (as for `hedge`).
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    /// VIX futures settlements (`date,expiry,settle`); default: `data/vix_futures_contracts.csv`
+    /// beside the store (the demo's), else `../shared/data/vix_futures_contracts_daily.csv`.
+    #[arg(long)]
+    pub contracts: Option<PathBuf>,
+    /// Commission per exchange contract (USD).
+    #[arg(long, default_value_t = 1.0)]
+    pub commission: f64,
+    /// Slippage in basis points of each trade's price.
+    #[arg(long, default_value_t = 2.0)]
+    pub slippage_bps: f64,
+    /// Gas per on-chain action (USD).
+    #[arg(long, default_value_t = 5.0)]
+    pub gas: f64,
+    /// Do not move rolls ahead of FOMC/CPI/PPI dates.
+    #[arg(long)]
+    pub no_event_rolls: bool,
+    /// Include the cash flows and daily checks in --json.
+    #[arg(long)]
+    pub full: bool,
+    /// A TOML catalogue of episodes added to the built-in one (protection per episode).
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Use only the --catalogue file, not the built-in catalogue.
+    #[arg(long, requires = "catalogue")]
+    pub no_builtin: bool,
+}
+
+/// The JSON of `backtest`.
+#[derive(Serialize)]
+pub struct BacktestOutput {
+    /// Book name.
+    pub book: String,
+    /// The contracts file the curve came from.
+    pub contracts: String,
+    /// Market days run.
+    pub days: usize,
+    /// First and last day.
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day.
+    pub to: Option<chrono::NaiveDate>,
+    /// Layers run and their notional per unit of exposure.
+    pub layers: Vec<(String, f64)>,
+    /// Layers of the book that were not backtested, with the reason.
+    pub skipped_layers: Vec<(String, String)>,
+    /// The engine's report (curves, metrics, carry, episodes, XIRR, checks).
+    pub report: BacktestReport,
+}
+
+fn band_name(b: Band) -> &'static str {
+    match b {
+        Band::Calm => "calm",
+        Band::Normal => "normal",
+        Band::Stress => "stress",
+    }
+}
+
+/// The settlement file used when none is given: the demo's beside the store, else the shared
+/// data's.
+pub fn default_contracts(store_path: &std::path::Path) -> PathBuf {
+    let beside = store_path.parent().map(|p| p.join("data").join("vix_futures_contracts.csv"));
+    match beside {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("../shared/data/vix_futures_contracts_daily.csv"),
+    }
+}
+
+/// Runs the backtest of `a` on the store.
+pub fn analyse(
+    store_path: &std::path::Path,
+    store: &Store,
+    a: &BacktestArgs,
+) -> anyhow::Result<BacktestOutput> {
+    let m = measure(store, &a.measure)?;
+    // Sized with every trigger on, so that each layer has its size (under the one premium
+    // budget) whenever its regime comes; the triggers then gate the layers day by day.
+    let mut all_on = m.book.clone();
+    for l in &mut all_on.layers {
+        l.trigger = Trigger::Always;
+    }
+    let plan = size_book(&all_on, &m.inputs)?;
+    let path = a.contracts.clone().unwrap_or_else(|| default_contracts(store_path));
+    let file = std::fs::File::open(&path).map_err(|e| {
+        UsageError(format!(
+            "{}: cannot open the VIX futures settlements: {e} (give --contracts)",
+            path.display()
+        ))
+    })?;
+    let rows = parse_futures_csv(std::io::BufReader::new(file), &path.display().to_string())?;
+    let mut curves: BTreeMap<chrono::NaiveDate, Vec<(chrono::NaiveDate, f64)>> = BTreeMap::new();
+    for r in &rows {
+        if r.expiry > r.date {
+            curves.entry(r.date).or_default().push((r.expiry, r.settle));
+        }
+    }
+    // The market: US trading days with the VIX, SPX and the crypto exposures.
+    let crypto: Vec<String> = a.measure.crypto.split(',').map(|s| s.trim().to_string()).collect();
+    let mut names = vec![a.measure.vix.clone(), a.measure.spx.clone()];
+    names.extend(crypto.iter().cloned());
+    let series: Vec<Series> =
+        names.iter().map(|n| store.load(n, None, None)).collect::<Result<_, _>>()?;
+    let refs: Vec<&Series> = series.iter().collect();
+    let panel = align(&refs, AlignPolicy::UsClose)?;
+    let known: Vec<String> = store.list()?.into_iter().map(|s| s.name).collect();
+    let optional = |n: &str| -> anyhow::Result<Option<Series>> {
+        Ok(if known.iter().any(|k| k == n) { Some(store.load(n, None, None)?) } else { None })
+    };
+    let vvix = optional("vvix")?;
+    let funding = optional("funding_btc")?;
+    let band = |v: f64| {
+        if v < a.measure.calm_below {
+            "calm"
+        } else if v > a.measure.stress_above {
+            "stress"
+        } else {
+            "normal"
+        }
+    };
+    let mut days = Vec::new();
+    for i in 1..panel.dates.len() {
+        let d = panel.dates[i];
+        let Some(curve) = curves.get(&d) else { continue };
+        let mut pts: Vec<(chrono::NaiveDate, f64)> = curve.clone();
+        pts.sort_by_key(|p| p.0);
+        days.push(MarketDay {
+            date: d,
+            vix: panel.levels[0][i],
+            vix_futures: pts
+                .into_iter()
+                .map(|(expiry, settle)| crosshedge_backtest::engine::FuturePoint { expiry, settle })
+                .collect(),
+            spx: panel.levels[1][i],
+            targets: (0..crypto.len()).map(|k| panel.levels[2 + k][i]).collect(),
+            funding_rate: funding.as_ref().and_then(|f| f.as_of(d)).map_or(0.0, |x| x.1),
+            regime: band(panel.levels[0][i - 1]).to_string(),
+            vol_of_vol: vvix
+                .as_ref()
+                .and_then(|v| v.as_of(d))
+                .filter(|x| (d - x.0).num_days() <= 7)
+                .map(|x| x.1 / 100.0),
+        });
+    }
+    if days.len() < 30 {
+        return Err(UsageError(format!(
+            "only {} trading days have VIX, SPX, {} and a VIX futures curve in {}",
+            days.len(),
+            crypto.join(", "),
+            path.display()
+        ))
+        .into());
+    }
+    // Exposure units from the sized notionals at the first day's prices.
+    let notionals = [plan.asset_notional.btc, plan.asset_notional.eth, plan.asset_notional.nft];
+    let units: Vec<f64> = (0..crypto.len())
+        .map(|k| notionals.get(k).copied().unwrap_or(0.0) / days[0].targets[k])
+        .collect();
+    let target_notional = plan.target_notional.max(f64::MIN_POSITIVE);
+    let mut layers: Vec<Box<dyn Layer>> = Vec::new();
+    let mut used = Vec::new();
+    let mut skipped = Vec::new();
+    for (bl, pos) in m.book.layers.iter().zip(&plan.layers) {
+        let weights = match &bl.trigger {
+            Trigger::Always => RegimeWeights::constant(1.0),
+            Trigger::VixBand { bands } => RegimeWeights {
+                default: 0.0,
+                by_regime: bands.iter().map(|b| (band_name(*b).to_string(), 1.0)).collect(),
+            },
+            Trigger::Signal { name } => {
+                skipped.push((
+                    bl.name.clone(),
+                    format!("signal trigger '{name}' is not replayed historically"),
+                ));
+                continue;
+            }
+        };
+        let ratio = pos.quantity.abs() * pos.underlying * pos.multiplier / target_notional;
+        let strikes = |default: (f64, f64)| match (bl.strike, pos.strikes) {
+            (Some(StrikeRule::Moneyness { long, short }), _) => (long, short),
+            (_, Some(k)) if pos.underlying > 0.0 => (k[0] / pos.underlying, k[1] / pos.underlying),
+            _ => default,
+        };
+        let roll =
+            RollRule { min_days_at_open: i64::from(bl.tenor_days) * 2 / 3, roll_days_before: 5 };
+        let layer: Box<dyn Layer> = match bl.instrument {
+            Instrument::VixCallSpread => Box::new(VixCallSpreadLayer::new(
+                &bl.name,
+                ratio,
+                weights,
+                strikes((1.0, 1.5)),
+                a.measure.vol_of_vol,
+                roll,
+            )),
+            Instrument::VixFuture => Box::new(VixFuturesLayer::new(&bl.name, ratio, weights, roll)),
+            Instrument::SpxPutSpread => {
+                let (long, short) = strikes((0.95, 0.85));
+                Box::new(SpxPutSpreadLayer::new(
+                    &bl.name,
+                    ratio,
+                    weights,
+                    (short.min(long), short.max(long)),
+                    SpxVol::FromVix { scale: 1.0 },
+                ))
+            }
+            Instrument::ShortPerp => Box::new(ShortPerpLayer::new(&bl.name, 0, ratio, weights)),
+            Instrument::VolEtp => {
+                skipped.push((bl.name.clone(), "vol-ETP layers are not backtested yet".into()));
+                continue;
+            }
+        };
+        used.push((bl.name.clone(), ratio));
+        layers.push(layer);
+    }
+    let costs = CostModel {
+        commission_per_contract: a.commission,
+        slippage_bps: a.slippage_bps,
+        gas_per_action_usd: a.gas,
+    };
+    let mut config = BacktestConfig::new(units, costs);
+    config.move_rolls_before_events = !a.no_event_rolls;
+    config.rate = a.measure.rate;
+    let (calendar, _) = super::events::calendar(&crate::cli::EventSources {
+        data_dir: PathBuf::from("../shared/data"),
+        events_file: None,
+        pre: 1,
+        post: 1,
+    })?;
+    let calendar: EventCalendar = calendar;
+    let episodes = super::episodes::catalogue(a.catalogue.as_deref(), a.no_builtin)?;
+    let report = run_backtest(
+        &BacktestInputs { days: &days, config: &config, calendar: &calendar, episodes: &episodes },
+        &mut layers,
+    )
+    .context("backtest")?;
+    Ok(BacktestOutput {
+        book: m.book.name.clone(),
+        contracts: path.display().to_string(),
+        days: days.len(),
+        from: days.first().map(|d| d.date),
+        to: days.last().map(|d| d.date),
+        layers: used,
+        skipped_layers: skipped,
+        report,
+    })
+}
+
+impl BacktestOutput {
+    /// Drops the per-flow and per-day detail (kept: the curves, metrics, XIRR and whether every
+    /// daily check held).
+    pub fn summarised(mut self) -> Self {
+        self.report.cash_flows.clear();
+        self.report.checks.clear();
+        self
+    }
+}
+
+pub fn run(ctx: &Ctx, a: BacktestArgs) -> anyhow::Result<()> {
+    let store = Store::open_existing(&ctx.store)?;
+    let out = analyse(&ctx.store, &store, &a)?;
+    if ctx.json {
+        return output::print_json(&if a.full { out } else { out.summarised() });
+    }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+/// The human summary.
+pub fn render(o: &BacktestOutput) -> String {
+    let r = &o.report;
+    let mut s = format!(
+        "backtest of {} | {} US trading days {} .. {} | VIX futures from {}\n",
+        o.book,
+        o.days,
+        crate::output::date_or_dash(o.from),
+        crate::output::date_or_dash(o.to),
+        o.contracts
+    );
+    for (n, x) in &o.layers {
+        s.push_str(&format!("  layer {n}: notional {:.3} per unit of exposure\n", x));
+    }
+    for (n, why) in &o.skipped_layers {
+        s.push_str(&format!("  layer {n}: not run ({why})\n"));
+    }
+    let mut t = output::table(&[
+        "curve",
+        "total return",
+        "ann. return",
+        "ann. vol",
+        "max drawdown",
+        "worst month",
+    ]);
+    for (name, m) in [("unhedged", &r.unhedged_metrics), ("hedged", &r.hedged_metrics)] {
+        match &m.metrics {
+            Some(x) => {
+                t.add_row(vec![
+                    name.to_string(),
+                    pct(x.total_return, 1),
+                    pct(x.annualised_return, 1),
+                    x.annualised_vol.map_or("-".into(), |v| pct(v, 1)),
+                    pct(x.max_drawdown.max_drawdown, 1),
+                    format!(
+                        "{}-{:02} {}",
+                        x.worst_month.year,
+                        x.worst_month.month,
+                        pct(x.worst_month.simple_return, 1)
+                    ),
+                ]);
+            }
+            None => {
+                t.add_row(vec![name.to_string(), m.error.clone().unwrap_or_default()]);
+            }
+        }
+    }
+    s.push_str(&t.to_string());
+    s.push_str(&format!(
+        "\ncost of carry per year: {:.0} outside episodes, {:.0} cash outlay | XIRR of the hedge programme: {} | accounting identity held every day: {}\n",
+        r.cost_of_carry.hedge_pnl_outside_episodes_per_year,
+        r.cost_of_carry.outlay_per_year,
+        match r.xirr.rate {
+            Some(x) if r.xirr.roots.len() > 1 => format!(
+                "{} (ambiguous: {} roots; the programme's flows change sign more than once)",
+                pct(x, 2),
+                r.xirr.roots.len()
+            ),
+            Some(x) => pct(x, 2),
+            None => r.xirr.error.clone().unwrap_or_default(),
+        },
+        if r.all_checks_ok { "yes" } else { "NO" }
+    ));
+    if !r.episodes.is_empty() {
+        let mut t = output::table(&["episode", "unhedged P&L", "hedged P&L", "loss offset"]);
+        for e in &r.episodes {
+            t.add_row(vec![
+                e.name.clone(),
+                format!("{:.0}", e.unhedged_pnl),
+                format!("{:.0}", e.hedged_pnl),
+                e.share_offset.map_or("-".into(), |x| pct(x, 1)),
+            ]);
+        }
+        s.push_str(&t.to_string());
+    }
+    s
+}
