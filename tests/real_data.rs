@@ -146,3 +146,40 @@ fn signals_shocks_events_and_basis_regimes_on_real_data() {
     let k = b["decorrelation_factor"]["value"].as_f64().unwrap();
     assert!(k > 2.0, "k = {k}");
 }
+
+#[test]
+fn backtest_of_the_default_book_on_real_data() {
+    let Some(data) = data_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
+    let store = tmp.path().join("x.db");
+    let store = store.to_str().unwrap();
+    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let contracts = data.join("vix_futures_contracts_daily.csv");
+    let bt: serde_json::Value = serde_json::from_str(&run(
+        tmp.path(),
+        &[
+            "backtest",
+            "--json",
+            "--store",
+            store,
+            "--crypto",
+            "btc,eth,punks",
+            "--contracts",
+            contracts.to_str().unwrap(),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(bt["report"]["all_checks_ok"], true);
+    // In the COVID crash the VIX layers paid: the hedged loss is smaller than the unhedged one.
+    let covid = bt["report"]["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "covid-crash-2020")
+        .unwrap();
+    assert!(
+        covid["hedged_pnl"].as_f64().unwrap() > covid["unhedged_pnl"].as_f64().unwrap(),
+        "{covid}"
+    );
+}
