@@ -301,8 +301,12 @@ pub struct ImportArgs {
     #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
     pub file: Option<PathBuf>,
     /// Series to create: NAME=COLUMN[,NAME=COLUMN...].
-    #[arg(long, value_delimiter = ',', required_unless_present = "manifest")]
+    #[arg(long, value_delimiter = ',', required_unless_present_any = ["manifest", "futures"])]
     pub series: Vec<String>,
+    /// Import FILE as futures settlements (`date,expiry,settle`, one row per date and contract)
+    /// of this contract root, e.g. `vx`.
+    #[arg(long, conflicts_with = "series")]
+    pub futures: Option<String>,
     /// Calendar of the series: `us` (NYSE/CFE trading days) or `crypto` (every day).
     #[arg(long, default_value = "us")]
     pub calendar: String,

@@ -201,3 +201,29 @@ fn export_writes_atomically_and_reports_policy() {
     assert_eq!(rc, 2);
     assert!(!Path::new(&f.path("q.csv")).exists());
 }
+
+#[test]
+fn futures_settlements_import_and_bad_rows() {
+    let f = Fixture::new();
+    f.write(
+        "vx.csv",
+        "date,expiry,settle\n2024-01-02,2024-01-17,13.5\n2024-01-02,2024-02-14,14.6\n",
+    );
+    let (rc, out, err) = f.cmd(&["import", "vx.csv", "--futures", "vx", "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["futures"][0]["new"], 2);
+    assert_eq!(v["futures"][0]["sha256"].as_str().unwrap().len(), 64);
+    // The same file again is a no-op.
+    let (_, out, _) = f.cmd(&["import", "vx.csv", "--futures", "vx", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["futures"][0]["unchanged"], 2);
+    // A bad settle: one line naming file and line, exit 2, store unchanged.
+    f.write("bad.csv", "date,expiry,settle\n2024-01-03,2024-01-17,abc\n");
+    let before = f.snapshot();
+    let (rc, _, err) = f.cmd(&["import", "bad.csv", "--futures", "vx"]);
+    assert_eq!(rc, 2, "{err}");
+    assert!(err.contains("bad.csv") && err.contains("line 2"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(f.snapshot(), before);
+}

@@ -46,8 +46,9 @@ pub struct BacktestArgs {
     /// Book and measurement settings (as for `hedge`).
     #[command(flatten)]
     pub measure: MeasureArgs,
-    /// VIX futures settlements (`date,expiry,settle`); default: `data/vix_futures_contracts.csv`
-    /// beside the store (the demo's), else `../shared/data/vix_futures_contracts_daily.csv`.
+    /// VIX futures settlements (`date,expiry,settle`); default: the store's `vx` futures
+    /// (imported with `import --futures vx` or a manifest), else `data/vix_futures_contracts.csv`
+    /// beside the store, else `../shared/data/vix_futures_contracts_daily.csv`.
     #[arg(long)]
     pub contracts: Option<PathBuf>,
     /// Commission per exchange contract (USD).
@@ -126,18 +127,29 @@ pub fn analyse(
         l.trigger = Trigger::Always;
     }
     let plan = size_book(&all_on, &m.inputs)?;
-    let path = a.contracts.clone().unwrap_or_else(|| default_contracts(store_path));
-    let file = std::fs::File::open(&path).map_err(|e| {
-        UsageError(format!(
-            "{}: cannot open the VIX futures settlements: {e} (give --contracts)",
-            path.display()
-        ))
-    })?;
-    let rows = parse_futures_csv(std::io::BufReader::new(file), &path.display().to_string())?;
+    let stored = if a.contracts.is_none() { store.futures("vx")? } else { Vec::new() };
+    let (source, rows): (String, Vec<(chrono::NaiveDate, chrono::NaiveDate, f64)>) = if stored
+        .is_empty()
+    {
+        let path = a.contracts.clone().unwrap_or_else(|| default_contracts(store_path));
+        let file = std::fs::File::open(&path).map_err(|e| {
+                UsageError(format!(
+                    "{}: cannot open the VIX futures settlements: {e} (import them with `import FILE --futures vx` or give --contracts)",
+                    path.display()
+                ))
+            })?;
+        let rows = parse_futures_csv(std::io::BufReader::new(file), &path.display().to_string())?;
+        (
+            path.display().to_string(),
+            rows.into_iter().map(|r| (r.date, r.expiry, r.settle)).collect(),
+        )
+    } else {
+        (format!("the store ({} vx settlements)", stored.len()), stored)
+    };
     let mut curves: BTreeMap<chrono::NaiveDate, Vec<(chrono::NaiveDate, f64)>> = BTreeMap::new();
-    for r in &rows {
-        if r.expiry > r.date {
-            curves.entry(r.date).or_default().push((r.expiry, r.settle));
+    for (date, expiry, settle) in &rows {
+        if expiry > date {
+            curves.entry(*date).or_default().push((*expiry, *settle));
         }
     }
     // The market: US trading days with the VIX, SPX and the crypto exposures.
@@ -192,7 +204,7 @@ pub fn analyse(
             "only {} trading days have VIX, SPX, {} and a VIX futures curve in {}",
             days.len(),
             crypto.join(", "),
-            path.display()
+            source
         ))
         .into());
     }
@@ -280,7 +292,7 @@ pub fn analyse(
     .context("backtest")?;
     Ok(BacktestOutput {
         book: m.book.name.clone(),
-        contracts: path.display().to_string(),
+        contracts: source,
         days: days.len(),
         from: days.first().map(|d| d.date),
         to: days.last().map(|d| d.date),

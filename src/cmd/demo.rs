@@ -89,6 +89,7 @@ fn manifest_toml(us: &[&Series], crypto: &[&Series]) -> String {
         s.push_str(&units.join(", "));
         s.push_str(" }\n");
     }
+    s.push_str("\n[[futures]]\npath = \"vix_futures_contracts.csv\"\nroot = \"vx\"\n");
     s
 }
 
@@ -131,6 +132,12 @@ fn build_store(dir: &Path, m: &DemoMarket) -> anyhow::Result<PathBuf> {
             let path = mdir.join(&f.path);
             let parsed = parse_file(&path, &f.spec()?)?;
             store.import(&parsed, &path.display().to_string(), &at, OnConflict::Fail)?;
+        }
+        for f in &manifest.futures {
+            let path = mdir.join(&f.path);
+            let (rows, sha) = super::import::parse_futures_file(&path)?;
+            let name = path.display().to_string();
+            store.import_futures(&f.root, &rows, &name, &name, &sha, &at, OnConflict::Fail)?;
         }
         store.checkpoint()?;
     }

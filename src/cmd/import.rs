@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::units::SeriesUnit;
+use crosshedge_data::futures::{parse_futures_csv, FutureRow};
 use crosshedge_data::import::{parse_csv, ImportSpec, ParsedImport};
 use crosshedge_data::manifest::Manifest;
 use crosshedge_data::store::{ImportSummary, OnConflict, Store};
@@ -27,18 +28,40 @@ pub fn parse_file(path: &Path, spec: &ImportSpec) -> Result<ParsedImport, DataEr
     parse_csv(BufReader::with_capacity(1 << 16, f), &name, spec)
 }
 
+/// Parses a futures settlement file and its SHA-256.
+pub fn parse_futures_file(path: &Path) -> Result<(Vec<FutureRow>, String), DataError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| DataError::File {
+        file: name.clone(),
+        message: format!("cannot open: {e}"),
+    })?;
+    let rows = parse_futures_csv(bytes.as_slice(), &name)?;
+    Ok((rows, crosshedge_data::import::sha256_hex(&bytes)))
+}
+
 pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
     let on_conflict: OnConflict = a.on_conflict.parse()?;
+    // Futures settlement files: parsed first, written in one transaction each.
+    let mut futures_jobs: Vec<(String, String, Vec<FutureRow>, String)> = Vec::new();
+    if let (Some(root), Some(file)) = (&a.futures, &a.file) {
+        let (rows, sha) = parse_futures_file(file)?;
+        futures_jobs.push((root.clone(), file.display().to_string(), rows, sha));
+    }
     // Parse everything before opening the store, so bad input never touches it.
     let mut jobs: Vec<(String, ParsedImport)> = Vec::new();
     if let Some(m) = &a.manifest {
         let (manifest, dir) = Manifest::load(m)?;
+        for f in &manifest.futures {
+            let path = dir.join(&f.path);
+            let (rows, sha) = parse_futures_file(&path)?;
+            futures_jobs.push((f.root.clone(), path.display().to_string(), rows, sha));
+        }
         for f in &manifest.files {
             let path = dir.join(&f.path);
             let parsed = parse_file(&path, &f.spec()?)?;
             jobs.push((path.display().to_string(), parsed));
         }
-    } else {
+    } else if a.futures.is_none() {
         let file = a.file.as_ref().ok_or_else(|| UsageError("give a FILE or --manifest".into()))?;
         let mut pairs = Vec::new();
         for s in &a.series {
@@ -68,8 +91,21 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
         }
         summaries.push(store.import(parsed, path, &at, on_conflict)?);
     }
+    let mut fut = Vec::new();
+    for (root, path, rows, sha) in &futures_jobs {
+        fut.push(store.import_futures(root, rows, path, path, sha, &at, on_conflict)?);
+    }
     if ctx.json {
-        return output::print_json(&summaries);
+        if fut.is_empty() {
+            return output::print_json(&summaries);
+        }
+        return output::print_json(&serde_json::json!({ "series": summaries, "futures": fut }));
+    }
+    for f in &fut {
+        eprintln!(
+            "futures {}: {} settlements from {} ({} new, {} unchanged, {} differing)",
+            f.root, f.rows, f.file, f.new, f.unchanged, f.conflicts
+        );
     }
     let mut t =
         output::table(&["file", "rows", "series", "new", "unchanged", "conflicts", "sha256"]);

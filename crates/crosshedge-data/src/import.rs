@@ -20,6 +20,11 @@ use sha2::{Digest, Sha256};
 
 use crate::DataError;
 
+/// SHA-256 of `bytes` as lowercase hex (the provenance hash of every imported file).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// The longest line accepted, in bytes.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 

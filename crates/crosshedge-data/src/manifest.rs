@@ -13,7 +13,8 @@
 //!
 //! Per file: `path` (relative to `data_dir`), `calendar` (`us`|`crypto`), `unit` (default
 //! `price`), `series` (name → column), optional `units` (name → unit), `scale` (name → factor),
-//! `date_column`, `date_format`.
+//! `date_column`, `date_format`. `[[futures]]` entries (`path`, `root`) name futures settlement
+//! files in the long format `date,expiry,settle` (one row per date and contract).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,19 @@ pub struct Manifest {
     /// The files to import.
     #[serde(rename = "file", default)]
     pub files: Vec<ManifestFile>,
+    /// Futures settlement files (long format `date,expiry,settle`).
+    #[serde(rename = "futures", default)]
+    pub futures: Vec<ManifestFutures>,
+}
+
+/// A futures settlement file of a manifest.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestFutures {
+    /// File path relative to the data directory.
+    pub path: String,
+    /// Contract root, e.g. `vx`.
+    pub root: String,
 }
 
 /// One file of a manifest.

@@ -138,7 +138,31 @@ CREATE TABLE IF NOT EXISTS observations(
     import_id INTEGER NOT NULL, current INTEGER NOT NULL,
     PRIMARY KEY(series, date, revision)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS observations_current ON observations(series, current, date);
+CREATE TABLE IF NOT EXISTS futures(
+    root TEXT NOT NULL, date TEXT NOT NULL, expiry TEXT NOT NULL, settle REAL NOT NULL,
+    import_id INTEGER NOT NULL, PRIMARY KEY(root, date, expiry)) WITHOUT ROWID;
 ";
+
+/// What one import of futures settlements did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FuturesImportSummary {
+    /// The import's id in the store.
+    pub import_id: i64,
+    /// The file name.
+    pub file: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// The futures root (e.g. `vx`).
+    pub root: String,
+    /// Settlement rows read.
+    pub rows: u64,
+    /// Rows new to the store.
+    pub new: u64,
+    /// Rows identical to the stored ones.
+    pub unchanged: u64,
+    /// Rows whose settle differed from the stored one.
+    pub conflicts: u64,
+}
 
 impl Store {
     /// Opens (creating if needed) the store at `path`.
@@ -330,6 +354,127 @@ impl Store {
     /// [`DataError::Store`] on a database failure.
     pub fn checkpoint(&self) -> Result<(), DataError> {
         self.db(self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+    }
+
+    /// Stores futures settlements `(date, expiry, settle, source line)` of contract root `root`
+    /// in one transaction. An identical row is a no-op; a differing settle is kept
+    /// ([`OnConflict::Keep`]: the stored one stays), replaced, or refuses the whole import.
+    /// Futures keep no revision history (unlike series observations).
+    ///
+    /// # Errors
+    /// [`DataError::Input`] for a differing settle under [`OnConflict::Fail`]; the store is
+    /// unchanged on any error.
+    #[allow(clippy::too_many_arguments)]
+    pub fn import_futures(
+        &mut self,
+        root: &str,
+        rows: &[crate::futures::FutureRow],
+        file: &str,
+        file_path: &str,
+        sha256: &str,
+        imported_at: &str,
+        on_conflict: OnConflict,
+    ) -> Result<FuturesImportSummary, DataError> {
+        let path = self.path.clone();
+        let st = |source| DataError::Store { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(st)?;
+        tx.execute(
+            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+            params![file, file_path, sha256, rows.len() as i64, imported_at, format!("futures:{root}")],
+        )
+        .map_err(st)?;
+        let import_id = tx.last_insert_rowid();
+        let mut sum = FuturesImportSummary {
+            import_id,
+            file: file.to_string(),
+            sha256: sha256.to_string(),
+            root: root.to_string(),
+            rows: rows.len() as u64,
+            new: 0,
+            unchanged: 0,
+            conflicts: 0,
+        };
+        {
+            let mut get = tx
+                .prepare_cached(
+                    "SELECT settle FROM futures WHERE root=?1 AND date=?2 AND expiry=?3",
+                )
+                .map_err(st)?;
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO futures(root, date, expiry, settle, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(st)?;
+            let mut upd = tx
+                .prepare_cached(
+                    "UPDATE futures SET settle=?4, import_id=?5 WHERE root=?1 AND date=?2 AND expiry=?3",
+                )
+                .map_err(st)?;
+            for r in rows {
+                let (d, e) = (
+                    r.date.format("%Y-%m-%d").to_string(),
+                    r.expiry.format("%Y-%m-%d").to_string(),
+                );
+                let old: Option<f64> =
+                    get.query_row(params![root, d, e], |x| x.get(0)).optional().map_err(st)?;
+                match old {
+                    None => {
+                        ins.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
+                        sum.new += 1;
+                    }
+                    Some(o) if o == r.settle => sum.unchanged += 1,
+                    Some(o) => {
+                        sum.conflicts += 1;
+                        match on_conflict {
+                            OnConflict::Fail => {
+                                return Err(DataError::File {
+                                    file: file.to_string(),
+                                    message: format!(
+                                        "line {}: {root} {e} on {d} settles at {} but the store holds {o} (use --on-conflict keep or replace)",
+                                        r.line, r.settle
+                                    ),
+                                })
+                            }
+                            OnConflict::Keep => {}
+                            OnConflict::Replace => {
+                                upd.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
+            params![sum.new as i64, sum.conflicts as i64, import_id],
+        )
+        .map_err(st)?;
+        tx.commit().map_err(st)?;
+        Ok(sum)
+    }
+
+    /// Every stored settlement `(date, expiry, settle)` of futures root `root`, by date then expiry.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn futures(&self, root: &str) -> Result<Vec<(NaiveDate, NaiveDate, f64)>, DataError> {
+        let mut stmt = self.db(self.conn.prepare(
+            "SELECT date, expiry, settle FROM futures WHERE root=?1 ORDER BY date, expiry",
+        ))?;
+        let rows: Vec<(String, String, f64)> = self.db(stmt
+            .query_map([root], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|it| it.collect()))?;
+        rows.into_iter()
+            .map(|(d, e, v)| {
+                let p = |x: &str| {
+                    NaiveDate::parse_from_str(x, "%Y-%m-%d").map_err(|err| {
+                        DataError::Request(format!("corrupt date '{x}' in the store: {err}"))
+                    })
+                };
+                Ok((p(&d)?, p(&e)?, v))
+            })
+            .collect()
     }
 
     /// Lists every series.
@@ -535,6 +680,46 @@ mod tests {
         let info = st.list().unwrap();
         assert_eq!(info[0].rows, 4);
         assert_eq!(info[0].source, "f.csv");
+    }
+
+    #[test]
+    fn futures_import_reimport_and_conflicts() {
+        use crate::futures::FutureRow;
+        let dir = tempfile::tempdir().unwrap();
+        let mut st = Store::open(&dir.path().join("s.db")).unwrap();
+        let row = |dd: &str, e: &str, v: f64, line: u64| FutureRow {
+            date: d(dd),
+            expiry: d(e),
+            settle: v,
+            line,
+        };
+        let rows = vec![
+            row("2024-01-02", "2024-01-17", 13.5, 2),
+            row("2024-01-02", "2024-02-14", 14.5, 3),
+        ];
+        let s1 =
+            st.import_futures("vx", &rows, "f.csv", "f.csv", "00", "t", OnConflict::Keep).unwrap();
+        assert_eq!((s1.new, s1.unchanged), (2, 0));
+        let s2 =
+            st.import_futures("vx", &rows, "f.csv", "f.csv", "00", "t", OnConflict::Keep).unwrap();
+        assert_eq!((s2.new, s2.unchanged), (0, 2));
+        let changed = vec![row("2024-01-02", "2024-01-17", 13.75, 2)];
+        let e = st
+            .import_futures("vx", &changed, "g.csv", "g.csv", "00", "t", OnConflict::Fail)
+            .unwrap_err();
+        assert!(e.is_input() && e.to_string().contains("line 2"), "{e}");
+        assert_eq!(st.futures("vx").unwrap()[0].2, 13.5);
+        st.import_futures("vx", &changed, "g.csv", "g.csv", "00", "t", OnConflict::Replace)
+            .unwrap();
+        assert_eq!(
+            st.futures("vx").unwrap(),
+            vec![
+                (d("2024-01-02"), d("2024-01-17"), 13.75),
+                (d("2024-01-02"), d("2024-02-14"), 14.5)
+            ]
+        );
+        assert!(st.futures("es").unwrap().is_empty());
+        assert_eq!(st.imports().unwrap().len(), 3);
     }
 
     #[test]
