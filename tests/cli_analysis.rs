@@ -254,6 +254,14 @@ fn demo_then_basis_lags_episodes() {
         .map(|e| e["name"].as_str().unwrap())
         .collect();
     assert!(eps.contains(&"demo-defi-liquidity-shock"), "{eps:?}");
+    assert_eq!(bt["rolls_before_events"], true);
+    assert_eq!(bt["roll_events"], serde_json::json!(["fomc", "cpi", "ppi"]));
+    // A book that says not to move rolls ahead of events.
+    let book = "name = \"only futures\"\nbudget = 0.02\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1000000.0\n[[layer]]\nname = \"vx\"\ninstrument = \"vix-future\"\ntenor-days = 60\nsizing = { rule = \"hedge-ratio\", regime = \"stress\", weight = 1.0 }\n[rolls]\nmove-before-events = false\n";
+    std::fs::write(d.join("book.toml"), book).unwrap();
+    let bt2 = json(d, &["backtest", "--store", store, "--book", "book.toml", "--json"]);
+    assert_eq!(bt2["rolls_before_events"], false);
+    assert_eq!(bt2["report"]["all_checks_ok"], true);
 
     // Bad usage and unknown names exit 2 with one line.
     for bad in [

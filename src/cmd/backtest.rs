@@ -31,8 +31,8 @@ use crosshedge_core::align::{align, AlignPolicy};
 use crosshedge_core::series::Series;
 use crosshedge_data::futures::parse_futures_csv;
 use crosshedge_data::store::Store;
-use crosshedge_hedging::{size_book, Band, Instrument, StrikeRule, Trigger};
-use crosshedge_labels::events::EventCalendar;
+use crosshedge_hedging::{size_book, Band, Instrument, MacroEventKind, StrikeRule, Trigger};
+use crosshedge_labels::events::{EventCalendar, EventKind};
 use serde::Serialize;
 
 use super::hedge::{measure, MeasureArgs};
@@ -60,7 +60,7 @@ pub struct BacktestArgs {
     /// Gas per on-chain action (USD).
     #[arg(long, default_value_t = 5.0)]
     pub gas: f64,
-    /// Do not move rolls ahead of FOMC/CPI/PPI dates.
+    /// Do not move rolls ahead of FOMC/CPI/PPI dates (overrides the book's `[rolls]`).
     #[arg(long)]
     pub no_event_rolls: bool,
     /// Include the cash flows and daily checks in --json.
@@ -91,6 +91,13 @@ pub struct BacktestOutput {
     pub layers: Vec<(String, f64)>,
     /// Layers of the book that were not backtested, with the reason.
     pub skipped_layers: Vec<(String, String)>,
+    /// Whether rolls were moved ahead of macro events (the book's `[rolls]`, unless
+    /// `--no-event-rolls`), and which events and window.
+    pub rolls_before_events: bool,
+    /// The events that move rolls.
+    pub roll_events: Vec<String>,
+    /// Calendar days before a scheduled roll in which an event moves it.
+    pub roll_window_days: i64,
     /// The engine's report (curves, metrics, carry, episodes, XIRR, checks).
     pub report: BacktestReport,
 }
@@ -275,7 +282,20 @@ pub fn analyse(
         gas_per_action_usd: a.gas,
     };
     let mut config = BacktestConfig::new(units, costs);
-    config.move_rolls_before_events = !a.no_event_rolls;
+    // The book says whether and ahead of which events rolls move; --no-event-rolls overrides.
+    config.move_rolls_before_events = m.book.rolls.move_before_events && !a.no_event_rolls;
+    config.event_kinds = m
+        .book
+        .rolls
+        .events
+        .iter()
+        .map(|e| match e {
+            MacroEventKind::Fomc => EventKind::Fomc,
+            MacroEventKind::Cpi => EventKind::Cpi,
+            MacroEventKind::Ppi => EventKind::Ppi,
+        })
+        .collect();
+    config.event_window_days = i64::from(m.book.rolls.window_days);
     config.rate = a.measure.rate;
     let (calendar, _) = super::events::calendar(&crate::cli::EventSources {
         data_dir: PathBuf::from("../shared/data"),
@@ -298,6 +318,9 @@ pub fn analyse(
         to: days.last().map(|d| d.date),
         layers: used,
         skipped_layers: skipped,
+        rolls_before_events: config.move_rolls_before_events,
+        roll_events: config.event_kinds.iter().map(|k| k.to_string()).collect(),
+        roll_window_days: config.event_window_days,
         report,
     })
 }

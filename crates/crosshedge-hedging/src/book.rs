@@ -52,6 +52,66 @@ pub struct Book {
     /// The hedge layers.
     #[serde(rename = "layer", default)]
     pub layers: Vec<Layer>,
+    /// How rolls treat scheduled macro events (used by the backtest).
+    #[serde(default)]
+    pub rolls: RollPolicy,
+}
+
+/// A scheduled macro event a roll can be moved ahead of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MacroEventKind {
+    /// FOMC decision day.
+    Fomc,
+    /// US CPI release day.
+    Cpi,
+    /// US PPI release day.
+    Ppi,
+}
+
+/// How the book's rolls treat scheduled macro events.
+///
+/// ```toml
+/// [rolls]
+/// move-before-events = true
+/// events = ["fomc", "cpi", "ppi"]
+/// window-days = 5   # an event within 5 calendar days before a scheduled roll moves it ahead
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RollPolicy {
+    /// Move a roll to the trading day before an event that falls in its window.
+    #[serde(default = "RollPolicy::default_move")]
+    pub move_before_events: bool,
+    /// The events that move rolls.
+    #[serde(default = "RollPolicy::default_events")]
+    pub events: Vec<MacroEventKind>,
+    /// Calendar days before a scheduled roll in which an event moves it.
+    #[serde(default = "RollPolicy::default_window")]
+    pub window_days: u32,
+}
+
+impl RollPolicy {
+    fn default_move() -> bool {
+        true
+    }
+    fn default_events() -> Vec<MacroEventKind> {
+        vec![MacroEventKind::Fomc, MacroEventKind::Cpi, MacroEventKind::Ppi]
+    }
+    fn default_window() -> u32 {
+        5
+    }
+}
+
+impl Default for RollPolicy {
+    /// Rolls move ahead of FOMC, CPI and PPI dates within 5 days.
+    fn default() -> Self {
+        Self {
+            move_before_events: Self::default_move(),
+            events: Self::default_events(),
+            window_days: Self::default_window(),
+        }
+    }
 }
 
 /// A risky asset of the target basket.
@@ -484,6 +544,7 @@ impl Book {
         Self {
             name: "adaptive layered VIX hedge".to_string(),
             budget: 0.04,
+            rolls: RollPolicy::default(),
             exposures: vec![
                 Exposure::BtcSpot { value: 1_000_000.0 },
                 Exposure::EthSpot { value: 500_000.0 },
@@ -537,6 +598,22 @@ impl Book {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn roll_policy_defaults_and_parses() {
+        let b = Book::parse_toml("name = \"x\"\nbudget = 0.0\n").unwrap();
+        assert_eq!(b.rolls, RollPolicy::default());
+        let b = Book::parse_toml(
+            "name = \"x\"\nbudget = 0.0\n[rolls]\nmove-before-events = false\nevents = [\"fomc\"]\nwindow-days = 2\n",
+        )
+        .unwrap();
+        assert!(!b.rolls.move_before_events);
+        assert_eq!(b.rolls.events, vec![MacroEventKind::Fomc]);
+        assert_eq!(b.rolls.window_days, 2);
+        let e = Book::parse_toml("name = \"x\"\nbudget = 0.0\n[rolls]\nevents = [\"nfp\"]\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("line 4"), "{e}");
+    }
 
     #[test]
     fn default_book_round_trips_through_toml() {

@@ -57,7 +57,8 @@ pub mod error;
 pub mod sizing;
 
 pub use book::{
-    Asset, Band, Book, Exposure, Instrument, Layer, Regime, SizingRule, StrikeRule, Trigger,
+    Asset, Band, Book, Exposure, Instrument, Layer, MacroEventKind, Regime, RollPolicy, SizingRule,
+    StrikeRule, Trigger,
 };
 pub use error::HedgingError;
 pub use sizing::{

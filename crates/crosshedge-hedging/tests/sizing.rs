@@ -46,6 +46,7 @@ fn one_layer(instrument: Instrument, strike: Option<StrikeRule>, budget: f64) ->
     Book {
         name: "t".into(),
         budget,
+        rolls: Default::default(),
         exposures: vec![Exposure::BtcSpot { value: 1_000_000.0 }],
         layers: vec![Layer {
             name: "l".into(),

@@ -24,7 +24,7 @@
 //! use crosshedge_hedging::{Book, Exposure, HedgePlan};
 //! use crosshedge_simulation::{simulate, JointModel, Portfolio, Scenario, StartState, StressConfig};
 //! let model = JointModel::demo();
-//! let book = Book { name: "btc".into(), budget: 0.0, exposures: vec![Exposure::BtcSpot { value: 1e6 }], layers: vec![] };
+//! let book = Book { name: "btc".into(), budget: 0.0, exposures: vec![Exposure::BtcSpot { value: 1e6 }], layers: vec![], rolls: Default::default() };
 //! let plan = HedgePlan {
 //!     book: "btc".into(), asset_notional: Default::default(), target_notional: 1e6, nft_carry_per_year: 0.0,
 //!     layers: vec![], premium: 0.0, cost_per_year: 0.0, budget_per_year: 0.0, budget_scale: 1.0,

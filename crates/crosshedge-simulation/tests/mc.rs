@@ -58,6 +58,7 @@ fn btc_only(model: &JointModel) -> Portfolio {
         budget: 0.0,
         exposures: vec![crosshedge_hedging::Exposure::BtcSpot { value: 1e6 }],
         layers: vec![],
+        rolls: Default::default(),
     };
     let plan = size_book(&Book { layers: vec![], ..book.clone() }, &inputs()).unwrap();
     Portfolio::new(&book, &plan, model, StartState { vix: 20.0, spx: 5000.0, regime: 1 }).unwrap()
