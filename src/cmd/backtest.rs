@@ -11,7 +11,9 @@
 //! - Market: US trading days (us-close) with the VIX, SPX and the book's crypto exposures; the
 //!   VIX futures curve of each day from a settlement file (`--contracts`, the CFE long format
 //!   `date,expiry,settle`); the vol of VIX options is VVIX/100 when a `vvix` series is in the
-//!   store, else `--vol-of-vol`; SPX options use VIX/100; funding from `funding_btc` when present.
+//!   store, else a fitted vol-of-vol (the 63-day realised vol of the front future `vx1`, or of
+//!   the VIX), else the constant `--vol-of-vol`; SPX options use VIX/100; funding from
+//!   `funding_btc` when present.
 //! - Layers: VIX call spreads (Black-76 on the future of the same expiry), VIX futures, SPX put
 //!   spreads (Black–Scholes), short perps; vol-ETP layers are not backtested (reported).
 
@@ -77,6 +79,8 @@ pub struct BacktestArgs {
 /// The JSON of `backtest`.
 #[derive(Serialize)]
 pub struct BacktestOutput {
+    /// Source of the VIX-option vol: `vvix`, `realised vx1`/`realised vix` where VVIX is missing.
+    pub vol_of_vol_model: String,
     /// Book name.
     pub book: String,
     /// The contracts file the curve came from.
@@ -118,6 +122,25 @@ pub fn default_contracts(store_path: &std::path::Path) -> PathBuf {
         Some(p) if p.exists() => p,
         _ => PathBuf::from("../shared/data/vix_futures_contracts_daily.csv"),
     }
+}
+
+/// Trailing realised volatility of log changes, annualised with 252: for each date, the sample
+/// standard deviation of the last `window` changes ending on it (at least `min` of them).
+pub fn realised_vol(s: &Series, window: usize, min: usize) -> BTreeMap<chrono::NaiveDate, f64> {
+    let v = s.values();
+    let r: Vec<f64> = v.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+    let mut out = BTreeMap::new();
+    for i in 0..r.len() {
+        let lo = (i + 1).saturating_sub(window);
+        let x = &r[lo..=i];
+        if x.len() < min.max(2) {
+            continue;
+        }
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let var = x.iter().map(|y| (y - m) * (y - m)).sum::<f64>() / (x.len() - 1) as f64;
+        out.insert(s.dates()[i + 1], (var * 252.0).sqrt());
+    }
+    out
 }
 
 /// Runs the backtest of `a` on the store.
@@ -173,6 +196,14 @@ pub fn analyse(
     };
     let vvix = optional("vvix")?;
     let funding = optional("funding_btc")?;
+    // Without VVIX, a fitted vol-of-vol: the realised volatility of the front VIX future's log
+    // changes over the last 63 trading days (annualised with 252; at least 20 changes), falling
+    // back to the VIX's own log changes when no `vx1` series is stored.
+    let front = match optional("vx1")? {
+        Some(s) => s,
+        None => series[0].clone(),
+    };
+    let realised = realised_vol(&front, 63, 20);
     let band = |v: f64| {
         if v < a.measure.calm_below {
             "calm"
@@ -203,7 +234,8 @@ pub fn analyse(
                 .as_ref()
                 .and_then(|v| v.as_of(d))
                 .filter(|x| (d - x.0).num_days() <= 7)
-                .map(|x| x.1 / 100.0),
+                .map(|x| x.1 / 100.0)
+                .or_else(|| realised.get(&d).copied()),
         });
     }
     if days.len() < 30 {
@@ -318,6 +350,12 @@ pub fn analyse(
         to: days.last().map(|d| d.date),
         layers: used,
         skipped_layers: skipped,
+        vol_of_vol_model: format!(
+            "VVIX/100 where stored ({}), else the 63-day realised vol of {} log changes, else {}",
+            if vvix.is_some() { "yes" } else { "no" },
+            front.name,
+            a.measure.vol_of_vol
+        ),
         rolls_before_events: config.move_rolls_before_events,
         roll_events: config.event_kinds.iter().map(|k| k.to_string()).collect(),
         roll_window_days: config.event_window_days,
@@ -421,4 +459,29 @@ pub fn render(o: &BacktestOutput) -> String {
         s.push_str(&t.to_string());
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crosshedge_core::calendar::Calendar;
+    use crosshedge_core::units::SeriesUnit;
+
+    #[test]
+    fn realised_vol_matches_a_direct_computation() {
+        let d0 = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let dates: Vec<_> = (0..40).map(|i| d0 + chrono::Duration::days(i)).collect();
+        let values: Vec<f64> =
+            (0..40).map(|i| 20.0 * (1.0 + 0.03 * ((i * 7 % 5) as f64 - 2.0))).collect();
+        let s = Series::new("vx1", Calendar::Us, SeriesUnit::Price, dates.clone(), values.clone())
+            .unwrap();
+        let rv = realised_vol(&s, 10, 5);
+        // First value once 5 changes exist (on the 6th date).
+        assert!(!rv.contains_key(&dates[4]) && rv.contains_key(&dates[5]));
+        let r: Vec<f64> = values.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+        let x = &r[29..39];
+        let m = x.iter().sum::<f64>() / 10.0;
+        let sd = (x.iter().map(|y| (y - m).powi(2)).sum::<f64>() / 9.0).sqrt();
+        assert!((rv[&dates[39]] - sd * 252f64.sqrt()).abs() < 1e-12);
+    }
 }
