@@ -255,6 +255,9 @@ fn demo_then_basis_lags_episodes() {
         .collect();
     assert!(eps.contains(&"demo-defi-liquidity-shock"), "{eps:?}");
     assert_eq!(bt["rolls_before_events"], true);
+    // Every layer of the default book runs, the signal-triggered SPX put spreads included.
+    assert_eq!(bt["layers"].as_array().unwrap().len(), 3, "{}", bt["skipped_layers"]);
+    assert!(bt["skipped_layers"].as_array().unwrap().is_empty());
     assert_eq!(bt["roll_events"], serde_json::json!(["fomc", "cpi", "ppi"]));
     // A book that says not to move rolls ahead of events.
     let book = "name = \"only futures\"\nbudget = 0.02\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1000000.0\n[[layer]]\nname = \"vx\"\ninstrument = \"vix-future\"\ntenor-days = 60\nsizing = { rule = \"hedge-ratio\", regime = \"stress\", weight = 1.0 }\n[rolls]\nmove-before-events = false\n";

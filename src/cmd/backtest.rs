@@ -6,11 +6,13 @@
 //!   `crosshedge hedge` prints), so the hedge ratios are in-sample. Each layer's notional per
 //!   unit of exposure is its sized notional over the target notional, sized with every trigger
 //!   on (so each layer has its size, under the one premium budget, whenever its regime comes);
-//!   the triggers then become regime weights (`always` → 1 in every band; `vix-band` → 1 in the listed bands; `signal` → off,
-//!   since signals are not replayed).
+//!   the triggers then become regime weights (`always` → 1 every day; `vix-band` → 1 in the
+//!   listed bands of the previous close; `signal` → 1 on days the named signal was on at the
+//!   previous close: `macd` = MACD(12,26,9) above its signal line, `rsi` = Wilder RSI(14) above
+//!   70, `vix-signal` = either).
 //! - Market: US trading days (us-close) with the VIX, SPX and the book's crypto exposures; the
-//!   VIX futures curve of each day from a settlement file (`--contracts`, the CFE long format
-//!   `date,expiry,settle`); the vol of VIX options is VVIX/100 when a `vvix` series is in the
+//!   VIX futures curve of each day from the store's `vx` futures settlements (or a settlement
+//!   file given with `--contracts`, the CFE long format `date,expiry,settle`); the vol of VIX options is VVIX/100 when a `vvix` series is in the
 //!   store, else a fitted vol-of-vol (the 63-day realised vol of the front future `vx1`, or of
 //!   the VIX), else the constant `--vol-of-vol`; SPX options use VIX/100; funding from
 //!   `funding_btc` when present.
@@ -35,6 +37,7 @@ use crosshedge_data::futures::parse_futures_csv;
 use crosshedge_data::store::Store;
 use crosshedge_hedging::{size_book, Band, Instrument, MacroEventKind, StrikeRule, Trigger};
 use crosshedge_labels::events::{EventCalendar, EventKind};
+use crosshedge_labels::signals::{vix_signals, SignalConfig};
 use serde::Serialize;
 
 use super::hedge::{measure, MeasureArgs};
@@ -104,6 +107,21 @@ pub struct BacktestOutput {
     pub roll_window_days: i64,
     /// The engine's report (curves, metrics, carry, episodes, XIRR, checks).
     pub report: BacktestReport,
+}
+
+/// Signals the backtest replays from the VIX history.
+pub const REPLAYED_SIGNALS: [&str; 3] = ["macd", "rsi", "vix-signal"];
+
+/// Every day label the backtest can produce: a band and the signals on.
+fn all_labels() -> Vec<String> {
+    let mut out = Vec::new();
+    for b in ["calm", "normal", "stress"] {
+        out.push(b.to_string());
+        out.push(format!("{b}+macd+vix-signal"));
+        out.push(format!("{b}+rsi+vix-signal"));
+        out.push(format!("{b}+macd+rsi+vix-signal"));
+    }
+    out
 }
 
 fn band_name(b: Band) -> &'static str {
@@ -213,6 +231,31 @@ pub fn analyse(
             "normal"
         }
     };
+    // Replayed signals on the VIX, each known at the previous close: `macd` (MACD(12,26,9)
+    // above its signal line), `rsi` (Wilder RSI(14) above 70), `vix-signal` (either).
+    let vix_us = Series::new(
+        "vix",
+        series[0].calendar,
+        series[0].unit,
+        panel.dates.clone(),
+        panel.levels[0].clone(),
+    )?;
+    let sig = vix_signals(&vix_us, &SignalConfig::default())?;
+    let signals_on = |i: usize| -> Vec<&'static str> {
+        let macd = sig.macd.macd[i] > sig.macd.signal[i];
+        let rsi = sig.rsi[i].is_some_and(|r| r > 70.0);
+        let mut on = Vec::new();
+        if macd {
+            on.push("macd");
+        }
+        if rsi {
+            on.push("rsi");
+        }
+        if macd || rsi {
+            on.push("vix-signal");
+        }
+        on
+    };
     let mut days = Vec::new();
     for i in 1..panel.dates.len() {
         let d = panel.dates[i];
@@ -229,7 +272,10 @@ pub fn analyse(
             spx: panel.levels[1][i],
             targets: (0..crypto.len()).map(|k| panel.levels[2 + k][i]).collect(),
             funding_rate: funding.as_ref().and_then(|f| f.as_of(d)).map_or(0.0, |x| x.1),
-            regime: band(panel.levels[0][i - 1]).to_string(),
+            regime: std::iter::once(band(panel.levels[0][i - 1]))
+                .chain(signals_on(i - 1))
+                .collect::<Vec<_>>()
+                .join("+"),
             vol_of_vol: vvix
                 .as_ref()
                 .and_then(|v| v.as_of(d))
@@ -257,16 +303,34 @@ pub fn analyse(
     let mut used = Vec::new();
     let mut skipped = Vec::new();
     for (bl, pos) in m.book.layers.iter().zip(&plan.layers) {
+        // Day labels are `<band>[+macd][+rsi][+vix-signal]`: a trigger is a set of labels.
         let weights = match &bl.trigger {
             Trigger::Always => RegimeWeights::constant(1.0),
             Trigger::VixBand { bands } => RegimeWeights {
                 default: 0.0,
-                by_regime: bands.iter().map(|b| (band_name(*b).to_string(), 1.0)).collect(),
+                by_regime: all_labels()
+                    .into_iter()
+                    .filter(|l| bands.iter().any(|b| l.split('+').next() == Some(band_name(*b))))
+                    .map(|l| (l, 1.0))
+                    .collect(),
             },
+            Trigger::Signal { name } if REPLAYED_SIGNALS.contains(&name.as_str()) => {
+                RegimeWeights {
+                    default: 0.0,
+                    by_regime: all_labels()
+                        .into_iter()
+                        .filter(|l| l.split('+').any(|p| p == name))
+                        .map(|l| (l, 1.0))
+                        .collect(),
+                }
+            }
             Trigger::Signal { name } => {
                 skipped.push((
                     bl.name.clone(),
-                    format!("signal trigger '{name}' is not replayed historically"),
+                    format!(
+                        "signal '{name}' is not replayed (replayed: {})",
+                        REPLAYED_SIGNALS.join(", ")
+                    ),
                 ));
                 continue;
             }
