@@ -13,11 +13,11 @@
 //! (date, expiry).
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::Read;
 
 use chrono::NaiveDate;
 
-use crate::import::MAX_LINE_BYTES;
+use crate::import::{is_missing, read_error, Guarded};
 use crate::DataError;
 
 /// One settlement of one futures contract.
@@ -38,36 +38,6 @@ pub const FUTURES_COLUMNS: [&str; 3] = ["date", "expiry", "settle"];
 
 /// A reader that refuses over-long lines and counts lines, so garbage without line breaks stops
 /// after [`MAX_LINE_BYTES`] bytes.
-struct LineLimit<R> {
-    inner: R,
-    line: u64,
-    line_bytes: usize,
-    too_long: bool,
-}
-
-impl<R: Read> Read for LineLimit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                self.line += 1;
-                self.line_bytes = 0;
-            } else {
-                self.line_bytes += 1;
-                if self.line_bytes > MAX_LINE_BYTES {
-                    self.too_long = true;
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
-                }
-            }
-        }
-        Ok(n)
-    }
-}
-
-fn is_missing(s: &str) -> bool {
-    matches!(s, "" | "NA" | "N/A" | "na" | "null" | "NULL" | "NaN" | "nan" | "." | "-")
-}
-
 /// Parses a futures settlement CSV. `file` names the source in errors.
 ///
 /// # Errors
@@ -76,21 +46,11 @@ fn is_missing(s: &str) -> bool {
 /// stream, an over-long line or a file with no settlement rows.
 pub fn parse_futures_csv<R: Read>(reader: R, file: &str) -> Result<Vec<FutureRow>, DataError> {
     let file_err = |message: String| DataError::File { file: file.to_string(), message };
-    let mut guard = LineLimit { inner: reader, line: 1, line_bytes: 0, too_long: false };
+    let mut guard = Guarded::new(reader);
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&mut guard);
     let mut record = csv::ByteRecord::new();
-    let read_err = |e: csv::Error, line: u64, too_long: bool| -> DataError {
-        if too_long {
-            return file_err(format!(
-                "line {line} is longer than {MAX_LINE_BYTES} bytes: not a CSV file?"
-            ));
-        }
-        match e.kind() {
-            csv::ErrorKind::Io(io) => file_err(format!("read failed: {io}")),
-            _ => file_err(format!("line {line}: {e}")),
-        }
-    };
+    let read_err = |e: csv::Error, line: u64, too_long: bool| read_error(file, &e, line, too_long);
     match rdr.read_byte_record(&mut record) {
         Ok(true) => {}
         Ok(false) => return Err(file_err("empty file: no header line".into())),
@@ -271,7 +231,7 @@ mod tests {
         assert!(err("date,expiry,close\n2024-01-02,2024-01-17,13\n")
             .starts_with("f.csv: line 1: no column 'settle'"));
         assert_eq!(err("date,expiry,settle\n"), "f.csv: no settlement rows");
-        let garbage = vec![b'x'; MAX_LINE_BYTES + 10];
+        let garbage = vec![b'x'; crate::import::MAX_LINE_BYTES + 10];
         let e = parse_futures_csv(garbage.as_slice(), "g.bin").unwrap_err();
         assert!(e.to_string().contains("longer than"), "{e}");
         assert!(e.is_input());

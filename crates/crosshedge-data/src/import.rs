@@ -106,13 +106,35 @@ pub struct ParsedImport {
     pub warnings: Vec<String>,
 }
 
-/// A reader that hashes what passes through it and refuses over-long lines.
-struct Guarded<R> {
+/// A reader that hashes what passes through it, counts lines and refuses over-long ones: the
+/// guard every CSV parser of this crate reads through.
+pub(crate) struct Guarded<R> {
     inner: R,
     hasher: Sha256,
-    line: u64,
+    /// 1-based line being read.
+    pub(crate) line: u64,
     line_bytes: usize,
-    too_long: bool,
+    /// Set when a line exceeded [`MAX_LINE_BYTES`].
+    pub(crate) too_long: bool,
+}
+
+impl<R> Guarded<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self { inner, hasher: Sha256::new(), line: 1, line_bytes: 0, too_long: false }
+    }
+}
+
+/// The error of a failed CSV read through a [`Guarded`] reader at `line`.
+pub(crate) fn read_error(file: &str, e: &csv::Error, line: u64, too_long: bool) -> DataError {
+    let message = if too_long {
+        format!("line {line} is longer than {MAX_LINE_BYTES} bytes: not a CSV file?")
+    } else {
+        match e.kind() {
+            csv::ErrorKind::Io(io) => format!("read failed: {io}"),
+            _ => format!("line {line}: {e}"),
+        }
+    };
+    DataError::File { file: file.to_string(), message }
 }
 
 impl<R: Read> Read for Guarded<R> {
@@ -136,7 +158,8 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
-fn is_missing(s: &str) -> bool {
+/// True for the cells that mean "no observation".
+pub(crate) fn is_missing(s: &str) -> bool {
     matches!(s, "" | "NA" | "N/A" | "na" | "null" | "NULL" | "NaN" | "nan" | "." | "-")
 }
 
@@ -182,28 +205,12 @@ pub fn parse_csv<R: Read>(
     file: &str,
     spec: &ImportSpec,
 ) -> Result<ParsedImport, DataError> {
-    let mut guarded =
-        Guarded { inner: reader, hasher: Sha256::new(), line: 1, line_bytes: 0, too_long: false };
+    let mut guarded = Guarded::new(reader);
     let file_err = |message: String| DataError::File { file: file.to_string(), message };
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&mut guarded);
     let mut record = csv::ByteRecord::new();
-    let read_err = |e: csv::Error, line: u64, too_long: bool| -> DataError {
-        if too_long {
-            return DataError::File {
-                file: file.to_string(),
-                message: format!(
-                    "line {line} is longer than {MAX_LINE_BYTES} bytes: not a CSV file?"
-                ),
-            };
-        }
-        match e.kind() {
-            csv::ErrorKind::Io(io) => {
-                DataError::File { file: file.to_string(), message: format!("read failed: {io}") }
-            }
-            _ => DataError::File { file: file.to_string(), message: format!("line {line}: {e}") },
-        }
-    };
+    let read_err = |e: csv::Error, line: u64, too_long: bool| read_error(file, &e, line, too_long);
     // Header.
     let has_header = match rdr.read_byte_record(&mut record) {
         Ok(b) => b,
