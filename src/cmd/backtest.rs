@@ -36,6 +36,7 @@ use crosshedge_core::series::Series;
 use crosshedge_data::futures::parse_futures_csv;
 use crosshedge_data::store::Store;
 use crosshedge_hedging::{size_book, Band, Instrument, MacroEventKind, StrikeRule, Trigger};
+use crosshedge_labels::bands::BandConfig;
 use crosshedge_labels::events::{EventCalendar, EventKind};
 use crosshedge_labels::signals::{vix_signals, SignalConfig};
 use serde::Serialize;
@@ -222,15 +223,12 @@ pub fn analyse(
         None => series[0].clone(),
     };
     let realised = realised_vol(&front, 63, 20);
-    let band = |v: f64| {
-        if v < a.measure.calm_below {
-            "calm"
-        } else if v > a.measure.stress_above {
-            "stress"
-        } else {
-            "normal"
-        }
+    let bands = BandConfig {
+        calm_below: a.measure.calm_below,
+        stress_above: a.measure.stress_above,
+        ..BandConfig::default()
     };
+    let band = |v: f64| bands.classify(v, None).as_str();
     // Replayed signals on the VIX, each known at the previous close: `macd` (MACD(12,26,9)
     // above its signal line), `rsi` (Wilder RSI(14) above 70), `vix-signal` (either).
     let vix_us = Series::new(
