@@ -16,6 +16,15 @@ fn data_dir() -> Option<&'static Path> {
     }
 }
 
+/// A temporary directory holding a store with the whole manifest imported, and the store's path.
+fn imported() -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
+    let store = tmp.path().join("x.db").to_str().unwrap().to_string();
+    run(tmp.path(), &["import", "--manifest", manifest, "--store", &store]);
+    (tmp, store)
+}
+
 fn run(dir: &Path, args: &[&str]) -> String {
     let out =
         Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
@@ -26,11 +35,8 @@ fn run(dir: &Path, args: &[&str]) -> String {
 #[test]
 fn manifest_import_and_monday_return_hand_check() {
     let Some(data) = data_dir() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
-    let store = tmp.path().join("x.db");
-    let store = store.to_str().unwrap();
-    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let (tmp, store) = imported();
+    let store = store.as_str();
     let list: serde_json::Value =
         serde_json::from_str(&run(tmp.path(), &["series", "--json", "--store", store])).unwrap();
     let names: Vec<&str> =
@@ -85,11 +91,8 @@ fn manifest_import_and_monday_return_hand_check() {
 #[test]
 fn signals_shocks_events_and_basis_regimes_on_real_data() {
     let Some(data) = data_dir() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
-    let store = tmp.path().join("x.db");
-    let store = store.to_str().unwrap();
-    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let (tmp, store) = imported();
+    let store = store.as_str();
     let shocks: serde_json::Value =
         serde_json::from_str(&run(tmp.path(), &["shocks", "--json", "--store", store])).unwrap();
     for ep in ["terra-ust-2022", "ftx-2022", "usdc-svb-2023"] {
@@ -150,11 +153,8 @@ fn signals_shocks_events_and_basis_regimes_on_real_data() {
 #[test]
 fn backtest_of_the_default_book_on_real_data() {
     let Some(data) = data_dir() else { return };
-    let tmp = tempfile::tempdir().unwrap();
-    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/shared-data.toml");
-    let store = tmp.path().join("x.db");
-    let store = store.to_str().unwrap();
-    run(tmp.path(), &["import", "--manifest", manifest, "--store", store]);
+    let (tmp, store) = imported();
+    let store = store.as_str();
     assert!(data.join("vix_futures_contracts_daily.csv").exists());
     let bt: serde_json::Value = serde_json::from_str(&run(
         tmp.path(),
