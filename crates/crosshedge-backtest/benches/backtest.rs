@@ -64,7 +64,12 @@ fn bench(c: &mut Criterion) {
     let last = *r.dates.last().unwrap();
     g.bench_function("xirr_of_the_programme_flows", |b| {
         b.iter(|| {
-            black_box(programme_xirr(black_box(&r.cash_flows), r.terminal_positions_value, last))
+            black_box(programme_xirr(
+                black_box(&r.cash_flows),
+                r.terminal_positions_value,
+                last,
+                &[],
+            ))
         })
     });
     g.finish();

@@ -46,7 +46,7 @@ def xnpv(r, t, c):
 
 
 def roots_of(t, c):
-    xs = np.linspace(-40.0, 40.0, 4001)
+    xs = np.linspace(-36.0, 40.0, 3801)  # the Rust scan range: ln(1+r) in [-36, 40]
     out = []
     for a, b in zip(xs[:-1], xs[1:]):
         ra, rb = np.expm1(a), np.expm1(b)
@@ -88,7 +88,7 @@ for name, flows in CASES.items():
     else:
         roots = roots_of(t, amounts)
         if not roots:
-            case["error"] = "no rate exists: the net present value keeps one sign"
+            case["error"] = "no rate exists: the net present value of the flows is " + ("negative" if sum(amounts) < 0 else "positive")
         else:
             best = min(roots, key=lambda r: abs(np.log1p(r)))
             case["rate"] = best

@@ -779,6 +779,8 @@ pub struct XirrOutcome {
     pub roots: Vec<f64>,
     /// The error text when no rate exists.
     pub error: Option<String>,
+    /// How the flows were dated ([`XIRR_BASIS`]).
+    pub basis: String,
 }
 
 /// The metrics of one curve, or the error text when they are undefined.
@@ -910,7 +912,8 @@ pub fn run_backtest(
     let carry = cost_of_carry(&dates, &unhedged, &hedged, &ledger.flows, &episodes.episodes, ppy)?;
     let protection = episode_protection(&dates, &unhedged, &hedged, &episodes.episodes)?;
     let terminal = ledger.positions_value();
-    let xirr = programme_xirr(&ledger.flows, terminal, dates[n - 1]);
+    let open: Vec<PositionId> = ledger.positions.iter().map(|p| p.id).collect();
+    let xirr = programme_xirr(&ledger.flows, terminal, dates[n - 1], &open);
     let all_checks_ok = checks.iter().all(|c| c.ok);
     Ok(BacktestReport {
         layers: layers.iter().map(|l| l.name().to_string()).collect(),
@@ -929,24 +932,68 @@ pub fn run_backtest(
     })
 }
 
-/// The XIRR of the flows summed per date plus `terminal` on `last`.
-pub fn programme_xirr(flows: &[CashFlow], terminal: f64, last: Date) -> XirrOutcome {
+/// The XIRR of the programme: every flow summed per date, plus `terminal` (the value of the
+/// positions still open, whose ids are `open`) on `last`, with the **variation margin of each margined position
+/// (futures, perps) realised on the date the position closes** (or on `last` while it is
+/// still open) instead of day by day.
+///
+/// Why: daily variation margin turns a futures layer into thousands of sign changes of
+/// similar size, and the XNPV of such a stream has several far-apart roots (seen on the demo
+/// book: −99.9 % and +10⁶ %), none of them the programme's return. Realising each position's
+/// margin at its close is the economics a treasury books (the futures P&L of a roll), keeps
+/// premiums, fees, gas, funding and option payoffs on their own dates, and leaves the total
+/// of the flows unchanged. The per-day cash flows in [`BacktestReport::cash_flows`] stay the
+/// exact daily accounting.
+pub fn programme_xirr(
+    flows: &[CashFlow],
+    terminal: f64,
+    last: Date,
+    open: &[PositionId],
+) -> XirrOutcome {
     if flows.is_empty() && terminal == 0.0 {
         let e = BacktestError::NoSignChange { sign: "all zero" };
-        return XirrOutcome { rate: None, roots: Vec::new(), error: Some(e.to_string()) };
+        return XirrOutcome {
+            rate: None,
+            roots: Vec::new(),
+            error: Some(e.to_string()),
+            basis: XIRR_BASIS.to_string(),
+        };
+    }
+    // The date each position closed: its last flow, or `last` while it is still open.
+    let mut closed_on: BTreeMap<PositionId, Date> = BTreeMap::new();
+    for f in flows {
+        let e = closed_on.entry(f.position).or_insert(f.date);
+        *e = (*e).max(f.date);
+    }
+    for id in open {
+        closed_on.insert(*id, last);
     }
     let mut by_date: BTreeMap<Date, f64> = BTreeMap::new();
     for f in flows {
-        *by_date.entry(f.date).or_insert(0.0) += f.amount;
+        let date = if f.kind == FlowKind::Margin { closed_on[&f.position] } else { f.date };
+        *by_date.entry(date).or_insert(0.0) += f.amount;
     }
     *by_date.entry(last).or_insert(0.0) += terminal;
     let dated: Vec<DatedFlow> =
         by_date.into_iter().map(|(date, amount)| DatedFlow { date, amount }).collect();
     match xirr(&dated) {
-        Ok(x) => XirrOutcome { rate: Some(x.rate), roots: x.roots, error: None },
-        Err(e) => XirrOutcome { rate: None, roots: Vec::new(), error: Some(e.to_string()) },
+        Ok(x) => XirrOutcome {
+            rate: Some(x.rate),
+            roots: x.roots,
+            error: None,
+            basis: XIRR_BASIS.to_string(),
+        },
+        Err(e) => XirrOutcome {
+            rate: None,
+            roots: Vec::new(),
+            error: Some(e.to_string()),
+            basis: XIRR_BASIS.to_string(),
+        },
     }
 }
+
+/// How [`programme_xirr`] dates the flows (carried in every [`XirrOutcome`]).
+pub const XIRR_BASIS: &str = "premiums, payoffs, fees, gas and funding on their dates; futures and perp variation margin realised when the position closes; open positions at their value on the last day";
 
 /// Sums of the flows per kind.
 pub fn flow_totals(flows: &[CashFlow]) -> BTreeMap<FlowKind, f64> {

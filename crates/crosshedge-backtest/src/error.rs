@@ -21,13 +21,19 @@ pub enum BacktestError {
     },
     /// The flows change sign but the net present value keeps one sign on the whole range.
     #[error(
-        "no rate exists: the net present value keeps one sign for every rate in ({lo_rate:e}, {hi_rate:e})"
+        "no rate exists: the net present value of the flows is {sign} at every annual rate r searched, from just above r = {lo_rate} (a total loss) to r = {hi_rate:.1e} (undiscounted net {net:.2}){hint}"
     )]
     NoRoot {
-        /// Lowest rate searched.
+        /// Lowest rate searched (just above −1).
         lo_rate: f64,
         /// Highest rate searched.
         hi_rate: f64,
+        /// `"negative"` or `"positive"`: the sign the NPV keeps.
+        sign: &'static str,
+        /// The undiscounted sum of the flows.
+        net: f64,
+        /// What the sign means for the investor.
+        hint: &'static str,
     },
     /// A numeric input is out of its domain.
     #[error("{name} is invalid: {value} ({expected})")]

@@ -139,9 +139,17 @@ pub fn xirr(flows: &[DatedFlow]) -> Result<Xirr, BacktestError> {
         prev = Some((x, gx));
     }
     if log_roots.is_empty() {
+        let negative = g(0.0) < 0.0;
         return Err(BacktestError::NoRoot {
             lo_rate: LOG_RATE_MIN.exp_m1(),
             hi_rate: LOG_RATE_MAX.exp_m1(),
+            sign: if negative { "negative" } else { "positive" },
+            net: c.iter().sum(),
+            hint: if negative {
+                ": at no discount rate are the outlays earned back"
+            } else {
+                ": the inflows exceed the outlays at every discount rate"
+            },
         });
     }
     let best =
