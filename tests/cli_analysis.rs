@@ -265,6 +265,22 @@ fn demo_then_basis_lags_episodes() {
     let bt2 = json(d, &["backtest", "--store", store, "--book", "book.toml", "--json"]);
     assert_eq!(bt2["rolls_before_events"], false);
     assert_eq!(bt2["report"]["all_checks_ok"], true);
+    // A vol-ETP layer runs (bought, marked, resized, its fees charged on notional) and its
+    // programme XIRR is dated on the realised basis.
+    let etp = "name = \"etp\"\nbudget = 0.02\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1000000.0\n[[layer]]\nname = \"vxx\"\ninstrument = \"vol-etp\"\ntenor-days = 30\nsizing = { rule = \"hedge-ratio\", regime = \"stress\", weight = 1.0 }\n";
+    std::fs::write(d.join("etp.toml"), etp).unwrap();
+    let bt3 = json(d, &["backtest", "--store", store, "--book", "etp.toml", "--json", "--full"]);
+    assert_eq!(bt3["report"]["all_checks_ok"], true);
+    assert!(bt3["skipped_layers"].as_array().unwrap().is_empty(), "{}", bt3["skipped_layers"]);
+    assert_eq!(bt3["layers"][0][0], "vxx");
+    let kinds: Vec<&str> = bt3["report"]["cash_flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"premium") && kinds.contains(&"fee"), "{kinds:?}");
+    assert!(bt3["report"]["xirr"]["basis"].as_str().unwrap().contains("realised"));
 
     // Bad usage and unknown names exit 2 with one line.
     for bad in [

@@ -17,7 +17,10 @@
 //!   the VIX), else the constant `--vol-of-vol`; SPX options use VIX/100; funding from
 //!   `funding_btc` when present.
 //! - Layers: VIX call spreads (Black-76 on the future of the same expiry), VIX futures, SPX put
-//!   spreads (Black–Scholes), short perps; vol-ETP layers are not backtested (reported).
+//!   spreads (Black–Scholes), short perps, and vol ETPs (a 30-day constant-maturity VIX futures
+//!   index built from the same curve, rolled daily from month 1 to month 2, 0.89 % a year
+//!   expense ratio, held as a USD notional with commission in bps of notional:
+//!   `--etp-commission-bps`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -26,7 +29,7 @@ use anyhow::Context;
 use clap::Args;
 use crosshedge_backtest::engine::{
     RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol, VixCallSpreadLayer,
-    VixFuturesLayer,
+    VixFuturesLayer, VolEtpLayer,
 };
 use crosshedge_backtest::{
     run_backtest, BacktestConfig, BacktestInputs, BacktestReport, CostModel, Layer, MarketDay,
@@ -66,6 +69,10 @@ pub struct BacktestArgs {
     /// Gas per on-chain action (USD).
     #[arg(long, default_value_t = 5.0)]
     pub gas: f64,
+    /// Commission on vol-ETP trades in basis points of the traded notional (a $0.005
+    /// per-share fee on a $25 share is 2 bps).
+    #[arg(long, default_value_t = 2.0)]
+    pub etp_commission_bps: f64,
     /// Do not move rolls ahead of FOMC/CPI/PPI dates (overrides the book's `[rolls]`).
     #[arg(long)]
     pub no_event_rolls: bool,
@@ -362,10 +369,7 @@ pub fn analyse(
                 ))
             }
             Instrument::ShortPerp => Box::new(ShortPerpLayer::new(&bl.name, 0, ratio, weights)),
-            Instrument::VolEtp => {
-                skipped.push((bl.name.clone(), "vol-ETP layers are not backtested yet".into()));
-                continue;
-            }
+            Instrument::VolEtp => Box::new(VolEtpLayer::new(&bl.name, ratio, weights)),
         };
         used.push((bl.name.clone(), ratio));
         layers.push(layer);
@@ -374,6 +378,7 @@ pub fn analyse(
         commission_per_contract: a.commission,
         slippage_bps: a.slippage_bps,
         gas_per_action_usd: a.gas,
+        commission_bps: a.etp_commission_bps,
     };
     let mut config = BacktestConfig::new(units, costs);
     // The book says whether and ahead of which events rolls move; --no-event-rolls overrides.

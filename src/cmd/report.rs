@@ -174,6 +174,7 @@ pub fn backtest_args(
         commission: 1.0,
         slippage_bps: 2.0,
         gas: 5.0,
+        etp_commission_bps: 2.0,
         no_event_rolls: false,
         full: false,
         catalogue,

@@ -41,7 +41,12 @@ fn bench(c: &mut Criterion) {
     let days = synthetic_market(42, start, DAYS);
     let config = BacktestConfig::new(
         vec![10_000.0],
-        CostModel { commission_per_contract: 1.5, slippage_bps: 5.0, gas_per_action_usd: 8.0 },
+        CostModel {
+            commission_per_contract: 1.5,
+            slippage_bps: 5.0,
+            gas_per_action_usd: 8.0,
+            commission_bps: 0.0,
+        },
     );
     let calendar = EventCalendar::builtin_fomc();
     let episodes = Catalogue::builtin();

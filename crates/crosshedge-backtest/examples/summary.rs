@@ -16,7 +16,12 @@ fn main() {
     let days = synthetic_market(42, start, 20 * 252);
     let config = BacktestConfig::new(
         vec![10_000.0],
-        CostModel { commission_per_contract: 1.5, slippage_bps: 5.0, gas_per_action_usd: 8.0 },
+        CostModel {
+            commission_per_contract: 1.5,
+            slippage_bps: 5.0,
+            gas_per_action_usd: 8.0,
+            commission_bps: 0.0,
+        },
     );
     let w = RegimeWeights {
         default: 1.0,

@@ -43,8 +43,8 @@ use serde::Serialize;
 
 use crate::error::BacktestError;
 use crate::ledger::{
-    AccountingCheck, CashFlow, CostModel, FlowKind, Instrument, Ledger, PositionId, Quote,
-    Settlement, Venue,
+    AccountingCheck, CashFlow, CommissionBasis, CostModel, FlowKind, Instrument, Ledger,
+    PositionId, Quote, Settlement, Venue,
 };
 use crate::metrics::{
     cost_of_carry, episode_protection, equity_metrics, CarryCost, EpisodeProtection, EquityMetrics,
@@ -325,6 +325,7 @@ impl VixCallSpreadLayer {
             settlement: Settlement::Premium,
             venue: Venue::Exchange,
             multiplier: self.multiplier,
+            commission: CommissionBasis::PerContract,
         }
     }
 }
@@ -471,6 +472,7 @@ impl Layer for VixFuturesLayer {
                 settlement: Settlement::Margined,
                 venue: Venue::Exchange,
                 multiplier: self.multiplier,
+                commission: CommissionBasis::PerContract,
             };
             let id = ledger.open(
                 day.date,
@@ -479,6 +481,172 @@ impl Layer for VixFuturesLayer {
                 Quote { mid: fp.settle, half_spread: self.half_spread },
             )?;
             self.held = Some((id, fp.expiry));
+        }
+        Ok(())
+    }
+}
+
+/// Long a constant-maturity 30-day VIX futures ETP (the VXX design), held as a USD notional.
+///
+/// # The ETP
+/// Its level starts at [`VolEtpLayer::START_LEVEL`] on the first day the layer sees a curve
+/// with two contracts and follows the S&P 500 VIX Short-Term Futures methodology the
+/// pricing crate's `etp_proxy` implements: at the close of day `u` the index holds
+/// `w₁ = dr/dt` units of month 1 and `w₂ = 1 − w₁` of month 2 (month 1 and 2: the first two
+/// expiries after `u`; `dr`/`dt`: business days left / in the roll period), and
+///
+/// ```text
+/// level_t = level_u · (w₁ F₁,t + w₂ F₂,t) / (w₁ F₁,u + w₂ F₂,u) · exp(−fee · Δt)
+/// ```
+///
+/// with the expense ratio `fee` (VXX: 0.89 % a year) accrued over `Δt` calendar days / 365.
+/// A leg that has expired is worth its final value, approximated by the VIX close. A day whose
+/// curve lacks a needed settlement leaves the level unchanged (stale).
+///
+/// # Sizing and trading
+/// Target notional `notional_ratio · w(regime) · exposure`; shares = notional / level
+/// (multiplier 1). The position is bought (premium-settled: a cash purchase carried at its
+/// mark), resized with [`Ledger::resize`] when the target moves away from the held notional
+/// by more than `rebalance_band` (relative), and sold when the target is zero. Exchange
+/// costs: half-spread `half_spread_bps` of the level, the cost model's slippage, and the
+/// commission charged on notional ([`CommissionBasis::Notional`]) — a per-share commission
+/// would be meaningless on an index that falls by orders of magnitude between reverse splits.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VolEtpLayer {
+    /// Name.
+    pub name: String,
+    /// Hedge notional per unit of exposure value.
+    pub notional_ratio: f64,
+    /// Regime weights.
+    pub weights: RegimeWeights,
+    /// Half bid/ask spread in basis points of the level (10 000 = 100 %).
+    pub half_spread_bps: f64,
+    /// Annual expense ratio (decimal, accrued per calendar day).
+    pub expense_ratio: f64,
+    /// Relative notional drift that triggers a resize (decimal).
+    pub rebalance_band: f64,
+    #[serde(skip)]
+    state: Option<EtpState>,
+    #[serde(skip)]
+    held: Option<(PositionId, f64)>,
+}
+
+/// The ETP's level and the weighted contracts it held at the last close.
+#[derive(Clone, Debug, PartialEq)]
+struct EtpState {
+    date: Date,
+    level: f64,
+    /// `(expiry, weight)` of month 1 and month 2 held from the last close.
+    legs: [(Date, f64); 2],
+    /// `Σ wᵢ Fᵢ` at the last close.
+    basket: f64,
+}
+
+impl VolEtpLayer {
+    /// The level of the ETP on its first day.
+    pub const START_LEVEL: f64 = 100.0;
+
+    /// A layer with no position: half-spread 2 bps, expense ratio 0.89 %, band 10 %.
+    pub fn new(name: &str, notional_ratio: f64, weights: RegimeWeights) -> Self {
+        Self {
+            name: name.to_string(),
+            notional_ratio,
+            weights,
+            half_spread_bps: 2.0,
+            expense_ratio: 0.0089,
+            rebalance_band: 0.10,
+            state: None,
+            held: None,
+        }
+    }
+
+    /// The ETP level after the last day seen (`None` before the first curve).
+    pub fn level(&self) -> Option<f64> {
+        self.state.as_ref().map(|s| s.level)
+    }
+
+    /// The legs held from the close of `day`: weights of the first two expiries after it.
+    fn legs(day: &MarketDay) -> Option<([(Date, f64); 2], f64)> {
+        let mut later = day.vix_futures.iter().filter(|p| p.expiry > day.date);
+        let (f1, f2) = (later.next()?, later.next()?);
+        let w1 = crosshedge_pricing::vix::roll_weight_front(day.date, f1.expiry);
+        let w2 = 1.0 - w1;
+        Some(([(f1.expiry, w1), (f2.expiry, w2)], w1 * f1.settle + w2 * f2.settle))
+    }
+
+    /// Advances the level to `day`.
+    fn advance(&mut self, day: &MarketDay) {
+        match self.state.as_mut() {
+            None => {
+                if let Some((legs, basket)) = Self::legs(day) {
+                    self.state =
+                        Some(EtpState { date: day.date, level: Self::START_LEVEL, legs, basket });
+                }
+            }
+            Some(st) => {
+                // Today's value of yesterday's basket: each leg at its settlement; a leg that
+                // expired by today and is no longer quoted at its final value, approximated
+                // by the VIX close; a leg of weight 0 is not needed.
+                let value = st.legs.iter().try_fold(0.0, |acc, &(expiry, w)| {
+                    if w == 0.0 {
+                        return Some(acc);
+                    }
+                    let f = day.future(expiry).or((expiry <= day.date).then_some(day.vix))?;
+                    Some(acc + w * f)
+                });
+                let Some(value) = value else { return };
+                let years = (day.date - st.date).num_days() as f64 / 365.0;
+                st.level *= value / st.basket * (-self.expense_ratio * years).exp();
+                st.date = day.date;
+                if let Some((legs, basket)) = Self::legs(day) {
+                    st.legs = legs;
+                    st.basket = basket;
+                }
+            }
+        }
+    }
+}
+
+impl Layer for VolEtpLayer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn on_day(
+        &mut self,
+        day: &MarketDay,
+        ledger: &mut Ledger,
+        ctx: &Context<'_>,
+    ) -> Result<(), BacktestError> {
+        self.advance(day);
+        let Some(level) = self.level() else { return Ok(()) };
+        let quote = Quote { mid: level, half_spread: level * self.half_spread_bps / 1e4 };
+        let target = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value;
+        let want = target / level;
+        match self.held {
+            Some((id, _)) if !(want.is_finite() && want > 0.0) => {
+                ledger.close(day.date, id, quote)?;
+                self.held = None;
+            }
+            Some((id, qty)) => {
+                ledger.mark(day.date, id, level)?;
+                if (want - qty).abs() > self.rebalance_band * qty.abs() {
+                    ledger.resize(day.date, id, want, quote)?;
+                    self.held = Some((id, want));
+                }
+            }
+            None if want.is_finite() && want > 0.0 => {
+                let inst = Instrument {
+                    name: format!("{} (30-day VIX futures ETP)", self.name),
+                    settlement: Settlement::Premium,
+                    venue: Venue::Exchange,
+                    multiplier: 1.0,
+                    commission: CommissionBasis::Notional,
+                };
+                let id = ledger.open(day.date, inst, want, quote)?;
+                self.held = Some((id, want));
+            }
+            None => {}
         }
         Ok(())
     }
@@ -579,6 +747,7 @@ impl SpxPutSpreadLayer {
             settlement: Settlement::Premium,
             venue: Venue::Exchange,
             multiplier: self.multiplier,
+            commission: CommissionBasis::PerContract,
         }
     }
 }
@@ -714,6 +883,7 @@ impl Layer for ShortPerpLayer {
                 settlement: Settlement::Margined,
                 venue: Venue::OnChain,
                 multiplier: 1.0,
+                commission: CommissionBasis::PerContract,
             };
             let id = ledger.open(day.date, inst, want, quote)?;
             self.held = Some((id, want));

@@ -12,9 +12,16 @@
 //!   variation margin `q · mult · (p − mark_prev)` in cash, so the position itself is worth
 //!   zero after each mark (it is settled daily).
 //! - **Costs** of a trade of `|q|` contracts at mid `p` with half-spread `h` (price units):
-//!   `fee = −|q| · (mult · (h + p · slippage_bps / 10 000) + commission_per_contract)` on an
-//!   exchange; on-chain there is no per-contract commission (a venue's taker fee belongs in
-//!   the half-spread) but `gas = −gas_per_action_usd` per open or close.
+//!   `fee = −|q| · (mult · (h + p · slippage_bps / 10 000) + c)` on an exchange, with the
+//!   commission `c = commission_per_contract` for contracts (options, futures) and
+//!   `c = mult · p · commission_bps / 10 000` for instruments charged on notional (ETP
+//!   shares: a broker's per-share fee divided by the share price, whatever the split
+//!   history); on-chain there is no commission (a venue's taker fee belongs in the
+//!   half-spread) but `gas = −gas_per_action_usd` per open or close.
+//! - **Resizing** a position from `q` to `q'` trades `Δ = q' − q` at the quote: premium
+//!   `−Δ · mult · p` (a [`FlowKind::Premium`] when buying, a [`FlowKind::Payoff`] when
+//!   selling) for premium-settled instruments, a mark first for margined ones, and the costs
+//!   of `|Δ|`.
 //! - **Funding** of a perpetual at rate `f` (per funding period, decimal):
 //!   `−q · mult · mark · f` — a short receives when `f > 0`.
 //!
@@ -56,6 +63,17 @@ pub enum Venue {
     OnChain,
 }
 
+/// What an exchange commission is charged on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommissionBasis {
+    /// [`CostModel::commission_per_contract`] per contract (options, futures).
+    #[default]
+    PerContract,
+    /// [`CostModel::commission_bps`] of the traded notional (ETP shares).
+    Notional,
+}
+
 /// A tradable contract.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Instrument {
@@ -67,6 +85,8 @@ pub struct Instrument {
     pub venue: Venue,
     /// Contract multiplier (USD per price point per contract).
     pub multiplier: f64,
+    /// What the exchange commission is charged on.
+    pub commission: CommissionBasis,
 }
 
 /// The type of a cash flow.
@@ -109,12 +129,19 @@ pub struct CostModel {
     pub slippage_bps: f64,
     /// Gas per on-chain open or close (USD, ≥ 0).
     pub gas_per_action_usd: f64,
+    /// Commission in basis points of the traded notional for instruments charged on notional
+    /// (ETP shares; ≥ 0). A $0.005 per-share fee on a $25 share is 2 bps.
+    pub commission_bps: f64,
 }
 
 impl CostModel {
     /// No costs at all.
-    pub const ZERO: Self =
-        Self { commission_per_contract: 0.0, slippage_bps: 0.0, gas_per_action_usd: 0.0 };
+    pub const ZERO: Self = Self {
+        commission_per_contract: 0.0,
+        slippage_bps: 0.0,
+        gas_per_action_usd: 0.0,
+        commission_bps: 0.0,
+    };
 
     /// Checks every field is finite and non-negative.
     ///
@@ -123,7 +150,8 @@ impl CostModel {
     pub fn validate(&self) -> Result<(), BacktestError> {
         non_negative("commission_per_contract", self.commission_per_contract)?;
         non_negative("slippage_bps", self.slippage_bps)?;
-        non_negative("gas_per_action_usd", self.gas_per_action_usd)
+        non_negative("gas_per_action_usd", self.gas_per_action_usd)?;
+        non_negative("commission_bps", self.commission_bps)
     }
 }
 
@@ -273,9 +301,12 @@ impl Ledger {
     }
 
     fn trade_costs(&mut self, date: Date, inst: &Instrument, qty: f64, q: Quote, id: PositionId) {
-        let commission = match inst.venue {
-            Venue::Exchange => self.costs.commission_per_contract,
-            Venue::OnChain => 0.0,
+        let commission = match (inst.venue, inst.commission) {
+            (Venue::OnChain, _) => 0.0,
+            (Venue::Exchange, CommissionBasis::PerContract) => self.costs.commission_per_contract,
+            (Venue::Exchange, CommissionBasis::Notional) => {
+                inst.multiplier * q.mid * self.costs.commission_bps / 1e4
+            }
         };
         let per_contract =
             inst.multiplier * (q.half_spread + q.mid * self.costs.slippage_bps / 1e4) + commission;
@@ -391,6 +422,45 @@ impl Ledger {
         Ok(())
     }
 
+    /// Resizes position `id` to `quantity` contracts by trading the difference at `quote`
+    /// (see the module docs); a margined position is marked at the quote's mid first.
+    ///
+    /// # Errors
+    /// Unknown id, a non-finite or zero target quantity (use [`Ledger::close`]), or invalid
+    /// prices.
+    pub fn resize(
+        &mut self,
+        date: Date,
+        id: PositionId,
+        quantity: f64,
+        quote: Quote,
+    ) -> Result<(), BacktestError> {
+        finite("quantity", quantity)?;
+        if quantity == 0.0 {
+            return Err(BacktestError::InvalidInput {
+                name: "quantity",
+                value: quantity,
+                expected: "non-zero (close the position instead)",
+            });
+        }
+        non_negative("mid", quote.mid)?;
+        non_negative("half_spread", quote.half_spread)?;
+        self.mark(date, id, quote.mid)?;
+        let i = self.index(id)?;
+        let delta = quantity - self.positions[i].quantity;
+        if delta == 0.0 {
+            return Ok(());
+        }
+        let inst = self.positions[i].instrument.clone();
+        if inst.settlement == Settlement::Premium {
+            let kind = if delta > 0.0 { FlowKind::Premium } else { FlowKind::Payoff };
+            self.book(date, kind, -delta * inst.multiplier * quote.mid, id);
+        }
+        self.trade_costs(date, &inst, delta, quote, id);
+        self.positions[i].quantity = quantity;
+        Ok(())
+    }
+
     /// Closes `old` and opens `quantity` of `instrument`: a roll.
     ///
     /// # Errors
@@ -448,6 +518,7 @@ mod tests {
             settlement: Settlement::Premium,
             venue: Venue::Exchange,
             multiplier: 100.0,
+            commission: CommissionBasis::PerContract,
         }
     }
 
@@ -457,6 +528,7 @@ mod tests {
             commission_per_contract: 1.0,
             slippage_bps: 100.0,
             gas_per_action_usd: 5.0,
+            commission_bps: 0.0,
         };
         let mut l = Ledger::new(10_000.0, costs).unwrap();
         let id =
@@ -475,14 +547,14 @@ mod tests {
 
     #[test]
     fn ledger_short_perp_margin_funding_gas() {
-        let costs =
-            CostModel { commission_per_contract: 0.0, slippage_bps: 0.0, gas_per_action_usd: 5.0 };
+        let costs = CostModel { gas_per_action_usd: 5.0, ..CostModel::ZERO };
         let mut l = Ledger::new(0.0, costs).unwrap();
         let perp = Instrument {
             name: "ETH-PERP".into(),
             settlement: Settlement::Margined,
             venue: Venue::OnChain,
             multiplier: 1.0,
+            commission: CommissionBasis::PerContract,
         };
         let id =
             l.open(d("2024-01-02"), perp, -3.0, Quote { mid: 2000.0, half_spread: 0.0 }).unwrap();

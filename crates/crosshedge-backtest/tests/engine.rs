@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use crosshedge_backtest::engine::{
     FuturePoint, RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol,
-    VixCallSpreadLayer, VixFuturesLayer,
+    VixCallSpreadLayer, VixFuturesLayer, VolEtpLayer,
 };
 use crosshedge_backtest::ledger::FlowKind;
 use crosshedge_backtest::synthetic::synthetic_market;
@@ -42,6 +42,7 @@ fn book(scale: f64, weights: &RegimeWeights) -> Vec<Box<dyn Layer>> {
             SpxVol::FromVix { scale: 1.1 },
         )),
         Box::new(ShortPerpLayer::new("perp", 0, 0.25 * scale, weights.clone())),
+        Box::new(VolEtpLayer::new("etp", 0.05 * scale, weights.clone())),
     ]
 }
 
@@ -57,7 +58,12 @@ fn run(
 }
 
 fn costs() -> CostModel {
-    CostModel { commission_per_contract: 1.5, slippage_bps: 5.0, gas_per_action_usd: 8.0 }
+    CostModel {
+        commission_per_contract: 1.5,
+        slippage_bps: 5.0,
+        gas_per_action_usd: 8.0,
+        commission_bps: 2.0,
+    }
 }
 
 #[test]
@@ -149,8 +155,12 @@ fn hand_days() -> Vec<MarketDay> {
 #[test]
 fn engine_one_roll_vix_futures_by_hand() {
     let days = hand_days();
-    let cost =
-        CostModel { commission_per_contract: 1.0, slippage_bps: 0.0, gas_per_action_usd: 99.0 };
+    let cost = CostModel {
+        commission_per_contract: 1.0,
+        slippage_bps: 0.0,
+        gas_per_action_usd: 99.0,
+        commission_bps: 0.0,
+    };
     let mut config = BacktestConfig::new(vec![1.0], cost);
     config.move_rolls_before_events = false;
     let cal = EventCalendar::default();
@@ -223,8 +233,12 @@ fn engine_one_roll_vix_call_spread_zero_vol_by_hand() {
         hand_day("2024-01-02", &[(E1, 20.0), (E2, 21.0)]),
         hand_day("2024-02-07", &[(E1, 17.0), (E2, 19.0)]),
     ];
-    let cost =
-        CostModel { commission_per_contract: 1.0, slippage_bps: 0.0, gas_per_action_usd: 0.0 };
+    let cost = CostModel {
+        commission_per_contract: 1.0,
+        slippage_bps: 0.0,
+        gas_per_action_usd: 0.0,
+        commission_bps: 0.0,
+    };
     let mut config = BacktestConfig::new(vec![1.0], cost);
     config.move_rolls_before_events = false;
     let cal = EventCalendar::default();
@@ -265,8 +279,12 @@ fn engine_regime_weights_switch_the_perp_on() {
         day.funding_rate = 0.001;
         day.targets = vec![100_000.0 + 1000.0 * i as f64];
     }
-    let cost =
-        CostModel { commission_per_contract: 0.0, slippage_bps: 0.0, gas_per_action_usd: 10.0 };
+    let cost = CostModel {
+        commission_per_contract: 0.0,
+        slippage_bps: 0.0,
+        gas_per_action_usd: 10.0,
+        commission_bps: 0.0,
+    };
     let config = BacktestConfig::new(vec![2.0], cost);
     let weights =
         RegimeWeights { default: 0.0, by_regime: BTreeMap::from([("stress".to_string(), 1.0)]) };

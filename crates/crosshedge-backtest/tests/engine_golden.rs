@@ -21,7 +21,12 @@ fn engine_matches_independent_python_ledger() {
     let days = synthetic_market(11, NaiveDate::from_ymd_opt(2019, 1, 2).unwrap(), 500);
     let mut config = BacktestConfig::new(
         vec![10_000.0],
-        CostModel { commission_per_contract: 1.5, slippage_bps: 5.0, gas_per_action_usd: 8.0 },
+        CostModel {
+            commission_per_contract: 1.5,
+            slippage_bps: 5.0,
+            gas_per_action_usd: 8.0,
+            commission_bps: 0.0,
+        },
     );
     config.move_rolls_before_events = false;
     let w = RegimeWeights {

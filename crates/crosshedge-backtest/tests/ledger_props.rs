@@ -4,13 +4,14 @@
 
 use chrono::NaiveDate;
 use crosshedge_backtest::ledger::{
-    CostModel, FlowKind, Instrument, Ledger, PositionId, Quote, Settlement, Venue,
+    CommissionBasis, CostModel, FlowKind, Instrument, Ledger, PositionId, Quote, Settlement, Venue,
 };
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Open { margined: bool, on_chain: bool, qty: f64, mid: f64, hs: f64 },
+    Open { margined: bool, on_chain: bool, notional: bool, qty: f64, mid: f64, hs: f64 },
+    Resize { slot: usize, qty: f64, mid: f64, hs: f64 },
     Mark { slot: usize, price: f64 },
     Funding { slot: usize, rate: f64 },
     Close { slot: usize, mid: f64, hs: f64 },
@@ -19,9 +20,17 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (any::<bool>(), any::<bool>(), -50.0..50.0f64, 0.01..500.0f64, 0.0..0.5f64).prop_map(
-            |(margined, on_chain, qty, mid, hs)| Op::Open { margined, on_chain, qty, mid, hs }
-        ),
+        (any::<bool>(), any::<bool>(), any::<bool>(), -50.0..50.0f64, 0.01..500.0f64, 0.0..0.5f64)
+            .prop_map(|(margined, on_chain, notional, qty, mid, hs)| Op::Open {
+                margined,
+                on_chain,
+                notional,
+                qty,
+                mid,
+                hs
+            }),
+        (0..8usize, -50.0..50.0f64, 0.0..800.0f64, 0.0..0.5f64)
+            .prop_map(|(slot, qty, mid, hs)| { Op::Resize { slot, qty, mid, hs } }),
         (0..8usize, 0.0..800.0f64).prop_map(|(slot, price)| Op::Mark { slot, price }),
         (0..8usize, -0.01..0.01f64).prop_map(|(slot, rate)| Op::Funding { slot, rate }),
         (0..8usize, 0.0..800.0f64, 0.0..0.5f64).prop_map(|(slot, mid, hs)| Op::Close {
@@ -40,6 +49,7 @@ struct Shadow {
     entry: f64,
     mark: f64,
     on_chain: bool,
+    notional: bool,
 }
 
 proptest! {
@@ -50,8 +60,15 @@ proptest! {
         commission in 0.0..3.0f64,
         slippage_bps in 0.0..50.0f64,
         gas in 0.0..20.0f64,
+        commission_bps in 0.0..10.0f64,
     ) {
-        let costs = CostModel { commission_per_contract: commission, slippage_bps, gas_per_action_usd: gas };
+        let costs = CostModel { commission_per_contract: commission, slippage_bps, gas_per_action_usd: gas, commission_bps };
+        // The commission of one contract at `mid`, by venue and basis.
+        let comm = |on_chain: bool, notional: bool, mult: f64, mid: f64| match (on_chain, notional) {
+            (true, _) => 0.0,
+            (false, false) => commission,
+            (false, true) => mult * mid * commission_bps / 1e4,
+        };
         let mut ledger = Ledger::new(initial, costs).unwrap();
         let mut open: Vec<Shadow> = Vec::new();
         let mut realised = 0.0;
@@ -63,7 +80,7 @@ proptest! {
             let date = start + chrono::Duration::days(k as i64);
             for o in ops {
                 match *o {
-                    Op::Open { margined, on_chain, qty, mid, hs } => {
+                    Op::Open { margined, on_chain, notional, qty, mid, hs } => {
                         if qty == 0.0 { continue; }
                         let mult = if margined { 1000.0 } else { 100.0 };
                         let inst = Instrument {
@@ -71,12 +88,30 @@ proptest! {
                             settlement: if margined { Settlement::Margined } else { Settlement::Premium },
                             venue: if on_chain { Venue::OnChain } else { Venue::Exchange },
                             multiplier: mult,
+                            commission: if notional { CommissionBasis::Notional } else { CommissionBasis::PerContract },
                         };
                         let id = ledger.open(date, inst, qty, Quote { mid, half_spread: hs }).unwrap();
-                        cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + if on_chain { 0.0 } else { commission })
+                        cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + comm(on_chain, notional, mult, mid))
                             + if on_chain { gas } else { 0.0 };
                         scale += (qty * mult * mid).abs();
-                        open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain });
+                        open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain, notional });
+                    }
+                    Op::Resize { slot, qty, mid, hs } => {
+                        if qty == 0.0 { continue; }
+                        if let Some(s) = open.get_mut(slot) {
+                            ledger.resize(date, s.id, qty, Quote { mid, half_spread: hs }).unwrap();
+                            // As if closed at mid and reopened at mid, paying the costs of |Δ|.
+                            realised += s.qty * s.mult * (mid - s.entry);
+                            let delta = qty - s.qty;
+                            if delta != 0.0 {
+                                cost_total += delta.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + comm(s.on_chain, s.notional, s.mult, mid))
+                                    + if s.on_chain { gas } else { 0.0 };
+                            }
+                            scale += (s.qty * s.mult * mid).abs() + (qty * s.mult * mid).abs();
+                            s.qty = qty;
+                            s.entry = mid;
+                            s.mark = mid;
+                        }
                     }
                     Op::Mark { slot, price } => {
                         if let Some(s) = open.get_mut(slot) {
@@ -96,7 +131,7 @@ proptest! {
                         let s = open.remove(slot);
                         ledger.close(date, s.id, Quote { mid, half_spread: hs }).unwrap();
                         realised += s.qty * s.mult * (mid - s.entry);
-                        cost_total += s.qty.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + if s.on_chain { 0.0 } else { commission })
+                        cost_total += s.qty.abs() * (s.mult * (hs + mid * slippage_bps / 1e4) + comm(s.on_chain, s.notional, s.mult, mid))
                             + if s.on_chain { gas } else { 0.0 };
                         scale += (s.qty * s.mult * mid).abs();
                     }
