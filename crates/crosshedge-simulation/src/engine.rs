@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::accum::{summarise, wilson95, Accum, CoarseHistogram, PathResult, PnlSummary, BINS};
+use crate::accum::{summarise, wilson95, Accum, CoarseHistogram, PathResult, PnlSummary};
 use crate::fastmath::{fexp, spread_undiscounted};
 use crate::model::{Compiled, FactorDay, JointModel, TRADING_DAYS};
 use crate::portfolio::{HedgePosition, Portfolio};
@@ -391,8 +391,10 @@ fn make_driver<'a>(
 /// Block `b` of `cfg.block_size` paths uses `ChaCha8Rng::seed_from_u64(derive_seed(seed, b))`;
 /// blocks run in parallel (rayon, the caller's pool) in groups of 16 and are merged in block
 /// order, so the report is identical for any number of threads. A pilot of 2,048 paths on
-/// its own stream sets the histograms' range (`[min − span, max + span]`, 4,096 bins, with
-/// exact under/overflow sums). VaR/ES from the histogram (see `PnlSummary`); slippage over
+/// its own stream sets the histograms' range (its 1 % quantile `a` and 99 % quantile `b`,
+/// capped at `2·median − a`, widened to `[a − (b − a), b + (b − a)]`, 4,096 linear bins,
+/// and 2,048 geometric bins on each side, 2 % wider each, with exact sums: heavy tails beyond
+/// the pilot keep their quantiles). VaR/ES from the histogram (see `PnlSummary`); slippage over
 /// the paths whose unhedged P&L is at or below the 95 % quantile's bin: per-path
 /// `1 − hedge/loss`, its mean with a CLT interval, and `1 − Σ hedge/Σ loss`. Cover
 /// probabilities with Wilson intervals.
@@ -414,7 +416,7 @@ pub fn simulate(
     // Pilot: the histogram range.
     let pilot_n = (cfg.paths as usize).min(PILOT_PATHS);
     let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, PILOT_TAG));
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut pilot = Vec::with_capacity(2 * pilot_n);
     run_block(
         model,
         &driver,
@@ -422,21 +424,25 @@ pub fn simulate(
         pilot_n,
         horizon,
         &mut rng,
-        |r| {
-            for v in [r.unhedged, r.hedged] {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        },
+        |r| pilot.extend([r.unhedged, r.hedged]),
         None,
     )?;
-    if !(lo.is_finite() && hi.is_finite()) {
+    if let Some(bad) = pilot.iter().find(|v| !v.is_finite()) {
         return Err(SimulationError::InvalidSetting {
             name: "pilot P&L",
             requirement: "must be finite",
-            value: lo,
+            value: *bad,
         });
     }
+    // The linear range spans the pilot's 1 % quantile `a` to its 99 % quantile `b` (capped at
+    // the median's mirror of `a`, so a heavy gain tail cannot stretch the bins), widened by
+    // `b − a` on each side; anything beyond falls in the geometric tail bins. (The pilot's
+    // extremes would let one heavy tail stretch the linear bins until the loss quantiles
+    // share a bin.)
+    pilot.sort_by(f64::total_cmp);
+    let at = |p: f64| pilot[((p * (pilot.len() - 1) as f64).round() as usize).min(pilot.len() - 1)];
+    let (a, m, b) = (at(0.01), at(0.5), at(0.99));
+    let (lo, hi) = (a, b.min(m + (m - a)));
     let span = (hi - lo).max(1e-9 * (1.0 + lo.abs().max(hi.abs())));
     let (lo, hi) = (lo - span, hi + span);
     let bs = cfg.block_size as u64;
@@ -478,10 +484,10 @@ fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
             ci95: wilson95(*k, total.losing),
         })
         .collect();
-    // Tail: bins at or below the 95 % quantile's bin (slot 0 is the underflow).
+    // Tail: the slots at or below the 95 % quantile's slot.
     let q95 = -unhedged.var95;
-    let edge_bin = ((q95 - total.unhedged.lo()) / total.unhedged.width()).floor();
-    let last_slot = if edge_bin < 0.0 { 0 } else { (edge_bin as usize + 1).min(BINS) };
+    let last_slot = total.unhedged.slot(q95);
+    let threshold = total.unhedged.edges(last_slot).1;
     let mut t = [0.0; 5];
     for slot in &total.tail[..=last_slot] {
         for k in 0..5 {
@@ -493,7 +499,7 @@ fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
         let var = if t[0] > 1.0 { ((t[2] - t[0] * m * m) / (t[0] - 1.0)).max(0.0) } else { 0.0 };
         let h = 1.959_963_984_540_054 * (var / t[0]).sqrt();
         TailSlippage {
-            threshold_loss: -(total.unhedged.lo() + (edge_bin + 1.0) * total.unhedged.width()),
+            threshold_loss: -threshold,
             paths: t[0] as u64,
             mean: m,
             ci95: [m - h, m + h],
