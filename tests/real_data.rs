@@ -176,3 +176,48 @@ fn backtest_of_the_default_book_on_real_data() {
         "{covid}"
     );
 }
+
+#[test]
+fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
+    if data_dir().is_none() {
+        return;
+    }
+    let (tmp, store) = imported();
+    let store = store.as_str();
+    // The manifest derives `nft` (CryptoPunks p10 sale × ETH/USD, 7-day median) and records
+    // its formula as the source.
+    let list: serde_json::Value =
+        serde_json::from_str(&run(tmp.path(), &["series", "--json", "--store", store])).unwrap();
+    let nft = list.as_array().unwrap().iter().find(|s| s["name"] == "nft").unwrap();
+    assert!(nft.to_string().contains("derived: nft = median7d(punks × eth)"), "{nft}");
+    // Sizing measures BTC/ETH/VIX/SPX over their whole common window and the NFT index on
+    // the days it covers.
+    let h: serde_json::Value =
+        serde_json::from_str(&run(tmp.path(), &["hedge", "--json", "--store", store])).unwrap();
+    let m = &h["measured"];
+    assert!(m["to"].as_str().unwrap() > "2025-01-01", "{m}");
+    assert_eq!(m["nft_to"], "2021-09-07");
+    let nft_rows: u64 =
+        m["nft_rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
+    let rows: u64 =
+        m["rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
+    assert!(nft_rows > 500 && nft_rows < rows, "{nft_rows} of {rows}");
+    // The report runs the whole pipeline, stress test included.
+    run(tmp.path(), &["report", "--store", store, "--out", "rep", "--paths", "20000"]);
+    let a: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("rep/analysis.json")).unwrap(),
+    )
+    .unwrap();
+    let st = &a["stress"]["report"];
+    assert!(st.is_object(), "no stress test in the real-data report");
+    for side in ["unhedged", "hedged"] {
+        let s = &st[side];
+        let (v95, v99) = (s["var95"].as_f64().unwrap(), s["var99"].as_f64().unwrap());
+        let (e95, e99) = (s["es95"].as_f64().unwrap(), s["es99"].as_f64().unwrap());
+        assert!(v95 > 0.0 && v95 <= v99 && v95 <= e95 && v99 <= e99, "{side}: {s}");
+        assert_eq!(s["exact_quantiles"], true);
+    }
+    assert!(a["backtest"]["report"]["all_checks_ok"].as_bool().unwrap());
+    let html = std::fs::read_to_string(tmp.path().join("rep/report.html")).unwrap();
+    assert!(html.contains("Stress"), "the HTML report has no stress section");
+}

@@ -1,8 +1,10 @@
 //! `crosshedge hedge`: size every layer of a hedge book from the hedge ratios measured in the
 //! store, under the book's premium budget.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 use crosshedge_core::align::{align, AlignPolicy};
@@ -77,8 +79,10 @@ pub struct Measured {
     pub meta: MeasureMeta,
     /// Log VIX at the previous close per return row.
     pub log_vix_prev: Vec<f64>,
-    /// Columns: VIX log change, SPX, BTC, ETH, NFT log returns.
+    /// Columns: VIX log change, SPX, BTC, ETH, NFT log returns (NFT 0 where not observed).
     pub columns: [Vec<f64>; 5],
+    /// Whether the NFT index covers each row (its window can be shorter than the others').
+    pub nft_observed: Vec<bool>,
     /// Band labels (0 calm, 1 normal, 2 stress).
     pub labels: Vec<Option<usize>>,
     /// Return end dates.
@@ -98,6 +102,12 @@ pub struct MeasureMeta {
     pub to: Option<NaiveDate>,
     /// Rows per band (calm, normal, stress).
     pub rows_per_band: [usize; 3],
+    /// Rows per band that the NFT index covers (its statistics use these only).
+    pub nft_rows_per_band: [usize; 3],
+    /// First return date of the NFT index.
+    pub nft_from: Option<NaiveDate>,
+    /// Last return date of the NFT index.
+    pub nft_to: Option<NaiveDate>,
     /// Basket weights of BTC, ETH, NFT (the book's delta notionals, normalised).
     pub basket_weights: [f64; 3],
     /// How the VIX futures curve was obtained.
@@ -157,9 +167,19 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     }
     let names = [a.vix.as_str(), a.spx.as_str(), crypto[0], crypto[1], crypto[2]];
     let series = names.iter().map(|n| store.load(n, None, None)).collect::<Result<Vec<_>, _>>()?;
-    let refs: Vec<_> = series.iter().collect();
+    // VIX, SPX, BTC and ETH on their common window; the NFT index (often shorter, e.g. the
+    // real data's CryptoPunks proxy) on the rows it covers: every statistic that involves it
+    // uses those rows only (available-case), the rest use the whole window.
+    let refs: Vec<_> = series[..4].iter().collect();
     let panel = align(&refs, AlignPolicy::UsClose)?;
     let rp = panel.returns(ReturnKind::Log)?;
+    let all: Vec<_> = series.iter().collect();
+    let nft_rp = align(&all, AlignPolicy::UsClose)?.returns(ReturnKind::Log)?;
+    let nft_by_date: BTreeMap<NaiveDate, f64> =
+        nft_rp.dates.iter().copied().zip(nft_rp.columns[4].iter().copied()).collect();
+    let nft_observed: Vec<bool> = rp.dates.iter().map(|d| nft_by_date.contains_key(d)).collect();
+    let nft_col: Vec<f64> =
+        rp.dates.iter().map(|d| nft_by_date.get(d).copied().unwrap_or(0.0)).collect();
     let log_vix_prev: Vec<f64> =
         panel.levels[0][..panel.levels[0].len() - 1].iter().map(|v| v.ln()).collect();
     let bands = BandConfig {
@@ -178,12 +198,31 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         );
     }
     let w = [notional.btc / tot, notional.eth / tot, notional.nft / tot];
-    let c = &rp.columns;
-    let target: Vec<f64> =
-        (0..rp.len()).map(|i| w[0] * c[2][i] + w[1] * c[3][i] + w[2] * c[4][i]).collect();
+    let c = [
+        rp.columns[0].clone(),
+        rp.columns[1].clone(),
+        rp.columns[2].clone(),
+        rp.columns[3].clone(),
+        nft_col,
+    ];
     let rows = regime_rows(&labels, 3)?;
+    let nft_rows: Vec<Vec<usize>> =
+        rows.iter().map(|r| r.iter().copied().filter(|&i| nft_observed[i]).collect()).collect();
+    // The basket's minimum-variance ratio on column `k` in regime `s`: the OLS slope is linear
+    // in the regressand, so it is Σ_j w_j · slope_j, each asset's slope on the rows it covers
+    // (identical to the basket's own slope when every asset covers every row).
     let ratio = |s: usize, k: usize| -> anyhow::Result<f64> {
-        Ok(min_variance_hedge_ratio(&subset(&target, &rows[s]), &subset(&c[k], &rows[s]))?)
+        let mut h = 0.0;
+        for (j, wj) in w.iter().enumerate() {
+            if *wj == 0.0 {
+                continue;
+            }
+            let r = if j == 2 { &nft_rows[s] } else { &rows[s] };
+            h += wj
+                * min_variance_hedge_ratio(&subset(&c[2 + j], r), &subset(&c[k], r))
+                    .with_context(|| format!("hedge ratio of {} in band {s}", names[2 + j]))?;
+        }
+        Ok(h)
     };
     let (h_calm, h_stress) = (ratio(0, 0)?, ratio(2, 0)?);
     let (s_calm, s_stress) = (ratio(0, 1)?, ratio(2, 1)?);
@@ -245,11 +284,22 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         from: rp.dates.first().copied(),
         to: rp.dates.last().copied(),
         rows_per_band: [rows[0].len(), rows[1].len(), rows[2].len()],
+        nft_rows_per_band: [nft_rows[0].len(), nft_rows[1].len(), nft_rows[2].len()],
+        nft_from: nft_rp.dates.first().copied(),
+        nft_to: nft_rp.dates.last().copied(),
         basket_weights: w,
         curve_source: "AR(1) of log VIX with the demo calibration's term premium".into(),
     };
-    let columns = [c[0].clone(), c[1].clone(), c[2].clone(), c[3].clone(), c[4].clone()];
-    Ok(Measured { book, inputs, meta, log_vix_prev, columns, labels, dates: rp.dates.clone() })
+    Ok(Measured {
+        book,
+        inputs,
+        meta,
+        log_vix_prev,
+        columns: c,
+        nft_observed,
+        labels,
+        dates: rp.dates.clone(),
+    })
 }
 
 /// The JSON of `hedge`.
@@ -279,7 +329,7 @@ fn render(o: &HedgeOutput) -> String {
     let p = &o.plan;
     let i = &o.inputs;
     let mut s = format!(
-        "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   {} .. {}\n\
+        "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   {} .. {}{}\n\
          hedge ratio on VIX: calm {:+.4}, stress {:+.4}, decorrelation factor {:.2}   VIX {:.2} ({:?})\n",
         p.book,
         p.target_notional,
@@ -288,6 +338,15 @@ fn render(o: &HedgeOutput) -> String {
         p.asset_notional.nft,
         output::date_or_dash(o.measured.from),
         output::date_or_dash(o.measured.to),
+        if (o.measured.nft_from, o.measured.nft_to) == (o.measured.from, o.measured.to) {
+            String::new()
+        } else {
+            format!(
+                " (NFT index {} .. {}: its statistics use those days only)",
+                output::date_or_dash(o.measured.nft_from),
+                output::date_or_dash(o.measured.nft_to)
+            )
+        },
         i.hedge_ratio_calm,
         i.hedge_ratio_stress,
         i.decorrelation_factor,

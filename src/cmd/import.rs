@@ -6,7 +6,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use crosshedge_core::calendar::Calendar;
+use crosshedge_core::series::Series;
 use crosshedge_core::units::SeriesUnit;
+use crosshedge_data::derived::derived_import;
 use crosshedge_data::futures::{parse_futures_csv, FutureRow};
 use crosshedge_data::import::{parse_csv, ImportSpec, ParsedImport};
 use crosshedge_data::manifest::Manifest;
@@ -60,6 +62,30 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
             let path = dir.join(&f.path);
             let parsed = parse_file(&path, &f.spec()?)?;
             jobs.push((path.display().to_string(), parsed));
+        }
+        // Derived series, from the parsed inputs (still nothing written).
+        for spec in &manifest.derived {
+            let inputs: Vec<(&Series, &str)> = spec
+                .product
+                .iter()
+                .map(|name| {
+                    jobs.iter()
+                        .find_map(|(_, p)| {
+                            p.series
+                                .iter()
+                                .find(|s| &s.series.name == name)
+                                .map(|s| (&s.series, p.sha256.as_str()))
+                        })
+                        .ok_or_else(|| {
+                            UsageError(format!(
+                                "[[derived]] {}: input '{name}' is not a series of the manifest",
+                                spec.name
+                            ))
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+            let parsed = derived_import(spec, &inputs)?;
+            jobs.push((spec.formula(), parsed));
         }
     } else if a.futures.is_none() {
         let file = a.file.as_ref().ok_or_else(|| UsageError("give a FILE or --manifest".into()))?;

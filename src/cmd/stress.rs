@@ -94,6 +94,7 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
                 btc: &c[2],
                 eth: &c[3],
                 nft: &c[4],
+                nft_observed: Some(&m.nft_observed),
                 labels: &m.labels,
             };
             let opts = FitOptions { rate: a.measure.rate, ..FitOptions::default() };

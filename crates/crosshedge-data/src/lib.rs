@@ -21,6 +21,7 @@
 //! assert_eq!(parsed.rows, 2);
 //! ```
 
+pub mod derived;
 pub mod error;
 pub mod export;
 pub mod futures;

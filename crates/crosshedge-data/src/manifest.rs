@@ -23,6 +23,7 @@ use crosshedge_core::calendar::Calendar;
 use crosshedge_core::units::SeriesUnit;
 use serde::Deserialize;
 
+use crate::derived::DerivedSpec;
 use crate::import::ImportSpec;
 use crate::DataError;
 
@@ -39,6 +40,9 @@ pub struct Manifest {
     /// Futures settlement files (long format `date,expiry,settle`).
     #[serde(rename = "futures", default)]
     pub futures: Vec<ManifestFutures>,
+    /// Series derived from the files' series (see [`crate::derived`]).
+    #[serde(rename = "derived", default)]
+    pub derived: Vec<DerivedSpec>,
 }
 
 /// A futures settlement file of a manifest.
@@ -115,6 +119,21 @@ impl Manifest {
                 file: file.clone(),
                 message: format!("[[file]] {}: {e}", f.path),
             })?;
+        }
+        for d in &m.derived {
+            d.validate()
+                .map_err(|e| DataError::File { file: file.clone(), message: e.to_string() })?;
+            for input in &d.product {
+                if !m.files.iter().any(|f| f.series.contains_key(input)) {
+                    return Err(DataError::File {
+                        file: file.clone(),
+                        message: format!(
+                            "[[derived]] {}: input '{input}' is not a series of this manifest",
+                            d.name
+                        ),
+                    });
+                }
+            }
         }
         Ok((m, dir))
     }

@@ -42,6 +42,14 @@ pub enum SimulationError {
         /// Rows needed.
         needed: usize,
     },
+    /// Too few labelled rows covered by the NFT index.
+    #[error("fit: the NFT index covers {rows} labelled rows, need at least {needed}")]
+    TooFewNftRows {
+        /// Covered rows.
+        rows: usize,
+        /// Rows needed.
+        needed: usize,
+    },
     /// Inputs of different lengths.
     #[error("{name} has length {len}, expected {expected}")]
     LengthMismatch {

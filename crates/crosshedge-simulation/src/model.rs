@@ -487,6 +487,9 @@ pub struct FitData<'a> {
     pub eth: &'a [f64],
     /// NFT index log returns (0 on days without a print).
     pub nft: &'a [f64],
+    /// Rows the NFT index covers (`None`: all). Outside its window a row says nothing about
+    /// the NFT (unlike a covered day without a print, which is a 0 return).
+    pub nft_observed: Option<&'a [bool]>,
     /// VIX band of the previous close per row (0 calm, 1 normal, 2 stress; `None` unlabelled).
     pub labels: &'a [Option<usize>],
 }
@@ -541,10 +544,15 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
 /// - Tails: pooled excess kurtosis `k` of the standardised residuals; `ν = 4 + 6/k` (the
 ///   Student-t's kurtosis) when `k > 0.1`, Gaussian otherwise.
 /// - NFT print probability: the share of non-zero NFT returns.
+/// - **Available case for the NFT index** (when [`FitData::nft_observed`] marks a shorter
+///   window): its mean, sd and correlations with the other factors use the regime's rows it
+///   covers; a regime with fewer than 30 such rows borrows them from all covered rows (the
+///   pooled estimate), and fewer than 30 covered rows in all is an error. The print
+///   probability and the tail estimate count covered rows only.
 ///
 /// # Errors
 /// [`SimulationError::LengthMismatch`], [`SimulationError::TooFewRows`] (fewer than 30 rows
-/// in a regime), or a degenerate fit.
+/// in a regime), [`SimulationError::TooFewNftRows`], or a degenerate fit.
 ///
 /// # References
 /// Hamilton (1994), *Time Series Analysis*, §22 (transition counts under observed regimes).
@@ -557,6 +565,7 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         ("eth", data.eth.len()),
         ("nft", data.nft.len()),
         ("labels", data.labels.len()),
+        ("nft_observed", data.nft_observed.map_or(n, <[bool]>::len)),
     ] {
         if len != n {
             return Err(SimulationError::LengthMismatch { name, len, expected: n });
@@ -600,25 +609,41 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         })
         .collect();
     let series: [&[f64]; N_FACTORS] = [&resid, data.spx, data.btc, data.eth, data.nft];
+    let observed = |t: usize| data.nft_observed.is_none_or(|o| o[t]);
+    let nft_all: Vec<usize> = rows.iter().flatten().copied().filter(|&t| observed(t)).collect();
+    if nft_all.len() < 30 {
+        return Err(SimulationError::TooFewNftRows { rows: nft_all.len(), needed: 30 });
+    }
     let mut kurt_num = 0.0;
     let mut kurt_n = 0.0;
     let mut regimes: Vec<RegimeParams> = Vec::with_capacity(N_REGIMES);
     for (s, r) in rows.iter().enumerate() {
+        let covered: Vec<usize> = r.iter().copied().filter(|&t| observed(t)).collect();
+        let nft_rows: &[usize] = if covered.len() >= 30 { &covered } else { &nft_all };
         let cols: Vec<Vec<f64>> = series.iter().map(|x| subset(x, r)).collect();
         let mut corr = [[0.0; N_FACTORS]; N_FACTORS];
         for i in 0..N_FACTORS {
             corr[i][i] = 1.0;
             for j in 0..i {
-                let c = pearson(&cols[i], &cols[j])?;
+                // Pairs with the NFT index (the last factor) on the rows it covers.
+                let c = if i == N_FACTORS - 1 {
+                    pearson(&subset(series[i], nft_rows), &subset(series[j], nft_rows))?
+                } else {
+                    pearson(&cols[i], &cols[j])?
+                };
                 corr[i][j] = c;
                 corr[j][i] = c;
             }
         }
         let corr = make_pd(&corr).ok_or(SimulationError::NotPositiveDefinite { regime: s })?;
-        let ms: Vec<(f64, f64)> = cols.iter().map(|c| mean_sd(c)).collect();
-        for (c, (m, sd)) in cols.iter().zip(&ms) {
+        let mut ms: Vec<(f64, f64)> = cols.iter().map(|c| mean_sd(c)).collect();
+        ms[N_FACTORS - 1] = mean_sd(&subset(data.nft, nft_rows));
+        for (f, (c, (m, sd))) in cols.iter().zip(&ms).enumerate() {
             if *sd > 0.0 {
-                for v in c {
+                for (k, v) in c.iter().enumerate() {
+                    if f == N_FACTORS - 1 && !observed(r[k]) {
+                        continue;
+                    }
                     kurt_num += ((v - m) / sd).powi(4);
                     kurt_n += 1.0;
                 }
@@ -660,8 +685,10 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
     } else {
         Innovations::Gaussian
     };
-    let prints = data.nft.iter().filter(|v| **v != 0.0).count();
-    let nft_trade_prob = (prints as f64 / n as f64).max(1.0 / n as f64);
+    let covered: Vec<usize> = (0..n).filter(|&t| observed(t)).collect();
+    let prints = covered.iter().filter(|&&t| data.nft[t] != 0.0).count();
+    let covered = covered.len() as f64;
+    let nft_trade_prob = (prints as f64 / covered).max(1.0 / covered);
     let regimes: [RegimeParams; N_REGIMES] =
         regimes.try_into().map_err(|_| bad("regimes", "must number 3", 0.0))?;
     let model = JointModel {

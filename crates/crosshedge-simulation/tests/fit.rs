@@ -32,6 +32,7 @@ fn fit_cols(c: &Columns) -> JointModel {
         btc: &c.r[1],
         eth: &c.r[2],
         nft: &c.r[3],
+        nft_observed: None,
         labels: &c.labels,
     };
     fit(&data, &FitOptions::default()).unwrap()
@@ -140,10 +141,76 @@ fn fit_rejects_short_regimes() {
         btc: &c.r[1],
         eth: &c.r[2],
         nft: &c.r[3],
+        nft_observed: None,
         labels: &c.labels,
     };
     assert!(fit(&data, &FitOptions::default())
         .unwrap_err()
         .to_string()
         .contains("regime 1 has 0 rows"));
+}
+
+#[test]
+fn fit_uses_only_the_rows_the_nft_index_covers() {
+    let mut truth = JointModel::demo();
+    truth.innovations = Innovations::Gaussian;
+    truth.nft_trade_prob = 1.0;
+    let mut rng = ChaCha8Rng::seed_from_u64(77);
+    let (days, xs) = truth.simulate_factors(&mut rng, 20_000, 1, 20f64.ln()).unwrap();
+    let c = columns(&days, &xs);
+    let n = c.dx.len();
+    // The NFT index covers only the last 30 % of the rows; before that its column holds junk
+    // that must not matter.
+    let start = n * 7 / 10;
+    let observed: Vec<bool> = (0..n).map(|t| t >= start).collect();
+    let mut junk = c.r[3].clone();
+    for (t, v) in junk.iter_mut().enumerate().take(start) {
+        *v = if t % 2 == 0 { 5.0 } else { -3.0 };
+    }
+    let fit_with = |nft: &[f64]| {
+        let data = FitData {
+            log_vix_prev: &c.x,
+            vix_change: &c.dx,
+            spx: &c.r[0],
+            btc: &c.r[1],
+            eth: &c.r[2],
+            nft,
+            nft_observed: Some(&observed),
+            labels: &c.labels,
+        };
+        fit(&data, &FitOptions::default()).unwrap()
+    };
+    let a = fit_with(&junk);
+    let b = fit_with(&c.r[3]);
+    assert_eq!(a, b, "rows outside the NFT window changed the fit");
+    let full = fit_cols(&c);
+    for s in 0..3 {
+        let rows: Vec<usize> = (start..n).filter(|&t| c.labels[t] == Some(s)).collect();
+        assert!(rows.len() >= 30, "regime {s}: {} covered rows", rows.len());
+        let x: Vec<f64> = rows.iter().map(|&t| c.r[3][t]).collect();
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let sd = (x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (x.len() - 1) as f64).sqrt();
+        assert!((a.regimes[s].vol[3] - sd).abs() < 1e-15, "regime {s}");
+        assert!((a.regimes[s].mean[3] - m).abs() < 1e-15, "regime {s}");
+        let btc: Vec<f64> = rows.iter().map(|&t| c.r[1][t]).collect();
+        let rho = pearson(&x, &btc).unwrap();
+        assert!((a.regimes[s].corr[4][2] - rho).abs() < 1e-12, "regime {s}");
+        // The other factors still use every row of the regime.
+        assert_eq!(a.regimes[s].vol[..3], full.regimes[s].vol[..3]);
+        assert_eq!(a.regimes[s].corr[1][2], full.regimes[s].corr[1][2]);
+    }
+    // Too few covered rows is an error that says so.
+    let few: Vec<bool> = (0..n).map(|t| t >= n - 20).collect();
+    let data = FitData {
+        log_vix_prev: &c.x,
+        vix_change: &c.dx,
+        spx: &c.r[0],
+        btc: &c.r[1],
+        eth: &c.r[2],
+        nft: &c.r[3],
+        nft_observed: Some(&few),
+        labels: &c.labels,
+    };
+    let e = fit(&data, &FitOptions::default()).unwrap_err().to_string();
+    assert!(e.contains("NFT index covers 20 labelled rows"), "{e}");
 }

@@ -44,6 +44,7 @@ fn fitted_model_reproduces_demo_regime_correlations_within_bootstrap_intervals()
         btc: &r.columns[2],
         eth: &r.columns[3],
         nft: &r.columns[4],
+        nft_observed: None,
         labels: &labels,
     };
     let model = fit(&data, &FitOptions::default()).unwrap();
