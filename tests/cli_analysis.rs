@@ -78,6 +78,7 @@ fn demo_then_basis_lags_episodes() {
     // The demo runs a stress test of the default layered book.
     let rep = &demo["stress"]["report"];
     assert_eq!(rep["paths"], 5000, "{rep}");
+    assert_eq!(demo["stress"]["drift"], "zero");
     assert_eq!(demo["summary"]["seed"], 3);
     assert!(d.join("out/crosshedge.db").exists());
     assert!(d.join("out/data/us_daily.csv").exists());
@@ -281,6 +282,16 @@ fn demo_then_basis_lags_episodes() {
         .collect();
     assert!(kinds.contains(&"premium") && kinds.contains(&"fee"), "{kinds:?}");
     assert!(bt3["report"]["xirr"]["basis"].as_str().unwrap().contains("realised"));
+
+    // The stress test with the sample's drift, and a bad --drift.
+    let st =
+        json(d, &["stress", "--store", store, "--paths", "2000", "--drift", "fitted", "--json"]);
+    assert_eq!(st["drift"], "fitted");
+    let st0 = json(d, &["stress", "--store", store, "--paths", "2000", "--json"]);
+    assert_ne!(st["report"]["unhedged"]["mean"], st0["report"]["unhedged"]["mean"]);
+    let (rc, _, err) = run(d, &["stress", "--store", store, "--drift", "up"]);
+    assert_eq!(rc, 2, "{err}");
+    assert!(err.contains("unknown --drift 'up'"), "{err}");
 
     // Bad usage and unknown names exit 2 with one line.
     for bad in [

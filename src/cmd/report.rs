@@ -158,6 +158,7 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
         threads: None,
         model: "fit".into(),
         block_len: 5.0,
+        drift: "zero".into(),
     }
 }
 

@@ -45,6 +45,11 @@ pub struct StressArgs {
     /// Mean block length (days) of the episode replay.
     #[arg(long, default_value_t = 5.0)]
     pub block_len: f64,
+    /// Drift of SPX and the crypto assets in the model: `zero` (default: zero expected return,
+    /// daily mean log return −σ²/2 per regime, the short-horizon risk convention) or `fitted`
+    /// (the sample's per-regime means).
+    #[arg(long, default_value = "zero")]
+    pub drift: String,
 }
 
 /// The JSON of `stress`.
@@ -54,6 +59,8 @@ pub struct StressOutput {
     pub measured: MeasureMeta,
     /// `fit` or `demo`.
     pub model: String,
+    /// `zero` or `fitted`: the model's mean log returns of SPX and the crypto assets.
+    pub drift: String,
     /// The scenario: `model`, `replay:<episode>` or `shock`.
     pub scenario: String,
     /// Where the paths start.
@@ -102,6 +109,15 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         }
         other => {
             return Err(UsageError(format!("unknown --model '{other}' (expected fit, demo)")).into())
+        }
+    };
+    let model = match a.drift.as_str() {
+        "zero" => model.with_zero_drift(),
+        "fitted" => model,
+        other => {
+            return Err(
+                UsageError(format!("unknown --drift '{other}' (expected zero, fitted)")).into()
+            )
         }
     };
     let regime = match m.inputs.band {
@@ -179,6 +195,7 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
     let out = StressOutput {
         measured: m.meta,
         model: a.model.clone(),
+        drift: a.drift.clone(),
         scenario,
         start,
         plan,
@@ -194,8 +211,8 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
 /// The human summary.
 pub fn render(o: &StressOutput) -> String {
     let mut s = format!(
-        "book: {}   model: {}   scenario: {}   start VIX {:.2}, regime {}\n",
-        o.plan.book, o.model, o.scenario, o.start.vix, o.start.regime
+        "book: {}   model: {} (drift: {})   scenario: {}   start VIX {:.2}, regime {}\n",
+        o.plan.book, o.model, o.drift, o.scenario, o.start.vix, o.start.regime
     );
     if let Some(r) = &o.report {
         s.push_str(&format!("{} paths x {} days, seed {}\n", r.paths, r.horizon_days, r.seed));

@@ -249,6 +249,22 @@ impl Compiled {
 }
 
 impl JointModel {
+    /// The model without the sample's drift: every regime's daily mean log return of SPX, BTC,
+    /// ETH and the NFT set to `−σ_s²/2`, so each price is a martingale step by step (zero
+    /// expected P&L; exact for Gaussian shocks, the usual compensator for Student-t ones); the
+    /// VIX keeps its mean reversion. Short-horizon risk is measured without the sample mean by
+    /// convention (RiskMetrics Technical Document, 1996, §5.2): a fitted crypto bull-market
+    /// drift of several percent a month would otherwise shift every quantile towards gains.
+    #[must_use]
+    pub fn with_zero_drift(mut self) -> Self {
+        for r in &mut self.regimes {
+            for k in 0..4 {
+                r.mean[k] = -0.5 * r.vol[k] * r.vol[k];
+            }
+        }
+        self
+    }
+
     /// Checks every parameter.
     ///
     /// # Errors

@@ -345,3 +345,18 @@ fn bad_settings_are_errors() {
         .to_string()
         .contains("sum to 1"));
 }
+
+#[test]
+fn zero_drift_makes_the_spot_pnl_a_martingale() {
+    let model = single_regime().with_zero_drift();
+    assert_eq!(model.regimes[0].mean[1], -0.5 * SIG * SIG);
+    let pf = btc_only(&model);
+    let (h, n) = (10usize, 40_000u64);
+    let cfg =
+        StressConfig { paths: n, horizon_days: h, seed: 5, block_size: 4096, cover_levels: vec![] };
+    let r = simulate(&model, &pf, Scenario::Model, &cfg, &|_| {}).unwrap();
+    // E[P&L] = N (e^{h(−σ²/2) + hσ²/2} − 1) = 0.
+    let s = (h as f64).sqrt() * SIG;
+    let sd = 1e6 * ((s * s).exp() - 1.0).sqrt();
+    within(r.unhedged.mean, 0.0, sd / (n as f64).sqrt(), 0.0, "mean");
+}
