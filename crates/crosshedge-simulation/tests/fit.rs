@@ -24,18 +24,22 @@ fn columns(days: &[FactorDay], xs: &[f64]) -> Columns {
     }
 }
 
-fn fit_cols(c: &Columns) -> JointModel {
-    let data = FitData {
+/// The fit inputs of `c` with the NFT column `nft` covering the rows `observed` marks.
+fn data_with<'a>(c: &'a Columns, nft: &'a [f64], observed: Option<&'a [bool]>) -> FitData<'a> {
+    FitData {
         log_vix_prev: &c.x,
         vix_change: &c.dx,
         spx: &c.r[0],
         btc: &c.r[1],
         eth: &c.r[2],
-        nft: &c.r[3],
-        nft_observed: None,
+        nft,
+        nft_observed: observed,
         labels: &c.labels,
-    };
-    fit(&data, &FitOptions::default()).unwrap()
+    }
+}
+
+fn fit_cols(c: &Columns) -> JointModel {
+    fit(&data_with(c, &c.r[3], None), &FitOptions::default()).unwrap()
 }
 
 fn regime_corr(c: &Columns, s: usize, k: usize) -> (f64, usize) {
@@ -167,19 +171,8 @@ fn fit_uses_only_the_rows_the_nft_index_covers() {
     for (t, v) in junk.iter_mut().enumerate().take(start) {
         *v = if t % 2 == 0 { 5.0 } else { -3.0 };
     }
-    let fit_with = |nft: &[f64]| {
-        let data = FitData {
-            log_vix_prev: &c.x,
-            vix_change: &c.dx,
-            spx: &c.r[0],
-            btc: &c.r[1],
-            eth: &c.r[2],
-            nft,
-            nft_observed: Some(&observed),
-            labels: &c.labels,
-        };
-        fit(&data, &FitOptions::default()).unwrap()
-    };
+    let fit_with =
+        |nft: &[f64]| fit(&data_with(&c, nft, Some(&observed)), &FitOptions::default()).unwrap();
     let a = fit_with(&junk);
     let b = fit_with(&c.r[3]);
     assert_eq!(a, b, "rows outside the NFT window changed the fit");
@@ -201,16 +194,7 @@ fn fit_uses_only_the_rows_the_nft_index_covers() {
     }
     // Too few covered rows is an error that says so.
     let few: Vec<bool> = (0..n).map(|t| t >= n - 20).collect();
-    let data = FitData {
-        log_vix_prev: &c.x,
-        vix_change: &c.dx,
-        spx: &c.r[0],
-        btc: &c.r[1],
-        eth: &c.r[2],
-        nft: &c.r[3],
-        nft_observed: Some(&few),
-        labels: &c.labels,
-    };
+    let data = data_with(&c, &c.r[3], Some(&few));
     let e = fit(&data, &FitOptions::default()).unwrap_err().to_string();
     assert!(e.contains("NFT index covers 20 labelled rows"), "{e}");
 }
