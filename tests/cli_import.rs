@@ -227,3 +227,43 @@ fn futures_settlements_import_and_bad_rows() {
     assert_eq!(err.lines().count(), 1);
     assert_eq!(f.snapshot(), before);
 }
+
+#[test]
+fn manifest_derived_series_import_and_bad_entries() {
+    let f = Fixture::new();
+    f.write("floor.csv", "date,floor_eth\n2024-01-01,50\n2024-01-02,60\n2024-01-03,40\n");
+    f.write("eth.csv", "date,close\n2024-01-01,2000\n2024-01-02,2100\n2024-01-03,2200\n");
+    let files = "[[file]]\npath = \"floor.csv\"\ncalendar = \"crypto\"\nunit = \"index-level\"\nseries = { floor = \"floor_eth\" }\n\n[[file]]\npath = \"eth.csv\"\ncalendar = \"crypto\"\nseries = { eth = \"close\" }\n";
+    f.write(
+        "m.toml",
+        &format!("{files}\n[[derived]]\nname = \"nft\"\nproduct = [\"floor\", \"eth\"]\nrolling-median-days = 2\n"),
+    );
+    let (rc, _, err) = f.cmd(&["import", "--manifest", "m.toml"]);
+    assert_eq!(rc, 0, "{err}");
+    let (rc, out, err) = f.cmd(&["series", "show", "nft", "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let vals: Vec<f64> =
+        v["observations"].as_array().unwrap().iter().map(|x| x[1].as_f64().unwrap()).collect();
+    // Products 100 000, 126 000, 88 000; 2-day medians 100 000, 113 000, 107 000.
+    assert_eq!(vals, vec![100_000.0, 113_000.0, 107_000.0]);
+    let (_, imports, _) = f.cmd(&["series", "imports", "--json"]);
+    assert!(imports.contains("derived: nft = median2d(floor × eth)"), "{imports}");
+    // An unknown input and a bad window: one line, exit 2, store unchanged.
+    for (bad, needle) in [
+        ("[[derived]]\nname = \"x\"\nproduct = [\"floor\", \"sol\"]\n", "input 'sol'"),
+        (
+            "[[derived]]\nname = \"x\"\nproduct = [\"floor\"]\nrolling-median-days = 0\n",
+            "at least 1",
+        ),
+        ("[[derived]]\nname = \"x\"\nproduct = [\"floor\"]\nchain = [\"eth\"]\n", "exactly one"),
+    ] {
+        f.write("bad.toml", &format!("{files}\n{bad}"));
+        let before = f.snapshot();
+        let (rc, _, err) = f.cmd(&["import", "--manifest", "bad.toml"]);
+        assert_eq!(rc, 2, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(needle) && err.contains("bad.toml"), "{err}");
+        assert_eq!(f.snapshot(), before);
+    }
+}

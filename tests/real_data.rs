@@ -184,19 +184,22 @@ fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
     }
     let (tmp, store) = imported();
     let store = store.as_str();
-    // The manifest derives `nft` (CryptoPunks p10 sale × ETH/USD, 7-day median) and records
-    // its formula as the source.
+    // The manifest derives `nft` (CryptoPunks then BAYC floors × ETH/USD, 7-day medians,
+    // chain-linked) and records each formula as its source.
     let list: serde_json::Value =
         serde_json::from_str(&run(tmp.path(), &["series", "--json", "--store", store])).unwrap();
-    let nft = list.as_array().unwrap().iter().find(|s| s["name"] == "nft").unwrap();
-    assert!(nft.to_string().contains("derived: nft = median7d(punks × eth)"), "{nft}");
+    let find = |name: &str| list.as_array().unwrap().iter().find(|s| s["name"] == name).unwrap();
+    let nft = find("nft");
+    assert!(nft.to_string().contains("derived: nft = chain(nft_punks, nft_bayc)"), "{nft}");
+    let punks = find("nft_punks");
+    assert!(punks.to_string().contains("derived: nft_punks = median7d(punks × eth)"), "{punks}");
     // Sizing measures BTC/ETH/VIX/SPX over their whole common window and the NFT index on
     // the days it covers.
     let h: serde_json::Value =
         serde_json::from_str(&run(tmp.path(), &["hedge", "--json", "--store", store])).unwrap();
     let m = &h["measured"];
     assert!(m["to"].as_str().unwrap() > "2025-01-01", "{m}");
-    assert_eq!(m["nft_to"], "2021-09-07");
+    assert_eq!(m["nft_to"], "2022-12-30");
     let nft_rows: u64 =
         m["nft_rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
     let rows: u64 =
@@ -217,7 +220,18 @@ fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
         assert!(v95 > 0.0 && v95 <= v99 && v95 <= e95 && v99 <= e99, "{side}: {s}");
         assert_eq!(s["exact_quantiles"], true);
     }
-    assert!(a["backtest"]["report"]["all_checks_ok"].as_bool().unwrap());
+    let bt = &a["backtest"];
+    assert!(bt["report"]["all_checks_ok"].as_bool().unwrap());
+    // With the chained NFT index the backtest runs through the 2022 DeFi shocks.
+    let eps: Vec<&str> = bt["report"]["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    for name in ["terra-ust-2022", "celsius-3ac-2022", "ftx-2022"] {
+        assert!(eps.contains(&name), "{name} missing from {eps:?}");
+    }
     let html = std::fs::read_to_string(tmp.path().join("rep/report.html")).unwrap();
     assert!(html.contains("Stress"), "the HTML report has no stress section");
 }

@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
         // Derived series, from the parsed inputs (still nothing written).
         for spec in &manifest.derived {
             let inputs: Vec<(&Series, &str)> = spec
-                .product
+                .inputs()
                 .iter()
                 .map(|name| {
                     jobs.iter()

@@ -6,8 +6,14 @@
 //!
 //! ```text
 //! x_d = Π_k s_k(d)                       on the dates every input has a value (product)
+//! x_d = chain-linked s_1, s_2, …          (chain: s_1 on its dates; after its last date,
+//!                                           s_1(L) · s_2(d) / s_2(L) with L the last date
+//!                                           both have; then s_3 onto that, and so on)
 //! y_d = median { x_e : d − N < e ≤ d }   over the trailing N calendar days (rolling median)
 //! ```
+//!
+//! Chain-linking is how an index continues when its constituent changes: the level carries
+//! over at the link date and the new constituent's returns drive it afterwards.
 //!
 //! The rolling median (optional) removes the composition noise of a sales-based floor (which
 //! items happened to trade that day) the way floor indices smooth their prints; its output is
@@ -35,8 +41,12 @@ use crate::DataError;
 pub struct DerivedSpec {
     /// Name of the new series.
     pub name: String,
-    /// Input series multiplied on their common dates (at least one).
+    /// Input series multiplied on their common dates.
+    #[serde(default)]
     pub product: Vec<String>,
+    /// Input series chain-linked in order (instead of `product`).
+    #[serde(default)]
+    pub chain: Vec<String>,
     /// Trailing window of the rolling median, in calendar days (none: no smoothing).
     #[serde(default)]
     pub rolling_median_days: Option<u32>,
@@ -46,9 +56,22 @@ pub struct DerivedSpec {
 }
 
 impl DerivedSpec {
-    /// The formula as recorded in the store, e.g. `median7(punks × eth)`.
+    /// The input series, in order.
+    pub fn inputs(&self) -> &[String] {
+        if self.chain.is_empty() {
+            &self.product
+        } else {
+            &self.chain
+        }
+    }
+
+    /// The formula as recorded in the store, e.g. `median7d(punks × eth)`.
     pub fn formula(&self) -> String {
-        let prod = self.product.join(" × ");
+        let prod = if self.chain.is_empty() {
+            self.product.join(" × ")
+        } else {
+            format!("chain({})", self.chain.join(", "))
+        };
         match self.rolling_median_days {
             Some(n) => format!("derived: {} = median{n}d({prod})", self.name),
             None => format!("derived: {} = {prod}", self.name),
@@ -64,8 +87,10 @@ impl DerivedSpec {
         if self.name.trim().is_empty() {
             return Err(DataError::Request("[[derived]]: empty name".into()));
         }
-        if self.product.is_empty() {
-            return Err(bad("`product` needs at least one series".into()));
+        if self.product.is_empty() == self.chain.is_empty() {
+            return Err(bad(
+                "give exactly one of `product` and `chain`, with at least one series".into()
+            ));
         }
         if self.rolling_median_days == Some(0) {
             return Err(bad("`rolling-median-days` must be at least 1".into()));
@@ -86,6 +111,54 @@ fn median(v: &[f64]) -> f64 {
     }
 }
 
+/// The product of `inputs` on the dates all of them have.
+fn product(inputs: &[&Series]) -> Vec<(NaiveDate, f64)> {
+    let mut acc: BTreeMap<NaiveDate, (f64, usize)> = BTreeMap::new();
+    for s in inputs {
+        for (d, v) in s.dates().iter().zip(s.values()) {
+            let e = acc.entry(*d).or_insert((1.0, 0));
+            e.0 *= v;
+            e.1 += 1;
+        }
+    }
+    acc.into_iter().filter(|(_, (_, k))| *k == inputs.len()).map(|(d, (v, _))| (d, v)).collect()
+}
+
+/// `inputs` chain-linked in order (see the module docs).
+fn chain(spec: &DerivedSpec, inputs: &[&Series]) -> Result<Vec<(NaiveDate, f64)>, DataError> {
+    let mut out: Vec<(NaiveDate, f64)> =
+        inputs[0].dates().iter().copied().zip(inputs[0].values().iter().copied()).collect();
+    for (k, next) in inputs.iter().enumerate().skip(1) {
+        let Some(&(last, _)) = out.last() else { break };
+        let ours: BTreeMap<NaiveDate, f64> = out.iter().copied().collect();
+        // The link: the last date up to the chain's end that both have.
+        let link = next
+            .dates()
+            .iter()
+            .zip(next.values())
+            .rev()
+            .find(|(d, _)| **d <= last && ours.contains_key(d))
+            .map(|(d, v)| (*d, *v));
+        let Some((at, base)) = link else {
+            return Err(DataError::Request(format!(
+                "[[derived]] {}: {} and {} have no date in common to link on",
+                spec.name,
+                spec.chain[k - 1],
+                spec.chain[k]
+            )));
+        };
+        let scale = ours[&at] / base;
+        out.extend(
+            next.dates()
+                .iter()
+                .zip(next.values())
+                .filter(|(d, _)| **d > last)
+                .map(|(d, v)| (*d, scale * v)),
+        );
+    }
+    Ok(out)
+}
+
 /// The derived series of `spec` from `inputs` (in the order of `spec.product`).
 ///
 /// # Errors
@@ -93,32 +166,20 @@ fn median(v: &[f64]) -> f64 {
 /// result that breaks the unit's invariants (e.g. a non-positive level).
 pub fn derive(spec: &DerivedSpec, inputs: &[&Series]) -> Result<Series, DataError> {
     let unit = spec.validate()?;
-    if inputs.len() != spec.product.len() {
+    if inputs.len() != spec.inputs().len() {
         return Err(DataError::Request(format!(
-            "[[derived]] {}: {} inputs for {} product series",
+            "[[derived]] {}: {} inputs for {} series",
             spec.name,
             inputs.len(),
-            spec.product.len()
+            spec.inputs().len()
         )));
     }
-    let mut product: BTreeMap<NaiveDate, (f64, usize)> = BTreeMap::new();
-    for s in inputs {
-        for (d, v) in s.dates().iter().zip(s.values()) {
-            let e = product.entry(*d).or_insert((1.0, 0));
-            e.0 *= v;
-            e.1 += 1;
-        }
-    }
-    let common: Vec<(NaiveDate, f64)> = product
-        .into_iter()
-        .filter(|(_, (_, k))| *k == inputs.len())
-        .map(|(d, (v, _))| (d, v))
-        .collect();
+    let common = if spec.chain.is_empty() { product(inputs) } else { chain(spec, inputs)? };
     if common.is_empty() {
         return Err(DataError::Request(format!(
             "[[derived]] {}: the series {} have no date in common",
             spec.name,
-            spec.product.join(", ")
+            spec.inputs().join(", ")
         )));
     }
     let values: Vec<f64> = match spec.rolling_median_days {
@@ -200,6 +261,7 @@ mod tests {
         DerivedSpec {
             name: "nft".into(),
             product: vec!["punks".into(), "eth".into()],
+            chain: Vec::new(),
             rolling_median_days: days,
             unit: None,
         }
@@ -247,6 +309,44 @@ mod tests {
         let mut s = spec(None);
         s.unit = Some("furlongs".into());
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn chain_links_the_next_series_on_the_last_common_date() {
+        let a = series("a", &[("2021-01-01", 10.0), ("2021-01-02", 12.0), ("2021-01-03", 9.0)]);
+        let b = series(
+            "b",
+            &[
+                ("2021-01-02", 100.0),
+                ("2021-01-03", 50.0),
+                ("2021-01-04", 60.0),
+                ("2021-01-06", 25.0),
+            ],
+        );
+        let c = series("c", &[("2021-01-06", 2.0), ("2021-01-07", 3.0)]);
+        let spec = DerivedSpec {
+            name: "x".into(),
+            product: Vec::new(),
+            chain: vec!["a".into(), "b".into(), "c".into()],
+            rolling_median_days: None,
+            unit: None,
+        };
+        let x = derive(&spec, &[&a, &b, &c]).unwrap();
+        // a to 01-03 (9); b linked at 01-03: 9/50 · {60, 25}; c linked at 01-06: 4.5/2 · 3.
+        assert_eq!(x.dates().len(), 6);
+        let want = [10.0, 12.0, 9.0, 9.0 / 50.0 * 60.0, 9.0 / 50.0 * 25.0, 4.5 / 2.0 * 3.0];
+        for (g, w) in x.values().iter().zip(want) {
+            assert!((g - w).abs() < 1e-12, "{g} vs {w}");
+        }
+        assert_eq!(spec.formula(), "derived: x = chain(a, b, c)");
+        // No overlap to link on.
+        let far = series("c", &[("2022-01-01", 1.0)]);
+        let e = derive(&spec, &[&a, &b, &far]).unwrap_err().to_string();
+        assert!(e.contains("no date in common to link on"), "{e}");
+        // Exactly one of product and chain.
+        let mut both = spec.clone();
+        both.product = vec!["a".into()];
+        assert!(both.validate().is_err());
     }
 
     #[test]

@@ -120,15 +120,16 @@ impl Manifest {
                 message: format!("[[file]] {}: {e}", f.path),
             })?;
         }
-        for d in &m.derived {
+        for (k, d) in m.derived.iter().enumerate() {
             d.validate()
                 .map_err(|e| DataError::File { file: file.clone(), message: e.to_string() })?;
-            for input in &d.product {
-                if !m.files.iter().any(|f| f.series.contains_key(input)) {
+            for input in d.inputs() {
+                let earlier = m.derived[..k].iter().any(|e| &e.name == input);
+                if !earlier && !m.files.iter().any(|f| f.series.contains_key(input)) {
                     return Err(DataError::File {
                         file: file.clone(),
                         message: format!(
-                            "[[derived]] {}: input '{input}' is not a series of this manifest",
+                            "[[derived]] {}: input '{input}' is not a series of this manifest's files or of an earlier [[derived]]",
                             d.name
                         ),
                     });
