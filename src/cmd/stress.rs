@@ -308,6 +308,7 @@ mod tests {
             threads,
             model: "fit".into(),
             block_len: 5.0,
+            drift: "zero".into(),
         }
     }
 
