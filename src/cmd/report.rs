@@ -411,8 +411,21 @@ pub fn assemble(
             tables.push(Table {
                 title: "Stress test".into(),
                 caption: Some(format!(
-                    "{} paths x {} days, seed {}",
-                    rep.paths, rep.horizon_days, rep.seed
+                    "{} paths x {} days, seed {}; regime-switching model fitted to the store ({}), drift {}{}",
+                    rep.paths,
+                    rep.horizon_days,
+                    rep.seed,
+                    st.model,
+                    st.drift,
+                    if st.measured.nft_to < st.measured.to {
+                        format!(
+                            "; the NFT factor fitted on {} .. {}, the days its index covers",
+                            st.measured.nft_from.map_or("-".into(), |d| d.to_string()),
+                            st.measured.nft_to.map_or("-".into(), |d| d.to_string())
+                        )
+                    } else {
+                        String::new()
+                    }
                 )),
                 header: ["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]
                     .map(String::from)
