@@ -102,6 +102,9 @@ pub struct BacktestOutput {
     pub from: Option<chrono::NaiveDate>,
     /// Last day.
     pub to: Option<chrono::NaiveDate>,
+    /// The exposures: series, units held (buy and hold from the book's USD notionals at the
+    /// first day's prices), and that first price.
+    pub exposures: Vec<(String, f64, f64)>,
     /// Layers run and their notional per unit of exposure.
     pub layers: Vec<(String, f64)>,
     /// Layers of the book that were not backtested, with the reason.
@@ -415,6 +418,12 @@ pub fn analyse(
         days: days.len(),
         from: days.first().map(|d| d.date),
         to: days.last().map(|d| d.date),
+        exposures: crypto
+            .iter()
+            .zip(&config.exposure_units)
+            .zip(&days[0].targets)
+            .map(|((n, u), p)| (n.clone(), *u, *p))
+            .collect(),
         layers: used,
         skipped_layers: skipped,
         vol_of_vol_model: format!(
@@ -461,6 +470,15 @@ pub fn render(o: &BacktestOutput) -> String {
         crate::output::date_or_dash(o.to),
         o.contracts
     );
+    let held: Vec<String> = o
+        .exposures
+        .iter()
+        .map(|(n, u, p)| format!("{n} {u:.6} units (USD {:.0} at {p:.2})", u * p))
+        .collect();
+    s.push_str(&format!(
+        "  exposures, bought on the first day and held (buy and hold): {}\n",
+        held.join(", ")
+    ));
     for (n, x) in &o.layers {
         s.push_str(&format!("  layer {n}: notional {:.3} per unit of exposure\n", x));
     }
