@@ -200,6 +200,9 @@ fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
     let m = &h["measured"];
     assert!(m["to"].as_str().unwrap() > "2025-01-01", "{m}");
     assert_eq!(m["nft_to"], "2022-12-30");
+    // The futures curve's term premium is fitted to the stored VX settlements.
+    let src = m["curve_source"].as_str().unwrap();
+    assert!(src.contains("fitted to") && src.contains("vx settlements"), "{src}");
     let nft_rows: u64 =
         m["nft_rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
     let rows: u64 =

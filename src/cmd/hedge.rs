@@ -8,13 +8,14 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 use crosshedge_core::align::{align, AlignPolicy};
+use crosshedge_core::calendar::Calendar;
 use crosshedge_core::returns::ReturnKind;
 use crosshedge_data::store::Store;
 use crosshedge_hedging::{
     asset_notional, size_book, Band, Book, CurvePoint, HedgePlan, RegimeMove, SizingInputs,
 };
 use crosshedge_labels::bands::{vix_bands_on, BandConfig};
-use crosshedge_simulation::demo_futures;
+use crosshedge_simulation::{demo_futures, FuturesModel};
 use crosshedge_stats::effectiveness::min_variance_hedge_ratio;
 use crosshedge_stats::regime::{regime_rows, subset};
 use serde::Serialize;
@@ -71,6 +72,8 @@ pub struct HedgeArgs {
 
 /// Aligned daily data behind the sizing (us-close rows).
 pub struct Measured {
+    /// The VIX futures rule (AR(1) of log VIX and the fitted term premium).
+    pub futures: FuturesModel,
     /// The book.
     pub book: Book,
     /// The sizing inputs.
@@ -238,6 +241,35 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     fm.phi = phi;
     fm.mean_log = mean_log;
     fm.sd = ar_sd;
+    // The term premium a(1 − e^{−h/τ}) fitted to the store's VX settlements (tenors of 1..252
+    // trading days, log VIX at the same close); the demo calibration's premium without them.
+    let settlements = store.futures("vx")?;
+    let curve_source = if settlements.is_empty() {
+        "AR(1) of log VIX with the demo calibration's term premium (no vx settlements stored)"
+            .to_string()
+    } else {
+        let first = settlements.iter().map(|r| r.0).min().unwrap_or_default();
+        let last = settlements.iter().map(|r| r.1).max().unwrap_or_default();
+        let days = Calendar::Us.trading_days(first, last);
+        let index = |d: NaiveDate| days.partition_point(|x| *x < d);
+        let vix_by_date: BTreeMap<NaiveDate, f64> =
+            series[0].dates().iter().copied().zip(series[0].values().iter().copied()).collect();
+        let rows: Vec<(f64, f64, f64)> = settlements
+            .iter()
+            .filter_map(|(date, expiry, settle)| {
+                let v = vix_by_date.get(date)?;
+                let h = index(*expiry) as f64 - index(*date) as f64;
+                (1.0..=252.0).contains(&h).then(|| (v.ln(), h, *settle))
+            })
+            .collect();
+        fm = fm.with_fitted_premium(&rows).context("fitting the VIX futures term premium")?;
+        format!(
+            "AR(1) of log VIX with a term premium a(1 - exp(-h/tau)) fitted to {} vx settlements: a = {:.4}, tau = {:.1} trading days",
+            rows.len(),
+            fm.premium_a,
+            fm.premium_tau_days
+        )
+    };
     let vix_curve = [30.0, 60.0, 90.0]
         .iter()
         .map(|d| CurvePoint { days: *d, price: fm.price(vix.ln(), d * 252.0 / 365.0) })
@@ -288,9 +320,10 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         nft_from: nft_rp.dates.first().copied(),
         nft_to: nft_rp.dates.last().copied(),
         basket_weights: w,
-        curve_source: "AR(1) of log VIX with the demo calibration's term premium".into(),
+        curve_source,
     };
     Ok(Measured {
+        futures: fm,
         book,
         inputs,
         meta,

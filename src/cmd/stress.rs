@@ -104,7 +104,8 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
                 nft_observed: Some(&m.nft_observed),
                 labels: &m.labels,
             };
-            let opts = FitOptions { rate: a.measure.rate, ..FitOptions::default() };
+            let opts =
+                FitOptions { rate: a.measure.rate, futures: m.futures, ..FitOptions::default() };
             fit(&data, &opts)?
         }
         other => {

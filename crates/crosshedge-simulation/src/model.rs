@@ -85,6 +85,97 @@ impl FuturesModel {
         let (c0, c1) = self.coefficients(h);
         (c0 + c1 * x).exp()
     }
+
+    /// This rule with its term premium `(a, τ)` fitted to futures settlements, given as
+    /// `(x, h, F)`: log VIX at the close, trading days to expiry, settlement.
+    ///
+    /// # Formula
+    /// Least squares of `y_i = ln F_i − (μ (1 − φ^h) + φ^h x_i + ½ var(h))` on
+    /// `a (1 − e^{−h_i/τ})`: for a given `τ`, `a(τ) = Σ y g / Σ g²` with `g = 1 − e^{−h/τ}`;
+    /// `τ` minimises the residual sum of squares over `[1, 2000]` trading days (a log-spaced
+    /// grid, then golden-section refinement). The demo calibration fits the same curve with
+    /// scipy's `curve_fit` (`crates/crosshedge-demo/calibration/calibrate.py` §8).
+    ///
+    /// # Errors
+    /// [`SimulationError::InvalidParameter`] with fewer than 20 usable rows (finite, `F > 0`,
+    /// `h ≥ 1`) or no finite fit.
+    pub fn with_fitted_premium(&self, rows: &[(f64, f64, f64)]) -> Result<Self, SimulationError> {
+        let pts: Vec<(f64, f64)> = rows
+            .iter()
+            .filter(|(x, h, f)| {
+                x.is_finite() && h.is_finite() && *h >= 1.0 && f.is_finite() && *f > 0.0
+            })
+            .map(|&(x, h, f)| {
+                let mut base = *self;
+                base.premium_a = 0.0;
+                let (c0, c1) = base.coefficients(h);
+                (h, f.ln() - (c0 + c1 * x))
+            })
+            .collect();
+        if pts.len() < 20 {
+            return Err(bad(
+                "futures rows",
+                "need at least 20 settlements with F > 0 and h >= 1",
+                pts.len() as f64,
+            ));
+        }
+        // a(τ) and the residual sum of squares at τ.
+        let fit_at = |tau: f64| -> (f64, f64) {
+            let (mut syg, mut sgg) = (0.0, 0.0);
+            for &(h, y) in &pts {
+                let g = -(-h / tau).exp_m1();
+                syg += y * g;
+                sgg += g * g;
+            }
+            let a = syg / sgg;
+            let rss = pts
+                .iter()
+                .map(|&(h, y)| {
+                    let e = y + a * (-h / tau).exp_m1();
+                    e * e
+                })
+                .sum::<f64>();
+            (a, rss)
+        };
+        let (lo, hi) = (1f64.ln(), 2000f64.ln());
+        let n = 200;
+        let mut best = (lo, f64::INFINITY);
+        for k in 0..=n {
+            let u = lo + (hi - lo) * k as f64 / n as f64;
+            let rss = fit_at(u.exp()).1;
+            if rss < best.1 {
+                best = (u, rss);
+            }
+        }
+        // Golden section on ln τ around the best grid node.
+        let step = (hi - lo) / n as f64;
+        let (mut a, mut b) = ((best.0 - step).max(lo), (best.0 + step).min(hi));
+        let r = 0.5 * (5f64.sqrt() - 1.0);
+        let mut c = b - r * (b - a);
+        let mut d = a + r * (b - a);
+        let (mut fc, mut fd) = (fit_at(c.exp()).1, fit_at(d.exp()).1);
+        for _ in 0..100 {
+            if fc < fd {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - r * (b - a);
+                fc = fit_at(c.exp()).1;
+            } else {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + r * (b - a);
+                fd = fit_at(d.exp()).1;
+            }
+        }
+        let tau = (0.5 * (a + b)).exp();
+        let (premium_a, _) = fit_at(tau);
+        if !(premium_a.is_finite() && tau.is_finite()) {
+            return Err(bad("futures premium", "the fit did not converge", premium_a));
+        }
+        Ok(Self { premium_a, premium_tau_days: tau, ..*self })
+    }
 }
 
 /// The regime-switching joint model.
