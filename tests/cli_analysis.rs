@@ -283,6 +283,56 @@ fn demo_then_basis_lags_episodes() {
     assert!(kinds.contains(&"premium") && kinds.contains(&"fee"), "{kinds:?}");
     assert!(bt3["report"]["xirr"]["basis"].as_str().unwrap().contains("realised"));
 
+    // An NFT index covering only ~4 months: sizing and the stress fit use it on the days it
+    // covers (bands it barely covers borrow the pooled NFT rows) and the rest on all days.
+    let shown = json(
+        d,
+        &[
+            "series",
+            "show",
+            "nft",
+            "--store",
+            store,
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-04-30",
+            "--json",
+        ],
+    );
+    let mut csv = String::from("date,close\n");
+    for o in shown["observations"].as_array().unwrap() {
+        csv.push_str(&format!("{},{}\n", o[0].as_str().unwrap(), o[1].as_f64().unwrap()));
+    }
+    std::fs::write(d.join("nft_short.csv"), csv).unwrap();
+    let (rc, _, err) = run(
+        d,
+        &[
+            "import",
+            "nft_short.csv",
+            "--series",
+            "nft_short=close",
+            "--calendar",
+            "crypto",
+            "--unit",
+            "index-level",
+            "--store",
+            store,
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    let h = json(d, &["hedge", "--store", store, "--crypto", "btc,eth,nft_short", "--json"]);
+    let m = &h["measured"];
+    let covered: u64 =
+        m["nft_rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
+    let all: u64 = m["rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
+    assert!(covered > 30 && covered < 120 && all > 2500, "{m}");
+    let st = json(
+        d,
+        &["stress", "--store", store, "--crypto", "btc,eth,nft_short", "--paths", "2000", "--json"],
+    );
+    assert!(st["report"]["hedged"]["var99"].as_f64().unwrap() > 0.0);
+
     // The stress test with the sample's drift, and a bad --drift.
     let st =
         json(d, &["stress", "--store", store, "--paths", "2000", "--drift", "fitted", "--json"]);

@@ -211,6 +211,9 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     let rows = regime_rows(&labels, 3)?;
     let nft_rows: Vec<Vec<usize>> =
         rows.iter().map(|r| r.iter().copied().filter(|&i| nft_observed[i]).collect()).collect();
+    // A band the NFT index covers on fewer than 30 days borrows the pooled NFT rows (as the
+    // stress fit does).
+    let nft_pooled: Vec<usize> = nft_rows.iter().flatten().copied().collect();
     // The basket's minimum-variance ratio on column `k` in regime `s`: the OLS slope is linear
     // in the regressand, so it is Σ_j w_j · slope_j, each asset's slope on the rows it covers
     // (identical to the basket's own slope when every asset covers every row).
@@ -220,7 +223,11 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
             if *wj == 0.0 {
                 continue;
             }
-            let r = if j == 2 { &nft_rows[s] } else { &rows[s] };
+            let r = match j {
+                2 if nft_rows[s].len() >= 30 => &nft_rows[s],
+                2 => &nft_pooled,
+                _ => &rows[s],
+            };
             h += wj
                 * min_variance_hedge_ratio(&subset(&c[2 + j], r), &subset(&c[k], r))
                     .with_context(|| format!("hedge ratio of {} in band {s}", names[2 + j]))?;
