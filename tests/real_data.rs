@@ -208,6 +208,20 @@ fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
     let rows: u64 =
         m["rows_per_band"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
     assert!(nft_rows > 500 && nft_rows < rows, "{nft_rows} of {rows}");
+    // The stress model's VIX option vols come from the stored VVIX, by band.
+    let st: serde_json::Value = serde_json::from_str(&run(
+        tmp.path(),
+        &["stress", "--json", "--store", store, "--paths", "2000"],
+    ))
+    .unwrap();
+    assert!(
+        st["vix_option_vol_source"].as_str().unwrap().starts_with("mean VVIX/100"),
+        "{}",
+        st["vix_option_vol_source"]
+    );
+    let vols: Vec<f64> =
+        st["vix_option_vol"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(vols.iter().all(|v| (0.5..1.6).contains(v)) && vols[0] < vols[2], "{vols:?}");
     // The report runs the whole pipeline, stress test included.
     run(tmp.path(), &["report", "--store", store, "--out", "rep", "--paths", "20000"]);
     let a: serde_json::Value = serde_json::from_str(

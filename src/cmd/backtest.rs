@@ -357,7 +357,7 @@ pub fn analyse(
                 ratio,
                 weights,
                 strikes((1.0, 1.5)),
-                a.measure.vol_of_vol,
+                a.measure.vol_of_vol.unwrap_or(super::hedge::DEFAULT_VOL_OF_VOL),
                 roll,
             )),
             Instrument::VixFuture => Box::new(VixFuturesLayer::new(&bl.name, ratio, weights, roll)),
@@ -430,7 +430,7 @@ pub fn analyse(
             "VVIX/100 where stored ({}), else the 63-day realised vol of {} log changes, else {}",
             if vvix.is_some() { "yes" } else { "no" },
             front.name,
-            a.measure.vol_of_vol
+            a.measure.vol_of_vol.unwrap_or(super::hedge::DEFAULT_VOL_OF_VOL)
         ),
         rolls_before_events: config.move_rolls_before_events,
         roll_events: config.event_kinds.iter().map(|k| k.to_string()).collect(),

@@ -45,9 +45,10 @@ pub struct MeasureArgs {
     /// Stress band: VIX above this.
     #[arg(long, default_value_t = 25.0)]
     pub stress_above: f64,
-    /// Black-76 implied vol of VIX options (decimal).
-    #[arg(long, default_value_t = 0.9)]
-    pub vol_of_vol: f64,
+    /// Black-76 implied vol of VIX options (decimal); default: the last VVIX/100 in the store
+    /// (at most 7 days before the last VIX close), else 0.9.
+    #[arg(long)]
+    pub vol_of_vol: Option<f64>,
     /// Risk-free rate (decimal, continuously compounded).
     #[arg(long, default_value_t = 0.04)]
     pub rate: f64,
@@ -115,7 +116,14 @@ pub struct MeasureMeta {
     pub basket_weights: [f64; 3],
     /// How the VIX futures curve was obtained.
     pub curve_source: String,
+    /// Black-76 vol of VIX options used for sizing.
+    pub vol_of_vol: f64,
+    /// Where it came from (`--vol-of-vol`, VVIX/100 on a date, or the default).
+    pub vol_of_vol_source: String,
 }
+
+/// VIX option vol when neither `--vol-of-vol` nor a recent VVIX is available.
+pub const DEFAULT_VOL_OF_VOL: f64 = 0.9;
 
 fn ar1(x: &[f64]) -> anyhow::Result<(f64, f64, f64)> {
     let n = x.len();
@@ -244,6 +252,21 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     let (phi, mean_log, ar_sd) = ar1(&logvix)?;
     let vix = *series[0].values().last().unwrap_or(&20.0);
     let spx = *series[1].values().last().unwrap_or(&1.0);
+    // VIX option vol for sizing: the user's, else today's VVIX/100, else 0.9.
+    let last_vix_date = series[0].dates().last().copied();
+    let stored_vvix = if store.list()?.iter().any(|s| s.name == "vvix") {
+        let v = store.load("vvix", None, None)?;
+        last_vix_date
+            .and_then(|d| v.as_of(d).filter(|(at, _)| (d - *at).num_days() <= 7))
+            .map(|(at, x)| (at, x / 100.0))
+    } else {
+        None
+    };
+    let (vol_of_vol, vol_of_vol_source) = match (a.vol_of_vol, stored_vvix) {
+        (Some(v), _) => (v, "--vol-of-vol".to_string()),
+        (None, Some((at, v))) => (v, format!("VVIX/100 on {at}")),
+        (None, None) => (DEFAULT_VOL_OF_VOL, "default 0.9 (no recent vvix stored)".to_string()),
+    };
     let mut fm = demo_futures();
     fm.phi = phi;
     fm.mean_log = mean_log;
@@ -307,7 +330,7 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         vix_ar_phi: phi,
         vix_mean_log: mean_log,
         vix_ar_sd: ar_sd,
-        vol_of_vol: a.vol_of_vol,
+        vol_of_vol,
         spx,
         spx_vol: vix / 100.0,
         spx_div_yield: 0.015,
@@ -328,6 +351,8 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         nft_to: nft_rp.dates.last().copied(),
         basket_weights: w,
         curve_source,
+        vol_of_vol,
+        vol_of_vol_source,
     };
     Ok(Measured {
         futures: fm,
@@ -370,7 +395,8 @@ fn render(o: &HedgeOutput) -> String {
     let i = &o.inputs;
     let mut s = format!(
         "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   {} .. {}{}\n\
-         hedge ratio on VIX: calm {:+.4}, stress {:+.4}, decorrelation factor {:.2}   VIX {:.2} ({:?})\n",
+         hedge ratio on VIX: calm {:+.4}, stress {:+.4}, decorrelation factor {:.2}   VIX {:.2} ({:?})\n\
+         VIX options at {} vol ({}); futures curve: {}\n",
         p.book,
         p.target_notional,
         p.asset_notional.btc,
@@ -392,6 +418,9 @@ fn render(o: &HedgeOutput) -> String {
         i.decorrelation_factor,
         i.vix,
         i.band,
+        pct(o.measured.vol_of_vol, 1),
+        o.measured.vol_of_vol_source,
+        o.measured.curve_source,
     );
     let mut t = output::table(&[
         "layer",

@@ -145,7 +145,7 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
             crypto: crypto.into(),
             calm_below: 15.0,
             stress_above: 25.0,
-            vol_of_vol: 0.9,
+            vol_of_vol: None,
             rate: 0.04,
             funding: 0.08,
             signals: Vec::new(),

@@ -12,7 +12,7 @@ use crosshedge_simulation::{
 };
 use serde::Serialize;
 
-use super::hedge::{measure, MeasureArgs, MeasureMeta};
+use super::hedge::{measure, MeasureArgs, MeasureMeta, Measured};
 use super::Ctx;
 use crate::exit::UsageError;
 use crate::output::{self, pct};
@@ -61,6 +61,10 @@ pub struct StressOutput {
     pub model: String,
     /// `zero` or `fitted`: the model's mean log returns of SPX and the crypto assets.
     pub drift: String,
+    /// Implied vol of VIX options per VIX band (calm, normal, stress) in the fitted model.
+    pub vix_option_vol: [f64; 3],
+    /// Where those vols came from.
+    pub vix_option_vol_source: String,
     /// The scenario: `model`, `replay:<episode>` or `shock`.
     pub scenario: String,
     /// Where the paths start.
@@ -85,11 +89,43 @@ pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The implied vol of VIX options per VIX band (calm, normal, stress) for the fitted model:
+/// the mean of VVIX/100 on the band's days (VVIX at or before the day's close, at most 7 days
+/// old), where a `vvix` series is stored and covers at least 30 days of the band; otherwise
+/// the demo calibration's value for that band.
+fn vix_option_vols(store: &Store, m: &Measured) -> anyhow::Result<([f64; 3], String)> {
+    let default = FitOptions::default().vix_option_vol;
+    if !store.list()?.iter().any(|s| s.name == "vvix") {
+        return Ok((default, "demo calibration (no vvix series stored)".into()));
+    }
+    let vvix = store.load("vvix", None, None)?;
+    let mut sums = [(0.0, 0usize); 3];
+    for (d, l) in m.dates.iter().zip(&m.labels) {
+        let (Some(s), Some((at, v))) = (l, vvix.as_of(*d)) else { continue };
+        if (*d - at).num_days() <= 7 && *s < 3 {
+            sums[*s].0 += v / 100.0;
+            sums[*s].1 += 1;
+        }
+    }
+    let mut out = default;
+    let mut parts = Vec::new();
+    for (s, (sum, n)) in sums.iter().enumerate() {
+        if *n >= 30 {
+            out[s] = sum / *n as f64;
+            parts.push(format!("{} days", n));
+        } else {
+            parts.push("demo value".into());
+        }
+    }
+    Ok((out, format!("mean VVIX/100 by VIX band (calm, normal, stress: {})", parts.join(", "))))
+}
+
 /// Measures, sizes, fits and runs the scenario of `a`; `show_progress` prints the paths done
 /// on stderr for runs of 200,000 paths or more.
 pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Result<StressOutput> {
     let m = measure(store, &a.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
+    let (vix_option_vol, vix_option_vol_source) = vix_option_vols(store, &m)?;
     let model = match a.model.as_str() {
         "demo" => JointModel::demo(),
         "fit" => {
@@ -104,8 +140,12 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
                 nft_observed: Some(&m.nft_observed),
                 labels: &m.labels,
             };
-            let opts =
-                FitOptions { rate: a.measure.rate, futures: m.futures, ..FitOptions::default() };
+            let opts = FitOptions {
+                rate: a.measure.rate,
+                futures: m.futures,
+                vix_option_vol,
+                ..FitOptions::default()
+            };
             fit(&data, &opts)?
         }
         other => {
@@ -197,6 +237,12 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         measured: m.meta,
         model: a.model.clone(),
         drift: a.drift.clone(),
+        vix_option_vol: model.regimes.each_ref().map(|r| r.vix_option_vol),
+        vix_option_vol_source: if a.model == "fit" {
+            vix_option_vol_source
+        } else {
+            "demo calibration (--model demo)".into()
+        },
         scenario,
         start,
         plan,
@@ -215,6 +261,13 @@ pub fn render(o: &StressOutput) -> String {
         "book: {}   model: {} (drift: {})   scenario: {}   start VIX {:.2}, regime {}\n",
         o.plan.book, o.model, o.drift, o.scenario, o.start.vix, o.start.regime
     );
+    s.push_str(&format!(
+        "VIX option vols calm/normal/stress {}/{}/{} ({})\n",
+        pct(o.vix_option_vol[0], 0),
+        pct(o.vix_option_vol[1], 0),
+        pct(o.vix_option_vol[2], 0),
+        o.vix_option_vol_source
+    ));
     if let Some(r) = &o.report {
         s.push_str(&format!("{} paths x {} days, seed {}\n", r.paths, r.horizon_days, r.seed));
         let mut t = output::table(&["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]);
@@ -296,7 +349,7 @@ mod tests {
                 crypto: "btc,eth,nft".into(),
                 calm_below: 15.0,
                 stress_above: 25.0,
-                vol_of_vol: 0.9,
+                vol_of_vol: None,
                 rate: 0.04,
                 funding: 0.08,
                 signals: vec!["vix-signal".into()],
