@@ -222,6 +222,10 @@ fn report_on_real_data_has_the_stress_test_with_the_derived_nft_index() {
     let vols: Vec<f64> =
         st["vix_option_vol"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert!(vols.iter().all(|v| (0.5..1.6).contains(v)) && vols[0] < vols[2], "{vols:?}");
+    assert!(st["funding_source"].as_str().unwrap().starts_with("mean daily funding_btc"));
+    let f: Vec<f64> =
+        st["funding_per_day"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert!(f.iter().all(|v| v.abs() < 0.005), "{f:?}");
     // The report runs the whole pipeline, stress test included.
     run(tmp.path(), &["report", "--store", store, "--out", "rep", "--paths", "20000"]);
     let a: serde_json::Value = serde_json::from_str(

@@ -65,6 +65,11 @@ pub struct StressOutput {
     pub vix_option_vol: [f64; 3],
     /// Where those vols came from.
     pub vix_option_vol_source: String,
+    /// Perp funding per trading-day step per VIX band in the fitted model (decimal; longs pay
+    /// when > 0).
+    pub funding_per_day: [f64; 3],
+    /// Where it came from.
+    pub funding_source: String,
     /// The scenario: `model`, `replay:<episode>` or `shock`.
     pub scenario: String,
     /// Where the paths start.
@@ -89,21 +94,25 @@ pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The implied vol of VIX options per VIX band (calm, normal, stress) for the fitted model:
-/// the mean of VVIX/100 on the band's days (VVIX at or before the day's close, at most 7 days
-/// old), where a `vvix` series is stored and covers at least 30 days of the band; otherwise
-/// the demo calibration's value for that band.
-fn vix_option_vols(store: &Store, m: &Measured) -> anyhow::Result<([f64; 3], String)> {
-    let default = FitOptions::default().vix_option_vol;
-    if !store.list()?.iter().any(|s| s.name == "vvix") {
-        return Ok((default, "demo calibration (no vvix series stored)".into()));
+/// Per VIX band (calm, normal, stress): the mean of `scale · series` on the band's days (the
+/// value at or before the day's close, at most 7 days old), where the band has at least 30 such
+/// days, else `default`; with a description of the source. `None` without the series.
+fn band_means(
+    store: &Store,
+    m: &Measured,
+    name: &str,
+    scale: f64,
+    default: [f64; 3],
+) -> anyhow::Result<Option<([f64; 3], String)>> {
+    if !store.list()?.iter().any(|s| s.name == name) {
+        return Ok(None);
     }
-    let vvix = store.load("vvix", None, None)?;
+    let series = store.load(name, None, None)?;
     let mut sums = [(0.0, 0usize); 3];
     for (d, l) in m.dates.iter().zip(&m.labels) {
-        let (Some(s), Some((at, v))) = (l, vvix.as_of(*d)) else { continue };
+        let (Some(s), Some((at, v))) = (l, series.as_of(*d)) else { continue };
         if (*d - at).num_days() <= 7 && *s < 3 {
-            sums[*s].0 += v / 100.0;
+            sums[*s].0 += scale * v;
             sums[*s].1 += 1;
         }
     }
@@ -112,12 +121,12 @@ fn vix_option_vols(store: &Store, m: &Measured) -> anyhow::Result<([f64; 3], Str
     for (s, (sum, n)) in sums.iter().enumerate() {
         if *n >= 30 {
             out[s] = sum / *n as f64;
-            parts.push(format!("{} days", n));
+            parts.push(format!("{n} days"));
         } else {
             parts.push("demo value".into());
         }
     }
-    Ok((out, format!("mean VVIX/100 by VIX band (calm, normal, stress: {})", parts.join(", "))))
+    Ok(Some((out, format!("calm, normal, stress: {}", parts.join(", ")))))
 }
 
 /// Measures, sizes, fits and runs the scenario of `a`; `show_progress` prints the paths done
@@ -125,7 +134,23 @@ fn vix_option_vols(store: &Store, m: &Measured) -> anyhow::Result<([f64; 3], Str
 pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Result<StressOutput> {
     let m = measure(store, &a.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
-    let (vix_option_vol, vix_option_vol_source) = vix_option_vols(store, &m)?;
+    // VIX option vols and perp funding per band from the store where it has them.
+    let defaults = FitOptions::default();
+    let (vix_option_vol, vix_option_vol_source) =
+        match band_means(store, &m, "vvix", 0.01, defaults.vix_option_vol)? {
+            Some((v, how)) => (v, format!("mean VVIX/100 by VIX band ({how})")),
+            None => (defaults.vix_option_vol, "demo calibration (no vvix series stored)".into()),
+        };
+    let (funding_per_day, funding_source) =
+        // Funding accrues every calendar day and the model steps on trading days: × 365/252.
+        match band_means(store, &m, "funding_btc", 365.0 / 252.0, defaults.funding_per_day)? {
+            Some((v, how)) => {
+                (v, format!("mean daily funding_btc x 365/252 per trading-day step by VIX band ({how})"))
+            }
+            None => {
+                (defaults.funding_per_day, "demo calibration (no funding_btc series stored)".into())
+            }
+        };
     let model = match a.model.as_str() {
         "demo" => JointModel::demo(),
         "fit" => {
@@ -144,6 +169,7 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
                 rate: a.measure.rate,
                 futures: m.futures,
                 vix_option_vol,
+                funding_per_day,
                 ..FitOptions::default()
             };
             fit(&data, &opts)?
@@ -240,6 +266,12 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         vix_option_vol: model.regimes.each_ref().map(|r| r.vix_option_vol),
         vix_option_vol_source: if a.model == "fit" {
             vix_option_vol_source
+        } else {
+            "demo calibration (--model demo)".into()
+        },
+        funding_per_day: model.regimes.each_ref().map(|r| r.funding_per_day),
+        funding_source: if a.model == "fit" {
+            funding_source
         } else {
             "demo calibration (--model demo)".into()
         },
