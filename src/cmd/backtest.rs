@@ -517,9 +517,11 @@ pub fn render(o: &BacktestOutput) -> String {
     }
     s.push_str(&t.to_string());
     s.push_str(&format!(
-        "\ncost of carry per year: {:.0} outside episodes, {:.0} cash outlay | XIRR of the hedge programme: {} | accounting identity held every day: {}\n",
+        "\ncost of carry per year: {:.0} outside episodes ({} of the exposure), {:.0} cash outlay ({}) | XIRR of the hedge programme: {} | accounting identity held every day: {}\n",
         r.cost_of_carry.hedge_pnl_outside_episodes_per_year,
+        r.cost_of_carry.hedge_pnl_outside_episodes_share_per_year.map_or("-".into(), |x| pct(x, 2)),
         r.cost_of_carry.outlay_per_year,
+        r.cost_of_carry.outlay_share_per_year.map_or("-".into(), |x| pct(x, 2)),
         match r.xirr.rate {
             Some(x) if r.xirr.roots.len() > 1 => format!(
                 "{} (ambiguous: {} roots; the programme's flows change sign more than once)",

@@ -367,11 +367,15 @@ pub fn assemble(
         tables.push(Table {
             title: "Backtest".into(),
             caption: Some(format!(
-                "{} .. {}; cost of carry per year: hedge P&L outside episodes {:.0}, cash outlay {:.0}; XIRR of the hedge programme: {}; accounting identity held every day: {}",
+                "{} .. {}; cost of carry per year: hedge P&L outside episodes {:.0} ({} of the exposure), cash outlay {:.0} ({}); XIRR of the hedge programme: {}; accounting identity held every day: {}",
                 crate::output::date_or_dash(bt.from),
                 crate::output::date_or_dash(bt.to),
                 r.cost_of_carry.hedge_pnl_outside_episodes_per_year,
+                r.cost_of_carry
+                    .hedge_pnl_outside_episodes_share_per_year
+                    .map_or("-".into(), pct),
                 r.cost_of_carry.outlay_per_year,
+                r.cost_of_carry.outlay_share_per_year.map_or("-".into(), pct),
                 match r.xirr.rate {
                     Some(x) if r.xirr.roots.len() > 1 =>
                         format!("{} (ambiguous: {} roots)", pct(x), r.xirr.roots.len()),

@@ -59,6 +59,7 @@ hs = pd.Series(h, index=dates)
 hedge = hs - u
 years = (len(dates) - 1) / PPY
 carry = -hedge.diff()[~in_ep].iloc[1:].sum() / years if not in_ep[0] else None
+carry_share = -(hedge.diff() / u.shift(1))[~in_ep].iloc[1:].sum() / years if not in_ep[0] else None
 prot = []
 for e in episodes:
     before = int(np.searchsorted(dates.values, np.datetime64(e["start"]), side="left"))
@@ -81,6 +82,7 @@ out = {
     "unhedged_metrics": metrics(u),
     "hedged_metrics": metrics(hs),
     "carry_outside_episodes_per_year": carry,
+    "carry_share_outside_episodes_per_year": carry_share,
     "protection": prot,
 }
 json.dump(out, sys.stdout)

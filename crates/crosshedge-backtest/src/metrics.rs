@@ -274,6 +274,14 @@ pub struct CarryCost {
     pub hedge_pnl_outside_episodes_per_year: f64,
     /// `−Σ (premium + fee + gas + funding) / years` (USD per year; positive is an outlay).
     pub outlay_per_year: f64,
+    /// The same carry relative to the exposure: `−Σ_{t ∉ episodes} (E_t − E_{t−1}) / U_{t−1} /
+    /// years` with `E = H − U` (a fraction of the exposure per year; scale-free, so a book whose
+    /// exposure grows a thousandfold is still readable); `None` when some `U_{t−1} ≤ 0`.
+    pub hedge_pnl_outside_episodes_share_per_year: Option<f64>,
+    /// The outlays relative to the exposure: `−Σ_f amount_f / U_{t(f)−1} / years`, each flow
+    /// over the exposure at the start of its day (`U_0` on the first day); `None` when some
+    /// such `U ≤ 0` or a flow is dated outside the run.
+    pub outlay_share_per_year: Option<f64>,
 }
 
 /// The cost of carry (see the module formulas). A day belongs to an episode when its date
@@ -305,17 +313,38 @@ pub fn cost_of_carry(
             outside += (hedged[t] - unhedged[t]) - (hedged[t - 1] - unhedged[t - 1]);
         }
     }
-    let outlay: f64 = flows
-        .iter()
-        .filter(|f| {
-            matches!(f.kind, FlowKind::Premium | FlowKind::Fee | FlowKind::Gas | FlowKind::Funding)
-        })
-        .map(|f| f.amount)
-        .sum();
+    let mut outside_share = Some(0.0);
+    for t in 1..dates.len() {
+        if !episodes.iter().any(|e| e.contains(dates[t])) {
+            let d = (hedged[t] - unhedged[t]) - (hedged[t - 1] - unhedged[t - 1]);
+            outside_share = outside_share
+                .filter(|_| unhedged[t - 1] > 0.0)
+                .map(|acc| acc + d / unhedged[t - 1]);
+        }
+    }
+    let is_outlay = |f: &&CashFlow| {
+        matches!(f.kind, FlowKind::Premium | FlowKind::Fee | FlowKind::Gas | FlowKind::Funding)
+    };
+    let outlay: f64 = flows.iter().filter(is_outlay).map(|f| f.amount).sum();
+    let mut outlay_share = Some(0.0);
+    for f in flows.iter().filter(is_outlay) {
+        let t = dates.partition_point(|d| *d < f.date);
+        let base = if t < dates.len() && dates[t] == f.date {
+            Some(unhedged[t.saturating_sub(1)])
+        } else {
+            None
+        };
+        outlay_share = match (outlay_share, base) {
+            (Some(acc), Some(u)) if u > 0.0 => Some(acc + f.amount / u),
+            _ => None,
+        };
+    }
     Ok(CarryCost {
         years,
         hedge_pnl_outside_episodes_per_year: -outside / years,
         outlay_per_year: -outlay / years,
+        hedge_pnl_outside_episodes_share_per_year: outside_share.map(|x| -x / years),
+        outlay_share_per_year: outlay_share.map(|x| -x / years),
     })
 }
 
@@ -325,6 +354,38 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn carry_shares_by_hand() {
+        use crate::ledger::PositionId;
+        let dates = [d("2024-01-02"), d("2024-01-03"), d("2024-01-04")];
+        // Exposure 100 → 200 → 100; hedge value E = 0, −2, −3.
+        let u = [100.0, 200.0, 100.0];
+        let h = [100.0, 198.0, 97.0];
+        let flow = |date: &str, kind, amount| CashFlow {
+            date: d(date),
+            kind,
+            amount,
+            position: PositionId(1),
+        };
+        let flows = [
+            flow("2024-01-02", FlowKind::Premium, -1.0),
+            flow("2024-01-03", FlowKind::Fee, -2.0),
+            flow("2024-01-04", FlowKind::Payoff, 5.0),
+        ];
+        let c = cost_of_carry(&dates, &u, &h, &flows, &[], 2.0).unwrap();
+        assert_eq!(c.years, 1.0);
+        // −(−2/100 − 1/200) = 0.025 of the exposure.
+        assert!((c.hedge_pnl_outside_episodes_share_per_year.unwrap() - 0.025).abs() < 1e-15);
+        assert!((c.hedge_pnl_outside_episodes_per_year - 3.0).abs() < 1e-12);
+        // Outlays: 1 over U_0 = 100 (first day), 2 over U_0 = 100 (day 2's start); the payoff
+        // is not an outlay.
+        assert!((c.outlay_share_per_year.unwrap() - 0.03).abs() < 1e-15);
+        assert!((c.outlay_per_year - 3.0).abs() < 1e-12);
+        // A non-positive exposure makes the shares undefined, not NaN.
+        let c = cost_of_carry(&dates, &[100.0, 0.0, 100.0], &h, &flows, &[], 2.0).unwrap();
+        assert!(c.hedge_pnl_outside_episodes_share_per_year.is_none());
     }
 
     #[test]

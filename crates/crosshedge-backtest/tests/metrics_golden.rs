@@ -95,6 +95,13 @@ fn carry_and_protection_match_pandas() {
         "carry",
     );
     assert_eq!(carry.outlay_per_year, 0.0);
+    close(
+        carry.hedge_pnl_outside_episodes_share_per_year.unwrap(),
+        g["carry_share_outside_episodes_per_year"].as_f64().unwrap(),
+        tol,
+        "carry share",
+    );
+    assert_eq!(carry.outlay_share_per_year, Some(0.0));
     let prot = episode_protection(&dates, &u, &h, &episodes).unwrap();
     let want = g["protection"].as_array().unwrap();
     assert_eq!(prot.len(), want.len());
