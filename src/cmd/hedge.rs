@@ -292,13 +292,21 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
                 (1.0..=252.0).contains(&h).then(|| (v.ln(), h, *settle))
             })
             .collect();
-        fm = fm.with_fitted_premium(&rows).context("fitting the VIX futures term premium")?;
-        format!(
-            "AR(1) of log VIX with a term premium a(1 - exp(-h/tau)) fitted to {} vx settlements: a = {:.4}, tau = {:.1} trading days",
-            rows.len(),
-            fm.premium_a,
-            fm.premium_tau_days
-        )
+        match fm.with_fitted_premium(&rows) {
+            Ok(fitted) => {
+                fm = fitted;
+                format!(
+                    "AR(1) of log VIX with a term premium a(1 - exp(-h/tau)) fitted to {} vx settlements: a = {:.4}, tau = {:.1} trading days",
+                    rows.len(),
+                    fm.premium_a,
+                    fm.premium_tau_days
+                )
+            }
+            Err(e) => format!(
+                "AR(1) of log VIX with the demo calibration's term premium (the {} usable vx settlements could not be fitted: {e})",
+                rows.len()
+            ),
+        }
     };
     let vix_curve = [30.0, 60.0, 90.0]
         .iter()
