@@ -333,6 +333,31 @@ fn demo_then_basis_lags_episodes() {
     );
     assert!(st["report"]["hedged"]["var99"].as_f64().unwrap() > 0.0);
 
+    // Without enough VX settlements to fit the futures term premium, sizing falls back to the
+    // demo calibration's premium and says why; with none it says so too.
+    let manifest = std::fs::read_to_string(d.join("out/data/manifest.toml")).unwrap();
+    let cut = manifest.find("[[futures]]").unwrap();
+    std::fs::write(d.join("out/data/nofut.toml"), &manifest[..cut]).unwrap();
+    let (rc, _, err) =
+        run(d, &["import", "--manifest", "out/data/nofut.toml", "--store", "nofut.db"]);
+    assert_eq!(rc, 0, "{err}");
+    let h = json(d, &["hedge", "--store", "nofut.db", "--json"]);
+    let src = h["measured"]["curve_source"].as_str().unwrap();
+    assert!(src.contains("no vx settlements stored"), "{src}");
+    std::fs::write(
+        d.join("few_vx.csv"),
+        "date,expiry,settle\n2020-01-02,2020-01-22,14.2\n2020-01-02,2020-02-19,15.1\n2020-01-03,2020-01-22,14.9\n",
+    )
+    .unwrap();
+    let (rc, _, err) = run(d, &["import", "few_vx.csv", "--futures", "vx", "--store", "nofut.db"]);
+    assert_eq!(rc, 0, "{err}");
+    let h = json(d, &["hedge", "--store", "nofut.db", "--json"]);
+    let src = h["measured"]["curve_source"].as_str().unwrap();
+    assert!(
+        src.contains("demo calibration's term premium") && src.contains("could not be fitted"),
+        "{src}"
+    );
+
     // The stress test with the sample's drift, and a bad --drift.
     let st =
         json(d, &["stress", "--store", store, "--paths", "2000", "--drift", "fitted", "--json"]);
