@@ -18,6 +18,11 @@ const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 · 2⁵²
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 
 /// `e^x` for `x ∈ [−700, 700]` (clamped outside), relative error about 1e-15.
+///
+/// The twin of `crosshedge_pricing`'s batch `exp_fast`, kept apart on purpose: this one drops
+/// the underflow select and one polynomial term, which the revaluation loop (≈ 15 `exp` per
+/// path-day) feels — calling the pricing kernel instead measured 6 % slower on the 1M × 21
+/// benchmark (1.93 s vs 1.82 s back to back), and 1e-15 is ample for P&L.
 #[inline(always)]
 pub(crate) fn fexp(x: f64) -> f64 {
     let xc = x.clamp(-700.0, 700.0);
