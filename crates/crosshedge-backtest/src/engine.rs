@@ -247,6 +247,74 @@ impl RollRule {
     }
 }
 
+/// A vertical spread held as two premium-settled legs: long `qty` at `k_long`, short `qty` at
+/// `k_short`, both expiring on `expiry`. The bookkeeping both spread layers share.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct HeldSpread {
+    long: PositionId,
+    short: PositionId,
+    expiry: Date,
+    k_long: f64,
+    k_short: f64,
+}
+
+impl HeldSpread {
+    /// Buys `qty` of the long leg and sells `qty` of the short leg, long first, each at its
+    /// mid and the common half-spread.
+    #[allow(clippy::too_many_arguments)]
+    fn open(
+        ledger: &mut Ledger,
+        date: Date,
+        expiry: Date,
+        qty: f64,
+        half_spread: f64,
+        long: (f64, Instrument, f64),
+        short: (f64, Instrument, f64),
+    ) -> Result<Self, BacktestError> {
+        let (k_long, inst_long, p_long) = long;
+        let (k_short, inst_short, p_short) = short;
+        let long = ledger.open(date, inst_long, qty, Quote { mid: p_long, half_spread })?;
+        let short = ledger.open(date, inst_short, -qty, Quote { mid: p_short, half_spread })?;
+        Ok(Self { long, short, expiry, k_long, k_short })
+    }
+
+    /// Settles both legs at expiry at `payoff(strike)`.
+    fn settle(
+        &self,
+        ledger: &mut Ledger,
+        date: Date,
+        payoff: impl Fn(f64) -> f64,
+    ) -> Result<(), BacktestError> {
+        ledger.settle(date, self.long, payoff(self.k_long))?;
+        ledger.settle(date, self.short, payoff(self.k_short))
+    }
+
+    /// Marks both legs at their model prices.
+    fn mark(
+        &self,
+        ledger: &mut Ledger,
+        date: Date,
+        p_long: f64,
+        p_short: f64,
+    ) -> Result<(), BacktestError> {
+        ledger.mark(date, self.long, p_long)?;
+        ledger.mark(date, self.short, p_short)
+    }
+
+    /// Closes both legs at their mids and the common half-spread.
+    fn close(
+        &self,
+        ledger: &mut Ledger,
+        date: Date,
+        p_long: f64,
+        p_short: f64,
+        half_spread: f64,
+    ) -> Result<(), BacktestError> {
+        ledger.close(date, self.long, Quote { mid: p_long, half_spread })?;
+        ledger.close(date, self.short, Quote { mid: p_short, half_spread })
+    }
+}
+
 /// Long VIX call spread (buy `K_lo = F · lower_strike_mult`, sell
 /// `K_hi = F · upper_strike_mult`) on the future `F` of the chosen expiry, rolled monthly.
 ///
@@ -271,9 +339,9 @@ pub struct VixCallSpreadLayer {
     pub multiplier: f64,
     /// Expiry choice and roll timing.
     pub roll: RollRule,
-    /// Open spread: long leg, short leg, expiry, strikes.
+    /// Open spread (long at the lower strike).
     #[serde(skip)]
-    held: Option<(PositionId, PositionId, Date, f64, f64)>,
+    held: Option<HeldSpread>,
 }
 
 impl VixCallSpreadLayer {
@@ -341,22 +409,18 @@ impl Layer for VixCallSpreadLayer {
         ledger: &mut Ledger,
         ctx: &Context<'_>,
     ) -> Result<(), BacktestError> {
-        if let Some((long, short, expiry, k_lo, k_hi)) = self.held {
-            if day.date >= expiry {
-                ledger.settle(day.date, long, (day.vix - k_lo).max(0.0))?;
-                ledger.settle(day.date, short, (day.vix - k_hi).max(0.0))?;
+        if let Some(held) = self.held {
+            if day.date >= held.expiry {
+                held.settle(ledger, day.date, |k| (day.vix - k).max(0.0))?;
                 self.held = None;
             } else {
                 // A missing quote keeps yesterday's marks.
-                if let Some(f) = day.future(expiry) {
-                    let p_lo = self.price(day, f, k_lo, expiry, ctx.rate)?;
-                    let p_hi = self.price(day, f, k_hi, expiry, ctx.rate)?;
-                    ledger.mark(day.date, long, p_lo)?;
-                    ledger.mark(day.date, short, p_hi)?;
-                    if ctx.roll_due(day.date, self.roll.scheduled(expiry)) {
-                        let h = self.half_spread;
-                        ledger.close(day.date, long, Quote { mid: p_lo, half_spread: h })?;
-                        ledger.close(day.date, short, Quote { mid: p_hi, half_spread: h })?;
+                if let Some(f) = day.future(held.expiry) {
+                    let p_lo = self.price(day, f, held.k_long, held.expiry, ctx.rate)?;
+                    let p_hi = self.price(day, f, held.k_short, held.expiry, ctx.rate)?;
+                    held.mark(ledger, day.date, p_lo, p_hi)?;
+                    if ctx.roll_due(day.date, self.roll.scheduled(held.expiry)) {
+                        held.close(ledger, day.date, p_lo, p_hi, self.half_spread)?;
                         self.held = None;
                     }
                 }
@@ -378,20 +442,15 @@ impl Layer for VixCallSpreadLayer {
             let k_hi = fp.settle * self.upper_strike_mult;
             let p_lo = self.price(day, fp.settle, k_lo, fp.expiry, ctx.rate)?;
             let p_hi = self.price(day, fp.settle, k_hi, fp.expiry, ctx.rate)?;
-            let h = self.half_spread;
-            let long = ledger.open(
+            self.held = Some(HeldSpread::open(
+                ledger,
                 day.date,
-                self.instrument(k_lo, fp.expiry),
+                fp.expiry,
                 qty,
-                Quote { mid: p_lo, half_spread: h },
-            )?;
-            let short = ledger.open(
-                day.date,
-                self.instrument(k_hi, fp.expiry),
-                -qty,
-                Quote { mid: p_hi, half_spread: h },
-            )?;
-            self.held = Some((long, short, fp.expiry, k_lo, k_hi));
+                self.half_spread,
+                (k_lo, self.instrument(k_lo, fp.expiry), p_lo),
+                (k_hi, self.instrument(k_hi, fp.expiry), p_hi),
+            )?);
         }
         Ok(())
     }
@@ -690,8 +749,9 @@ pub struct SpxPutSpreadLayer {
     pub half_spread: f64,
     /// Contract multiplier (100).
     pub multiplier: f64,
+    /// Open spread (long at the upper strike).
     #[serde(skip)]
-    held: Option<(PositionId, PositionId, Date, f64, f64)>,
+    held: Option<HeldSpread>,
 }
 
 impl SpxPutSpreadLayer {
@@ -763,21 +823,17 @@ impl Layer for SpxPutSpreadLayer {
         ledger: &mut Ledger,
         ctx: &Context<'_>,
     ) -> Result<(), BacktestError> {
-        if let Some((long, short, expiry, k_hi, k_lo)) = self.held {
-            if day.date >= expiry {
-                ledger.settle(day.date, long, (k_hi - day.spx).max(0.0))?;
-                ledger.settle(day.date, short, (k_lo - day.spx).max(0.0))?;
+        if let Some(held) = self.held {
+            if day.date >= held.expiry {
+                held.settle(ledger, day.date, |k| (k - day.spx).max(0.0))?;
                 self.held = None;
             } else {
-                let p_hi = self.price(day, k_hi, expiry, ctx.rate)?;
-                let p_lo = self.price(day, k_lo, expiry, ctx.rate)?;
-                ledger.mark(day.date, long, p_hi)?;
-                ledger.mark(day.date, short, p_lo)?;
-                let scheduled = expiry - chrono::Duration::days(self.roll_days_before);
+                let p_hi = self.price(day, held.k_long, held.expiry, ctx.rate)?;
+                let p_lo = self.price(day, held.k_short, held.expiry, ctx.rate)?;
+                held.mark(ledger, day.date, p_hi, p_lo)?;
+                let scheduled = held.expiry - chrono::Duration::days(self.roll_days_before);
                 if ctx.roll_due(day.date, scheduled) {
-                    let h = self.half_spread;
-                    ledger.close(day.date, long, Quote { mid: p_hi, half_spread: h })?;
-                    ledger.close(day.date, short, Quote { mid: p_lo, half_spread: h })?;
+                    held.close(ledger, day.date, p_hi, p_lo, self.half_spread)?;
                     self.held = None;
                 }
             }
@@ -793,20 +849,15 @@ impl Layer for SpxPutSpreadLayer {
             let k_lo = day.spx * self.lower_strike_mult;
             let p_hi = self.price(day, k_hi, expiry, ctx.rate)?;
             let p_lo = self.price(day, k_lo, expiry, ctx.rate)?;
-            let h = self.half_spread;
-            let long = ledger.open(
+            self.held = Some(HeldSpread::open(
+                ledger,
                 day.date,
-                self.instrument(k_hi, expiry),
+                expiry,
                 qty,
-                Quote { mid: p_hi, half_spread: h },
-            )?;
-            let short = ledger.open(
-                day.date,
-                self.instrument(k_lo, expiry),
-                -qty,
-                Quote { mid: p_lo, half_spread: h },
-            )?;
-            self.held = Some((long, short, expiry, k_hi, k_lo));
+                self.half_spread,
+                (k_hi, self.instrument(k_hi, expiry), p_hi),
+                (k_lo, self.instrument(k_lo, expiry), p_lo),
+            )?);
         }
         Ok(())
     }
