@@ -5,55 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
 use assert_cmd::Command as Cmd;
 
-fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var("CHROMIUM").ok(),
-        Some("/usr/bin/chromium".into()),
-        Some("/usr/bin/chromium-browser".into()),
-    ];
-    candidates.into_iter().flatten().map(PathBuf::from).find(|p| p.exists())
-}
+#[path = "../crates/crosshedge-report/tests/support/chromium.rs"]
+mod support;
 
-/// Runs Chromium headless with a fresh profile; killed after two minutes.
-fn run_chromium(bin: &PathBuf, args: &[&str]) -> std::process::Output {
-    let profile = tempfile::tempdir().unwrap();
-    let child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(std::time::Duration::from_secs(120)) {
-        Ok(out) => out.unwrap(),
-        Err(_) => {
-            let _ = Command::new("kill").arg(id.to_string()).status();
-            panic!("chromium did not finish in 120 s");
-        }
-    }
-}
+use support::{chromium, run_chromium};
 
 #[test]
 fn demo_report_renders_in_headless_chromium() {

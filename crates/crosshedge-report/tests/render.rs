@@ -14,6 +14,9 @@ use crosshedge_report::{
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+mod support;
+use support::chromium::{chromium, run_chromium};
+
 fn dates(n: usize) -> Vec<NaiveDate> {
     let d0 = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
     (0..n).map(|i| d0 + Duration::days(i as i64)).collect()
@@ -526,44 +529,6 @@ fn report_input_round_trips_through_json() {
     assert_eq!(render_html(&back).unwrap().matches("<svg").count(), input.charts.len());
 }
 
-/// Runs `chromium` with `args` and a fresh profile, killing it after two minutes.
-fn run_chromium(args: &[&str]) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let bin = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    let profile = tempfile::tempdir().unwrap();
-    let child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts (set CHROMIUM to its path)");
-    let id = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(std::time::Duration::from_secs(120)) {
-        Ok(out) => out.unwrap(),
-        Err(_) => {
-            let _ = Command::new("kill").arg(id.to_string()).status();
-            panic!("chromium did not finish in 120 s");
-        }
-    }
-}
-
 /// Opens a report with 3,000-day series in headless Chromium: the DOM it builds holds every chart's `<svg>` with
 /// its drawing, the console logs no error, and a screenshot is taken (kept at
 /// `$CROSSHEDGE_REPORT_SCREENSHOT` when set).
@@ -578,7 +543,8 @@ fn html_renders_in_headless_chromium() {
     std::fs::write(&page, &html).unwrap();
     let url = format!("file://{}", page.display());
 
-    let dom = run_chromium(&["--dump-dom", &url]);
+    let bin = chromium().expect("chromium (set CHROMIUM to its path)");
+    let dom = run_chromium(&bin, &["--dump-dom", &url]);
     assert!(dom.status.success(), "chromium failed: {dom:?}");
     let dom_text = String::from_utf8_lossy(&dom.stdout);
     assert_eq!(dom_text.matches("<svg").count(), input.charts.len());
@@ -601,12 +567,15 @@ fn html_renders_in_headless_chromium() {
     }
 
     let shot = dir.path().join("report.png");
-    let out = run_chromium(&[
-        &format!("--screenshot={}", shot.display()),
-        "--window-size=1100,4200",
-        "--hide-scrollbars",
-        &url,
-    ]);
+    let out = run_chromium(
+        &bin,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1100,4200",
+            "--hide-scrollbars",
+            &url,
+        ],
+    );
     assert!(out.status.success(), "chromium screenshot failed: {out:?}");
     let png = std::fs::read(&shot).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{} bytes", png.len());
