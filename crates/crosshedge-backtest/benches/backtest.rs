@@ -6,48 +6,18 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use crosshedge_backtest::engine::{
-    programme_xirr, RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol,
-    VixCallSpreadLayer,
-};
-use crosshedge_backtest::synthetic::synthetic_market;
-use crosshedge_backtest::{run_backtest, BacktestConfig, BacktestInputs, CostModel, Layer};
+use crosshedge_backtest::engine::programme_xirr;
+use crosshedge_backtest::synthetic::{reference_book, reference_costs, synthetic_market};
+use crosshedge_backtest::{run_backtest, BacktestConfig, BacktestInputs};
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_labels::events::EventCalendar;
 
 const DAYS: usize = 20 * 252;
 
-fn book() -> Vec<Box<dyn Layer>> {
-    let w = RegimeWeights {
-        default: 1.0,
-        by_regime: [("stress".to_string(), 1.5), ("calm".to_string(), 0.75)].into(),
-    };
-    let roll = RollRule { min_days_at_open: 25, roll_days_before: 7 };
-    vec![
-        Box::new(VixCallSpreadLayer::new("vix cs", 0.2, w.clone(), (1.2, 1.8), 0.9, roll)),
-        Box::new(SpxPutSpreadLayer::new(
-            "spx ps",
-            0.3,
-            w.clone(),
-            (0.85, 0.95),
-            SpxVol::FromVix { scale: 1.1 },
-        )),
-        Box::new(ShortPerpLayer::new("perp", 0, 0.25, w)),
-    ]
-}
-
 fn bench(c: &mut Criterion) {
     let start = NaiveDate::from_ymd_opt(2005, 1, 3).unwrap();
     let days = synthetic_market(42, start, DAYS);
-    let config = BacktestConfig::new(
-        vec![10_000.0],
-        CostModel {
-            commission_per_contract: 1.5,
-            slippage_bps: 5.0,
-            gas_per_action_usd: 8.0,
-            commission_bps: 0.0,
-        },
-    );
+    let config = BacktestConfig::new(vec![10_000.0], reference_costs());
     let calendar = EventCalendar::builtin_fomc();
     let episodes = Catalogue::builtin();
     let inputs =
@@ -57,14 +27,14 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(DAYS as u64));
     g.bench_function("20y_daily_3_layers", |b| {
         b.iter(|| {
-            let mut layers = book();
+            let mut layers = reference_book();
             let r = run_backtest(black_box(&inputs), &mut layers).unwrap();
             assert!(r.all_checks_ok);
             black_box(r)
         })
     });
     // The XIRR scan of the run's flows alone (one flow per date with activity).
-    let mut layers = book();
+    let mut layers = reference_book();
     let r = run_backtest(&inputs, &mut layers).unwrap();
     let last = *r.dates.last().unwrap();
     g.bench_function("xirr_of_the_programme_flows", |b| {

@@ -10,13 +10,55 @@
 //! eight months, priced `F = 18 + (V − 18) e^{−κ τ}`; funding is `0.0001 + 0.0002 z_4` per
 //! day; the regime label is `"calm"` (VIX < 20), `"elevated"` (< 30) or `"stress"`; the vol
 //! of vol is `0.8 + 0.02 (V − 18)` floored at 0.4. Draws come from `ChaCha8Rng(seed)`.
+//!
+//! [`reference_book`] and [`reference_costs`] are the 3-layer book the engine golden
+//! (`scripts/engine_golden.py`), the benchmark and its Python peer (`scripts/bench_peer.py`)
+//! and `examples/summary.rs` all run on this market.
 
 use chrono::{Datelike, NaiveDate as Date, Weekday};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::engine::{FuturePoint, MarketDay};
+use crate::engine::{
+    FuturePoint, Layer, MarketDay, RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer,
+    SpxVol, VixCallSpreadLayer,
+};
+use crate::ledger::CostModel;
+
+/// The reference 3-layer book: VIX call spreads (20 % of the exposure, strikes 1.2/1.8 × F,
+/// vol of vol 0.9 when the day has none, rolled 7 days before an expiry at least 25 days
+/// out), SPX put spreads (30 %, strikes 0.85/0.95 × S, vol 1.1 · VIX/100) and a short perp on
+/// target 0 (25 %); every layer weighted 1.5 in `"stress"`, 0.75 in `"calm"`, 1 otherwise.
+pub fn reference_book() -> Vec<Box<dyn Layer>> {
+    let w = RegimeWeights {
+        default: 1.0,
+        by_regime: [("stress".to_string(), 1.5), ("calm".to_string(), 0.75)].into(),
+    };
+    let roll = RollRule { min_days_at_open: 25, roll_days_before: 7 };
+    vec![
+        Box::new(VixCallSpreadLayer::new("vix cs", 0.2, w.clone(), (1.2, 1.8), 0.9, roll)),
+        Box::new(SpxPutSpreadLayer::new(
+            "spx ps",
+            0.3,
+            w.clone(),
+            (0.85, 0.95),
+            SpxVol::FromVix { scale: 1.1 },
+        )),
+        Box::new(ShortPerpLayer::new("perp", 0, 0.25, w)),
+    ]
+}
+
+/// The reference costs: 1.5 USD per exchange contract, 5 bps slippage, 8 USD gas per on-chain
+/// action, no notional commission.
+pub fn reference_costs() -> CostModel {
+    CostModel {
+        commission_per_contract: 1.5,
+        slippage_bps: 5.0,
+        gas_per_action_usd: 8.0,
+        commission_bps: 0.0,
+    }
+}
 
 fn expiry_of(year: i32, month: u32) -> Option<Date> {
     let d = Date::from_ymd_opt(year, month, 18)?;
