@@ -3,7 +3,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{check_finite, draw_err, padded, BLUE, FONT, GREY, HEIGHT, ORANGE, VERMILION, WIDTH};
+use super::{
+    check_finite, draw_err, draw_legend, padded, BLUE, FONT, GREY, HEIGHT, ORANGE, VERMILION, WIDTH,
+};
 use crate::format::tick;
 use crate::{EpisodeBarsChart, ReportError};
 
@@ -105,13 +107,7 @@ pub fn episode_bars(chart: &EpisodeBarsChart) -> Result<String, ReportError> {
                 .map_err(draw_err(NAME))?;
         }
 
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperRight, NAME)?;
         root.present().map_err(draw_err(NAME))?;
     }
     Ok(svg)

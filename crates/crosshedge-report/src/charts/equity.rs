@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::{
-    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err, padded,
-    BLUE, EQUITY_HEIGHT, FONT, GREY, VERMILION, WIDTH,
+    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err,
+    draw_legend, padded, BLUE, EQUITY_HEIGHT, FONT, GREY, VERMILION, WIDTH,
 };
 use crate::format::tick;
 use crate::{EquityChart, ReportError, Unit};
@@ -82,13 +82,7 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
                 PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
             });
         }
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperLeft, NAME)?;
 
         let mut d = ChartBuilder::on(&bottom)
             .margin(12)

@@ -3,7 +3,8 @@
 use plotters::prelude::*;
 
 use super::{
-    check_finite, check_increasing, draw_err, padded, FONT, GREY, HEIGHT, VERMILION, WIDTH,
+    check_finite, check_increasing, draw_err, draw_legend, padded, FONT, GREY, HEIGHT, VERMILION,
+    WIDTH,
 };
 use crate::{ExceedanceChart, ReportError};
 
@@ -103,13 +104,7 @@ pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
                 PathElement::new(vec![(x, y), (x + 14, y)], VERMILION.stroke_width(2))
             });
 
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperMiddle)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperMiddle, NAME)?;
         root.present().map_err(draw_err(NAME))?;
     }
     Ok(svg)

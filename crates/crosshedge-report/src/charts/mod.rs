@@ -19,7 +19,10 @@ pub use vix::regime_vix;
 use std::ops::Range;
 
 use chrono::{Datelike, NaiveDate};
-use plotters::style::RGBColor;
+use plotters::chart::{ChartContext, SeriesLabelPosition};
+use plotters::coord::CoordTranslate;
+use plotters::prelude::SVGBackend;
+use plotters::style::{Color, RGBColor, BLACK, WHITE};
 
 use crate::ReportError;
 
@@ -37,6 +40,22 @@ pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
 pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
 pub(crate) const VERMILION: RGBColor = RGBColor(213, 94, 0);
 pub(crate) const GREY: RGBColor = RGBColor(110, 110, 110);
+
+/// Draws the series legend at `position` in the charts' common style (translucent white box,
+/// light border, 12 px text).
+pub(crate) fn draw_legend<'a, CT: CoordTranslate>(
+    c: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+    chart: &'static str,
+) -> Result<(), ReportError> {
+    c.configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font((FONT, 12))
+        .draw()
+        .map_err(draw_err(chart))
+}
 
 /// Maps a plotters error to [`ReportError::Draw`].
 pub(crate) fn draw_err<E: std::fmt::Display>(chart: &'static str) -> impl Fn(E) -> ReportError {

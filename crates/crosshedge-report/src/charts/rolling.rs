@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::{
-    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err, padded,
-    BLUE, FONT, GREY, HEIGHT, WIDTH,
+    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err,
+    draw_legend, padded, BLUE, FONT, GREY, HEIGHT, WIDTH,
 };
 use crate::{ReportError, RollingCorrelationChart};
 
@@ -97,13 +97,7 @@ pub fn rolling_correlation(chart: &RollingCorrelationChart) -> Result<String, Re
         .label(chart.line_label.as_str())
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(2)));
 
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::LowerLeft, NAME)?;
         root.present().map_err(draw_err(NAME))?;
     }
     Ok(svg)

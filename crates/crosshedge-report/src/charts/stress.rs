@@ -4,8 +4,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    check_finite, check_increasing, check_len, draw_err, padded, BLUE, FONT, HEIGHT, VERMILION,
-    WIDTH,
+    check_finite, check_increasing, check_len, draw_err, draw_legend, padded, BLUE, FONT, HEIGHT,
+    VERMILION, WIDTH,
 };
 use crate::format::{percent, tick};
 use crate::{PnlHistogram, ReportError, StressDistributionChart};
@@ -138,13 +138,7 @@ pub fn stress_distribution(chart: &StressDistributionChart) -> Result<String, Re
             }
         }
 
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperRight, NAME)?;
         root.present().map_err(draw_err(NAME))?;
     }
     Ok(svg)

@@ -3,8 +3,8 @@
 use plotters::prelude::*;
 
 use super::{
-    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err, padded,
-    BLUE, FONT, HEIGHT, WIDTH,
+    bounds, check_dates, check_len, check_values, date_range, day_label, day_x, draw_err,
+    draw_legend, padded, BLUE, FONT, HEIGHT, WIDTH,
 };
 use crate::{RegimeVixChart, ReportError};
 
@@ -160,13 +160,7 @@ pub fn regime_vix(chart: &RegimeVixChart) -> Result<String, ReportError> {
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLUE.stroke_width(2)));
         }
 
-        c.configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 12))
-            .draw()
-            .map_err(draw_err(NAME))?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperRight, NAME)?;
         root.present().map_err(draw_err(NAME))?;
     }
     Ok(svg)
