@@ -3,26 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out =
-        Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let (rc, out, err) = run(dir, args);
-    assert_eq!(rc, 0, "{args:?}: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-}
+mod common;
+use common::{json, run};
 
 const BASIS_KEYS: &[&str] = &[
     "n",

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use crosshedge_pricing::parity::{parse_chain_csv, scan_chain, ParityMarket, Underlying};
 use crosshedge_pricing::vix::{price_vix_option, VixFutureQuote, VixOption, VixOptionInputs};
 use crosshedge_pricing::{
@@ -14,15 +13,8 @@ use crosshedge_pricing::{
 };
 use serde_json::Value;
 
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out =
-        Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run as run_in;
 
 fn run(args: &[&str]) -> (i32, String, String) {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)

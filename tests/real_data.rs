@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
 fn data_dir() -> Option<&'static Path> {
     let p = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
     if p.join("vix_daily.csv").exists() {
@@ -25,12 +23,8 @@ fn imported() -> (tempfile::TempDir, String) {
     (tmp, store)
 }
 
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out =
-        Command::cargo_bin("crosshedge").unwrap().current_dir(dir).args(args).output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+mod common;
+use common::run_ok as run;
 
 #[test]
 fn manifest_import_and_monday_return_hand_check() {
