@@ -6,45 +6,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use crosshedge_hedging::{size_book, Band, Book, CurvePoint, RegimeMove, SizingInputs};
+use crosshedge_hedging::{size_book, Book};
 use crosshedge_simulation::{simulate, JointModel, Portfolio, Scenario, StartState, StressConfig};
 
-pub fn bench_inputs() -> SizingInputs {
-    SizingInputs {
-        hedge_ratio_calm: -0.05,
-        hedge_ratio_stress: -0.3,
-        decorrelation_factor: 6.0,
-        spx_hedge_ratio_calm: 0.3,
-        spx_hedge_ratio_stress: 1.5,
-        btc_beta_calm: 1.0,
-        btc_beta_stress: 1.0,
-        vix: 20.0,
-        vix_curve: vec![
-            CurvePoint { days: 30.0, price: 21.0 },
-            CurvePoint { days: 90.0, price: 22.5 },
-        ],
-        vix_ar_phi: 0.978,
-        vix_mean_log: 2.87,
-        vix_ar_sd: 0.074,
-        vol_of_vol: 0.9,
-        spx: 5000.0,
-        spx_vol: 0.2,
-        spx_div_yield: 0.015,
-        rate: 0.04,
-        funding_per_year: 0.08,
-        band: Band::Stress,
-        signals: vec!["vix-signal".into()],
-        moves: [
-            RegimeMove { vix_log: 0.1, spx_log: -0.01, target_log: -0.02 },
-            RegimeMove { vix_log: 0.6, spx_log: -0.12, target_log: -0.2 },
-        ],
-    }
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 fn mc(c: &mut Criterion) {
     let model = JointModel::demo();
     let book = Book::default_layered();
-    let plan = size_book(&book, &bench_inputs()).unwrap();
+    let plan = size_book(&book, &support::sizing_inputs()).unwrap();
     let mut pf =
         Portfolio::new(&book, &plan, &model, StartState { vix: 20.0, spx: 5000.0, regime: 1 })
             .unwrap();

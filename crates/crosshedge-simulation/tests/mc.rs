@@ -3,13 +3,15 @@
 //! and option values converge to their closed forms (within 4 standard errors, plus the
 //! histogram's bin width for quantiles); identical results on 1 and 2 threads; scenario wiring.
 
-use crosshedge_hedging::{size_book, Asset, Band, Book, CurvePoint, RegimeMove, SizingInputs};
+use crosshedge_hedging::{size_book, Asset, Book};
 use crosshedge_pricing::normal::{inverse_norm_cdf, norm_cdf, norm_pdf};
 use crosshedge_pricing::{black76_price, Black76Inputs, OptionKind};
 use crosshedge_simulation::{
     revalue_shock, simulate, Episode, EpisodeSet, FuturesModel, HedgePosition, Innovations,
     JointModel, Portfolio, RegimeParams, Scenario, StartState, StressConfig, UserShock,
 };
+
+mod support;
 
 const MU: f64 = 0.0005;
 const SIG: f64 = 0.03;
@@ -60,40 +62,9 @@ fn btc_only(model: &JointModel) -> Portfolio {
         layers: vec![],
         rolls: Default::default(),
     };
-    let plan = size_book(&Book { layers: vec![], ..book.clone() }, &inputs()).unwrap();
+    let plan =
+        size_book(&Book { layers: vec![], ..book.clone() }, &support::sizing_inputs()).unwrap();
     Portfolio::new(&book, &plan, model, StartState { vix: 20.0, spx: 5000.0, regime: 1 }).unwrap()
-}
-
-fn inputs() -> SizingInputs {
-    SizingInputs {
-        hedge_ratio_calm: -0.05,
-        hedge_ratio_stress: -0.3,
-        decorrelation_factor: 6.0,
-        spx_hedge_ratio_calm: 0.3,
-        spx_hedge_ratio_stress: 1.5,
-        btc_beta_calm: 1.0,
-        btc_beta_stress: 1.0,
-        vix: 20.0,
-        vix_curve: vec![
-            CurvePoint { days: 30.0, price: 21.0 },
-            CurvePoint { days: 90.0, price: 22.5 },
-        ],
-        vix_ar_phi: 0.978,
-        vix_mean_log: 2.87,
-        vix_ar_sd: 0.074,
-        vol_of_vol: 0.9,
-        spx: 5000.0,
-        spx_vol: 0.2,
-        spx_div_yield: 0.015,
-        rate: 0.04,
-        funding_per_year: 0.08,
-        band: Band::Stress,
-        signals: vec!["vix-signal".into()],
-        moves: [
-            RegimeMove { vix_log: 0.1, spx_log: -0.01, target_log: -0.02 },
-            RegimeMove { vix_log: 0.6, spx_log: -0.12, target_log: -0.2 },
-        ],
-    }
 }
 
 fn within(mc: f64, exact: f64, se: f64, extra: f64, what: &str) {
@@ -210,7 +181,7 @@ fn single_regime_option_values_converge_to_black() {
 
 fn demo_portfolio(model: &JointModel) -> Portfolio {
     let book = Book::default_layered();
-    let plan = size_book(&book, &inputs()).unwrap();
+    let plan = size_book(&book, &support::sizing_inputs()).unwrap();
     assert!(plan.layers.iter().all(|l| l.active && l.quantity > 0.0));
     Portfolio::new(&book, &plan, model, StartState { vix: 20.0, spx: 5000.0, regime: 1 }).unwrap()
 }
