@@ -245,6 +245,20 @@ impl RollRule {
     fn scheduled(&self, expiry: Date) -> Date {
         expiry - chrono::Duration::days(self.roll_days_before)
     }
+
+    /// The future to open on `day`: the first at least `min_days_at_open` calendar days out,
+    /// unless its own roll is already due.
+    fn contract_to_open(&self, day: &MarketDay, ctx: &Context<'_>) -> Option<FuturePoint> {
+        let fp = day.first_future_after(self.min_days_at_open)?;
+        (!ctx.roll_due(day.date, self.scheduled(fp.expiry))).then_some(fp)
+    }
+}
+
+/// Contracts for a hedge notional: `notional / (price · multiplier)`, `None` when that is zero
+/// or not finite (nothing to open).
+fn contracts(notional: f64, price: f64, multiplier: f64) -> Option<f64> {
+    let qty = notional / (price * multiplier);
+    (qty != 0.0 && qty.is_finite()).then_some(qty)
 }
 
 /// A vertical spread held as two premium-settled legs: long `qty` at `k_long`, short `qty` at
@@ -427,17 +441,12 @@ impl Layer for VixCallSpreadLayer {
             }
         }
         if self.held.is_none() {
-            let Some(fp) = day.first_future_after(self.roll.min_days_at_open) else {
+            let Some(fp) = self.roll.contract_to_open(day, ctx) else { return Ok(()) };
+            let notional =
+                self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value;
+            let Some(qty) = contracts(notional, fp.settle, self.multiplier) else {
                 return Ok(());
             };
-            if ctx.roll_due(day.date, self.roll.scheduled(fp.expiry)) {
-                return Ok(());
-            }
-            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
-                / (fp.settle * self.multiplier);
-            if qty == 0.0 || !qty.is_finite() {
-                return Ok(());
-            }
             let k_lo = fp.settle * self.lower_strike_mult;
             let k_hi = fp.settle * self.upper_strike_mult;
             let p_lo = self.price(day, fp.settle, k_lo, fp.expiry, ctx.rate)?;
@@ -515,17 +524,12 @@ impl Layer for VixFuturesLayer {
             }
         }
         if self.held.is_none() {
-            let Some(fp) = day.first_future_after(self.roll.min_days_at_open) else {
+            let Some(fp) = self.roll.contract_to_open(day, ctx) else { return Ok(()) };
+            let notional =
+                self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value;
+            let Some(qty) = contracts(notional, fp.settle, self.multiplier) else {
                 return Ok(());
             };
-            if ctx.roll_due(day.date, self.roll.scheduled(fp.expiry)) {
-                return Ok(());
-            }
-            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
-                / (fp.settle * self.multiplier);
-            if qty == 0.0 || !qty.is_finite() {
-                return Ok(());
-            }
             let inst = Instrument {
                 name: format!("VX {}", fp.expiry),
                 settlement: Settlement::Margined,
@@ -839,11 +843,11 @@ impl Layer for SpxPutSpreadLayer {
             }
         }
         if self.held.is_none() {
-            let qty = self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value
-                / (day.spx * self.multiplier);
-            if qty == 0.0 || !qty.is_finite() {
+            let notional =
+                self.notional_ratio * self.weights.weight(&day.regime) * ctx.exposure_value;
+            let Some(qty) = contracts(notional, day.spx, self.multiplier) else {
                 return Ok(());
-            }
+            };
             let expiry = day.date + chrono::Duration::days(self.tenor_days);
             let k_hi = day.spx * self.upper_strike_mult;
             let k_lo = day.spx * self.lower_strike_mult;
