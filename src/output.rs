@@ -17,6 +17,19 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints `value` as JSON when `json` is set, else its human rendering `render(value)`.
+pub fn print<T: Serialize>(
+    json: bool,
+    value: &T,
+    render: impl FnOnce(&T) -> String,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(value);
+    }
+    emit(&render(value));
+    Ok(())
+}
+
 /// Writes `text` and a newline to stdout; a closed pipe (`| head`) ends the program quietly.
 pub fn emit(text: &str) {
     use std::io::Write;

@@ -122,11 +122,7 @@ pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
 pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
     let store = Store::open_existing(&ctx.store)?;
     let out = analyse(&store, &a)?;
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 fn row(name: &str, s: &BasisStats) -> Vec<String> {

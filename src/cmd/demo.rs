@@ -220,11 +220,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         report: written,
         analysis,
     };
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 fn render(o: &DemoOutput) -> String {

@@ -54,11 +54,7 @@ pub fn catalogue(file: Option<&std::path::Path>, no_builtin: bool) -> anyhow::Re
 pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
     let store = Store::open_existing(&ctx.store)?;
     let out = analyse(&store, &a)?;
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 /// Runs the episode analysis of `a` on the store.

@@ -391,11 +391,7 @@ pub fn run(ctx: &Ctx, a: HedgeArgs) -> anyhow::Result<()> {
     let m = measure(&store, &a.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
     let out = HedgeOutput { measured: m.meta, inputs: m.inputs, plan };
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 fn render(o: &HedgeOutput) -> String {

@@ -183,11 +183,7 @@ pub fn run(ctx: &Ctx, a: RegimesArgs) -> anyhow::Result<()> {
             .into())
         }
     };
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 /// The human summary of a Markov fit.

@@ -87,11 +87,7 @@ pub struct StressOutput {
 pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
     let store = Store::open_existing(&ctx.store)?;
     let out = analyse(&store, &a, !ctx.json)?;
-    if ctx.json {
-        return output::print_json(&out);
-    }
-    output::emit(&render(&out));
-    Ok(())
+    output::print(ctx.json, &out, render)
 }
 
 /// Per VIX band (calm, normal, stress): the mean of `scale · series` on the band's days (the
