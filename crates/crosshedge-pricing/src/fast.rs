@@ -17,6 +17,7 @@
 //! (`erfcx` rational).
 
 use crate::black::black76_kernel;
+use crate::normal::{ERFCX_P2, ERFCX_Q2};
 
 const LOG2E: f64 = std::f64::consts::LOG2_E;
 const LN2_HI: f64 = 0.693_147_152_662_277_2;
@@ -109,25 +110,9 @@ pub(crate) fn cdf_fast(z: f64, e: f64) -> f64 {
         0.00013249473800432164,
         -3.960228278775368e-06,
     ];
-    const P2: [f64; 8] = [
-        300.4592610201616,
-        451.9189537118729,
-        339.3208167343437,
-        152.9892850469404,
-        43.162227222056735,
-        7.211758250883094,
-        0.564195517478974,
-        -1.368648573827167e-07,
-    ];
-    const Q2: [f64; 7] = [
-        300.4592609569833,
-        790.950925327898,
-        931.3540948506096,
-        638.9802644656312,
-        277.58544474398764,
-        77.00015293522947,
-        12.782727319629423,
-    ];
+    // Middle range: Cody's erfcx rational, the scalar kernel's own coefficients.
+    const P2: [f64; 8] = ERFCX_P2;
+    const Q2: [f64; 8] = ERFCX_Q2;
     let u = z.abs() * std::f64::consts::FRAC_1_SQRT_2;
     let uu = u * u;
     // One division per call: each branch is written as num/den and the pair is selected.

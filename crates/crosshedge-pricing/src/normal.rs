@@ -44,6 +44,30 @@ pub fn norm_pdf(z: f64) -> f64 {
     FRAC_1_SQRT_2PI * exp_neg_half_sq(z)
 }
 
+/// Cody's `erfcx` on `[0.46875, 4]`: `P2(u)/Q2(u)`, coefficients in increasing degree (also
+/// the batch kernel's, `fast::cdf_fast`).
+pub(crate) const ERFCX_P2: [f64; 8] = [
+    300.4592610201616,
+    451.9189537118729,
+    339.3208167343437,
+    152.9892850469404,
+    43.162227222056735,
+    7.2117582508830935,
+    0.564195517478974,
+    -1.368648573827167e-07,
+];
+/// Denominator of [`ERFCX_P2`] (monic: the last coefficient is 1).
+pub(crate) const ERFCX_Q2: [f64; 8] = [
+    300.4592609569833,
+    790.9509253278981,
+    931.3540948506096,
+    638.9802644656312,
+    277.58544474398764,
+    77.00015293522948,
+    12.782727319629423,
+    1.0,
+];
+
 /// Scaled complementary error function `erfcx(u) = exp(u²) erfc(u)`.
 ///
 /// For `u ≥ 0.46875`, Cody's rational Chebyshev approximations (`P/Q` of degree 7 on
@@ -51,26 +75,6 @@ pub fn norm_pdf(z: f64) -> f64 {
 /// for `|u| < 0.46875`, `exp(u²)·erfc(u)`; for negative `u`, `2 exp(u²) − erfcx(−u)` (which
 /// overflows to `+∞` below `u ≈ −26.6`, where the true value exceeds the largest double).
 pub fn erfcx(u: f64) -> f64 {
-    const P2: [f64; 8] = [
-        300.4592610201616,
-        451.9189537118729,
-        339.3208167343437,
-        152.9892850469404,
-        43.162227222056735,
-        7.2117582508830935,
-        0.564195517478974,
-        -1.368648573827167e-07,
-    ];
-    const Q2: [f64; 8] = [
-        300.4592609569833,
-        790.9509253278981,
-        931.3540948506096,
-        638.9802644656312,
-        277.58544474398764,
-        77.00015293522948,
-        12.782727319629423,
-        1.0,
-    ];
     const P3: [f64; 5] = [
         -0.002996107077035422,
         -0.04947309106232507,
@@ -93,7 +97,7 @@ pub fn erfcx(u: f64) -> f64 {
     } else if u < 0.468_75 {
         (u * u).exp() * libm::erfc(u)
     } else if u <= 4.0 {
-        horner(&P2, u) / horner(&Q2, u)
+        horner(&ERFCX_P2, u) / horner(&ERFCX_Q2, u)
     } else {
         let z = 1.0 / (u * u);
         (FRAC_1_SQRT_PI + z * horner(&P3, z) / horner(&Q3, z)) / u
