@@ -250,6 +250,25 @@ fn integrate<const K: usize>(lo: f64, hi: f64, f: impl Fn(f64) -> [f64; K]) -> [
     acc
 }
 
+/// `ρ ∈ (−1, 1)` and finite thresholds `a`, `b` (the error names the offending value).
+fn check_rho_thresholds(rho: f64, a: f64, b: f64) -> Result<(), StatsError> {
+    if rho.is_nan() || rho.abs() >= 1.0 {
+        return Err(StatsError::InvalidParameter {
+            name: "rho",
+            value: rho,
+            reason: "must be in (-1, 1)",
+        });
+    }
+    if !a.is_finite() || !b.is_finite() {
+        return Err(StatsError::InvalidParameter {
+            name: "threshold",
+            value: if a.is_finite() { b } else { a },
+            reason: "must be finite",
+        });
+    }
+    Ok(())
+}
+
 /// Correlation of a standard bivariate normal with correlation `ρ` conditional on the upper
 /// orthant `{X > a, Y > b}` (the Longin–Solnik benchmark; the lower orthant `{X < a, Y < b}`
 /// equals the upper one at `(-a, -b)` by symmetry).
@@ -268,20 +287,7 @@ fn integrate<const K: usize>(lo: f64, hi: f64, f: impl Fn(f64) -> [f64; K]) -> [
 /// Longin, F. & Solnik, B. (2001), "Extreme correlation of international equity markets",
 /// *Journal of Finance* 56(2), 649–676 (eq. for the normal exceedance correlation).
 pub fn bivariate_normal_exceedance_corr(rho: f64, a: f64, b: f64) -> Result<f64, StatsError> {
-    if rho.is_nan() || rho.abs() >= 1.0 {
-        return Err(StatsError::InvalidParameter {
-            name: "rho",
-            value: rho,
-            reason: "must be in (-1, 1)",
-        });
-    }
-    if !a.is_finite() || !b.is_finite() {
-        return Err(StatsError::InvalidParameter {
-            name: "threshold",
-            value: if a.is_finite() { b } else { a },
-            reason: "must be finite",
-        });
-    }
+    check_rho_thresholds(rho, a, b)?;
     let s = (1.0 - rho * rho).sqrt();
     let hi = a.max(0.0) + 12.0;
     let m = integrate(a, hi, |x| {
@@ -449,20 +455,7 @@ pub const DEFAULT_TAIL_GRID: [f64; 4] = [0.01, 0.025, 0.05, 0.10];
 /// # Errors
 /// `|ρ| ≥ 1` or non-finite thresholds.
 pub fn bivariate_normal_cdf(rho: f64, a: f64, b: f64) -> Result<f64, StatsError> {
-    if rho.is_nan() || rho.abs() >= 1.0 {
-        return Err(StatsError::InvalidParameter {
-            name: "rho",
-            value: rho,
-            reason: "must be in (-1, 1)",
-        });
-    }
-    if !a.is_finite() || !b.is_finite() {
-        return Err(StatsError::InvalidParameter {
-            name: "threshold",
-            value: a,
-            reason: "must be finite",
-        });
-    }
+    check_rho_thresholds(rho, a, b)?;
     let s = (1.0 - rho * rho).sqrt();
     let [p] = integrate(a.min(0.0) - 12.0, a, |x| [norm_pdf(x) * norm_cdf((b - rho * x) / s)]);
     Ok(p)
