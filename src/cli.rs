@@ -265,6 +265,10 @@ pub struct LagsArgs {
 
 /// `crosshedge episodes`.
 #[derive(Debug, Args)]
+#[command(mut_arg("hedge", |a| a
+    .required(false)
+    .default_value("auto")
+    .help("The hedge: auto (default) = a tradable VIX hedge, the 30-day constant-maturity VIX futures proxy from the stored vx settlements (else the front future vx1); or a series name (vix = spot VIX, not tradable: warned)")))]
 pub struct EpisodesArgs {
     /// Target, hedge, alignment and sample.
     #[command(flatten)]
@@ -325,6 +329,12 @@ pub struct ImportArgs {
     /// Import every file of a TOML manifest instead of one file.
     #[arg(long)]
     pub manifest: Option<PathBuf>,
+    /// Futures files whose contracts contradict their expiry (a row dated after its
+    /// contract's expiry; for `vx`, an expiry that is not a monthly VIX expiry date) are
+    /// refused by default; with this flag such rows are dropped, off-rule contracts kept as
+    /// given, and one warning counts them.
+    #[arg(long)]
+    pub allow_bad_expiry: bool,
 }
 
 /// `crosshedge series`.

@@ -30,6 +30,55 @@ fn check_basis_keys(v: &Value) {
     assert!((-1.0..=1.0).contains(&p));
 }
 
+/// `episodes` with the sample ending inside or at the end of an episode (the built-in
+/// Volmageddon window, 2018-02-02 .. 2018-02-09): no panic, the last in-sample date as `end`,
+/// a cut episode marked truncated; spot VIX asked for explicitly is warned about.
+fn episodes_at_the_sample_end(d: &std::path::Path, store: &str) {
+    let ep = |extra: &[&str]| {
+        let mut args = vec!["episodes", "--store", store, "--target", "btc", "--json"];
+        args.extend_from_slice(extra);
+        let v = json(d, &args);
+        let volm = v["episodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == "volmageddon-2018")
+            .cloned()
+            .expect("volmageddon in the sample");
+        (v, volm)
+    };
+    // The whole sample: the episode ends on its last day, not on the next trading day.
+    let (out, v) = ep(&[]);
+    // The default hedge is tradable: the constant-maturity VIX futures proxy, said so.
+    assert_eq!(out["hedge"], "vx-cm30");
+    assert!(out["hedge_instrument"].as_str().unwrap().contains("constant-maturity"));
+    assert_eq!((v["start"].as_str(), v["end"].as_str()), (Some("2018-02-02"), Some("2018-02-09")));
+    assert_eq!(v["truncated"], false);
+    // The sample ends on the episode's last day (exited 101 before).
+    let (out, v) = ep(&["--to", "2018-02-09"]);
+    assert_eq!(out["to"], "2018-02-09");
+    assert_eq!(v["end"], "2018-02-09");
+    assert_eq!(v["truncated"], false);
+    // The sample ends inside the episode: its last in-sample date, marked truncated.
+    let (_, v) = ep(&["--to", "2018-02-07"]);
+    assert_eq!(v["end"], "2018-02-07");
+    assert_eq!(v["catalogue_end"], "2018-02-09");
+    assert_eq!(v["truncated"], true);
+    assert_eq!(v["n"], 4);
+    // Spot VIX stays possible when asked for, with a warning.
+    let (out, _) = ep(&["--hedge", "vix"]);
+    assert_eq!(out["hedge"], "vix");
+    let w: Vec<&str> =
+        out["warnings"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    assert!(w.iter().any(|x| x.contains("spot VIX is not tradable")), "{w:?}");
+    // The human table says it too.
+    let (rc, text, _) =
+        run(d, &["episodes", "--store", store, "--target", "btc", "--to", "2018-02-07"]);
+    assert_eq!(rc, 0);
+    assert!(text.contains("truncated (window 2018-02-02..2018-02-09)"), "{text}");
+    assert!(text.contains("net loss / notional") && text.contains("uncovered / loss"));
+}
+
 #[test]
 fn demo_then_basis_lags_episodes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -150,7 +199,18 @@ fn demo_then_basis_lags_episodes() {
     let shock =
         eps.iter().find(|x| x["name"] == "demo-defi-liquidity-shock").expect("the scripted shock");
     assert!(shock["target_cum_return"].as_f64().unwrap() < -0.3);
-    assert!(shock.get("slippage").is_some());
+    assert!(shock.get("slippage").is_none(), "renamed: two meanings of slippage");
+    // Two quantities, two names: the net loss as a share of notional, and the share of the loss
+    // left uncovered (1 - hedge gain / loss).
+    let net = shock["net_loss_share_of_notional"].as_f64().unwrap();
+    let pnl = shock["hedge_pnl"].as_f64().unwrap();
+    let loss = -shock["target_cum_return"].as_f64().unwrap();
+    assert!((net - (loss - pnl)).abs() < 1e-12);
+    let unc = shock["uncovered_share_of_loss"].as_f64().unwrap();
+    assert!((unc - (1.0 - pnl / loss)).abs() < 1e-12);
+    assert_eq!(e["protective_sign"], -1);
+
+    episodes_at_the_sample_end(d, store);
 
     // Regimes: the demo's current regime with probabilities, and the models on the store.
     assert!(demo["regime"]["markov_probabilities"].as_array().unwrap().len() == 2);
@@ -210,6 +270,24 @@ fn demo_then_basis_lags_episodes() {
     );
     let html = std::fs::read_to_string(d.join(w["html"].as_str().unwrap())).unwrap();
     assert!(html.matches("<svg").count() >= 5);
+    // The exceedance chart gets both tails (the upper one at 1 - q), not the lower one twice.
+    let rep: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(w["json"].as_str().unwrap())).unwrap(),
+    )
+    .unwrap();
+    let ex = rep["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["spec"]["kind"] == "exceedance")
+        .expect("an exceedance chart");
+    let pts = ex["spec"]["points"].as_array().unwrap();
+    let q = |p: &Value| p["quantile"].as_f64().unwrap();
+    let upper: Vec<f64> = pts.iter().filter(|p| p["tail"] == "upper").map(q).collect();
+    assert!(upper.len() >= 5 && upper.iter().all(|x| *x >= 0.5) && upper.iter().any(|x| *x > 0.9));
+    assert!(pts.iter().filter(|p| p["tail"] == "lower").all(|p| q(p) <= 0.5));
+    // The headline's decorrelation factor carries whether it is identified.
+    assert!(rep["headline"]["decorrelation_factor"]["identified"].is_boolean());
 
     // The backtest of the default book through the demo history: the accounting identity
     // holds every day and the curves cover every day run.
@@ -348,6 +426,26 @@ fn demo_then_basis_lags_episodes() {
     assert_eq!(st["drift"], "fitted");
     let st0 = json(d, &["stress", "--store", store, "--paths", "2000", "--json"]);
     assert_ne!(st["report"]["unhedged"]["mean"], st0["report"]["unhedged"]["mean"]);
+    // The model as simulated: the capped Student-t (ν, cap) and, under zero drift, the exact
+    // log-mgf means; the 1-in-20 tail as the uncovered share of the loss.
+    let jm = &st0["joint_model"];
+    assert_eq!(jm["innovations"], "student_t_capped_mixing", "{jm}");
+    assert!(jm["nu"].as_f64().unwrap() > 2.0 && jm["mixing_cap"].as_f64().unwrap() > 0.0);
+    let p = jm["mixing_cap_probability"].as_f64().unwrap();
+    assert!(p > 0.0 && p < 0.01, "{p}");
+    for (r, rf) in jm["regimes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(st["joint_model"]["regimes"].as_array().unwrap())
+    {
+        assert_eq!(r["mean"], r["zero_drift_mean"]);
+        assert_ne!(rf["mean"], rf["zero_drift_mean"], "--drift fitted keeps the sample means");
+        assert!(r["vix"]["level"].as_f64().unwrap() > 5.0);
+    }
+    let u = &st0["report"]["uncovered_share_of_loss_1_in_20"];
+    assert!(u["mean"].as_f64().unwrap() <= 1.5 && u["paths"].as_u64().unwrap() >= 50, "{u}");
+    assert!(st0["report"].get("slippage_1_in_20").is_none());
     let (rc, _, err) = run(d, &["stress", "--store", store, "--drift", "up"]);
     assert_eq!(rc, 2, "{err}");
     assert!(err.contains("unknown --drift 'up'"), "{err}");

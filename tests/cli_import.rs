@@ -267,3 +267,63 @@ fn manifest_derived_series_import_and_bad_entries() {
         assert_eq!(f.snapshot(), before);
     }
 }
+
+#[test]
+fn futures_that_contradict_their_expiry_are_refused_unless_allowed() {
+    let f = Fixture::new();
+    // Line 4: the January 2024 contract (expiry 2024-01-17) still trades on 2024-01-18.
+    let after = "date,expiry,settle\n2024-01-16,2024-01-17,13.1\n2024-01-17,2024-01-17,13.2\n\
+                 2024-01-18,2024-01-17,13.3\n2024-01-19,2024-01-17,13.4\n2024-01-18,2024-02-14,14\n";
+    f.write("vx_after.csv", after);
+    // Line 3: 2024-01-19 (the SPX expiry Friday) is not a VIX expiry date.
+    f.write(
+        "vx_rule.csv",
+        "date,expiry,settle\n2024-01-02,2024-02-14,14\n2024-01-02,2024-01-19,13\n",
+    );
+    for (name, needles) in [
+        (
+            "vx_after.csv",
+            &[
+                "vx_after.csv",
+                "line 4",
+                "contract 2024-01-17 trades on 2024-01-18, after its expiry",
+                "--allow-bad-expiry",
+            ][..],
+        ),
+        (
+            "vx_rule.csv",
+            &["vx_rule.csv", "line 3", "contract 2024-01-19 is not a VIX expiry date"][..],
+        ),
+    ] {
+        let before = f.snapshot();
+        let (rc, _, err) = f.cmd(&["import", name, "--futures", "vx"]);
+        assert_eq!(rc, 2, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "'{n}' not in: {err}");
+        }
+        assert_eq!(f.snapshot(), before, "{name}: the store changed");
+    }
+    // Allowed: one warning with the count; the two rows after expiry are not stored.
+    let (rc, out, err) =
+        f.cmd(&["import", "vx_after.csv", "--futures", "vx", "--allow-bad-expiry", "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("vx_after.csv: dropped 2 rows dated after their contract's expiry"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["futures"][0]["rows"], 3);
+    assert_eq!(v["futures"][0]["new"], 3);
+    let (rc, _, err) = f.cmd(&["import", "vx_rule.csv", "--futures", "vx", "--allow-bad-expiry"]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(
+        err.contains("warning: vx_rule.csv: kept 1 contract whose expiry is not a VIX expiry date"),
+        "{err}"
+    );
+    // The flag without a futures file is a usage error.
+    let (rc, _, err) = f.cmd(&["import", "good.csv", "--series", "ok=close", "--allow-bad-expiry"]);
+    assert_eq!(rc, 2, "{err}");
+}

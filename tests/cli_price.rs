@@ -233,6 +233,102 @@ fn option_implied_vol_round_trip_and_no_root() {
     );
 }
 
+/// r11 item 8 (issue 11): at the lower bound (the discounted intrinsic value) the implied vol
+/// is exactly 0, attained, with zero-volatility greeks; at the upper bound no volatility
+/// exists and the message's interval is open there.
+#[test]
+fn option_implied_vol_at_the_bounds() {
+    let t = 36.5 / 365.0;
+    let df = (-0.04f64 * t).exp();
+    let b76 = |kind: &'static str, price: &str| {
+        let mut a = vec![
+            "price",
+            "option",
+            "--model",
+            "black76",
+            "--kind",
+            kind,
+            "--forward",
+            "20",
+            "--strike",
+            "22",
+            "--expiry-days",
+            "36.5",
+            "--rate",
+            "0.04",
+            "--price",
+        ];
+        a.push(price);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    fn args(v: &[String]) -> Vec<&str> {
+        v.iter().skip(1).map(String::as_str).collect()
+    }
+    // A put priced at D (K − F): vol 0, delta −D, gamma and vega 0.
+    let lo = format!("{}", (df * (22.0 - 20.0)).max(0.0));
+    let put = b76("put", &lo);
+    let v = json(&args(&put));
+    assert_eq!(f(&v, "vol_ann"), 0.0);
+    assert_eq!(v["vol_at_bound"], "lower");
+    assert!(same(f(&v, "price"), df * 2.0));
+    assert!(same(f(&v, "delta"), -df));
+    assert_eq!(f(&v, "gamma"), 0.0);
+    assert_eq!(f(&v, "vega"), 0.0);
+    let (rc, out, err) = run(&put.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(rc, 0, "{err}");
+    assert!(out.contains("reached at volatility 0"), "{out}");
+    // An out-of-the-money call priced at 0 (its lower bound) is vol 0 too.
+    let v = json(&args(&b76("call", "0")));
+    assert_eq!(f(&v, "vol_ann"), 0.0);
+    // A call at D F and a put at D K: refused (exit 1), the interval open at the upper bound.
+    let hi = format!("{}", df * 20.0);
+    fails(1, &args(&b76("call", &hi)), &format!("it must lie in [0, {hi})"));
+    let hi = format!("{}", df * 22.0);
+    fails(1, &args(&b76("put", &hi)), &format!("it must lie in [{lo}, {hi})"));
+    // Black–Scholes without dividends: a call priced at the spot itself.
+    fails(
+        1,
+        &[
+            "option",
+            "--kind",
+            "call",
+            "--spot",
+            "100",
+            "--strike",
+            "100",
+            "--expiry-days",
+            "365",
+            "--price",
+            "100",
+            "--rate",
+            "0.05",
+        ],
+        ", 100) (the discounted intrinsic value, reached at volatility 0, up to the upper bound",
+    );
+    // Black–Scholes at the lower bound S e^{−qT} − K e^{−rT}.
+    let (t, q, r) = (0.5f64, 0.013f64, 0.045f64);
+    let lo = format!("{}", (5100.0 * (-q * t).exp() - 4700.0 * (-r * t).exp()).max(0.0));
+    let v = json(&[
+        "option",
+        "--kind",
+        "call",
+        "--spot",
+        "5100",
+        "--strike",
+        "4700",
+        "--expiry-days",
+        "182.5",
+        "--div-yield",
+        "0.013",
+        "--price",
+        &lo,
+        "--rate",
+        "0.045",
+    ]);
+    assert_eq!(f(&v, "vol_ann"), 0.0, "{v}");
+    assert!(same(f(&v, "delta"), (-q * t).exp()));
+}
+
 #[test]
 fn vix_option_on_the_future_of_its_expiry() {
     fails(
@@ -328,7 +424,7 @@ fn vix_option_on_the_future_of_its_expiry() {
             "--strike",
             "22",
             "--expiry",
-            "2024-02-15",
+            "2024-04-17",
             "--as-of",
             "2024-01-10",
             "--vol",
@@ -338,8 +434,36 @@ fn vix_option_on_the_future_of_its_expiry() {
             "--contracts",
             file,
         ],
-        "no vix future expiring 2024-02-15 on 2024-01-10",
+        "no vix future expiring 2024-04-17 on 2024-01-10",
     );
+}
+
+/// r11 item 1b (issue 11): a VIX option's --expiry must be a VIX expiry date (the CFE rule,
+/// holiday-aware); the error names --expiry and the VIX expiries on either side.
+#[test]
+fn vix_option_refuses_a_date_that_is_not_a_vix_expiry() {
+    let vix = |expiry: &'static str, as_of: &'static str| {
+        vec![
+            "option", "--vix", "--kind", "call", "--future", "20.5", "--strike", "22", "--expiry",
+            expiry, "--as-of", as_of, "--vol", "0.85", "--rate", "0.05",
+        ]
+    };
+    // The day after the February 2024 expiry (Wednesday 2024-02-14).
+    fails(
+        2,
+        &vix("2024-02-15", "2024-01-10"),
+        "--expiry 2024-02-15 is not a VIX expiry date (monthly VIX options and futures settle on \
+         the Wednesday 30 days before the next month's SPX expiry, moved for holidays); the \
+         nearest are 2024-02-14 and 2024-03-20",
+    );
+    // The third Friday of April 2022 was Good Friday: the SPX expiry moved to Thursday
+    // 2022-04-14 and the March 2022 VIX expiry to Tuesday 2022-03-15, so the Wednesday the plain
+    // rule would give is refused and the Tuesday accepted.
+    fails(2, &vix("2022-03-16", "2022-02-01"), "the nearest are 2022-03-15 and 2022-04-20");
+    let v = json(&vix("2022-03-15", "2022-02-01"));
+    assert_eq!(v["expiry"], "2022-03-15");
+    // Before the first expiry of a year: the nearest span the year end.
+    fails(2, &vix("2024-01-02", "2023-12-01"), "the nearest are 2023-12-20 and 2024-01-17");
 }
 
 #[test]
@@ -401,13 +525,22 @@ fn spread_legs_break_even_extremes_and_carry() {
     let at = |x: f64| pts.iter().find(|p| close(f(p, "underlying"), x, 1e-12)).unwrap();
     assert!(close(f(at(110.0), "pnl"), 20.0 - net, 1e-12));
     assert!(f(at(100.0 + net / 2.0), "pnl").abs() < 1e-9);
-    // Carry: C = (P + V)(e^{rT} − 1); break-even moves up by C / q.
+    // Carry: only the premium is financed in the break-even, C = P (e^{rT} − 1), so the
+    // break-even moves up by C / q; the inventory's financing V (e^{rT} − 1) is reported apart.
     let c = &v["carry"];
-    let cost = (net + 1000.0) * (0.06f64 * 0.2).exp_m1();
+    let growth = (0.06f64 * 0.2).exp_m1();
+    let cost = net * growth;
     assert!(close(f(c, "financing_cost"), cost, 1e-12));
+    assert!(close(f(c, "premium_financing_cost"), cost, 1e-12));
+    assert!(close(f(c, "inventory_financing_cost"), 1000.0 * growth, 1e-12));
+    assert!(close(f(c, "total_financing_cost"), cost + 1000.0 * growth, 1e-12));
     let cbe = c["break_evens"][0].as_f64().unwrap();
     assert!(close(cbe, 100.0 + (net + cost) / 2.0, 1e-12), "{cbe}");
+    assert!(close(c["break_even_moves"][0].as_f64().unwrap(), cbe / 100.0 - 1.0, 1e-12));
     assert_eq!(f(c, "holding_days"), 73.0);
+    let golden = structures_golden("bull-call-x2");
+    assert!(close(cbe, golden["carry_break_evens"][0].as_f64().unwrap(), 1e-11));
+    assert!(close(f(&c["max_gain"], "value"), f(&golden, "carry_max_gain"), 1e-11));
 
     // Bear put spread on a forward (Black-76): long the higher strike.
     let v = json(&[
@@ -432,6 +565,64 @@ fn spread_legs_break_even_extremes_and_carry() {
     assert!(v["carry"].is_null());
     let net = f(&v, "net_premium");
     assert!(close(v["break_evens"][0].as_f64().unwrap(), 22.0 - net, 1e-12));
+}
+
+/// One case of the pricing crate's mpmath reference for spreads (gen_structures.py).
+fn structures_golden(name: &str) -> Value {
+    let g: Value = serde_json::from_str(include_str!(
+        "../crates/crosshedge-pricing/tests/golden/structures.json"
+    ))
+    .unwrap();
+    g["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+}
+
+/// r11 item 5 (issue 11): the README's spread example used to fold the financing of the
+/// 100,000 inventory into the structure, printing "break-evens: none" and a negative max gain.
+#[test]
+fn spread_carry_keeps_inventory_financing_out_of_the_break_even() {
+    let args = [
+        "spread",
+        "--kind",
+        "put",
+        "--long",
+        "5000",
+        "--short",
+        "4700",
+        "--expiry-days",
+        "60",
+        "--spot",
+        "5100",
+        "--vol",
+        "0.2",
+        "--rate",
+        "0.045",
+        "--carry-rate",
+        "0.06",
+        "--inventory-value",
+        "100000",
+    ];
+    let v = json(&args);
+    let g = structures_golden("readme-bear-put");
+    let c = &v["carry"];
+    let tol = 1e-11;
+    assert!(close(f(&v, "net_premium"), f(&g, "net_premium"), tol));
+    assert!(close(f(c, "financing_cost"), f(&g, "carry_financing_cost"), tol));
+    assert!(close(f(c, "inventory_financing_cost"), f(&g, "inventory_financing_cost"), tol));
+    let be = c["break_evens"].as_array().unwrap();
+    assert_eq!(be.len(), 1, "{c}");
+    assert!(close(be[0].as_f64().unwrap(), g["carry_break_evens"][0].as_f64().unwrap(), tol));
+    assert_eq!(c["max_gain"]["type"], "finite");
+    assert!(f(&c["max_gain"], "value") > 0.0);
+    assert!(close(f(&c["max_gain"], "value"), f(&g, "carry_max_gain"), tol));
+    assert!(close(f(&c["max_loss"], "value"), f(&g, "carry_max_loss"), tol));
+    // The human output names the inventory financing on its own line.
+    let mut a = vec!["price"];
+    a.extend_from_slice(&args);
+    let (rc, out, err) = run(&a);
+    assert_eq!(rc, 0, "{err}");
+    assert!(!out.contains("break-evens (premium and its financing paid): none"), "{out}");
+    let line = out.lines().find(|l| l.starts_with("inventory financing")).unwrap();
+    assert!(line.contains("991.1814") && line.contains("not in the break-even"), "{line}");
 }
 
 #[test]
@@ -534,14 +725,27 @@ fn condor_credit_break_evens_and_extremes() {
 fn vix_curve_hand_values_and_bad_files() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("vx.csv");
-    // Curve date 2024-01-02: contracts at 15, 43 and 78 days; an expired one and another date.
+    // Curve date 2024-01-02: contracts at 15, 43 and 78 days, and another date.
     std::fs::write(
         &file,
         "date,expiry,settle,dte_days\n2024-01-02,2024-01-17,14.0,15\n2024-01-02,2024-02-14,16.0,43\n\
-         2024-01-02,2024-03-20,17.0,78\n2024-01-02,2023-12-20,12.5,0\n2024-01-03,2024-01-17,15.0,14\n",
+         2024-01-02,2024-03-20,17.0,78\n2024-01-03,2024-01-17,15.0,14\n",
     )
     .unwrap();
     let path = file.to_str().unwrap();
+    // A contract quoted after its expiry is a bad row of the file (the futures parser refuses it).
+    let expired = tmp.path().join("expired.csv");
+    std::fs::write(
+        &expired,
+        "date,expiry,settle\n2024-01-02,2024-01-17,14.0\n2024-01-02,2024-02-14,16.0\n\
+         2024-01-02,2023-12-20,12.5\n",
+    )
+    .unwrap();
+    fails(
+        2,
+        &["vix-curve", "--date", "2024-01-02", "--contracts", expired.to_str().unwrap()],
+        "line 4, column 1 (date): contract 2023-12-20 trades on 2024-01-02, after its expiry",
+    );
     let v = json(&["vix-curve", "--date", "2024-01-02", "--contracts", path]);
     let pts = v["points"].as_array().unwrap();
     assert_eq!(pts.len(), 3);
@@ -682,6 +886,35 @@ fn perp_liquidation_margin_pnl_and_funding() {
     assert_eq!(i["margin_currency"], "coin");
 }
 
+/// r11 item 6 (issue 11): a 300× long at 60,000 with mmr 0.4 % used to print a liquidation
+/// price of 60,040, on the winning side, with no note. At or above 1/mm (250×) the position
+/// would be liquidated on opening: refused, exit 2, naming --leverage and the cap.
+#[test]
+fn perp_refuses_leverage_at_or_above_one_over_maintenance_margin() {
+    let perp = |side: &'static str, lev: &'static str, extra: &[&'static str]| {
+        let mut a =
+            vec!["perp", "--side", side, "--qty", "1", "--entry", "60000", "--leverage", lev];
+        a.extend_from_slice(extra);
+        a
+    };
+    for side in ["long", "short"] {
+        fails(2, &perp(side, "300", &[]), "--leverage 300 is at or above the cap 1/mm = 250.0000");
+        fails(2, &perp(side, "250", &[]), "liquidated on opening");
+        fails(2, &perp(side, "300", &["--kind", "inverse"]), "the cap 1/mm = 250.0000");
+    }
+    // A closing fee in the requirement lowers the cap: 1/(0.004 + 0.0006) ≈ 217.39.
+    fails(2, &perp("long", "220", &["--close-fee", "0.0006"]), "the cap 1/mm = 217.3913");
+    // Below the cap: the liquidation price is on the losing side, and the cap is reported.
+    let v = json(&perp("long", "200", &[]));
+    assert!(close(f(&v, "max_leverage"), 250.0, 1e-12));
+    let lp = f(&v, "liquidation_price");
+    assert!(lp < 60000.0 && close(lp, 60000.0 * (1.0 - 1.0 / 200.0) / 0.996, 1e-12), "{lp}");
+    // No maintenance requirement: no cap.
+    let v = json(&perp("short", "300", &["--mmr", "0"]));
+    assert!(v["max_leverage"].is_null());
+    assert!(f(&v, "liquidation_price") > 60000.0);
+}
+
 #[test]
 fn lp_v2_and_v3_values_il_lvr_break_even() {
     let v = json(&[
@@ -717,7 +950,11 @@ fn lp_v2_and_v3_values_il_lvr_break_even() {
     let b = &v["break_even"];
     assert!(close(f(b, "breakeven_fee_apr_hedged"), 0.11, 1e-14));
     assert!(close(f(b, "net_apr_hedged"), 0.09, 1e-13));
-    assert!(close(f(b, "breakeven_fee_apr_scenario"), 0.2 / 0.5 + 0.03, 1e-13));
+    // The hold value at 8000 is 2.5 × the initial value: LP − hold = −0.2 × 2.5 = −0.5 of the
+    // initial value over half a year, 100 %/yr, plus the 3 % hedge cost.
+    assert!(close(f(b, "scenario_loss_of_initial_value"), -0.5, 1e-13));
+    assert!(close(f(b, "breakeven_fee_apr_scenario"), 0.5 / 0.5 + 0.03, 1e-13));
+    assert_eq!(b["scenario_out_of_range"], false);
 
     let w = json(&[
         "lp", "--model", "v3", "--price", "2000", "--lower", "1800", "--upper", "2200", "--value",
@@ -741,6 +978,70 @@ fn lp_v2_and_v3_values_il_lvr_break_even() {
     assert!(close(f(&o["amounts"], "y"), 10000.0, 1e-12));
     assert!(o["break_even"].is_null());
     assert!(o["break_even_note"].as_str().unwrap().contains("outside the range"));
+}
+
+/// r11 item 7 (issue 11): the README's v3 example over 30 days. The break-even fee APR puts the
+/// shortfall against holding on the initial value, as the fee APR is (81.3 %, not 89.5 %), and
+/// the scenario ending below the range is said (JSON flag and a human line).
+#[test]
+fn lp_scenario_break_even_on_the_initial_value_and_out_of_range() {
+    let g: Value = serde_json::from_str(include_str!(
+        "../crates/crosshedge-defi/tests/golden/lp_breakeven.json"
+    ))
+    .unwrap();
+    let tol = f(&g, "tolerance_rel");
+    for (name, args) in [
+        ("readme-v3-down-20", ["3000", "2500", "3500", "10000", "-0.2", "30", "0"]),
+        ("v3-up-10-in-range", ["3000", "2500", "3500", "10000", "0.1", "30", "0"]),
+    ] {
+        let c = g["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap();
+        let [p, lo, hi, value, mv, days, hedge] = args;
+        let cmd = [
+            "lp",
+            "--model",
+            "v3",
+            "--price",
+            p,
+            "--lower",
+            lo,
+            "--upper",
+            hi,
+            "--value",
+            value,
+            "--vol",
+            "0.7",
+            "--fee-apr",
+            "0.3",
+            "--move",
+            mv,
+            "--horizon-days",
+            days,
+            "--hedge-cost",
+            hedge,
+        ];
+        let v = json(&cmd);
+        assert!(close(f(&v["amounts"], "x"), f(c, "x"), tol), "{name}");
+        assert!(close(f(&v["amounts"], "y"), f(c, "y"), tol), "{name}");
+        let il = &v["impermanent_loss"][0];
+        assert!(close(f(il, "impermanent_loss"), f(c, "impermanent_loss"), tol), "{name}");
+        assert!(close(f(il, "loss_of_initial_value"), f(c, "loss_of_initial_value"), tol));
+        assert_eq!(il["out_of_range"], c["out_of_range"], "{name}");
+        let b = &v["break_even"];
+        assert!(
+            close(f(b, "breakeven_fee_apr_scenario"), f(c, "breakeven_fee_apr_scenario"), tol),
+            "{name}: {b}"
+        );
+        assert_eq!(b["scenario_out_of_range"], c["out_of_range"], "{name}");
+        let mut a = vec!["price"];
+        a.extend_from_slice(&cmd);
+        let (rc, out, err) = run(&a);
+        assert_eq!(rc, 0, "{err}");
+        let said = out.contains("the scenario ends out of range (price 2400.0000 outside");
+        assert_eq!(said, c["out_of_range"] == true, "{name}: {out}");
+        if said {
+            assert!(out.contains("81.25%"), "{out}");
+        }
+    }
 }
 
 #[test]

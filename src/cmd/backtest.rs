@@ -15,7 +15,16 @@
 //!   file given with `--contracts`, the CFE long format `date,expiry,settle`); the vol of VIX options is VVIX/100 when a `vvix` series is in the
 //!   store, else a fitted vol-of-vol (the 63-day realised vol of the front future `vx1`, or of
 //!   the VIX), else the constant `--vol-of-vol`; SPX options use VIX/100; funding from
-//!   `funding_btc` when present.
+//!   `funding_btc` when present, booked on each market day as the sum of the daily funding
+//!   over the calendar days since the previous market day (weekends and holidays included; a
+//!   calendar day without a print takes the last one up to 7 days old, else zero), the
+//!   convention `stress` takes the expectation of (mean daily rate × 365/252 per trading day).
+//! - Exposures: the book's own (`crosshedge_backtest::exposure`): spot, NFT inventory paying
+//!   its carry, perps paying that funding, AMM LPs valued as Uniswap v3 positions (impermanent
+//!   loss) earning a stated fee APR in range, in a ledger with a cash account at a stated rate;
+//!   held `constant-mix` (traded back to the starting weights every `rebalance-days` market
+//!   days, the LP re-centred; the default) or `buy-and-hold` (`--rebalance`, else the book's
+//!   `rebalance`). Every perp pays `funding_btc`, as in `stress`.
 //! - Layers: VIX call spreads (Black-76 on the future of the same expiry), VIX futures, SPX put
 //!   spreads (Black–Scholes), short perps, and vol ETPs (a 30-day constant-maturity VIX futures
 //!   index built from the same curve, rolled daily from month 1 to month 2, 0.89 % a year
@@ -31,6 +40,12 @@ use crosshedge_backtest::engine::{
     RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol, VixCallSpreadLayer,
     VixFuturesLayer, VolEtpLayer,
 };
+use crosshedge_backtest::exposure::{
+    ExposureBook, ExposureKind, ExposureRun, ExposureSpec, Rebalance as EngineRebalance,
+    LP_HALF_SPREAD_BPS, NFT_HALF_SPREAD_BPS, PERP_HALF_SPREAD_BPS, SPOT_HALF_SPREAD_BPS,
+};
+use crosshedge_backtest::funding::calendar_day_funding;
+use crosshedge_backtest::ledger::FlowKind;
 use crosshedge_backtest::{
     run_backtest, BacktestConfig, BacktestInputs, BacktestReport, CostModel, Layer, MarketDay,
 };
@@ -38,7 +53,9 @@ use crosshedge_core::align::{align, AlignPolicy};
 use crosshedge_core::series::Series;
 use crosshedge_data::futures::parse_futures_csv;
 use crosshedge_data::store::Store;
-use crosshedge_hedging::{size_book, Band, Instrument, MacroEventKind, StrikeRule, Trigger};
+use crosshedge_hedging::{
+    size_book, Asset, Band, Exposure, Instrument, MacroEventKind, Rebalance, StrikeRule, Trigger,
+};
 use crosshedge_labels::bands::BandConfig;
 use crosshedge_labels::events::{EventCalendar, EventKind};
 use crosshedge_labels::signals::{vix_signals, SignalConfig};
@@ -85,6 +102,75 @@ pub struct BacktestArgs {
     /// Use only the --catalogue file, not the built-in catalogue.
     #[arg(long, requires = "catalogue")]
     pub no_builtin: bool,
+    /// How the book's exposures are held and financed.
+    #[command(flatten)]
+    pub exposure: ExposureArgs,
+}
+
+/// The exposure policy of `backtest` (each flag overrides the book's field of the same name).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExposureArgs {
+    /// `constant-mix` (traded back to the starting weights every --rebalance-days market days)
+    /// or `buy-and-hold`; default: the book's `rebalance`, else constant-mix.
+    #[arg(long, value_parser = ["constant-mix", "buy-and-hold"])]
+    pub rebalance: Option<String>,
+    /// Market days between constant-mix rebalances; default: the book's `rebalance-days`,
+    /// else 21.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rebalance_days: Option<u32>,
+    /// Interest rate of the cash account (decimal a year, continuously compounded); default:
+    /// the book's `cash-rate`, else --rate.
+    #[arg(long)]
+    pub cash_rate: Option<f64>,
+    /// Fee income of AMM LP exposures (fraction of value a year, while in range); default:
+    /// the book's `lp-fee-apr`, else 0.23.
+    #[arg(long)]
+    pub lp_fee_apr: Option<f64>,
+}
+
+/// Market days between constant-mix rebalances when neither flag nor book says (a month).
+pub const DEFAULT_REBALANCE_DAYS: u32 = 21;
+
+/// LP fee APR when neither flag nor book says: the median daily fees / TVL × 365 of the Uniswap
+/// v3 USDC/WETH 0.30 % pool, 2021-05-05 .. 2023-03-31 (`../shared/data/uniswap_v3_eth_usdc_daily.csv`,
+/// days with TVL above 1 M USD: 0.232).
+pub const DEFAULT_LP_FEE_APR: f64 = 0.23;
+
+/// Calendar days a funding print may be carried to a later day without one.
+pub const FUNDING_MAX_STALE_DAYS: i64 = 7;
+
+/// The exposure policy the run used and where each setting came from.
+#[derive(Debug, Serialize)]
+pub struct ExposurePolicyOutput {
+    /// `constant-mix` or `buy-and-hold`.
+    pub rebalance: String,
+    /// Market days between rebalances (constant mix), else `None`.
+    pub rebalance_days: Option<u32>,
+    /// Cash account rate (decimal a year, continuously compounded, Act/365).
+    pub cash_rate: f64,
+    /// LP fee income (fraction of value a year, in range).
+    pub lp_fee_apr: f64,
+    /// Where each setting came from (`flag`, `book` or `default`).
+    pub sources: BTreeMap<String, String>,
+    /// Half-spread per trade by exposure kind (bps of the price).
+    pub half_spread_bps: BTreeMap<String, f64>,
+    /// Slippage of the book's trades (bps of the price).
+    pub slippage_bps: f64,
+    /// Gas per on-chain trade (USD; NFT, perp and LP trades).
+    pub gas: f64,
+    /// Book exposures not backtested, with the reason.
+    pub skipped_exposures: Vec<(String, String)>,
+}
+
+/// How perp funding was booked.
+#[derive(Debug, Serialize)]
+pub struct FundingOutput {
+    /// The funding series (`funding_btc`), or `None` when none is stored (zero funding).
+    pub series: Option<String>,
+    /// The convention.
+    pub convention: String,
+    /// Calendar days summed, with and without their own print.
+    pub calendar: Option<crosshedge_backtest::funding::CalendarFunding>,
 }
 
 /// The JSON of `backtest`.
@@ -102,9 +188,15 @@ pub struct BacktestOutput {
     pub from: Option<chrono::NaiveDate>,
     /// Last day.
     pub to: Option<chrono::NaiveDate>,
-    /// The exposures: series, units held (buy and hold from the book's USD notionals at the
-    /// first day's prices), and that first price.
+    /// The exposures per target: series, delta units on the first day (the book's delta
+    /// notional on that series — spot, NFT, perp notional, LP risky holding — over the first
+    /// day's price), and that first price. The book itself is in `exposure_policy` and
+    /// `report.exposure`.
     pub exposures: Vec<(String, f64, f64)>,
+    /// How the exposures were held and financed.
+    pub exposure_policy: ExposurePolicyOutput,
+    /// How perp funding was booked.
+    pub funding: FundingOutput,
     /// Layers run and their notional per unit of exposure.
     pub layers: Vec<(String, f64)>,
     /// Layers of the book that were not backtested, with the reason.
@@ -170,6 +262,132 @@ pub fn realised_vol(s: &Series, window: usize, min: usize) -> BTreeMap<chrono::N
         out.insert(s.dates()[i + 1], (var * 252.0).sqrt());
     }
     out
+}
+
+/// The book's exposures as the engine backtests them, under the policy of the flags, else the
+/// book's fields, else the defaults; targets are `crypto` in the order btc, eth, nft.
+///
+/// # Errors
+/// A non-finite `--cash-rate` or a negative / non-finite `--lp-fee-apr` (usage errors).
+pub fn exposure_book(
+    book: &crosshedge_hedging::Book,
+    crypto: &[String],
+    a: &BacktestArgs,
+) -> anyhow::Result<(ExposureBook, ExposurePolicyOutput)> {
+    let x = &a.exposure;
+    let mut sources = BTreeMap::new();
+    let mut source = |key: &str, flag: bool, in_book: bool| {
+        let s = if flag {
+            "flag"
+        } else if in_book {
+            "book"
+        } else {
+            "default"
+        };
+        sources.insert(key.to_string(), s.to_string());
+    };
+    let rebalance = match (x.rebalance.as_deref(), book.rebalance) {
+        (Some("buy-and-hold"), _) => Rebalance::BuyAndHold,
+        (Some(_), _) => Rebalance::ConstantMix,
+        (None, Some(r)) => r,
+        (None, None) => Rebalance::ConstantMix,
+    };
+    source("rebalance", x.rebalance.is_some(), book.rebalance.is_some());
+    let period = x.rebalance_days.or(book.rebalance_days).unwrap_or(DEFAULT_REBALANCE_DAYS);
+    source("rebalance_days", x.rebalance_days.is_some(), book.rebalance_days.is_some());
+    let cash_rate = x.cash_rate.or(book.cash_rate).unwrap_or(a.measure.rate);
+    if !cash_rate.is_finite() {
+        return Err(UsageError(format!("--cash-rate {cash_rate}: must be finite")).into());
+    }
+    sources.insert(
+        "cash_rate".into(),
+        match (x.cash_rate, book.cash_rate) {
+            (Some(_), _) => "flag".into(),
+            (None, Some(_)) => "book".into(),
+            (None, None) => "default (--rate)".into(),
+        },
+    );
+    let lp_fee_apr = x.lp_fee_apr.or(book.lp_fee_apr).unwrap_or(DEFAULT_LP_FEE_APR);
+    if !(lp_fee_apr.is_finite() && lp_fee_apr >= 0.0) {
+        return Err(
+            UsageError(format!("--lp-fee-apr {lp_fee_apr}: must be finite and >= 0")).into()
+        );
+    }
+    sources.insert(
+        "lp_fee_apr".into(),
+        match (x.lp_fee_apr, book.lp_fee_apr) {
+            (Some(_), _) => "flag".into(),
+            (None, Some(_)) => "book".into(),
+            (None, None) => "default (Uniswap v3 USDC/WETH 0.30 % median fees/TVL)".into(),
+        },
+    );
+    let index = |asset: Asset| match asset {
+        Asset::Btc => 0usize,
+        Asset::Eth => 1,
+        Asset::Nft => 2,
+    };
+    let asset_name = |asset: Asset| match asset {
+        Asset::Btc => "btc",
+        Asset::Eth => "eth",
+        Asset::Nft => "nft",
+    };
+    let mut specs = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, e) in book.exposures.iter().enumerate() {
+        let (asset, kind, value) = match e {
+            Exposure::BtcSpot { value } => (Asset::Btc, ExposureKind::Spot, *value),
+            Exposure::EthSpot { value } => (Asset::Eth, ExposureKind::Spot, *value),
+            Exposure::NftInventory { value, carry_per_year } => {
+                (Asset::Nft, ExposureKind::NftInventory { carry_per_year: *carry_per_year }, *value)
+            }
+            Exposure::Perp { asset, notional } => (*asset, ExposureKind::Perp, *notional),
+            Exposure::AmmLp { asset, value, range } => {
+                (*asset, ExposureKind::AmmLp { range: *range, fee_apr: lp_fee_apr }, *value)
+            }
+        };
+        let name = format!("exposure {} ({} {})", i + 1, asset_name(asset), kind.as_str());
+        let target = index(asset);
+        if target >= crypto.len() {
+            skipped.push((name, format!("no {} series in --crypto", asset_name(asset))));
+            continue;
+        }
+        specs.push(ExposureSpec::new(&name, target, kind, value));
+    }
+    let costs = CostModel {
+        commission_per_contract: 0.0,
+        slippage_bps: a.slippage_bps,
+        gas_per_action_usd: a.gas,
+        commission_bps: 0.0,
+    };
+    let policy = ExposurePolicyOutput {
+        rebalance: rebalance.as_str().to_string(),
+        rebalance_days: (rebalance == Rebalance::ConstantMix).then_some(period),
+        cash_rate,
+        lp_fee_apr,
+        sources,
+        half_spread_bps: [
+            ("spot", SPOT_HALF_SPREAD_BPS),
+            ("nft-inventory", NFT_HALF_SPREAD_BPS),
+            ("perp", PERP_HALF_SPREAD_BPS),
+            ("amm-lp", LP_HALF_SPREAD_BPS),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+        slippage_bps: a.slippage_bps,
+        gas: a.gas,
+        skipped_exposures: skipped,
+    };
+    let book = ExposureBook {
+        exposures: specs,
+        rebalance: match rebalance {
+            Rebalance::BuyAndHold => EngineRebalance::BuyAndHold,
+            Rebalance::ConstantMix => EngineRebalance::ConstantMix { period_days: period as usize },
+        },
+        cash_rate,
+        costs,
+    };
+    Ok((book, policy))
 }
 
 /// Runs the backtest of `a` on the store.
@@ -279,7 +497,8 @@ pub fn analyse(
                 .collect(),
             spx: panel.levels[1][i],
             targets: (0..crypto.len()).map(|k| panel.levels[2 + k][i]).collect(),
-            funding_rate: funding.as_ref().and_then(|f| f.as_of(d)).map_or(0.0, |x| x.1),
+            // Set below: the calendar-day sum since the previous market day.
+            funding_rate: 0.0,
             regime: std::iter::once(band(panel.levels[0][i - 1]))
                 .chain(signals_on(i - 1))
                 .collect::<Vec<_>>()
@@ -301,11 +520,31 @@ pub fn analyse(
         ))
         .into());
     }
-    // Exposure units from the sized notionals at the first day's prices.
-    let notionals = [plan.asset_notional.btc, plan.asset_notional.eth, plan.asset_notional.nft];
-    let units: Vec<f64> = (0..crypto.len())
-        .map(|k| notionals.get(k).copied().unwrap_or(0.0) / days[0].targets[k])
-        .collect();
+    // Funding on each market day: the sum of the stored daily funding over the calendar days
+    // in (previous market day, day].
+    let calendar_funding = match &funding {
+        Some(f) => {
+            let dates: Vec<chrono::NaiveDate> = days.iter().map(|d| d.date).collect();
+            let daily: Vec<(chrono::NaiveDate, f64)> =
+                f.dates().iter().copied().zip(f.values().iter().copied()).collect();
+            let cf = calendar_day_funding(&dates, &daily, FUNDING_MAX_STALE_DAYS)
+                .context("funding_btc")?;
+            for (d, r) in days.iter_mut().zip(&cf.per_market_day) {
+                d.funding_rate = *r;
+            }
+            Some(cf)
+        }
+        None => None,
+    };
+    let (exposure_book, policy) = exposure_book(&m.book, &crypto, a)?;
+    // The delta units per target on the first day (informational: the book is simulated as
+    // its exposures).
+    let units: Vec<f64> = {
+        let run = ExposureRun::start(&exposure_book, &days[0]).context("the book's exposures")?;
+        let mut v = vec![0.0; crypto.len()];
+        run.exposure_values(&days[0], &mut v).context("the book's exposures")?;
+        v.iter().zip(&days[0].targets).map(|(x, p)| x / p).collect()
+    };
     let target_notional = plan.target_notional.max(f64::MIN_POSITIVE);
     let mut layers: Vec<Box<dyn Layer>> = Vec::new();
     let mut used = Vec::new();
@@ -384,6 +623,7 @@ pub fn analyse(
         commission_bps: a.etp_commission_bps,
     };
     let mut config = BacktestConfig::new(units, costs);
+    config.book = Some(exposure_book);
     // The book says whether and ahead of which events rolls move; --no-event-rolls overrides.
     config.move_rolls_before_events = m.book.rolls.move_before_events && !a.no_event_rolls;
     config.event_kinds = m
@@ -424,6 +664,17 @@ pub fn analyse(
             .zip(&days[0].targets)
             .map(|((n, u), p)| (n.clone(), *u, *p))
             .collect(),
+        exposure_policy: policy,
+        funding: FundingOutput {
+            series: funding.as_ref().map(|_| "funding_btc".to_string()),
+            convention: format!(
+                "booked on each market day: the sum of the daily funding over the calendar days since the previous market day (weekends and holidays included; a day without a print takes the last print up to {FUNDING_MAX_STALE_DAYS} days old, else 0); every perp pays it"
+            ),
+            calendar: calendar_funding.map(|mut c| {
+                c.per_market_day.clear();
+                c
+            }),
+        },
         layers: used,
         skipped_layers: skipped,
         vol_of_vol_model: format!(
@@ -445,6 +696,11 @@ impl BacktestOutput {
     pub fn summarised(mut self) -> Self {
         self.report.cash_flows.clear();
         self.report.checks.clear();
+        self.report.xirr.dated_flows.clear();
+        if let Some(x) = self.report.exposure.as_mut() {
+            x.cash_flows.clear();
+            x.checks.clear();
+        }
         self
     }
 }
@@ -475,10 +731,62 @@ pub fn render(o: &BacktestOutput) -> String {
         .iter()
         .map(|(n, u, p)| format!("{n} {u:.6} units (USD {:.0} at {p:.2})", u * p))
         .collect();
+    s.push_str(&format!("  delta exposure on the first day: {}\n", held.join(", ")));
+    let x = &o.exposure_policy;
     s.push_str(&format!(
-        "  exposures, bought on the first day and held (buy and hold): {}\n",
-        held.join(", ")
+        "  exposure policy: {}{} | cash account {} a year ({}) | LP fee income {} a year in range ({}) | trades: half-spread spot {} / NFT {} / perp {} / LP {} bps, slippage {} bps, gas {} USD on-chain\n",
+        x.rebalance,
+        x.rebalance_days.map_or(String::new(), |d| format!(" every {d} market days")),
+        pct(x.cash_rate, 2),
+        x.sources.get("cash_rate").map_or("", String::as_str),
+        pct(x.lp_fee_apr, 1),
+        x.sources.get("lp_fee_apr").map_or("", String::as_str),
+        x.half_spread_bps.get("spot").copied().unwrap_or(0.0),
+        x.half_spread_bps.get("nft-inventory").copied().unwrap_or(0.0),
+        x.half_spread_bps.get("perp").copied().unwrap_or(0.0),
+        x.half_spread_bps.get("amm-lp").copied().unwrap_or(0.0),
+        x.slippage_bps,
+        x.gas,
     ));
+    for (n, why) in &x.skipped_exposures {
+        s.push_str(&format!("  {n}: not run ({why})\n"));
+    }
+    if let Some(b) = &r.exposure {
+        let mut t =
+            output::table(&["exposure", "weight at start", "weight at end", "value at end"]);
+        for e in &b.exposures {
+            t.add_row(vec![
+                e.name.clone(),
+                pct(e.weight_start, 1),
+                pct(e.weight_end, 1),
+                format!("{:.0}", e.value_end),
+            ]);
+        }
+        t.add_row(vec![
+            "cash".to_string(),
+            pct(b.cash_weight_start, 1),
+            pct(b.cash_weight_end, 1),
+            String::new(),
+        ]);
+        s.push_str(&t.to_string());
+        s.push('\n');
+        let total = |k: FlowKind| b.flow_totals.get(&k).copied().unwrap_or(0.0);
+        s.push_str(&format!(
+            "  book flows: interest {:.0}, NFT carry {:.0}, LP fees {:.0}, perp funding {:.0}, trading costs {:.0} ({} rebalances)\n",
+            total(FlowKind::Interest),
+            total(FlowKind::Carry),
+            total(FlowKind::FeeIncome),
+            total(FlowKind::Funding),
+            total(FlowKind::Fee) + total(FlowKind::Gas),
+            b.rebalances
+        ));
+    }
+    if let Some(c) = &o.funding.calendar {
+        s.push_str(&format!(
+            "  funding: {} calendar days summed onto market days ({} printed, {} carried from an earlier print, {} without: 0)\n",
+            c.calendar_days, c.printed_days, c.stale_days, c.missing_days
+        ));
+    }
     for (n, x) in &o.layers {
         s.push_str(&format!("  layer {n}: notional {:.3} per unit of exposure\n", x));
     }

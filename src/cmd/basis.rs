@@ -2,10 +2,11 @@
 
 use crosshedge_core::regime::Labeling;
 use crosshedge_data::store::Store;
-use crosshedge_labels::bands::{vix_bands_on, BandConfig};
+use crosshedge_labels::bands::{vix_bands_over, BandConfig};
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_labels::events::EventWindowConfig;
 use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisReport, BasisStats, RegimeStats};
+use crosshedge_stats::decorrelation::{DecorrelationFactor, NOT_IDENTIFIED};
 use serde::Serialize;
 
 use super::pair::{load_pair, load_vix, Pair, PairMeta};
@@ -42,7 +43,7 @@ pub fn labeling(
         "vix-bands" => {
             let vix = load_vix(store, vix_name)?;
             bands.validate().map_err(|e| UsageError(format!("vix bands: {e}")))?;
-            Ok(Some(vix_bands_on(&vix, &pair.dates, bands)?.labeling))
+            Ok(Some(vix_bands_over(&vix, &pair.start_dates, &pair.dates, bands)?.labeling))
         }
         "episodes" => Ok(Some(Catalogue::builtin().labeling(&pair.dates)?)),
         other => Err(UsageError(format!(
@@ -125,6 +126,34 @@ pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
     output::print(ctx.json, &out, render)
 }
 
+/// The decorrelation factor's line: a scale only when `k` is identified and positive; a sign
+/// flip (`k < 0`: the stress h* points the other way, no scaling of the calm hedge is
+/// variance-optimal) is said as such; an unidentified `k` (the calm h*'s bootstrap interval
+/// contains zero) gets no interval and no scale.
+pub fn decorrelation_line(k: &DecorrelationFactor) -> String {
+    let ratios = format!(
+        "h* calm {:+.4} [{:+.4}, {:+.4}], stress {:+.4}",
+        k.hedge_ratio_calm,
+        k.hedge_ratio_calm_ci95[0],
+        k.hedge_ratio_calm_ci95[1],
+        k.hedge_ratio_stress
+    );
+    match k.ci95 {
+        None => format!(
+            "decorrelation factor k = h*_stress/h*_calm = {:.2}: {NOT_IDENTIFIED} ({ratios}); no interval, read the stress h* directly\n",
+            k.value
+        ),
+        Some(ci) if k.value < 0.0 => format!(
+            "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: the hedge ratio flips sign in stress ({ratios}), so no scaling of the calm hedge fits stress: a hedge sized in calm markets points the wrong way there\n",
+            k.value, ci[0], ci[1]
+        ),
+        Some(ci) => format!(
+            "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: a hedge sized in calm markets must be scaled {:.2}x to be variance-optimal in stress ({ratios})\n",
+            k.value, ci[0], ci[1], k.value
+        ),
+    }
+}
+
 fn row(name: &str, s: &BasisStats) -> Vec<String> {
     vec![
         name.to_string(),
@@ -187,11 +216,10 @@ pub fn render(o: &BasisOutput) -> String {
     s.push_str(&t.to_string());
     s.push('\n');
     if let Some(k) = &r.decorrelation_factor {
-        s.push_str(&format!(
-            "decorrelation factor k = h*_stress/h*_calm = {:.2} [{:.2}, {:.2}]: a hedge sized in calm markets must be scaled {:.2}x to be variance-optimal in stress\n",
-            k.value, k.ci95[0], k.ci95[1], k.value
-        ));
-        if let Some(RegimeStats::Available(c)) = r.regimes.get(&r.config.calm_state) {
+        s.push_str(&decorrelation_line(k));
+        if let (true, Some(RegimeStats::Available(c))) =
+            (k.identified, r.regimes.get(&r.config.calm_state))
+        {
             if c.beta_se_hac > 0.0 && (c.beta / c.beta_se_hac).abs() < 2.0 {
                 s.push_str(&format!(
                     "  caution: the calm h* ({:+.4}, HAC t = {:.1}) is not distinguishable from 0, so k is weakly identified; read the stress h* directly\n",

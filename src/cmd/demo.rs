@@ -165,11 +165,11 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         );
     }
     let ep_args = EpisodesArgs {
-        pair: report::pair("btc", "vix"),
+        pair: report::pair("btc", episodes::AUTO_HEDGE),
         catalogue: Some(a.out.join("data").join("episodes.toml")),
         no_builtin: true,
     };
-    let episodes_out = vec![episodes::analyse(&store, &ep_args).context("episodes of btc vs vix")?];
+    let episodes_out = vec![episodes::analyse(&store, &ep_args).context("episodes of btc")?];
     let vix = store.load("vix", None, None)?;
     let bands = crosshedge_labels::bands::vix_bands(
         &vix,

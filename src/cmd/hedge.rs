@@ -12,10 +12,10 @@ use crosshedge_core::calendar::Calendar;
 use crosshedge_core::returns::ReturnKind;
 use crosshedge_data::store::Store;
 use crosshedge_hedging::{
-    asset_notional, size_book, Band, Book, CurvePoint, HedgePlan, RegimeMove, SizingInputs,
+    asset_notional, size_book, Band, Book, CurvePoint, HedgePlan, SizingInputs,
 };
-use crosshedge_labels::bands::{vix_bands_on, BandConfig};
-use crosshedge_simulation::{demo_futures, FuturesModel};
+use crosshedge_labels::bands::{vix_bands_over, BandConfig};
+use crosshedge_simulation::{demo_futures, fit, FitData, FitOptions, FuturesModel};
 use crosshedge_stats::effectiveness::min_variance_hedge_ratio;
 use crosshedge_stats::regime::{regime_rows, subset};
 use serde::Serialize;
@@ -61,6 +61,11 @@ pub struct MeasureArgs {
     /// Horizon of the regime-typical moves in trading days.
     #[arg(long, default_value_t = 21)]
     pub move_days: usize,
+    /// The as-of date (YYYY-MM-DD): the measured window ends there and every start value
+    /// (VIX, SPX, VVIX, the band) is that day's close; default: the last date VIX, SPX and
+    /// the crypto series all share (the last common NYSE day on or before it when given).
+    #[arg(long)]
+    pub as_of: Option<String>,
 }
 
 /// `crosshedge hedge`.
@@ -87,6 +92,10 @@ pub struct Measured {
     pub columns: [Vec<f64>; 5],
     /// Whether the NFT index covers each row (its window can be shorter than the others').
     pub nft_observed: Vec<bool>,
+    /// Per row, how many rows (ending at this one) the NFT return in `columns[4]` spans: 0 on
+    /// a day without a print (no sale, or the index did not move), `m` when the print ends an
+    /// `m`-day interval since the previous print.
+    pub nft_span: Vec<u32>,
     /// Band labels (0 calm, 1 normal, 2 stress).
     pub labels: Vec<Option<usize>>,
     /// Return end dates.
@@ -100,6 +109,8 @@ pub struct MeasureMeta {
     pub book: String,
     /// Series used (vix, spx, btc, eth, nft).
     pub series: Vec<String>,
+    /// The as-of date: the last close of the window and the date of every start value.
+    pub as_of: Option<NaiveDate>,
     /// First and last return dates.
     pub from: Option<NaiveDate>,
     /// Last return date.
@@ -108,6 +119,9 @@ pub struct MeasureMeta {
     pub rows_per_band: [usize; 3],
     /// Rows per band that the NFT index covers (its statistics use these only).
     pub nft_rows_per_band: [usize; 3],
+    /// NFT prints per band (each a return over the interval since the previous print, labelled
+    /// by the VIX band at the interval's start): the rows of its hedge ratios.
+    pub nft_prints_per_band: [usize; 3],
     /// First return date of the NFT index.
     pub nft_from: Option<NaiveDate>,
     /// Last return date of the NFT index.
@@ -120,6 +134,8 @@ pub struct MeasureMeta {
     pub vol_of_vol: f64,
     /// Where it came from (`--vol-of-vol`, VVIX/100 on a date, or the default).
     pub vol_of_vol_source: String,
+    /// Horizon of the cover table in trading days.
+    pub move_days: usize,
 }
 
 /// VIX option vol when neither `--vol-of-vol` nor a recent VVIX is available.
@@ -144,21 +160,63 @@ fn ar1(x: &[f64]) -> anyhow::Result<(f64, f64, f64)> {
     Ok((phi, c / (1.0 - phi), (sse / (m - 2.0)).sqrt()))
 }
 
-fn sd(x: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let m = x.iter().sum::<f64>() / n;
-    (x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0)).sqrt()
+/// The NFT index on the rows of the other series' panel.
+struct NftPrints {
+    /// Per row: the log return of the print ending there, 0 without a print.
+    returns: Vec<f64>,
+    /// Per row: the rows the print spans (0 without a print).
+    span: Vec<u32>,
+    /// Per row: whether the index covers it (inside its first start and last print).
+    observed: Vec<bool>,
+}
+
+/// Maps the NFT's own returns (`nft_ends[i]`, from `nft_starts[i]`, log return `nft[i]`) onto
+/// the rows `dates` of the other series. A return of exactly 0 is a stale mark (no sale, or a
+/// smoothed index that did not move): it is no print, and the next print's return spans the
+/// whole interval since the previous print. Rows after the index's last print are uncovered.
+fn nft_prints(
+    dates: &[NaiveDate],
+    nft_ends: &[NaiveDate],
+    nft_starts: &[NaiveDate],
+    nft: &[f64],
+) -> NftPrints {
+    let n = dates.len();
+    let mut out = NftPrints { returns: vec![0.0; n], span: vec![0; n], observed: vec![false; n] };
+    let (Some(first), Some(last)) = (nft_starts.first(), nft_ends.last()) else { return out };
+    // The row before the first covered row: the NFT's first interval starts at its close.
+    let mut prev = dates.partition_point(|d| d <= first);
+    let mut pending = 0.0;
+    for (end, r) in nft_ends.iter().zip(nft) {
+        pending += r;
+        let Ok(t) = dates.binary_search(end) else { continue };
+        if pending != 0.0 && t >= prev {
+            out.returns[t] = pending;
+            out.span[t] = (t + 1 - prev) as u32;
+            pending = 0.0;
+            prev = t + 1;
+        }
+    }
+    let end = dates.partition_point(|d| d <= last);
+    let begin = dates.partition_point(|d| d <= first);
+    for o in &mut out.observed[begin..end] {
+        *o = true;
+    }
+    out
 }
 
 /// Reads the book and measures every sizing input in the store.
 ///
 /// Target returns are the book's basket (BTC, ETH, NFT weighted by delta notional); hedge
 /// ratios `Cov/Var` on the VIX log change and the SPX log return in the calm and stress bands
-/// (`crosshedge_stats::effectiveness::min_variance_hedge_ratio`), `k = h_stress/h_calm`; the
-/// AR(1) of log VIX on all closes; the futures curve at 30/60/90 days from that AR(1) with the
-/// demo calibration's term premium; SPX vol = VIX/100; regime-typical moves = the 95 %
-/// one-sided `move_days` move of log VIX in the band (`1.645 σ √days`) with SPX and the target
-/// moving by their hedge ratios.
+/// (`crosshedge_stats::effectiveness::min_variance_hedge_ratio`), `k = h_stress/h_calm`, every
+/// row labelled by the band of the close at the start of its return interval; the NFT's ratios
+/// on its prints, each paired with the other series' returns over the same interval (as
+/// `basis --target nft` pairs them); the AR(1) of log VIX on all closes; the futures curve at
+/// 30/60/90 days from that AR(1) with the term premium fitted to the store's settlements;
+/// SPX vol = VIX/100; the cover table's per-regime moments over `move_days` from the joint
+/// model fitted to the same rows ([`crosshedge_simulation::JointModel::horizon_moments`]).
+/// Everything ends on the as-of date (`--as-of`, default the last date the four series share)
+/// and every start value (VIX, SPX, VVIX, the band) is read there.
 pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     let book = if a.book == "default" {
         Book::default_layered()
@@ -177,20 +235,20 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         .into());
     }
     let names = [a.vix.as_str(), a.spx.as_str(), crypto[0], crypto[1], crypto[2]];
-    let series = names.iter().map(|n| store.load(n, None, None)).collect::<Result<Vec<_>, _>>()?;
+    let as_of_flag = super::parse_date_flag("as-of", &a.as_of)?;
+    let series =
+        names.iter().map(|n| store.load(n, None, as_of_flag)).collect::<Result<Vec<_>, _>>()?;
     // VIX, SPX, BTC and ETH on their common window; the NFT index (often shorter, e.g. the
     // real data's CryptoPunks proxy) on the rows it covers: every statistic that involves it
     // uses those rows only (available-case), the rest use the whole window.
     let refs: Vec<_> = series[..4].iter().collect();
     let panel = align(&refs, AlignPolicy::UsClose)?;
     let rp = panel.returns(ReturnKind::Log)?;
+    // The as-of date: the last close all four share; every start value is read there.
+    let as_of = panel.dates.last().copied();
     let all: Vec<_> = series.iter().collect();
     let nft_rp = align(&all, AlignPolicy::UsClose)?.returns(ReturnKind::Log)?;
-    let nft_by_date: BTreeMap<NaiveDate, f64> =
-        nft_rp.dates.iter().copied().zip(nft_rp.columns[4].iter().copied()).collect();
-    let nft_observed: Vec<bool> = rp.dates.iter().map(|d| nft_by_date.contains_key(d)).collect();
-    let nft_col: Vec<f64> =
-        rp.dates.iter().map(|d| nft_by_date.get(d).copied().unwrap_or(0.0)).collect();
+    let nft = nft_prints(&rp.dates, &nft_rp.dates, &nft_rp.start_dates, &nft_rp.columns[4]);
     let log_vix_prev: Vec<f64> =
         panel.levels[0][..panel.levels[0].len() - 1].iter().map(|v| v.ln()).collect();
     let bands = BandConfig {
@@ -199,7 +257,8 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         ..BandConfig::default()
     };
     bands.validate().map_err(|e| UsageError(format!("vix bands: {e}")))?;
-    let vb = vix_bands_on(&series[0], &rp.dates, &bands)?;
+    // Each row labelled by the band of the close at the start of its return interval.
+    let vb = vix_bands_over(&series[0], &rp.start_dates, &rp.dates, &bands)?;
     let labels = vb.labeling.labels.clone();
     let notional = asset_notional(&book);
     let tot = notional.total();
@@ -214,14 +273,23 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         rp.columns[1].clone(),
         rp.columns[2].clone(),
         rp.columns[3].clone(),
-        nft_col,
+        nft.returns.clone(),
     ];
     let rows = regime_rows(&labels, 3)?;
     let nft_rows: Vec<Vec<usize>> =
-        rows.iter().map(|r| r.iter().copied().filter(|&i| nft_observed[i]).collect()).collect();
-    // A band the NFT index covers on fewer than 30 days borrows the pooled NFT rows (as the
-    // stress fit does).
-    let nft_pooled: Vec<usize> = nft_rows.iter().flatten().copied().collect();
+        rows.iter().map(|r| r.iter().copied().filter(|&i| nft.observed[i]).collect()).collect();
+    // The NFT's prints per band: each print's return spans the rows since the previous print
+    // and is paired with the other series' returns over the same rows (their sums), labelled
+    // by the band at the interval's start, as `basis --target nft` pairs them.
+    let print_rows: Vec<usize> = (0..rp.len()).filter(|&t| nft.span[t] > 0).collect();
+    let start_row = |t: usize| t + 1 - nft.span[t] as usize;
+    let print_bands: Vec<Vec<usize>> = (0..3)
+        .map(|s| print_rows.iter().copied().filter(|&t| labels[start_row(t)] == Some(s)).collect())
+        .collect();
+    // A band with fewer than 30 prints borrows the pooled prints (as the stress fit does).
+    let labelled_prints: Vec<usize> =
+        print_rows.iter().copied().filter(|&t| labels[start_row(t)].is_some()).collect();
+    let over_span = |k: usize, t: usize| -> f64 { c[k][start_row(t)..=t].iter().sum() };
     // The basket's minimum-variance ratio on column `k` in regime `s`: the OLS slope is linear
     // in the regressand, so it is Σ_j w_j · slope_j, each asset's slope on the rows it covers
     // (identical to the basket's own slope when every asset covers every row).
@@ -231,14 +299,16 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
             if *wj == 0.0 {
                 continue;
             }
-            let r = match j {
-                2 if nft_rows[s].len() >= 30 => &nft_rows[s],
-                2 => &nft_pooled,
-                _ => &rows[s],
+            let slope = if j == 2 {
+                let r = if print_bands[s].len() >= 30 { &print_bands[s] } else { &labelled_prints };
+                let y: Vec<f64> = r.iter().map(|&t| c[4][t]).collect();
+                let x: Vec<f64> = r.iter().map(|&t| over_span(k, t)).collect();
+                min_variance_hedge_ratio(&y, &x)
+            } else {
+                min_variance_hedge_ratio(&subset(&c[2 + j], &rows[s]), &subset(&c[k], &rows[s]))
             };
             h += wj
-                * min_variance_hedge_ratio(&subset(&c[2 + j], r), &subset(&c[k], r))
-                    .with_context(|| format!("hedge ratio of {} in band {s}", names[2 + j]))?;
+                * slope.with_context(|| format!("hedge ratio of {} in band {s}", names[2 + j]))?;
         }
         Ok(h)
     };
@@ -250,10 +320,10 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     }
     let logvix: Vec<f64> = series[0].values().iter().map(|v| v.ln()).collect();
     let (phi, mean_log, ar_sd) = ar1(&logvix)?;
-    let vix = *series[0].values().last().unwrap_or(&20.0);
-    let spx = *series[1].values().last().unwrap_or(&1.0);
-    // VIX option vol for sizing: the user's, else today's VVIX/100, else 0.9.
-    let last_vix_date = series[0].dates().last().copied();
+    let vix = *panel.levels[0].last().unwrap_or(&20.0);
+    let spx = *panel.levels[1].last().unwrap_or(&1.0);
+    // VIX option vol for sizing: the user's, else the as-of date's VVIX/100, else 0.9.
+    let last_vix_date = as_of;
     let stored_vvix = if store.list()?.iter().any(|s| s.name == "vvix") {
         let v = store.load("vvix", None, None)?;
         last_vix_date
@@ -265,7 +335,10 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     let (vol_of_vol, vol_of_vol_source) = match (a.vol_of_vol, stored_vvix) {
         (Some(v), _) => (v, "--vol-of-vol".to_string()),
         (None, Some((at, v))) => (v, format!("VVIX/100 on {at}")),
-        (None, None) => (DEFAULT_VOL_OF_VOL, "default 0.9 (no recent vvix stored)".to_string()),
+        (None, None) => (
+            DEFAULT_VOL_OF_VOL,
+            "default 0.9 (no vvix stored within 7 days before the as-of date)".to_string(),
+        ),
     };
     let mut fm = demo_futures();
     fm.phi = phi;
@@ -319,12 +392,26 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
     } else {
         Band::Normal
     };
-    let mv = |s: usize, h: f64| -> anyhow::Result<RegimeMove> {
-        let vix_sub = subset(&c[0], &rows[s]);
-        let spx_on_vix = min_variance_hedge_ratio(&subset(&c[1], &rows[s]), &vix_sub)?;
-        let vix_log = 1.645 * sd(&vix_sub) * (a.move_days as f64).sqrt();
-        Ok(RegimeMove { vix_log, spx_log: spx_on_vix * vix_log, target_log: h * vix_log })
-    };
+    // The cover table conditions on the target's own 1-in-20 loss in each regime under the
+    // joint distribution the stress model fits to the same rows (its regime vols, correlations
+    // and VIX mean reversion; zero drift), so the VIX moves by its correlation with the target.
+    let joint = fit(
+        &FitData {
+            log_vix_prev: &log_vix_prev,
+            vix_change: &c[0],
+            spx: &c[1],
+            btc: &c[2],
+            eth: &c[3],
+            nft: &c[4],
+            nft_observed: Some(&nft.observed),
+            nft_span: Some(&nft.span),
+            labels: &labels,
+        },
+        &FitOptions { futures: fm, rate: a.rate, ..FitOptions::default() },
+    )
+    .context("fitting the joint model behind the cover table")?
+    .with_zero_drift();
+    let moments = |s: usize| joint.horizon_moments(s, w, vix.ln(), a.move_days.max(1));
     let inputs = SizingInputs {
         hedge_ratio_calm: h_calm,
         hedge_ratio_stress: h_stress,
@@ -346,21 +433,24 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         funding_per_year: a.funding,
         band,
         signals: a.signals.clone(),
-        moves: [mv(0, h_calm)?, mv(2, h_stress)?],
+        moments: [moments(0)?, moments(2)?],
     };
     let meta = MeasureMeta {
         book: book.name.clone(),
         series: names.iter().map(|s| s.to_string()).collect(),
+        as_of,
         from: rp.dates.first().copied(),
         to: rp.dates.last().copied(),
         rows_per_band: [rows[0].len(), rows[1].len(), rows[2].len()],
         nft_rows_per_band: [nft_rows[0].len(), nft_rows[1].len(), nft_rows[2].len()],
+        nft_prints_per_band: [print_bands[0].len(), print_bands[1].len(), print_bands[2].len()],
         nft_from: nft_rp.dates.first().copied(),
         nft_to: nft_rp.dates.last().copied(),
         basket_weights: w,
         curve_source,
         vol_of_vol,
         vol_of_vol_source,
+        move_days: a.move_days.max(1),
     };
     Ok(Measured {
         futures: fm,
@@ -369,7 +459,8 @@ pub fn measure(store: &Store, a: &MeasureArgs) -> anyhow::Result<Measured> {
         meta,
         log_vix_prev,
         columns: c,
-        nft_observed,
+        nft_observed: nft.observed,
+        nft_span: nft.span,
         labels,
         dates: rp.dates.clone(),
     })
@@ -398,7 +489,7 @@ fn render(o: &HedgeOutput) -> String {
     let p = &o.plan;
     let i = &o.inputs;
     let mut s = format!(
-        "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   {} .. {}{}\n\
+        "book: {}   delta notional {:.0} (btc {:.0}, eth {:.0}, nft {:.0})   as of {}, measured {} .. {}{}\n\
          hedge ratio on VIX: calm {:+.4}, stress {:+.4}, decorrelation factor {:.2}   VIX {:.2} ({:?})\n\
          VIX options at {} vol ({}); futures curve: {}\n",
         p.book,
@@ -406,6 +497,7 @@ fn render(o: &HedgeOutput) -> String {
         p.asset_notional.btc,
         p.asset_notional.eth,
         p.asset_notional.nft,
+        output::date_or_dash(o.measured.as_of),
         output::date_or_dash(o.measured.from),
         output::date_or_dash(o.measured.to),
         if (o.measured.nft_from, o.measured.nft_to) == (o.measured.from, o.measured.to) {
@@ -457,27 +549,54 @@ fn render(o: &HedgeOutput) -> String {
     }
     s.push_str(&t.to_string());
     s.push_str(&format!(
-        "\npremium {:.0}   cost/yr {:.0} ({} of notional; budget {:.0}, scale {:.3})   theta/day {:.0}   NFT carry/yr {:.0}\n",
+        "\npremium {:.0}   cost/yr {:.0} ({} of notional)   theta/day {:.0}   NFT carry/yr {:.0}\n",
         p.premium,
         p.cost_per_year,
         pct(p.cost_per_year / p.target_notional, 2),
-        p.budget_per_year,
-        p.budget_scale,
         p.greeks.theta_per_day,
         p.nft_carry_per_year
     ));
-    let mut c =
-        output::table(&["regime", "VIX move", "SPX move", "target loss", "hedge P&L", "cover"]);
+    s.push_str(&format!(
+        "THE BUDGET BUYS {} OF THE HEDGE-RATIO REQUIREMENT: the requirement costs {:.0}/yr, the budget is {:.0}/yr ({} of notional); every layer is scaled by {:.3}\n",
+        pct(p.budget_scale, 1),
+        p.requirement_cost_per_year,
+        p.budget_per_year,
+        pct(p.budget_per_year / p.target_notional, 2),
+        p.budget_scale,
+    ));
+    s.push_str(&format!(
+        "\nCover given the target's own 1-in-20 loss over {} trading days in each regime (the stress model's joint distribution: the VIX moves by its correlation with the target):\n",
+        o.measured.move_days
+    ));
+    let mut c = output::table(&[
+        "regime",
+        "target loss",
+        "E[VIX move]",
+        "E[SPX move]",
+        "E[hedge P&L]",
+        "E[cover]",
+        "P(>=25%)",
+        "P(>=50%)",
+        "P(>=75%)",
+        "P&L if perfectly correlated",
+    ]);
     for r in &p.cover {
+        let prob =
+            |k: usize| r.cover_probability.get(k).map_or("-".into(), |c| pct(c.probability, 1));
         c.add_row(vec![
             r.regime.to_string(),
+            format!("{:.0} ({})", r.target_loss, pct(1.0 - r.shock.target_log.exp(), 1)),
             pct(r.shock.vix_log.exp() - 1.0, 1),
             pct(r.shock.spx_log.exp() - 1.0, 1),
-            format!("{:.0}", r.target_loss),
             format!("{:.0}", r.hedge_pnl),
             r.cover.map_or_else(|| "-".into(), |v| pct(v, 1)),
+            prob(0),
+            prob(1),
+            prob(2),
+            format!("{:.0}", r.hedge_pnl_perfect_correlation),
         ]);
     }
     s.push_str(&c.to_string());
+    s.push_str("\nHow the layers are sized: README.md, section \"How `hedge` sizes a book\".\n");
     s
 }

@@ -9,7 +9,9 @@ use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
 use crosshedge_core::units::SeriesUnit;
 use crosshedge_data::derived::derived_import;
-use crosshedge_data::futures::{parse_futures_csv, FutureRow};
+use crosshedge_data::futures::{
+    parse_futures_csv_with, ExpiryRule, FutureRow, FuturesOptions, ParsedFutures,
+};
 use crosshedge_data::import::{parse_csv, ImportSpec, ParsedImport};
 use crosshedge_data::manifest::Manifest;
 use crosshedge_data::store::{ImportSummary, OnConflict, Store};
@@ -30,24 +32,50 @@ pub fn parse_file(path: &Path, spec: &ImportSpec) -> Result<ParsedImport, DataEr
     parse_csv(BufReader::with_capacity(1 << 16, f), &name, spec)
 }
 
-/// Parses a futures settlement file and its SHA-256.
+/// Parses a futures settlement file of VX contracts with the strict checks, and its SHA-256.
 pub fn parse_futures_file(path: &Path) -> Result<(Vec<FutureRow>, String), DataError> {
+    let (parsed, sha) = parse_futures_file_with(path, &FuturesOptions::default())?;
+    Ok((parsed.rows, sha))
+}
+
+/// Parses a futures settlement file with `opts`, and its SHA-256.
+pub fn parse_futures_file_with(
+    path: &Path,
+    opts: &FuturesOptions,
+) -> Result<(ParsedFutures, String), DataError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| DataError::File {
         file: name.clone(),
         message: format!("cannot open: {e}"),
     })?;
-    let rows = parse_futures_csv(bytes.as_slice(), &name)?;
-    Ok((rows, crosshedge_data::import::sha256_hex(&bytes)))
+    let parsed = parse_futures_csv_with(bytes.as_slice(), &name, opts)?;
+    Ok((parsed, crosshedge_data::import::sha256_hex(&bytes)))
+}
+
+/// The parser options of `import` for contract root `root`: the root's expiry rule, and
+/// `--allow-bad-expiry`.
+fn futures_options(root: &str, allow_bad_expiry: bool) -> FuturesOptions {
+    FuturesOptions {
+        rule: ExpiryRule::for_root(root),
+        allow_bad_expiry,
+        allow_hint: Some("--allow-bad-expiry".into()),
+    }
 }
 
 pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
     let on_conflict: OnConflict = a.on_conflict.parse()?;
     // Futures settlement files: parsed first, written in one transaction each.
-    let mut futures_jobs: Vec<(String, String, Vec<FutureRow>, String)> = Vec::new();
+    let mut futures_jobs: Vec<(String, String, ParsedFutures, String)> = Vec::new();
+    if a.allow_bad_expiry && a.futures.is_none() && a.manifest.is_none() {
+        return Err(UsageError(
+            "--allow-bad-expiry applies to futures files: give --futures ROOT or --manifest".into(),
+        )
+        .into());
+    }
     if let (Some(root), Some(file)) = (&a.futures, &a.file) {
-        let (rows, sha) = parse_futures_file(file)?;
-        futures_jobs.push((root.clone(), file.display().to_string(), rows, sha));
+        let (parsed, sha) =
+            parse_futures_file_with(file, &futures_options(root, a.allow_bad_expiry))?;
+        futures_jobs.push((root.clone(), file.display().to_string(), parsed, sha));
     }
     // Parse everything before opening the store, so bad input never touches it.
     let mut jobs: Vec<(String, ParsedImport)> = Vec::new();
@@ -55,8 +83,9 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
         let (manifest, dir) = Manifest::load(m)?;
         for f in &manifest.futures {
             let path = dir.join(&f.path);
-            let (rows, sha) = parse_futures_file(&path)?;
-            futures_jobs.push((f.root.clone(), path.display().to_string(), rows, sha));
+            let (parsed, sha) =
+                parse_futures_file_with(&path, &futures_options(&f.root, a.allow_bad_expiry))?;
+            futures_jobs.push((f.root.clone(), path.display().to_string(), parsed, sha));
         }
         for f in &manifest.files {
             let path = dir.join(&f.path);
@@ -118,8 +147,11 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
         summaries.push(store.import(parsed, path, &at, on_conflict)?);
     }
     let mut fut = Vec::new();
-    for (root, path, rows, sha) in &futures_jobs {
-        fut.push(store.import_futures(root, rows, path, path, sha, &at, on_conflict)?);
+    for (root, path, parsed, sha) in &futures_jobs {
+        for w in &parsed.warnings {
+            eprintln!("warning: {w}");
+        }
+        fut.push(store.import_futures(root, &parsed.rows, path, path, sha, &at, on_conflict)?);
     }
     if ctx.json {
         if fut.is_empty() {

@@ -19,6 +19,8 @@ pub struct Pair {
     pub hedge: Vec<f64>,
     /// Return end dates.
     pub dates: Vec<NaiveDate>,
+    /// Return start dates (the previous row's close; regime labels are taken there).
+    pub start_dates: Vec<NaiveDate>,
     /// What the numbers are.
     pub meta: PairMeta,
 }
@@ -55,6 +57,12 @@ impl Pair {
 
 /// Loads, aligns and differences the pair named in `a`.
 pub fn load_pair(store: &Store, a: &PairArgs) -> anyhow::Result<Pair> {
+    load_pair_with(store, a, None)
+}
+
+/// As [`load_pair`], with the hedge series given (e.g. one built from the futures table, named
+/// `a.hedge`) instead of loaded from the store; it is cut to `--from`/`--to` like a stored one.
+pub fn load_pair_with(store: &Store, a: &PairArgs, hedge: Option<&Series>) -> anyhow::Result<Pair> {
     if a.target == a.hedge {
         return Err(UsageError(format!("--target and --hedge are both '{}'", a.target)).into());
     }
@@ -63,7 +71,10 @@ pub fn load_pair(store: &Store, a: &PairArgs) -> anyhow::Result<Pair> {
     let hkind: ReturnKind = a.hedge_returns.as_deref().map_or(Ok(kind), str::parse)?;
     let (from, to) = (parse_date_flag("from", &a.from)?, parse_date_flag("to", &a.to)?);
     let t = store.load(&a.target, from, to)?;
-    let h = store.load(&a.hedge, from, to)?;
+    let h = match hedge {
+        Some(h) => h.slice(from, to),
+        None => store.load(&a.hedge, from, to)?,
+    };
     let panel = align(&[&t, &h], policy)?;
     let rt: ReturnPanel = panel.returns(kind)?;
     let rh: ReturnPanel = if hkind == kind { rt.clone() } else { panel.returns(hkind)? };
@@ -78,7 +89,13 @@ pub fn load_pair(store: &Store, a: &PairArgs) -> anyhow::Result<Pair> {
         to: rt.dates.last().copied(),
         rows: rt.len(),
     };
-    Ok(Pair { target: rt.columns[0].clone(), hedge: rh.columns[1].clone(), dates: rt.dates, meta })
+    Ok(Pair {
+        target: rt.columns[0].clone(),
+        hedge: rh.columns[1].clone(),
+        dates: rt.dates,
+        start_dates: rt.start_dates,
+        meta,
+    })
 }
 
 /// Loads the VIX series for band labels.

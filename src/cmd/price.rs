@@ -217,7 +217,8 @@ pub fn defi_err(e: DefiError) -> anyhow::Error {
         | DefiError::NotFinite { .. }
         | DefiError::OutOfRange { .. }
         | DefiError::InvalidRange { .. }
-        | DefiError::TickOutOfRange { .. } => usage(e.to_string()),
+        | DefiError::TickOutOfRange { .. }
+        | DefiError::LeverageAboveCap { .. } => usage(e.to_string()),
         other => anyhow::Error::new(other),
     }
 }

@@ -34,6 +34,9 @@ pub struct MarkovOutput {
     pub current_state: String,
     /// Row dates (return end dates).
     pub dates: Vec<NaiveDate>,
+    /// Warnings about the fit: a spike state (expected duration under
+    /// `SPIKE_MAX_DURATION` = 2 days) is not a regime.
+    pub warnings: Vec<String>,
     /// The fit.
     #[serde(flatten)]
     pub fit: MarkovFit,
@@ -79,6 +82,7 @@ fn finish(
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or_else(String::new, |(i, _)| fit.state_names[i].clone());
     MarkovOutput {
+        warnings: spike_warnings(&model, &fit),
         model,
         series,
         data,
@@ -91,10 +95,31 @@ fn finish(
     }
 }
 
+/// One warning per spike state of `fit` ([`MarkovFit::spike_states`]): a state the chain
+/// leaves after about a day marks isolated outlier days, so splitting statistics by it is not
+/// a regime split.
+pub fn spike_warnings(model: &str, fit: &MarkovFit) -> Vec<String> {
+    fit.spike_states()
+        .into_iter()
+        .map(|i| {
+            format!(
+                "{model}: state '{}' is a spike state, not a regime: expected duration {:.2} days \
+                 (p[{i}->{i}] = {:.3} < 0.5), i.e. isolated outlier days; statistics split by it \
+                 describe those days, not a persistent market regime",
+                fit.state_names[i], fit.expected_durations[i], fit.transition[i][i]
+            )
+        })
+        .collect()
+}
+
 /// The `markov2`/`markov3` labeling of the VIX for `basis --regimes` (smoothed, i.e. ex post,
 /// probabilities: the regime a date belonged to in hindsight).
+/// A spike state ([`spike_warnings`]) is warned about on stderr.
 pub fn markov_labeling(store: &Store, vix: &str, k: usize) -> anyhow::Result<Labeling> {
     let m = fit_univariate(store, vix, k, MarkovOptions::default(), (None, None), false)?;
+    for w in &m.warnings {
+        eprintln!("warning: {w}");
+    }
     Ok(m.fit.to_labeling(&m.model, &m.dates)?)
 }
 
@@ -206,6 +231,9 @@ pub fn render(o: &MarkovOutput) -> String {
         t.add_row(vec![p.name.clone(), format!("{:+.6}", p.value), opt(p.std_error, 6)]);
     }
     s.push_str(&t.to_string());
+    if let Some(note) = &f.std_error_note {
+        s.push_str(&format!("\n{note}"));
+    }
     let mut header = vec!["from \\ to".to_string()];
     header.extend(f.state_names.iter().cloned());
     header.push("expected duration (days)".into());
@@ -236,5 +264,60 @@ pub fn render(o: &MarkovOutput) -> String {
         probs.join(", "),
         fc.join(", ")
     ));
+    for w in &o.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Deterministic standard normals (a 64-bit LCG and Box–Muller): no RNG crate needed.
+    fn normals(n: usize) -> Vec<f64> {
+        let mut s: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut u = || {
+            s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let (a, b) = (u(), u());
+                (-2.0 * a.ln()).sqrt() * (2.0 * std::f64::consts::PI * b).cos()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_one_day_spike_state_is_warned_about() {
+        // Calm and volatile stretches of 250 days, plus an isolated +30 % day every 37 days:
+        // the third state is a one-day spike state.
+        let z = normals(3000);
+        let y: Vec<f64> = (0..3000)
+            .map(|t| {
+                let sd = if (t / 250) % 2 == 0 { 0.02 } else { 0.05 };
+                if t % 37 == 5 {
+                    0.3 + 0.05 * z[t]
+                } else {
+                    sd * z[t]
+                }
+            })
+            .collect();
+        let fit =
+            fit_markov(&y, &MarkovOptions { k_regimes: 3, ..MarkovOptions::default() }).unwrap();
+        let w = spike_warnings("markov3", &fit);
+        assert_eq!(w.len(), 1, "{:?}", fit.expected_durations);
+        assert!(
+            w[0].starts_with("markov3: state 'stress' is a spike state, not a regime"),
+            "{w:?}"
+        );
+        // Without the spikes, two persistent states: no warning.
+        let calm_volatile: Vec<f64> =
+            (0..2000).map(|t| if (t / 250) % 2 == 0 { 0.02 } else { 0.05 } * z[t]).collect();
+        let fit2 = fit_markov(&calm_volatile, &MarkovOptions::default()).unwrap();
+        assert!(spike_warnings("markov2", &fit2).is_empty(), "{:?}", fit2.expected_durations);
+    }
 }

@@ -16,13 +16,14 @@ use crosshedge_data::store::Store;
 use crosshedge_labels::bands::{vix_bands, BandConfig};
 use crosshedge_report::EquityChart;
 use crosshedge_report::{
-    render_html, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
-    Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval, PnlHistogram,
-    RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
-    StressDistributionChart, Table, Unit,
+    render_html, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
+    EpisodeBarsChart, EpisodeWindow, Estimate, ExceedanceChart, ExceedancePoint, ExceedanceTail,
+    Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader, ReportInput,
+    RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
 };
 use crosshedge_simulation::{CoarseHistogram, PnlSummary};
 use crosshedge_stats::basis::RegimeStats;
+use crosshedge_stats::breakdown::Tail;
 use crosshedge_stats::corr::fisher_z_ci;
 use crosshedge_stats::rolling::rolling_corr_beta;
 use serde::Serialize;
@@ -150,6 +151,7 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
             funding: 0.08,
             signals: Vec::new(),
             move_days: 21,
+            as_of: None,
         },
         paths,
         horizon: 21,
@@ -180,6 +182,7 @@ pub fn backtest_args(
         full: false,
         catalogue,
         no_builtin,
+        exposure: Default::default(),
     }
 }
 
@@ -283,17 +286,29 @@ pub fn assemble(
             .report
             .exceedance
             .iter()
-            .map(|e| ExceedancePoint {
-                quantile: e.quantile,
-                empirical: e.correlation,
-                benchmark: e.normal_benchmark,
+            .map(|e| {
+                // Both tails on one axis: the upper tail's level q sits at 1 - q.
+                let (quantile, tail) = match e.tail {
+                    Tail::Lower => (e.quantile, ExceedanceTail::Lower),
+                    Tail::Upper => (1.0 - e.quantile, ExceedanceTail::Upper),
+                };
+                ExceedancePoint {
+                    quantile,
+                    tail,
+                    empirical: e.correlation,
+                    benchmark: e.normal_benchmark,
+                }
             })
             .collect();
-        pts.sort_by(|a, b| a.quantile.total_cmp(&b.quantile));
-        pts.dedup_by(|a, b| a.quantile == b.quantile);
+        pts.sort_by(|a, b| {
+            (a.tail == ExceedanceTail::Upper)
+                .cmp(&(b.tail == ExceedanceTail::Upper))
+                .then(a.quantile.total_cmp(&b.quantile))
+        });
+        pts.dedup_by(|a, b| a.tail == b.tail && a.quantile == b.quantile);
         charts.push(Chart {
             caption: format!(
-                "Longin-Solnik exceedance correlation of {} and {} (hedge oriented so the lower tail is a crash with a VIX spike) against the bivariate-normal benchmark.",
+                "Longin-Solnik exceedance correlation of {} and {}, both tails (hedge oriented so the lower tail is a crash with a VIX spike, the upper tail a rally with a falling VIX), against the bivariate-normal benchmark.",
                 b.meta.target, b.meta.hedge
             ),
             spec: ChartSpec::Exceedance(ExceedanceChart { title: "Exceedance correlation".into(), points: pts }),
@@ -302,8 +317,8 @@ pub fn assemble(
     if let Some(e) = &analysis.episodes {
         charts.push(Chart {
             caption: format!(
-                "Named shock episodes: {} return, P&L of a {} hedge sized at the calm-band h* = {:+.4}, and the slippage (loss not covered), in fractions of notional.",
-                e.meta.target, e.meta.hedge, e.hedge_ratio_calm
+                "Named shock episodes: {} return, P&L of a {} hedge ({}) sized at the calm-band h* = {:+.4}, and the hedged book's net loss as a share of notional (target loss - hedge gain), in fractions of notional.",
+                e.meta.target, e.meta.hedge, e.hedge_instrument, e.hedge_ratio_calm
             ),
             spec: ChartSpec::EpisodeBars(EpisodeBarsChart {
                 title: "Protection in shock episodes".into(),
@@ -315,7 +330,7 @@ pub fn assemble(
                         name: r.slippage.name.clone(),
                         target_return: r.slippage.target_cum_return,
                         hedge_pnl: r.slippage.hedge_pnl,
-                        slippage: r.slippage.slippage,
+                        net_loss_share_of_notional: r.slippage.net_loss_share_of_notional,
                     })
                     .collect(),
             }),
@@ -406,8 +421,8 @@ pub fn assemble(
                     }),
                 });
             }
-            if let Some(s) = &rep.slippage_1_in_20 {
-                headline.slippage_1_in_20 = Some(Estimate {
+            if let Some(s) = &rep.uncovered_share_of_loss_1_in_20 {
+                headline.uncovered_share_of_loss_1_in_20 = Some(Estimate {
                     value: s.mean,
                     interval: Some(Interval { lower: s.ci95[0], upper: s.ci95[1], level: 0.95 }),
                 });
@@ -466,9 +481,12 @@ pub fn assemble(
             });
         }
         if let Some(k) = &r.decorrelation_factor {
-            headline.decorrelation_factor = Some(Estimate {
+            headline.decorrelation_factor = Some(DecorrelationFigure {
                 value: k.value,
-                interval: Some(Interval { lower: k.ci95[0], upper: k.ci95[1], level: 0.95 }),
+                interval: k.ci95.map(|c| Interval { lower: c[0], upper: c[1], level: 0.95 }),
+                identified: k.identified,
+                hedge_ratio_calm: k.hedge_ratio_calm,
+                hedge_ratio_stress: k.hedge_ratio_stress,
             });
         }
         headline.notes.push(format!(
@@ -516,14 +534,23 @@ pub fn assemble(
     if let Some(e) = &analysis.episodes {
         tables.push(Table {
             title: "Shock episodes".into(),
-            caption: Some("slippage = (target loss - hedge gain) / target notional".into()),
+            caption: Some(format!(
+                "hedge: {}; net loss / notional = (target loss - hedge gain) / target notional; uncovered share of loss = 1 - hedge gain / target loss (- when the target did not lose); from/to are the first and last in-sample dates{}",
+                e.hedge_instrument,
+                if e.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(". Warnings: {}", e.warnings.join("; "))
+                }
+            )),
             header: [
                 "episode",
                 "from",
                 "to",
                 "target",
                 "hedge P&L",
-                "slippage",
+                "net loss / notional",
+                "uncovered share of loss",
                 "daily corr",
                 "strong corr but hedge lost",
             ]
@@ -535,12 +562,17 @@ pub fn assemble(
                 .map(|r| {
                     let s = &r.slippage;
                     vec![
-                        s.name.clone(),
+                        if r.truncated {
+                            format!("{} (truncated by the sample)", s.name)
+                        } else {
+                            s.name.clone()
+                        },
                         r.start.clone(),
                         r.end.clone(),
                         pct(s.target_cum_return),
                         pct(s.hedge_pnl),
-                        pct(s.slippage),
+                        pct(s.net_loss_share_of_notional),
+                        s.uncovered_share_of_loss.map_or("-".into(), pct),
                         s.correlation.map_or("-".into(), |c| format!("{c:+.2}")),
                         if s.strong_correlation_but_hedge_lost {
                             "yes".into()
@@ -613,7 +645,12 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> anyhow::Result<()> {
     let ep = episodes::analyse(
         &store,
         &EpisodesArgs {
-            pair: pair(targets[0], &a.hedge),
+            // The episodes' hedge is a P&L, so it must be tradable: the default spot VIX of the
+            // basis gives way to the tradable default (the constant-maturity futures proxy).
+            pair: pair(
+                targets[0],
+                if a.hedge == "vix" { episodes::AUTO_HEDGE } else { a.hedge.as_str() },
+            ),
             catalogue: a.catalogue.clone(),
             no_builtin: a.no_builtin,
         },

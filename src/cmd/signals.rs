@@ -1,5 +1,5 @@
 //! `crosshedge signals`: MACD (12, 26, 9) and Wilder RSI (14) on the VIX, and how early each
-//! signal warns of a move into the stress band.
+//! signal warns of a move into the stress band. NYSE days only (holiday prints dropped).
 
 use crosshedge_data::store::Store;
 use crosshedge_labels::signals::{
@@ -25,6 +25,8 @@ struct SignalsOutput {
     evaluation: Vec<SignalEvaluation>,
     recent_events: Vec<SignalEvent>,
     n_events: usize,
+    /// VIX prints on non-NYSE days (CBOE holiday prints) left out, as `us-close` does.
+    dropped_non_trading_days: Vec<chrono::NaiveDate>,
 }
 
 pub fn run(ctx: &Ctx, a: SignalsArgs) -> anyhow::Result<()> {
@@ -50,6 +52,7 @@ pub fn run(ctx: &Ctx, a: SignalsArgs) -> anyhow::Result<()> {
         evaluation,
         n_events: sig.events.len(),
         recent_events: recent,
+        dropped_non_trading_days: sig.dropped_non_trading_days.clone(),
     };
     if ctx.json {
         return output::print_json(&out);
@@ -63,6 +66,14 @@ pub fn run(ctx: &Ctx, a: SignalsArgs) -> anyhow::Result<()> {
         out.macd_signal,
         opt(out.rsi, 1)
     );
+    if let (Some(first), n) =
+        (out.dropped_non_trading_days.first(), out.dropped_non_trading_days.len())
+    {
+        s.push_str(&format!(
+            "on NYSE days only: {n} print{} on non-trading days left out (first {first}), as the us-close alignment of regimes and basis does\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     s.push_str(&format!(
         "how early each signal warns of a VIX close above {} (hit = entry within {} trading days):\n",
         out.stress_above, out.evaluation_horizon_days

@@ -7,8 +7,8 @@ use crosshedge_hedging::{size_book, Band, HedgePlan};
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_simulation::{
     fit, revalue_shock, simulate_with_threads, Episode, EpisodeSet, FitData, FitOptions,
-    JointModel, Portfolio, Scenario, ShockReport, StartState, StressConfig, StressReport,
-    UserShock,
+    JointModel, ModelSummary, Portfolio, Scenario, ShockReport, StartState, StressConfig,
+    StressReport, UserShock,
 };
 use serde::Serialize;
 
@@ -46,7 +46,8 @@ pub struct StressArgs {
     #[arg(long, default_value_t = 5.0)]
     pub block_len: f64,
     /// Drift of SPX and the crypto assets in the model: `zero` (default: zero expected return,
-    /// daily mean log return −σ²/2 per regime, the short-horizon risk convention) or `fitted`
+    /// daily mean log return −ln E[e^{σz}] per regime, exact for the capped Student-t shocks,
+    /// the short-horizon risk convention) or `fitted`
     /// (the sample's per-regime means).
     #[arg(long, default_value = "zero")]
     pub drift: String,
@@ -66,10 +67,15 @@ pub struct StressOutput {
     /// Where those vols came from.
     pub vix_option_vol_source: String,
     /// Perp funding per trading-day step per VIX band in the fitted model (decimal; longs pay
-    /// when > 0).
+    /// when > 0): mean daily rate × 365/252, the expectation of the calendar-day sum the
+    /// backtest books per market day.
     pub funding_per_day: [f64; 3],
     /// Where it came from.
     pub funding_source: String,
+    /// The joint model as simulated: ν and the mixing cap of the Student-t shocks, the
+    /// transition matrix, and per regime the VIX's OU parameters, the daily means (after the
+    /// drift choice), vols and shock correlations.
+    pub joint_model: ModelSummary,
     /// The scenario: `model`, `replay:<episode>` or `shock`.
     pub scenario: String,
     /// Where the paths start.
@@ -138,7 +144,9 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
             None => (defaults.vix_option_vol, "demo calibration (no vvix series stored)".into()),
         };
     let (funding_per_day, funding_source) =
-        // Funding accrues every calendar day and the model steps on trading days: × 365/252.
+        // Funding accrues every calendar day and the model steps on trading days: × 365/252,
+        // the expectation of the calendar-day sum `backtest` books on each market day
+        // (crosshedge_backtest::funding).
         match band_means(store, &m, "funding_btc", 365.0 / 252.0, defaults.funding_per_day)? {
             Some((v, how)) => {
                 (v, format!("mean daily funding_btc x 365/252 per trading-day step by VIX band ({how})"))
@@ -159,6 +167,7 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
                 eth: &c[3],
                 nft: &c[4],
                 nft_observed: Some(&m.nft_observed),
+                nft_span: Some(&m.nft_span),
                 labels: &m.labels,
             };
             let opts = FitOptions {
@@ -271,6 +280,7 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
         } else {
             "demo calibration (--model demo)".into()
         },
+        joint_model: model.summary()?,
         scenario,
         start,
         plan,
@@ -286,8 +296,15 @@ pub fn analyse(store: &Store, a: &StressArgs, show_progress: bool) -> anyhow::Re
 /// The human summary.
 pub fn render(o: &StressOutput) -> String {
     let mut s = format!(
-        "book: {}   model: {} (drift: {})   scenario: {}   start VIX {:.2}, regime {}\n",
-        o.plan.book, o.model, o.drift, o.scenario, o.start.vix, o.start.regime
+        "book: {}   model: {} (drift: {})   scenario: {}   as of {}: start VIX {:.2}, SPX {:.2}, regime {}\n",
+        o.plan.book,
+        o.model,
+        o.drift,
+        o.scenario,
+        output::date_or_dash(o.measured.as_of),
+        o.start.vix,
+        o.start.spx,
+        o.start.regime
     );
     s.push_str(&format!(
         "VIX option vols calm/normal/stress {}/{}/{} ({})\n",
@@ -296,6 +313,17 @@ pub fn render(o: &StressOutput) -> String {
         pct(o.vix_option_vol[2], 0),
         o.vix_option_vol_source
     ));
+    if let (Some(nu), Some(cap), Some(p)) =
+        (o.joint_model.nu, o.joint_model.mixing_cap, o.joint_model.mixing_cap_probability)
+    {
+        s.push_str(&format!(
+            "shocks: Student-t, nu {nu:.2}, mixing sd capped at {cap} (binds on {} of days; kurtosis {:.2})\n",
+            pct(p, 4),
+            o.joint_model.shock_kurtosis
+        ));
+    } else {
+        s.push_str("shocks: Gaussian\n");
+    }
     if let Some(r) = &o.report {
         s.push_str(&format!("{} paths x {} days, seed {}\n", r.paths, r.horizon_days, r.seed));
         let mut t = output::table(&["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]);
@@ -325,9 +353,9 @@ pub fn render(o: &StressOutput) -> String {
                 pct(c.ci95[1], 2)
             ));
         }
-        if let Some(t) = &r.slippage_1_in_20 {
+        if let Some(t) = &r.uncovered_share_of_loss_1_in_20 {
             s.push_str(&format!(
-                "1-in-20 shock (unhedged loss >= {:.0}, {} paths): slippage {} [{}, {}], aggregate {}\n",
+                "1-in-20 shock (unhedged loss >= {:.0}, {} paths): uncovered share of loss {} [{}, {}], aggregate {}\n",
                 t.threshold_loss,
                 t.paths,
                 pct(t.mean, 1),
@@ -382,6 +410,7 @@ mod tests {
                 funding: 0.08,
                 signals: vec!["vix-signal".into()],
                 move_days: 21,
+                as_of: None,
             },
             paths: 3_000,
             horizon: 10,
@@ -425,6 +454,21 @@ mod tests {
             assert!(j1.get(key).is_some(), "{key}");
         }
         assert_eq!(j1["report"]["paths"], 3_000);
+        // The fitted model is in the JSON; the 1-in-20 tail reports the uncovered share.
+        let jm = &j1["joint_model"];
+        assert_eq!(jm["mixing_cap"], crosshedge_simulation::MIXING_CAP);
+        assert!(jm["nu"].as_f64().unwrap() > 2.0, "{jm}");
+        assert_eq!(jm["transition"].as_array().unwrap().len(), 3);
+        for r in jm["regimes"].as_array().unwrap() {
+            assert!(
+                r["vix"]["kappa"].as_f64().unwrap() > 0.0
+                    && r["vix"]["vol"].as_f64().unwrap() > 0.0
+            );
+            assert_eq!(r["mean"], r["zero_drift_mean"], "zero drift: {r}");
+            assert_eq!(r["corr"].as_array().unwrap().len(), 5);
+        }
+        assert!(j1["report"]["uncovered_share_of_loss_1_in_20"]["mean"].is_number());
+        assert!(j1["report"].get("slippage_1_in_20").is_none());
 
         let r = analyse(&store, &args(Some("covid-crash-2020"), None), false).unwrap();
         assert_eq!(r.scenario, "replay:covid-crash-2020");

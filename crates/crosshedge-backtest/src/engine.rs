@@ -1,8 +1,16 @@
 //! The daily backtest loop and the built-in hedge layers.
 //!
 //! # Model
-//! The unhedged book holds `exposure_units[i]` units of target `i`, worth
-//! `U_t = Σ_i units_i · price_{i,t}`. The hedge programme is a [`Ledger`] starting with zero
+//! The unhedged book is either
+//! - [`BacktestConfig::book`] = `Some(ExposureBook)`: the book's own exposures (spot, NFT
+//!   inventory with carry, perps with funding, AMM LPs with impermanent loss and fees) in
+//!   their own [`Ledger`] with a cash account at a stated rate, held buy-and-hold or
+//!   rebalanced to constant weights ([`crate::exposure`]); `U_t` is that ledger's equity and
+//!   the layers size on the exposures' delta notionals; or
+//! - `None` (the plain model): `exposure_units[i]` units of target `i`, worth
+//!   `U_t = Σ_i units_i · price_{i,t}`, bought and held.
+//!
+//! The hedge programme is a second [`Ledger`] starting with zero
 //! cash (premiums are financed at a zero rate, so the ledger's equity is the hedge P&L);
 //! the hedged curve is `H_t = U_t + E_t` with `E_t` the ledger's equity after day `t`. With
 //! no trades the ledger's equity stays exactly `0.0`, so `H_t = U_t` bit for bit.
@@ -42,6 +50,7 @@ use crosshedge_pricing::{
 use serde::Serialize;
 
 use crate::error::BacktestError;
+use crate::exposure::{ExposureBook, ExposureReport, ExposureRun};
 use crate::ledger::{
     AccountingCheck, CashFlow, CommissionBasis, CostModel, FlowKind, Instrument, Ledger,
     PositionId, Quote, Settlement, Venue,
@@ -73,7 +82,9 @@ pub struct MarketDay {
     pub spx: f64,
     /// Prices of the hedged targets (same order as `exposure_units`).
     pub targets: Vec<f64>,
-    /// Perpetual funding rate for the day (decimal per day, positive: longs pay shorts).
+    /// Perpetual funding booked on this market day (decimal of notional, positive: longs pay
+    /// shorts): the sum of the daily funding over the calendar days since the previous market
+    /// day, `(previous, date]` ([`crate::funding::calendar_day_funding`]).
     pub funding_rate: f64,
     /// Regime label (e.g. `"calm"`, `"stress"`).
     pub regime: String,
@@ -950,8 +961,11 @@ impl Layer for ShortPerpLayer {
 /// Settings of a backtest run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BacktestConfig {
-    /// Units held of each target (the unhedged book).
+    /// Units held of each target (the plain unhedged book; ignored when `book` is set).
     pub exposure_units: Vec<f64>,
+    /// The book's exposures under an exposure policy (see the module docs); `None`: the plain
+    /// buy-and-hold units of `exposure_units`.
+    pub book: Option<ExposureBook>,
     /// Trading costs.
     pub costs: CostModel,
     /// Continuously compounded rate used in option pricing.
@@ -972,6 +986,7 @@ impl BacktestConfig {
     pub fn new(exposure_units: Vec<f64>, costs: CostModel) -> Self {
         Self {
             exposure_units,
+            book: None,
             costs,
             rate: 0.0,
             move_rolls_before_events: true,
@@ -1006,6 +1021,10 @@ pub struct XirrOutcome {
     pub error: Option<String>,
     /// How the flows were dated ([`XIRR_BASIS`]).
     pub basis: String,
+    /// The dated flows the rate solves `XNPV = 0` on (one per date, the terminal value on the
+    /// last day included), so any XIRR implementation can check it; `backtest --json` drops
+    /// them unless `--full`.
+    pub dated_flows: Vec<DatedFlow>,
 }
 
 /// The metrics of one curve, or the error text when they are undefined.
@@ -1054,8 +1073,11 @@ pub struct BacktestReport {
     pub xirr: XirrOutcome,
     /// The accounting check of every day.
     pub checks: Vec<AccountingCheck>,
-    /// Whether every check passed.
+    /// Whether every check passed (the hedge ledger's and, with a book, the book ledger's).
     pub all_checks_ok: bool,
+    /// The book's exposures (policy, cash rate, weights at start and end, flows, daily checks)
+    /// when [`BacktestConfig::book`] is set.
+    pub exposure: Option<ExposureReport>,
 }
 
 /// Runs the daily loop.
@@ -1088,21 +1110,39 @@ pub fn run_backtest(
     let mut unhedged = Vec::with_capacity(n);
     let mut hedged = Vec::with_capacity(n);
     let mut checks = Vec::with_capacity(n);
-    let mut exposure_values = vec![0.0; config.exposure_units.len()];
+    let mut book = match &config.book {
+        Some(b) => Some(ExposureRun::start(b, &days[0])?),
+        None => None,
+    };
+    let n_targets =
+        if book.is_some() { days[0].targets.len() } else { config.exposure_units.len() };
+    let mut exposure_values = vec![0.0; n_targets];
     for (i, day) in days.iter().enumerate() {
         day.validate()?;
-        if day.targets.len() != config.exposure_units.len() {
+        if day.targets.len() != n_targets {
             return Err(BacktestError::BadLength {
                 name: "targets",
                 len: day.targets.len(),
-                expected: "one price per exposure unit",
+                expected: "one price per exposure unit (the first day's count with a book)",
             });
         }
-        for (v, (u, p)) in
-            exposure_values.iter_mut().zip(config.exposure_units.iter().zip(&day.targets))
-        {
-            *v = u * p;
-        }
+        let book_value = match book.as_mut() {
+            Some(run) => {
+                if i > 0 {
+                    run.on_day(day)?;
+                }
+                run.exposure_values(day, &mut exposure_values)?;
+                Some(run.check(day.date))
+            }
+            None => {
+                for (v, (u, p)) in
+                    exposure_values.iter_mut().zip(config.exposure_units.iter().zip(&day.targets))
+                {
+                    *v = u * p;
+                }
+                None
+            }
+        };
         let exposure_value: f64 = exposure_values.iter().sum();
         let ctx = Context {
             day_index: i,
@@ -1119,11 +1159,25 @@ pub fn run_backtest(
             layer.on_day(day, &mut ledger, &ctx)?;
         }
         let check = ledger.check(day.date);
+        // With a book, U_t is its ledger's equity (cash + marked positions), not the delta
+        // notional the layers size on.
+        let u = book_value.map_or(exposure_value, |c| c.equity);
+        if !u.is_finite() {
+            return Err(BacktestError::InvalidInput {
+                name: "unhedged equity",
+                value: u,
+                expected: "finite",
+            });
+        }
         dates.push(day.date);
-        unhedged.push(exposure_value);
-        hedged.push(exposure_value + check.equity);
+        unhedged.push(u);
+        hedged.push(u + check.equity);
         checks.push(check);
     }
+    let exposure = match book {
+        Some(run) => Some(run.finish(&days[n - 1])?),
+        None => None,
+    };
     let ppy = config.periods_per_year;
     if !(ppy.is_finite() && ppy > 0.0) {
         return Err(BacktestError::InvalidInput {
@@ -1139,7 +1193,8 @@ pub fn run_backtest(
     let terminal = ledger.positions_value();
     let open: Vec<PositionId> = ledger.positions.iter().map(|p| p.id).collect();
     let xirr = programme_xirr(&ledger.flows, terminal, dates[n - 1], &open);
-    let all_checks_ok = checks.iter().all(|c| c.ok);
+    let all_checks_ok =
+        checks.iter().all(|c| c.ok) && exposure.as_ref().is_none_or(|x| x.all_checks_ok);
     Ok(BacktestReport {
         layers: layers.iter().map(|l| l.name().to_string()).collect(),
         dates,
@@ -1154,6 +1209,7 @@ pub fn run_backtest(
         xirr,
         checks,
         all_checks_ok,
+        exposure,
     })
 }
 
@@ -1182,6 +1238,7 @@ pub fn programme_xirr(
             roots: Vec::new(),
             error: Some(e.to_string()),
             basis: XIRR_BASIS.to_string(),
+            dated_flows: Vec::new(),
         };
     }
     // The date each position closed: its last flow, or `last` while it is still open.
@@ -1207,12 +1264,14 @@ pub fn programme_xirr(
             roots: x.roots,
             error: None,
             basis: XIRR_BASIS.to_string(),
+            dated_flows: dated,
         },
         Err(e) => XirrOutcome {
             rate: None,
             roots: Vec::new(),
             error: Some(e.to_string()),
             basis: XIRR_BASIS.to_string(),
+            dated_flows: dated,
         },
     }
 }

@@ -5,7 +5,8 @@
 //! can be computed from the log alone.
 //!
 //! # Accounting rules
-//! - **Premium-settled** instruments (options): opening `q` contracts at mid `p` pays the
+//! - **Premium-settled** instruments (options; also the book's spot, NFT and LP holdings,
+//!   bought for cash and carried at their mark): opening `q` contracts at mid `p` pays the
 //!   premium `−q · mult · p`; the position is worth `q · mult · mark`; closing receives the
 //!   payoff `q · mult · p_close`.
 //! - **Margined** instruments (futures, perpetuals): no premium; every mark at `p` pays the
@@ -24,6 +25,11 @@
 //!   of `|Δ|`.
 //! - **Funding** of a perpetual at rate `f` (per funding period, decimal):
 //!   `−q · mult · mark · f` — a short receives when `f > 0`.
+//! - **Accruals** over `Δ` calendar days (Act/365): a position's carry at `c` a year
+//!   `−q · mult · mark · c · Δ/365` ([`FlowKind::Carry`]) and its fee income at `a` a year
+//!   `+q · mult · mark · a · Δ/365` ([`FlowKind::FeeIncome`]); the cash account's interest at the
+//!   continuously compounded rate `r`: `cash · (e^{r Δ/365} − 1)` ([`FlowKind::Interest`],
+//!   booked against [`PositionId::CASH`]; negative cash pays it).
 //!
 //! # Invariant
 //! `equity = cash + Σ marked positions` and `cash = initial cash + Σ logged flows`;
@@ -42,6 +48,11 @@ pub const CHECK_TOLERANCE: f64 = 1e-9;
 /// Identifier of a position, unique within one ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct PositionId(pub u64);
+
+impl PositionId {
+    /// The cash account itself: the position id of flows that belong to no position (interest).
+    pub const CASH: Self = Self(u64::MAX);
+}
 
 /// How an instrument's gains reach cash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -93,9 +104,10 @@ pub struct Instrument {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlowKind {
-    /// Option premium paid (negative) or received on a sale to open (positive).
+    /// Option premium paid (negative) or received on a sale to open (positive); the purchase
+    /// price of a premium-settled holding (spot, NFT, LP deposit).
     Premium,
-    /// Proceeds of a close or an expiry settlement of a premium-settled position.
+    /// Proceeds of a close, a sale or an expiry settlement of a premium-settled position.
     Payoff,
     /// Commission, half-spread and slippage.
     Fee,
@@ -105,6 +117,12 @@ pub enum FlowKind {
     Funding,
     /// Variation margin of a margined position.
     Margin,
+    /// Interest on the cash balance (negative when cash is borrowed).
+    Interest,
+    /// Carry cost of a held position (financing, storage, insurance of NFT inventory).
+    Carry,
+    /// Fee income of a held position (an AMM LP's share of the swap fees).
+    FeeIncome,
 }
 
 /// One dated, typed cash flow; positive is cash received.
@@ -382,6 +400,67 @@ impl Ledger {
         let p = &self.positions[i];
         let amount = -p.quantity * p.instrument.multiplier * p.mark * rate;
         self.book(date, FlowKind::Funding, amount, id);
+        Ok(())
+    }
+
+    /// Books interest on the cash balance over `days` calendar days at the continuously
+    /// compounded annual rate `rate`: `cash · (e^{rate · days/365} − 1)` (Act/365), against
+    /// [`PositionId::CASH`].
+    ///
+    /// # Errors
+    /// Non-finite rate or negative / non-finite days.
+    pub fn interest(&mut self, date: Date, rate: f64, days: f64) -> Result<(), BacktestError> {
+        finite("cash rate", rate)?;
+        non_negative("accrual days", days)?;
+        let amount = self.cash * (rate * days / 365.0).exp_m1();
+        self.book(date, FlowKind::Interest, amount, PositionId::CASH);
+        Ok(())
+    }
+
+    /// Books the carry of position `id` over `days` calendar days at `rate_per_year` of its
+    /// marked value: `−q · mult · mark · rate · days/365` (Act/365; a cost when `rate > 0`).
+    ///
+    /// # Errors
+    /// Unknown id, a non-finite rate or negative / non-finite days.
+    pub fn carry(
+        &mut self,
+        date: Date,
+        id: PositionId,
+        rate_per_year: f64,
+        days: f64,
+    ) -> Result<(), BacktestError> {
+        self.accrue(date, id, FlowKind::Carry, -rate_per_year, days)
+    }
+
+    /// Books the fee income of position `id` over `days` calendar days at `apr` of its marked
+    /// value: `+q · mult · mark · apr · days/365` (Act/365).
+    ///
+    /// # Errors
+    /// Unknown id, a non-finite rate or negative / non-finite days.
+    pub fn fee_income(
+        &mut self,
+        date: Date,
+        id: PositionId,
+        apr: f64,
+        days: f64,
+    ) -> Result<(), BacktestError> {
+        self.accrue(date, id, FlowKind::FeeIncome, apr, days)
+    }
+
+    fn accrue(
+        &mut self,
+        date: Date,
+        id: PositionId,
+        kind: FlowKind,
+        rate: f64,
+        days: f64,
+    ) -> Result<(), BacktestError> {
+        finite("accrual rate", rate)?;
+        non_negative("accrual days", days)?;
+        let i = self.index(id)?;
+        let p = &self.positions[i];
+        let amount = p.quantity * p.instrument.multiplier * p.mark * rate * days / 365.0;
+        self.book(date, kind, amount, id);
         Ok(())
     }
 

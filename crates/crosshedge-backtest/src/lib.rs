@@ -10,6 +10,11 @@
 //! - [`engine`]: the daily loop ([`run_backtest`]) over plain per-day inputs ([`MarketDay`])
 //!   driving [`Layer`]s — built in: VIX call spreads, VIX futures, SPX put spreads and a
 //!   short perpetual — into a [`BacktestReport`].
+//! - [`exposure`]: the book's own exposures (spot, NFT inventory with carry, perps with
+//!   funding, Uniswap v3 LPs with impermanent loss and fees) in a ledger with a cash account,
+//!   held buy-and-hold or rebalanced to constant weights ([`exposure::ExposureBook`]).
+//! - [`funding`]: perp funding per market day as the sum over the calendar days since the
+//!   previous one ([`funding::calendar_day_funding`]).
 //! - [`synthetic`]: a seeded synthetic market for tests and benchmarks.
 //!
 //! # Example
@@ -36,6 +41,8 @@
 
 pub mod engine;
 pub mod error;
+pub mod exposure;
+pub mod funding;
 pub mod ledger;
 pub mod metrics;
 pub mod synthetic;

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Property tests: over random trade sequences the ledger's equity equals an independent
-//! P&L model (price P&L − costs + funding), and the accounting check passes every day.
+//! P&L model (price P&L − costs + funding + carry + fee income + interest on the cash the
+//! model itself computes), and the accounting check passes every day.
 
 use chrono::NaiveDate;
 use crosshedge_backtest::ledger::{
@@ -16,6 +17,9 @@ enum Op {
     Funding { slot: usize, rate: f64 },
     Close { slot: usize, mid: f64, hs: f64 },
     Settle { slot: usize, price: f64 },
+    Interest { rate: f64, days: f64 },
+    Carry { slot: usize, rate: f64, days: f64 },
+    FeeIncome { slot: usize, apr: f64, days: f64 },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -39,6 +43,17 @@ fn op() -> impl Strategy<Value = Op> {
             hs
         }),
         (0..8usize, 0.0..800.0f64).prop_map(|(slot, price)| Op::Settle { slot, price }),
+        (-0.05..0.2f64, 0.0..5.0f64).prop_map(|(rate, days)| Op::Interest { rate, days }),
+        (0..8usize, 0.0..0.2f64, 0.0..5.0f64).prop_map(|(slot, rate, days)| Op::Carry {
+            slot,
+            rate,
+            days
+        }),
+        (0..8usize, 0.0..0.5f64, 0.0..5.0f64).prop_map(|(slot, apr, days)| Op::FeeIncome {
+            slot,
+            apr,
+            days
+        }),
     ]
 }
 
@@ -50,6 +65,7 @@ struct Shadow {
     mark: f64,
     on_chain: bool,
     notional: bool,
+    margined: bool,
 }
 
 proptest! {
@@ -74,6 +90,7 @@ proptest! {
         let mut realised = 0.0;
         let mut cost_total = 0.0;
         let mut funding_total = 0.0;
+        let mut accrual_total = 0.0;
         let mut scale = initial.abs().max(1.0);
         let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         for (k, ops) in days.iter().enumerate() {
@@ -94,7 +111,7 @@ proptest! {
                         cost_total += qty.abs() * (mult * (hs + mid * slippage_bps / 1e4) + comm(on_chain, notional, mult, mid))
                             + if on_chain { gas } else { 0.0 };
                         scale += (qty * mult * mid).abs();
-                        open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain, notional });
+                        open.push(Shadow { id, qty, mult, entry: mid, mark: mid, on_chain, notional, margined });
                     }
                     Op::Resize { slot, qty, mid, hs } => {
                         if qty == 0.0 { continue; }
@@ -135,6 +152,28 @@ proptest! {
                             + if s.on_chain { gas } else { 0.0 };
                         scale += (s.qty * s.mult * mid).abs();
                     }
+                    Op::Interest { rate, days } => {
+                        // The model's own cash: its equity less the premium-settled values.
+                        let unrealised: f64 = open.iter().map(|s| s.qty * s.mult * (s.mark - s.entry)).sum();
+                        let equity = initial + realised + unrealised - cost_total + funding_total + accrual_total;
+                        let held: f64 = open.iter().filter(|s| !s.margined).map(|s| s.qty * s.mult * s.mark).sum();
+                        let cash = equity - held;
+                        ledger.interest(date, rate, days).unwrap();
+                        accrual_total += cash * (rate * days / 365.0).exp_m1();
+                        scale += cash.abs();
+                    }
+                    Op::Carry { slot, rate, days } => {
+                        if let Some(s) = open.get(slot) {
+                            ledger.carry(date, s.id, rate, days).unwrap();
+                            accrual_total -= s.qty * s.mult * s.mark * rate * days / 365.0;
+                        }
+                    }
+                    Op::FeeIncome { slot, apr, days } => {
+                        if let Some(s) = open.get(slot) {
+                            ledger.fee_income(date, s.id, apr, days).unwrap();
+                            accrual_total += s.qty * s.mult * s.mark * apr * days / 365.0;
+                        }
+                    }
                     Op::Settle { slot, price } => {
                         if slot < open.len() {
                             let s = open.remove(slot);
@@ -148,7 +187,7 @@ proptest! {
             let check = ledger.check(date);
             prop_assert!(check.ok, "{check:?}");
             let unrealised: f64 = open.iter().map(|s| s.qty * s.mult * (s.mark - s.entry)).sum();
-            let expected = initial + realised + unrealised - cost_total + funding_total;
+            let expected = initial + realised + unrealised - cost_total + funding_total + accrual_total;
             prop_assert!((check.equity - expected).abs() <= 1e-9 * scale,
                 "day {k}: equity {} vs {expected}", check.equity);
             prop_assert!((check.equity - (check.cash + check.positions_value)).abs() <= 1e-12 * scale);

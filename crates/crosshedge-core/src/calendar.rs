@@ -277,6 +277,37 @@ pub fn vix_expiry(year: i32, month: u32) -> NaiveDate {
     d
 }
 
+/// A calendar date as `(year, month, day)`.
+pub type Ymd = (i32, u32, u32);
+
+/// Documented monthly VX contracts that settled on another date than [`vix_expiry`] gives:
+/// `(final settlement, the rule's date, why)`. Both are 2004 contracts (the first year of VX
+/// trading, when the futures were on the VBI, 10 × VIX): their last settlement rows in the
+/// CFE per-contract files are a week before the rule (`../shared/data/PROVENANCE.md`,
+/// `crates/crosshedge-pricing/tests/vix_real.rs`). Every contract since 2005 follows the rule.
+pub const VIX_EXPIRY_EXCEPTIONS: &[(Ymd, Ymd, &str)] = &[
+    ((2004, 7, 14), (2004, 7, 21), "July 2004 VX (VBI) settled a week before the rule"),
+    ((2004, 10, 13), (2004, 10, 20), "October 2004 VX (VBI) settled a week before the rule"),
+];
+
+/// The final settlement date of the monthly VX contract of `month` of `year` as it happened:
+/// [`vix_expiry`] (the rule), or the documented date of [`VIX_EXPIRY_EXCEPTIONS`].
+/// The result always lies in the contract month.
+pub fn vix_settlement_date(year: i32, month: u32) -> NaiveDate {
+    VIX_EXPIRY_EXCEPTIONS
+        .iter()
+        .find(|(_, (ry, rm, _), _)| *ry == year && *rm == month)
+        .map_or_else(|| vix_expiry(year, month), |((y, m, d), _, _)| ymd(*y, *m, *d))
+}
+
+/// True when `date` is the final settlement date of a monthly VX contract: the VIX expiry
+/// rule ([`vix_expiry`], holiday-aware) of its month, or a documented historical exception
+/// ([`VIX_EXPIRY_EXCEPTIONS`]; then the rule's own date of that month is not an expiry).
+/// Monthly contracts only: weekly VX expiries (listed since 2015) are not recognised.
+pub fn is_vix_expiry(date: NaiveDate) -> bool {
+    date == vix_settlement_date(date.year(), date.month())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +373,28 @@ mod tests {
             (2024, 1, "2024-01-17"),
         ] {
             assert_eq!(vix_expiry(y, m), d(e), "{y}-{m}");
+        }
+    }
+
+    #[test]
+    fn is_vix_expiry_knows_the_rule_and_the_2004_exceptions() {
+        for e in
+            ["2024-01-17", "2019-03-19", "2026-05-19", "2004-07-14", "2004-10-13", "2004-08-18"]
+        {
+            assert!(is_vix_expiry(d(e)), "{e}");
+        }
+        // The rule's dates of the two 2004 exceptions, a weekly (2024-01-24), a Friday.
+        for e in ["2004-07-21", "2004-10-20", "2024-01-24", "2024-01-19", "2019-03-20"] {
+            assert!(!is_vix_expiry(d(e)), "{e}");
+        }
+        assert_eq!(vix_settlement_date(2004, 7), d("2004-07-14"));
+        assert_eq!(vix_settlement_date(2004, 6), vix_expiry(2004, 6));
+        for y in 2004..2030 {
+            for m in 1..=12 {
+                let e = vix_settlement_date(y, m);
+                assert_eq!((e.year(), e.month()), (y, m));
+                assert!(nyse_is_trading_day(e) && is_vix_expiry(e));
+            }
         }
     }
 

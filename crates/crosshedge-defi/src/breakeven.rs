@@ -9,7 +9,15 @@
 //!    product and `(σ²/4) L sqrt(P) / V(P)` for a concentrated range at price `P` (assumed in
 //!    range all the time, an upper bound on the fee-earning time).
 //! 2. **Unhedged LP over a horizon with a price scenario** `P0 → P1`: the fees must cover the
-//!    impermanent loss against holding: break-even fee APR = `−IL(P0, P1) / T + hedge cost`.
+//!    shortfall against holding the deposited tokens. Fees are quoted on the initial value
+//!    `V(P0)`, so the shortfall is put on the same base:
+//!    break-even fee APR = `−(V_LP(P1) − V_hold(P1)) / V(P0) / T + hedge cost`, with
+//!    `V_hold(P1) = x0 P1 + y0`. (The impermanent loss `IL = V_LP(P1)/V_hold(P1) − 1` is a
+//!    fraction of the hold value at the *end* price; dividing it by `T` would mix two bases
+//!    and overstate the APR after a fall, e.g. 89.5 % instead of 81.3 % for the README's v3
+//!    range 2500–3500 at 3000 falling 20 % over 30 days.) When `P1` lies outside a concentrated
+//!    range the position stops earning fees once the price leaves the range, so the break-even
+//!    assumes the in-range fee rate over the whole horizon; the result flags it.
 //!
 //! The hedge cost is a caller's number per year of position value: for a short-perp hedge it is
 //! the funding paid (e.g. `−annualized_funding_carry(Short, ..)` × hedge ratio) plus rebalancing
@@ -22,7 +30,7 @@ use serde::Serialize;
 
 use crate::error::{finite, non_negative, positive};
 use crate::lvr::{lvr_concentrated_rate, lvr_rate_constant_product};
-use crate::v2::impermanent_loss_v2;
+use crate::v2::{impermanent_loss_v2, ConstantProductPosition};
 use crate::v3::ConcentratedPosition;
 use crate::DefiError;
 
@@ -81,10 +89,18 @@ pub struct BreakEvenResult {
     /// Volatility at which the hedged LP breaks even at `fee_apr`; `None` when the fees do
     /// not even cover the hedge cost.
     pub breakeven_sigma_ann: Option<f64>,
-    /// Impermanent loss of the scenario (fraction of hold value), if a scenario was given.
+    /// Impermanent loss of the scenario (fraction of the hold value at `P1`), if a scenario
+    /// was given.
     pub scenario_il: Option<f64>,
-    /// Break-even fee APR of the unhedged LP in the scenario: `−IL / T + hedge_cost_ann`.
+    /// The scenario's LP value minus hold value as a fraction of the initial value `V(P0)`:
+    /// `(V_LP(P1) − V_hold(P1)) / V(P0)`, the base of the fee APR.
+    pub scenario_loss_of_initial_value: Option<f64>,
+    /// Break-even fee APR of the unhedged LP in the scenario:
+    /// `−scenario_loss_of_initial_value / T + hedge_cost_ann`.
     pub breakeven_fee_apr_scenario: Option<f64>,
+    /// True when the scenario's end price lies outside the concentrated range (the contract's
+    /// rule `Pa <= P < Pb`); never for constant product.
+    pub scenario_out_of_range: Option<bool>,
 }
 
 /// Break-even fee APR of an LP position after LVR (hedged view) or impermanent loss (scenario
@@ -117,18 +133,32 @@ pub fn lp_break_even(inputs: &BreakEvenInputs) -> Result<BreakEvenResult, DefiEr
     let lvr_ann = k * sigma * sigma;
     let breakeven_sigma_ann =
         if fee_apr >= hedge { Some(((fee_apr - hedge) / k).sqrt()) } else { None };
-    let (scenario_il, breakeven_fee_apr_scenario) = match inputs.scenario {
-        None => (None, None),
-        Some(s) => {
-            let p1 = positive("price_end", s.price_end)?;
-            let t = positive("horizon_years", s.horizon_years)?;
-            let il = match position {
-                None => impermanent_loss_v2(p0, p1)?,
-                Some(pos) => pos.impermanent_loss(p0, p1)?,
-            };
-            (Some(il), Some(-il / t + hedge))
-        }
-    };
+    let mut scenario_il = None;
+    let mut scenario_loss_of_initial_value = None;
+    let mut breakeven_fee_apr_scenario = None;
+    let mut scenario_out_of_range = None;
+    if let Some(s) = inputs.scenario {
+        let p1 = positive("price_end", s.price_end)?;
+        let t = positive("horizon_years", s.horizon_years)?;
+        // Unit liquidity: every ratio below is scale-free.
+        let (il, start, end, out) = match position {
+            None => {
+                let pos = ConstantProductPosition::new(1.0)?;
+                (impermanent_loss_v2(p0, p1)?, pos.valuation(p0)?, pos.valuation(p1)?, false)
+            }
+            Some(pos) => (
+                pos.impermanent_loss(p0, p1)?,
+                pos.valuation(p0)?,
+                pos.valuation(p1)?,
+                !pos.in_range(p1.sqrt()),
+            ),
+        };
+        let loss = (end.value - start.amounts.value(p1)) / start.value;
+        scenario_il = Some(il);
+        scenario_loss_of_initial_value = Some(loss);
+        breakeven_fee_apr_scenario = Some(-loss / t + hedge);
+        scenario_out_of_range = Some(out);
+    }
     Ok(BreakEvenResult {
         lvr_ann,
         hedge_cost_ann: hedge,
@@ -136,7 +166,9 @@ pub fn lp_break_even(inputs: &BreakEvenInputs) -> Result<BreakEvenResult, DefiEr
         net_apr_hedged: fee_apr - lvr_ann - hedge,
         breakeven_sigma_ann,
         scenario_il,
+        scenario_loss_of_initial_value,
         breakeven_fee_apr_scenario,
+        scenario_out_of_range,
     })
 }
 
@@ -160,9 +192,12 @@ mod tests {
         assert!((r.breakeven_fee_apr_hedged - 0.11).abs() < 1e-15);
         assert!((r.net_apr_hedged - 0.09).abs() < 1e-15);
         assert!((r.breakeven_sigma_ann.unwrap() - (8.0f64 * 0.17).sqrt()).abs() < 1e-15);
-        // r = 4: IL = -0.2 over half a year → 40 %/yr + 3 %.
+        // r = 4: IL = -0.2 of the hold value at the end, which is (1 + r)/2 = 2.5 times the
+        // initial value: a loss of 0.5 of the initial value over half a year → 100 %/yr + 3 %.
         assert!((r.scenario_il.unwrap() + 0.2).abs() < 1e-15);
-        assert!((r.breakeven_fee_apr_scenario.unwrap() - 0.43).abs() < 1e-14);
+        assert!((r.scenario_loss_of_initial_value.unwrap() + 0.5).abs() < 1e-15);
+        assert!((r.breakeven_fee_apr_scenario.unwrap() - 1.03).abs() < 1e-14);
+        assert_eq!(r.scenario_out_of_range, Some(false));
     }
 
     #[test]

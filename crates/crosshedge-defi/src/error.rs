@@ -91,6 +91,18 @@ pub enum DefiError {
         /// Why not.
         reason: &'static str,
     },
+    /// The initial margin does not exceed the maintenance requirement at entry (leverage at or
+    /// above the cap `1/mm`): the position would be liquidated on opening, so venues refuse it.
+    #[error(
+        "leverage {leverage} is at or above the cap 1/mm = {cap} (mm = maintenance requirement at entry / entry value): the initial margin would not cover maintenance and the position would be liquidated on opening"
+    )]
+    LeverageAboveCap {
+        /// The position's leverage (entry value / margin).
+        leverage: f64,
+        /// The largest admissible leverage, entry value / maintenance requirement at entry
+        /// (excluded).
+        cap: f64,
+    },
     /// A position or book combination that is not allowed.
     #[error("invalid position: {reason}")]
     InvalidPosition {

@@ -249,6 +249,25 @@ impl PerpPosition {
         }
     }
 
+    /// Leverage: entry value / isolated margin (`∞` with no margin).
+    pub fn leverage(&self) -> f64 {
+        self.position_value(self.entry_price) / self.margin
+    }
+
+    /// The leverage cap `1/mm`: entry value / maintenance requirement at entry, the leverage at
+    /// which the initial margin only just equals the maintenance requirement (liquidation on
+    /// opening). `None` when the requirement at entry is 0 (no cap).
+    ///
+    /// # Formula
+    /// `mm = (mmr + f) − cum / V(EP)`, cap `= 1/mm = V(EP) / ((mmr + f) V(EP) − cum)` with
+    /// `V(EP) = Q EP` (linear) or `N / EP` (inverse); with `cum = f = 0` it is `1/mmr`
+    /// (250× at Binance's tier-1 0.4 %). A venue's own limit for the tier (125× on Binance
+    /// BTCUSDT tier 1) lies below it.
+    pub fn max_leverage(&self, params: &MarginParams) -> Option<f64> {
+        let maintenance = self.maintenance_margin(params, self.entry_price);
+        (maintenance > 0.0).then(|| self.position_value(self.entry_price) / maintenance)
+    }
+
     /// Maintenance requirement at `mark`: `(mmr + f) × position value − cum` (floored at 0).
     pub fn maintenance_margin(&self, params: &MarginParams, mark: f64) -> f64 {
         ((params.maintenance_margin_rate + params.close_fee_rate) * self.position_value(mark)
@@ -267,14 +286,25 @@ impl PerpPosition {
     ///   `EP (1 + 1/lev) / (1 + mmr)` (Binance, one-way isolated);
     /// - inverse: `LP = N (s + m) / (M + cum + s N / EP)`.
     ///
-    /// When the margin is already below the maintenance requirement at entry (leverage above
-    /// the venue's cap for the tier), the price returned lies on the winning side of the entry:
-    /// the position would be liquidated on opening.
+    /// The formula needs the margin to exceed the maintenance requirement at entry; below it
+    /// (leverage above [`PerpPosition::max_leverage`]) the formula's root lies on the winning
+    /// side of the entry, which is no liquidation price at all: the position would be
+    /// liquidated on opening, and Binance and Bybit refuse to open it (their tier leverage
+    /// limits sit below `1/mm`). That case is an error.
     ///
     /// # Errors
+    /// [`DefiError::LeverageAboveCap`] when `0 < (mmr + f) × entry value − cum >= M` (equity
+    /// already at the requirement on opening);
     /// [`DefiError::NoLiquidationPrice`] when the margin covers every loss (a linear long with
     /// `M + cum >= Q EP`, an inverse short with `M + cum >= N / EP`).
     pub fn liquidation_price(&self, params: &MarginParams) -> Result<f64, DefiError> {
+        let maintenance = self.maintenance_margin(params, self.entry_price);
+        if maintenance > 0.0 && self.margin <= maintenance {
+            return Err(DefiError::LeverageAboveCap {
+                leverage: self.leverage(),
+                cap: self.max_leverage(params).unwrap_or(f64::INFINITY),
+            });
+        }
         let s = self.side.sign();
         let m = params.maintenance_margin_rate + params.close_fee_rate;
         let (q, ep) = (self.quantity, self.entry_price);
@@ -521,6 +551,41 @@ mod tests {
             safe.liquidation_price(&binance()),
             Err(DefiError::NoLiquidationPrice { .. })
         ));
+    }
+
+    /// r11 item 6 (issue 11): a 300× long at 60,000 with mmr 0.4 % (cap 1/mmr = 250×) used to
+    /// report a liquidation price of 60,040, above the entry, with no note.
+    #[test]
+    fn leverage_at_or_above_the_cap_has_no_liquidation_price() {
+        let p = binance();
+        for kind in [ContractKind::Linear, ContractKind::Inverse] {
+            for side in [Side::Long, Side::Short] {
+                let pos = PerpPosition::with_leverage(kind, side, 1.0, 60_000.0, 300.0).unwrap();
+                assert!((pos.max_leverage(&p).unwrap() - 250.0).abs() < 1e-9);
+                match pos.liquidation_price(&p) {
+                    Err(DefiError::LeverageAboveCap { leverage, cap }) => {
+                        assert!((leverage - 300.0).abs() < 1e-9);
+                        assert!((cap - 250.0).abs() < 1e-9);
+                    }
+                    other => panic!("{kind:?} {side:?}: {other:?}"),
+                }
+                // Just below the cap the liquidation price lies on the losing side, close by.
+                let pos = PerpPosition::with_leverage(kind, side, 1.0, 60_000.0, 249.0).unwrap();
+                let lp = pos.liquidation_price(&p).unwrap();
+                let losing = if side == Side::Long { lp < 60_000.0 } else { lp > 60_000.0 };
+                assert!(losing && (lp / 60_000.0 - 1.0).abs() < 1e-4, "{kind:?} {side:?} {lp}");
+            }
+        }
+        // A tier maintenance amount raises the cap: 1/(mmr + f − cum/V).
+        let params = MarginParams::new(0.005, 50.0, 0.0006).unwrap();
+        let pos =
+            PerpPosition::with_leverage(ContractKind::Linear, Side::Long, 3.0, 40_000.0, 20.0)
+                .unwrap();
+        let cap = pos.max_leverage(&params).unwrap();
+        assert!((cap - 1.0 / (0.0056 - 50.0 / 120_000.0)).abs() < 1e-9, "{cap}");
+        // No maintenance requirement at entry: no cap.
+        let none = MarginParams::new(0.0, 0.0, 0.0).unwrap();
+        assert_eq!(pos.max_leverage(&none), None);
     }
 
     #[test]

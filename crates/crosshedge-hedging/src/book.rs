@@ -39,13 +39,37 @@ use crate::HedgingError;
 /// sizing = { rule = "hedge-ratio", regime = "stress", weight = 0.6, decorrelation = false }
 /// trigger = { kind = "always" }  # or kind = "vix-band", bands = ["normal", "stress"]; or kind = "signal", name = "macd"
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// How the backtest holds and finances the exposures (all optional; `crosshedge backtest`
+/// states the defaults it used):
+/// ```toml
+/// rebalance = "constant-mix"    # or "buy-and-hold"
+/// rebalance-days = 21           # market days between rebalances (constant mix)
+/// cash-rate = 0.04              # the cash account's rate, decimal a year (continuously compounded)
+/// lp-fee-apr = 0.23             # AMM LP fee income, fraction of the LP's value a year while in range
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Book {
     /// A name for reports.
     pub name: String,
     /// Premium budget per year as a fraction of the exposures' delta notional (0.03 = 3 %).
     pub budget: f64,
+    /// How the backtest holds the exposures: bought and held, or rebalanced to their starting
+    /// weights (`None`: the command's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rebalance: Option<Rebalance>,
+    /// Market days between constant-mix rebalances (≥ 1; `None`: the command's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rebalance_days: Option<u32>,
+    /// Interest rate of the backtest's cash account (decimal a year, continuously compounded;
+    /// `None`: the command's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash_rate: Option<f64>,
+    /// Fee income of the AMM LP exposures as a fraction of their value a year, earned while
+    /// the price is in range (≥ 0; `None`: the command's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lp_fee_apr: Option<f64>,
     /// The exposures to protect.
     #[serde(rename = "exposure", default)]
     pub exposures: Vec<Exposure>,
@@ -55,6 +79,26 @@ pub struct Book {
     /// How rolls treat scheduled macro events (used by the backtest).
     #[serde(default)]
     pub rolls: RollPolicy,
+}
+
+/// How the backtest holds the book's exposures through time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rebalance {
+    /// Units bought on the first day and held: the weights drift with prices.
+    BuyAndHold,
+    /// Traded back to the starting weights every `rebalance-days` market days.
+    ConstantMix,
+}
+
+impl Rebalance {
+    /// The TOML name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BuyAndHold => "buy-and-hold",
+            Self::ConstantMix => "constant-mix",
+        }
+    }
 }
 
 /// A scheduled macro event a roll can be moved ahead of.
@@ -391,6 +435,21 @@ impl Book {
             "must be finite and non-negative",
             self.budget,
         )?;
+        if let Some(d) = self.rebalance_days {
+            check(d >= 1, "book", "rebalance-days", "must be at least 1", f64::from(d))?;
+        }
+        if let Some(r) = self.cash_rate {
+            check(r.is_finite(), "book", "cash-rate", "must be finite", r)?;
+        }
+        if let Some(a) = self.lp_fee_apr {
+            check(
+                a.is_finite() && a >= 0.0,
+                "book",
+                "lp-fee-apr",
+                "must be finite and non-negative",
+                a,
+            )?;
+        }
         for (i, e) in self.exposures.iter().enumerate() {
             let loc = format!("exposure {}", i + 1);
             match e {
@@ -545,6 +604,10 @@ impl Book {
             name: "adaptive layered VIX hedge".to_string(),
             budget: 0.04,
             rolls: RollPolicy::default(),
+            rebalance: None,
+            rebalance_days: None,
+            cash_rate: None,
+            lp_fee_apr: None,
             exposures: vec![
                 Exposure::BtcSpot { value: 1_000_000.0 },
                 Exposure::EthSpot { value: 500_000.0 },
@@ -613,6 +676,32 @@ mod tests {
         let e = Book::parse_toml("name = \"x\"\nbudget = 0.0\n[rolls]\nevents = [\"nfp\"]\n")
             .unwrap_err();
         assert!(e.to_string().contains("line 4"), "{e}");
+    }
+
+    #[test]
+    fn exposure_policy_parses_and_is_checked() {
+        let b = Book::parse_toml("name = \"x\"\nbudget = 0.0\n").unwrap();
+        assert_eq!(
+            (b.rebalance, b.rebalance_days, b.cash_rate, b.lp_fee_apr),
+            (None, None, None, None)
+        );
+        let text = "name = \"x\"\nbudget = 0.0\nrebalance = \"constant-mix\"\nrebalance-days = 21\ncash-rate = 0.03\nlp-fee-apr = 0.2\n";
+        let b = Book::parse_toml(text).unwrap();
+        assert_eq!(b.rebalance, Some(Rebalance::ConstantMix));
+        assert_eq!(b.rebalance_days, Some(21));
+        assert_eq!(b.cash_rate, Some(0.03));
+        assert_eq!(b.lp_fee_apr, Some(0.2));
+        assert_eq!(Book::parse_toml(&b.to_toml().unwrap()).unwrap(), b);
+        let b =
+            Book::parse_toml("name = \"x\"\nbudget = 0.0\nrebalance = \"buy-and-hold\"\n").unwrap();
+        assert_eq!(b.rebalance, Some(Rebalance::BuyAndHold));
+        let e =
+            Book::parse_toml("name = \"x\"\nbudget = 0.0\nrebalance = \"monthly\"\n").unwrap_err();
+        assert!(matches!(e, HedgingError::Toml { line: 3, .. }), "{e}");
+        let e = Book::parse_toml("name = \"x\"\nbudget = 0.0\nrebalance-days = 0\n").unwrap_err();
+        assert!(e.to_string().contains("rebalance-days"), "{e}");
+        let e = Book::parse_toml("name = \"x\"\nbudget = 0.0\nlp-fee-apr = -0.1\n").unwrap_err();
+        assert!(e.to_string().contains("lp-fee-apr"), "{e}");
     }
 
     #[test]

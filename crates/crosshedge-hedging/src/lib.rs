@@ -18,7 +18,7 @@
 //!
 //! # Example
 //! ```
-//! use crosshedge_hedging::{size_book, Band, Book, CurvePoint, RegimeMove, SizingInputs};
+//! use crosshedge_hedging::{size_book, Band, Book, CurvePoint, RegimeMoments, SizingInputs};
 //! let book = Book::parse_toml(r#"
 //!     name = "btc with vix futures"
 //!     budget = 0.05
@@ -38,8 +38,15 @@
 //!     vix_ar_phi: 0.98, vix_mean_log: 2.87, vix_ar_sd: 0.074, vol_of_vol: 0.9,
 //!     spx: 5000.0, spx_vol: 0.18, spx_div_yield: 0.015, rate: 0.04, funding_per_year: 0.08,
 //!     band: Band::Normal, signals: vec![],
-//!     moves: [RegimeMove { vix_log: 0.1, spx_log: -0.02, target_log: -0.01 },
-//!             RegimeMove { vix_log: 0.6, spx_log: -0.12, target_log: -0.15 }],
+//!     // Calm and stress: sds over the cover horizon and the correlations with the target.
+//!     moments: [
+//!         RegimeMoments { vix_mean: 0.0, vix_sd: 0.2, spx_mean: 0.0, spx_sd: 0.03,
+//!             target_mean: 0.0, target_sd: 0.1, corr_target_vix: -0.2, corr_target_spx: 0.3,
+//!             corr_vix_spx: -0.7 },
+//!         RegimeMoments { vix_mean: 0.0, vix_sd: 0.4, spx_mean: 0.0, spx_sd: 0.08,
+//!             target_mean: 0.0, target_sd: 0.2, corr_target_vix: -0.5, corr_target_spx: 0.6,
+//!             corr_vix_spx: -0.8 },
+//!     ],
 //! };
 //! let plan = size_book(&book, &inputs)?;
 //! // 0.25 × 1,000,000 USD per unit of log VIX, from futures worth 1000 × 20 × β each,
@@ -54,15 +61,17 @@
 
 pub mod book;
 pub mod error;
+mod quadrature;
 pub mod sizing;
 
 pub use book::{
-    Asset, Band, Book, Exposure, Instrument, Layer, MacroEventKind, Regime, RollPolicy, SizingRule,
-    StrikeRule, Trigger,
+    Asset, Band, Book, Exposure, Instrument, Layer, MacroEventKind, Rebalance, Regime, RollPolicy,
+    SizingRule, StrikeRule, Trigger,
 };
 pub use error::HedgingError;
 pub use sizing::{
     asset_notional, expected_vix, interpolate_curve, lp_risky_share, lp_value, size_book,
-    AssetNotional, CurvePoint, HedgePlan, LayerPosition, PositionGreeks, RegimeCover, RegimeMove,
-    SizingInputs, DAYS_PER_YEAR, ETP_TENOR_DAYS, TRADING_DAYS_PER_YEAR,
+    AssetNotional, CoverProbability, CurvePoint, HedgePlan, LayerPosition, PositionGreeks,
+    RegimeCover, RegimeMoments, RegimeMove, SizingInputs, DAYS_PER_YEAR, ETP_TENOR_DAYS,
+    TRADING_DAYS_PER_YEAR,
 };

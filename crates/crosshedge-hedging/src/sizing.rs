@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::book::{
     Asset, Band, Book, Exposure, Instrument, Layer, Regime, SizingRule, StrikeRule, Trigger,
 };
+use crate::quadrature::gauss_hermite;
 use crate::HedgingError;
 
 /// Calendar days per year (tenors and costs are on a 365-day basis).
@@ -38,6 +39,41 @@ pub struct RegimeMove {
     /// Log return of the target basket (also used for the perp's underlying).
     pub target_log: f64,
 }
+
+/// The joint distribution of one regime's moves over the cover horizon: the stress model's
+/// regime vols and correlations (with its VIX mean reversion), as a trivariate normal of the
+/// change of log VIX `X`, the SPX log return `S` and the target basket's log return `Y`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RegimeMoments {
+    /// Mean change of log VIX over the horizon.
+    pub vix_mean: f64,
+    /// Sd of the change of log VIX over the horizon (≥ 0).
+    pub vix_sd: f64,
+    /// Mean SPX log return over the horizon.
+    pub spx_mean: f64,
+    /// Sd of the SPX log return over the horizon (≥ 0).
+    pub spx_sd: f64,
+    /// Mean log return of the target basket over the horizon.
+    pub target_mean: f64,
+    /// Sd of the target basket's log return over the horizon (> 0).
+    pub target_sd: f64,
+    /// Correlation of the target's return with the change of log VIX.
+    pub corr_target_vix: f64,
+    /// Correlation of the target's return with the SPX return.
+    pub corr_target_spx: f64,
+    /// Correlation of the change of log VIX with the SPX return.
+    pub corr_vix_spx: f64,
+}
+
+/// One-sided level of the target loss the cover table conditions on (the 1-in-20 loss).
+pub const COVER_LOSS_LEVEL: f64 = 0.95;
+/// Shares of the target loss whose cover probability the cover table reports.
+pub const COVER_LEVELS: [f64; 3] = [0.25, 0.5, 0.75];
+/// Midpoint-grid points per dimension of the conditional distribution of `(X, S)` given `Y`
+/// (cover probabilities).
+const COVER_GRID: (usize, usize) = (128, 32);
+/// Gauss–Hermite points per dimension of the same distribution (expected P&L).
+const COVER_HERMITE: (usize, usize) = (40, 12);
 
 /// Measured inputs of the sizing, all plain numbers (the CLI computes them from the store with
 /// `crosshedge-stats`).
@@ -84,8 +120,8 @@ pub struct SizingInputs {
     pub band: Band,
     /// Names of the signals that are on (for `signal` triggers).
     pub signals: Vec<String>,
-    /// Regime-typical moves for the cover report: `[calm, stress]`.
-    pub moves: [RegimeMove; 2],
+    /// The joint distribution of the cover horizon's moves in the calm and stress regimes.
+    pub moments: [RegimeMoments; 2],
 }
 
 /// The book's delta notional per asset (USD per unit log return of the asset).
@@ -199,21 +235,38 @@ pub struct LayerPosition {
     pub greeks: PositionGreeks,
 }
 
-/// Cover of the book in one regime's typical move.
+/// The probability that the hedge covers at least a share of the target loss.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CoverProbability {
+    /// The share of the loss (decimal: 0.25 = a quarter).
+    pub level: f64,
+    /// `P(hedge P&L ≥ level × loss | the target's 1-in-20 loss)`.
+    pub probability: f64,
+}
+
+/// Cover of the book in one regime, given the target's own 1-in-20 loss there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegimeCover {
     /// `"calm"` or `"stress"`.
     pub regime: &'static str,
-    /// The move applied.
+    /// The target's 1-in-20 move in the regime (`target_log`) with the VIX and SPX moves
+    /// expected given it (`E[X | Y]`, `E[S | Y]`: the hedge factors move by their correlation
+    /// with the target, not one-for-one).
     pub shock: RegimeMove,
     /// Loss of the exposures, `N (1 − e^{target_log})` (positive = loss).
     pub target_loss: f64,
-    /// Hedge P&L of every layer together after the instantaneous move (full revaluation).
+    /// Expected hedge P&L of every layer together given the target's loss, `E[P&L | Y]`, by
+    /// full revaluation over the conditional distribution of the VIX and SPX moves.
     pub hedge_pnl: f64,
-    /// Hedge P&L per layer.
+    /// Expected hedge P&L per layer.
     pub layer_pnl: Vec<f64>,
-    /// `hedge_pnl / target_loss`, `None` when the move is not a loss.
+    /// Expected cover `hedge_pnl / target_loss`, `None` when the move is not a loss.
     pub cover: Option<f64>,
+    /// The probability of covering 25, 50 and 75 % of the loss, given it.
+    pub cover_probability: Vec<CoverProbability>,
+    /// The hedge P&L if the VIX and SPX moved as if perfectly correlated with the target
+    /// (their own 1-in-20 moves): the protection the hedge ratio alone promises.
+    pub hedge_pnl_perfect_correlation: f64,
 }
 
 /// The sized book.
@@ -235,8 +288,11 @@ pub struct HedgePlan {
     pub cost_per_year: f64,
     /// Budget per year (USD) = `budget × N`.
     pub budget_per_year: f64,
-    /// Factor applied to every layer to respect the budget (1 when it does not bind).
+    /// Factor applied to every layer to respect the budget (1 when it does not bind): the share
+    /// of the hedge-ratio requirement the budget buys.
     pub budget_scale: f64,
+    /// Cost per year of the whole hedge-ratio requirement (before the budget scale, USD).
+    pub requirement_cost_per_year: f64,
     /// Greeks of all layers together.
     pub greeks: PositionGreeks,
     /// Expected cover in the calm and stress moves.
@@ -383,14 +439,38 @@ impl SizingInputs {
             check_input(pos(p.days), "vix_curve.days", "must be finite and positive", p.days)?;
             check_input(pos(p.price), "vix_curve.price", "must be finite and positive", p.price)?;
         }
-        for m in &self.moves {
+        for m in &self.moments {
             for (name, v) in [
-                ("moves.vix_log", m.vix_log),
-                ("moves.spx_log", m.spx_log),
-                ("moves.target_log", m.target_log),
+                ("moments.vix_mean", m.vix_mean),
+                ("moments.spx_mean", m.spx_mean),
+                ("moments.target_mean", m.target_mean),
             ] {
                 check_input(v.is_finite(), name, "must be finite", v)?;
             }
+            for (name, v) in [("moments.vix_sd", m.vix_sd), ("moments.spx_sd", m.spx_sd)] {
+                check_input(v.is_finite() && v >= 0.0, name, "must be finite and non-negative", v)?;
+            }
+            check_input(
+                pos(m.target_sd),
+                "moments.target_sd",
+                "must be finite and positive",
+                m.target_sd,
+            )?;
+            for (name, v) in [
+                ("moments.corr_target_vix", m.corr_target_vix),
+                ("moments.corr_target_spx", m.corr_target_spx),
+                ("moments.corr_vix_spx", m.corr_vix_spx),
+            ] {
+                check_input(v.abs() <= 1.0, name, "must lie in [-1, 1]", v)?;
+            }
+            let (a, b, c) = (m.corr_target_vix, m.corr_target_spx, m.corr_vix_spx);
+            let det = 1.0 + 2.0 * a * b * c - a * a - b * b - c * c;
+            check_input(
+                det >= -1e-12,
+                "moments (correlations)",
+                "must form a positive semi-definite matrix (determinant)",
+                det,
+            )?;
         }
         Ok(())
     }
@@ -693,9 +773,13 @@ fn unit_shock_pnl(
 /// - Budget: with total cost `C = Σ q c` and budget `B = budget · N`, every `q` is multiplied
 ///   by `min(1, B/C)` when `C > 0`.
 /// - Greeks: per unit as in [`PositionGreeks`], times `q`, summed.
-/// - Cover in regime `r` with move `(x, s, y)`: target loss `N (1 − e^{y})`; hedge P&L by full
-///   revaluation at `F e^{βx}`, `S e^{s}` and the same time to expiry (ETP `e^{β(30)x} − 1` per
-///   USD, short perp `1 − e^{y}` per USD); cover = P&L / loss.
+/// - Cover in regime `r`, given the target's own 1-in-20 loss there (`y` its 5 % quantile from
+///   [`RegimeMoments`]): target loss `N (1 − e^{y})`; the hedge P&L of a move `(x, s, y)` by
+///   full revaluation at `F e^{βx}`, `S e^{s}` and the same time to expiry (ETP
+///   `e^{β(30)x} − 1` per USD, short perp `1 − e^{y}` per USD), averaged over the conditional
+///   distribution of `(x, s)` given `y` (basis risk: the VIX moves by its correlation with the
+///   target); expected cover = `E[P&L | y] / loss`, and `P(P&L ≥ c · loss | y)` for
+///   `c` = 25, 50, 75 % ([`regime_cover`]).
 ///
 /// # Errors
 /// [`HedgingError::InvalidInput`] or [`HedgingError::InvalidBook`] for out-of-domain values,
@@ -755,26 +839,8 @@ pub fn size_book(book: &Book, inp: &SizingInputs) -> Result<HedgePlan, HedgingEr
         cost_per_year += pos.cost_per_year;
     }
     let mut cover = Vec::with_capacity(2);
-    for (name, mv) in [("calm", inp.moves[0]), ("stress", inp.moves[1])] {
-        let target_loss = n * (1.0 - mv.target_log.exp());
-        let mut layer_pnl = Vec::with_capacity(layers.len());
-        for ((layer, unit), pos) in book.layers.iter().zip(&units).zip(&layers) {
-            let pnl = if pos.quantity == 0.0 {
-                0.0
-            } else {
-                pos.quantity * unit_shock_pnl(layer, unit, inp, &mv)?
-            };
-            layer_pnl.push(pnl);
-        }
-        let hedge_pnl: f64 = layer_pnl.iter().sum();
-        cover.push(RegimeCover {
-            regime: name,
-            shock: mv,
-            target_loss,
-            hedge_pnl,
-            layer_pnl,
-            cover: (target_loss > 0.0).then(|| hedge_pnl / target_loss),
-        });
+    for (name, m) in [("calm", inp.moments[0]), ("stress", inp.moments[1])] {
+        cover.push(regime_cover(book, &units, &layers, inp, name, &m, n)?);
     }
     let nft_carry_per_year = book
         .exposures
@@ -794,7 +860,130 @@ pub fn size_book(book: &Book, inp: &SizingInputs) -> Result<HedgePlan, HedgingEr
         cost_per_year,
         budget_per_year,
         budget_scale,
+        requirement_cost_per_year: cost,
         greeks,
         cover,
+    })
+}
+
+/// The hedge P&L per layer after the instantaneous move `mv`.
+fn shock_pnl(
+    book: &Book,
+    units: &[Unit],
+    layers: &[LayerPosition],
+    inp: &SizingInputs,
+    mv: &RegimeMove,
+) -> Result<Vec<f64>, HedgingError> {
+    book.layers
+        .iter()
+        .zip(units)
+        .zip(layers)
+        .map(|((layer, unit), pos)| {
+            Ok(if pos.quantity == 0.0 {
+                0.0
+            } else {
+                pos.quantity * unit_shock_pnl(layer, unit, inp, mv)?
+            })
+        })
+        .collect()
+}
+
+/// The cover of the sized book given the target's 1-in-20 loss in one regime.
+///
+/// # Formula
+/// With `(X, S, Y)` trivariate normal ([`RegimeMoments`]) and `y = μ_Y + z σ_Y`,
+/// `z = Φ⁻¹(1 − 0.95)`: `(X, S) | Y = y` is normal with means
+/// `μ_X + ρ_XY σ_X z`, `μ_S + ρ_SY σ_S z` and covariance
+/// `[[σ_X²(1 − ρ_XY²), σ_X σ_S (ρ_XS − ρ_XY ρ_SY)], [·, σ_S²(1 − ρ_SY²)]]` (Anderson, 2003,
+/// *An Introduction to Multivariate Statistical Analysis*, §2.5). The expected hedge P&L is a
+/// 40 × 12 Gauss–Hermite product rule over that distribution (in Cholesky coordinates), the
+/// cover probabilities the share of a 128 × 32 equal-probability midpoint grid
+/// (`Φ⁻¹((i + ½)/n)`) whose hedge P&L reaches the level; every point is revalued in full.
+fn regime_cover(
+    book: &Book,
+    units: &[Unit],
+    layers: &[LayerPosition],
+    inp: &SizingInputs,
+    regime: &'static str,
+    m: &RegimeMoments,
+    n: f64,
+) -> Result<RegimeCover, HedgingError> {
+    let z = inverse_norm_cdf(1.0 - COVER_LOSS_LEVEL);
+    let y = m.target_mean + z * m.target_sd;
+    let target_loss = n * (1.0 - y.exp());
+    let (rxy, rsy) = (m.corr_target_vix, m.corr_target_spx);
+    let mx = m.vix_mean + rxy * m.vix_sd * z;
+    let ms = m.spx_mean + rsy * m.spx_sd * z;
+    let vx = (m.vix_sd * m.vix_sd * (1.0 - rxy * rxy)).max(0.0);
+    let vs = (m.spx_sd * m.spx_sd * (1.0 - rsy * rsy)).max(0.0);
+    let cxs = m.vix_sd * m.spx_sd * (m.corr_vix_spx - rxy * rsy);
+    let a = vx.sqrt();
+    let b = if a > 0.0 { cxs / a } else { 0.0 };
+    let c = (vs - b * b).max(0.0).sqrt();
+    // A degenerate conditional distribution (no variance left given the target) is one point.
+    let degenerate = a == 0.0 && b == 0.0 && c == 0.0;
+    // Expectations by Gauss–Hermite (exact for smooth payoffs to ~1e-12), probabilities by
+    // the share of an equal-probability midpoint grid (resolution 1/128 in the VIX coordinate).
+    let ((hx, hwx), (hs, hws)) = if degenerate {
+        ((vec![0.0], vec![1.0]), (vec![0.0], vec![1.0]))
+    } else {
+        (gauss_hermite(COVER_HERMITE.0), gauss_hermite(COVER_HERMITE.1))
+    };
+    let mut layer_pnl = vec![0.0; layers.len()];
+    for (u, wu) in hx.iter().zip(&hwx) {
+        for (v, wv) in hs.iter().zip(&hws) {
+            let mv = RegimeMove { vix_log: mx + a * u, spx_log: ms + b * u + c * v, target_log: y };
+            for (s, p) in layer_pnl.iter_mut().zip(shock_pnl(book, units, layers, inp, &mv)?) {
+                *s += wu * wv * p;
+            }
+        }
+    }
+    let (nx, ns) = if degenerate { (1, 1) } else { COVER_GRID };
+    let grid = |k: usize| -> Vec<f64> {
+        if k == 1 {
+            return vec![0.0];
+        }
+        (0..k).map(|i| inverse_norm_cdf((i as f64 + 0.5) / k as f64)).collect()
+    };
+    let (zx, zs) = (grid(nx), grid(ns));
+    let mut covered = [0usize; COVER_LEVELS.len()];
+    if target_loss > 0.0 {
+        for u in &zx {
+            for v in &zs {
+                let mv =
+                    RegimeMove { vix_log: mx + a * u, spx_log: ms + b * u + c * v, target_log: y };
+                let total: f64 = shock_pnl(book, units, layers, inp, &mv)?.iter().sum();
+                for (k, level) in covered.iter_mut().zip(COVER_LEVELS) {
+                    if total >= level * target_loss {
+                        *k += 1;
+                    }
+                }
+            }
+        }
+    }
+    let points = (nx * ns) as f64;
+    let hedge_pnl: f64 = layer_pnl.iter().sum();
+    let perfect = RegimeMove {
+        vix_log: m.vix_mean + z * m.vix_sd * rxy.signum(),
+        spx_log: m.spx_mean + z * m.spx_sd * rsy.signum(),
+        target_log: y,
+    };
+    let hedge_pnl_perfect_correlation = shock_pnl(book, units, layers, inp, &perfect)?.iter().sum();
+    Ok(RegimeCover {
+        regime,
+        shock: RegimeMove { vix_log: mx, spx_log: ms, target_log: y },
+        target_loss,
+        hedge_pnl,
+        layer_pnl,
+        cover: (target_loss > 0.0).then(|| hedge_pnl / target_loss),
+        cover_probability: COVER_LEVELS
+            .iter()
+            .zip(covered)
+            .map(|(level, k)| CoverProbability {
+                level: *level,
+                probability: if target_loss > 0.0 { k as f64 / points } else { 0.0 },
+            })
+            .collect(),
+        hedge_pnl_perfect_correlation,
     })
 }

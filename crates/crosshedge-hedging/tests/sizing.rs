@@ -6,8 +6,9 @@
 
 use crosshedge_hedging::{
     asset_notional, lp_risky_share, lp_value, size_book, Band, Book, CurvePoint, Exposure,
-    Instrument, Layer, Regime, RegimeMove, SizingInputs, SizingRule, StrikeRule, Trigger,
+    Instrument, Layer, Regime, RegimeMoments, SizingInputs, SizingRule, StrikeRule, Trigger,
 };
+use crosshedge_pricing::normal::{inverse_norm_cdf, norm_cdf};
 use crosshedge_pricing::{black76_greeks, Black76Inputs, OptionKind};
 
 fn inputs() -> SizingInputs {
@@ -35,10 +36,23 @@ fn inputs() -> SizingInputs {
         funding_per_year: 0.1,
         band: Band::Normal,
         signals: vec![],
-        moves: [
-            RegimeMove { vix_log: 0.1, spx_log: -0.01, target_log: -0.02 },
-            RegimeMove { vix_log: 0.5, spx_log: -0.1, target_log: -0.1 },
-        ],
+        moments: [point(0.1, -0.01, -0.02), point(0.5, -0.1, -0.1)],
+    }
+}
+
+/// Moments under which the cover table's move is exactly `(vix_log, spx_log, target_log)`: the
+/// hedge factors have no variance, the target's 1-in-20 quantile is `target_log`.
+fn point(vix_log: f64, spx_log: f64, target_log: f64) -> RegimeMoments {
+    RegimeMoments {
+        vix_mean: vix_log,
+        vix_sd: 0.0,
+        spx_mean: spx_log,
+        spx_sd: 0.0,
+        target_mean: target_log - inverse_norm_cdf(0.05),
+        target_sd: 1.0,
+        corr_target_vix: 0.0,
+        corr_target_spx: 0.0,
+        corr_vix_spx: 0.0,
     }
 }
 
@@ -60,6 +74,7 @@ fn one_layer(instrument: Instrument, strike: Option<StrikeRule>, budget: f64) ->
             },
             trigger: Trigger::Always,
         }],
+        ..Default::default()
     }
 }
 
@@ -131,6 +146,59 @@ fn vix_call_spread_hand_case() {
 }
 
 #[test]
+fn cover_given_the_target_loss_carries_the_basis_risk() {
+    // One VIX future layer; in stress X (change of log VIX) and Y (target) are jointly normal
+    // with correlation -0.5. Given Y at its 5 % quantile, X ~ N(mu_c, s_c^2) with
+    // mu_c = rho sd_x z and s_c = sd_x sqrt(1 - rho^2), so the layer's expected P&L is
+    // q 1000 F (exp(beta mu_c + beta^2 s_c^2 / 2) - 1) and it covers a share c of the loss L
+    // when X >= ln(1 + c L / (q 1000 F)) / beta: P = 1 - Phi((x_c - mu_c) / s_c).
+    let mut inp = inputs();
+    let (sd_x, sd_y, rho) = (0.4, 0.12, -0.5);
+    inp.moments[1] = RegimeMoments {
+        vix_mean: 0.0,
+        vix_sd: sd_x,
+        spx_mean: 0.0,
+        spx_sd: 0.05,
+        target_mean: 0.0,
+        target_sd: sd_y,
+        corr_target_vix: rho,
+        corr_target_spx: 0.4,
+        corr_vix_spx: -0.6,
+    };
+    let plan = size_book(&one_layer(Instrument::VixFuture, None, 1.0), &inp).unwrap();
+    let q = plan.layers[0].quantity;
+    let beta = inp.future_beta(30.0);
+    let z = inverse_norm_cdf(0.05);
+    let (mu_c, s_c) = (rho * sd_x * z, sd_x * (1.0 - rho * rho).sqrt());
+    let c = &plan.cover[1];
+    close(c.target_loss, 1e6 * (1.0 - (z * sd_y).exp()), 1e-12);
+    close(c.shock.vix_log, mu_c, 1e-12);
+    let expected = q * 20_000.0 * ((beta * mu_c + 0.5 * beta * beta * s_c * s_c).exp() - 1.0);
+    // Gauss-Hermite: the closed form to 1e-10 relative.
+    assert!((c.hedge_pnl / expected - 1.0).abs() < 1e-10, "{} vs {expected}", c.hedge_pnl);
+    for p in &c.cover_probability {
+        let x_c = (1.0 + p.level * c.target_loss / (q * 20_000.0)).ln() / beta;
+        let want = 1.0 - norm_cdf((x_c - mu_c) / s_c);
+        // Grid resolution 1/128 in probability.
+        assert!(
+            (p.probability - want).abs() < 1.0 / 128.0,
+            "{}: {} vs {want}",
+            p.level,
+            p.probability
+        );
+    }
+    // Perfect correlation promises more: the VIX at its own 1-in-20 rise.
+    let perfect = q * 20_000.0 * ((beta * -z * sd_x).exp() - 1.0);
+    close(c.hedge_pnl_perfect_correlation, perfect, 1e-12);
+    assert!(c.hedge_pnl < c.hedge_pnl_perfect_correlation);
+    // Inconsistent correlations are refused.
+    let mut bad = inp.clone();
+    bad.moments[1].corr_vix_spx = 0.99;
+    bad.moments[1].corr_target_vix = -0.99;
+    assert!(size_book(&one_layer(Instrument::VixFuture, None, 1.0), &bad).is_err());
+}
+
+#[test]
 fn budget_scales_every_layer() {
     let free = size_book(&one_layer(Instrument::VixFuture, None, 1.0), &inputs()).unwrap();
     let tight = size_book(&one_layer(Instrument::VixFuture, None, 0.05), &inputs()).unwrap();
@@ -187,10 +255,7 @@ fn greeks_match_finite_differences_of_the_revaluation() {
     ] {
         let eps = 1e-4;
         let mut inp = inputs();
-        inp.moves = [
-            RegimeMove { vix_log: eps, spx_log: eps, target_log: 0.0 },
-            RegimeMove { vix_log: -eps, spx_log: -eps, target_log: 0.0 },
-        ];
+        inp.moments = [point(eps, eps, 0.0), point(-eps, -eps, 0.0)];
         let plan = size_book(&one_layer(instrument, strike, 10.0), &inp).unwrap();
         let up = plan.cover[0].hedge_pnl;
         let dn = plan.cover[1].hedge_pnl;

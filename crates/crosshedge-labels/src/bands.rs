@@ -229,6 +229,59 @@ pub fn vix_bands_on(
     Ok(finish(dates.to_vec(), labels, cfg, bands.last().copied()))
 }
 
+/// The `vix-bands` labeling of return intervals `(starts[i], ends[i]]`: each row gets the band
+/// of the last VIX close on or before the interval's *start*, when that close is at most
+/// `cfg.max_age_days` before the start; otherwise the row is unlabelled. The labeling's dates
+/// are the end dates (the rows of a [`crosshedge_core::align::ReturnPanel`]).
+///
+/// This is the label that does not look into the return it labels: a `weekly` row (Wednesday
+/// to Wednesday) is labelled by the first Wednesday's close, not by the Tuesday's inside the
+/// week, and a row of an illiquid series spanning several days by the close before its first
+/// day. For one-day rows (`us-close`, `crypto-days`) it equals [`vix_bands_on`] on the ends.
+///
+/// # Errors
+/// As [`vix_bands_on`]; [`LabelsError::LengthMismatch`] when `starts` and `ends` differ in
+/// length; [`LabelsError::InvalidConfig`] when a start is not before its end.
+pub fn vix_bands_over(
+    vix: &Series,
+    starts: &[NaiveDate],
+    ends: &[NaiveDate],
+    cfg: &BandConfig,
+) -> Result<VixBands, LabelsError> {
+    if vix.is_empty() {
+        return Err(LabelsError::TooShort { what: "vix bands", needed: 1, got: 0 });
+    }
+    if starts.len() != ends.len() {
+        return Err(LabelsError::LengthMismatch {
+            what: "vix bands interval starts and ends",
+            left: starts.len(),
+            right: ends.len(),
+        });
+    }
+    if let Some((s, e)) = starts.iter().zip(ends).find(|(s, e)| s >= e) {
+        return Err(LabelsError::InvalidConfig {
+            what: "vix bands interval",
+            value: format!("{s} .. {e}"),
+            expected: "a start before its end",
+        });
+    }
+    check_sorted("vix bands dates", ends)?;
+    let bands = bands_of_closes(vix, cfg)?;
+    let vd = vix.dates();
+    let labels = starts
+        .iter()
+        .map(|&d| {
+            let k = vd.partition_point(|x| *x <= d);
+            if k == 0 {
+                return None;
+            }
+            let age = (d - vd[k - 1]).num_days();
+            (age <= cfg.max_age_days).then(|| bands[k - 1].index())
+        })
+        .collect();
+    Ok(finish(ends.to_vec(), labels, cfg, bands.last().copied()))
+}
+
 fn finish(
     dates: Vec<NaiveDate>,
     labels: Vec<Option<usize>>,
@@ -342,6 +395,35 @@ mod tests {
         assert_eq!(b, vec![Stress, Stress, Stress, Normal, Calm, Calm, Normal]);
         let plain = bands_of_closes(&v, &BandConfig::default()).unwrap();
         assert_eq!(plain, vec![Stress, Normal, Normal, Normal, Calm, Normal, Normal]);
+    }
+
+    #[test]
+    fn bands_over_intervals_use_the_close_at_the_start() {
+        // Daily closes from Mon 2024-01-01: calm, calm, stress (Wed 3rd), stress, ... A weekly
+        // row Wed 3rd -> Wed 10th starts in stress; a row labelled by the close before its end
+        // (Tue 9th, calm) would look into the week it labels.
+        let v = vix(&[14.0, 14.0, 30.0, 30.0, 30.0, 30.0, 30.0, 30.0, 12.0, 12.0]);
+        let starts = [d("2024-01-01"), d("2024-01-03")];
+        let ends = [d("2024-01-03"), d("2024-01-10")];
+        let over = vix_bands_over(&v, &starts, &ends, &BandConfig::default()).unwrap();
+        assert_eq!(over.labeling.dates, ends.to_vec());
+        assert_eq!(over.labeling.labels, vec![Some(0), Some(2)]);
+        let on = vix_bands_on(&v, &ends, &BandConfig::default()).unwrap();
+        assert_eq!(on.labeling.labels, vec![Some(0), Some(0)]);
+        // One-day rows: the same as labelling by the close before the end.
+        let ends: Vec<_> = v.dates()[1..].to_vec();
+        let starts: Vec<_> = v.dates()[..v.len() - 1].to_vec();
+        let over = vix_bands_over(&v, &starts, &ends, &BandConfig::default()).unwrap();
+        let on = vix_bands_on(&v, &ends, &BandConfig::default()).unwrap();
+        assert_eq!(over.labeling, on.labeling);
+        // A start with no close at or before it is unlabelled; bad intervals are refused.
+        let over =
+            vix_bands_over(&v, &[d("2023-12-30")], &[d("2024-01-02")], &BandConfig::default())
+                .unwrap();
+        assert_eq!(over.labeling.labels, vec![None]);
+        assert!(vix_bands_over(&v, &[d("2024-01-02")], &[d("2024-01-02")], &BandConfig::default())
+            .is_err());
+        assert!(vix_bands_over(&v, &[], &[d("2024-01-02")], &BandConfig::default()).is_err());
     }
 
     #[test]

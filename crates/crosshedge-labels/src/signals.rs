@@ -14,6 +14,13 @@
 //!   `RS_t = A^g_t / A^l_t`. The first RSI is at index `n` (the (n+1)-th close). When the average
 //!   loss is zero RSI is 100 (50 when the average gain is zero too: a flat series).
 //!
+//! - **Trading days**: the signals run on the trading days of the series' calendar. A VIX
+//!   series (calendar `us`) keeps NYSE days only: CBOE has published VIX values on some US
+//!   holidays since 2022, and those prints are dropped (listed in
+//!   [`VixSignals::dropped_non_trading_days`]), the same rule as the `us-close` alignment that
+//!   `regimes` and `basis` use, so a signal's day count and its lead times mean the same
+//!   trading days everywhere.
+//!
 //! # References
 //! - J. Welles Wilder, *New Concepts in Technical Trading Systems*, 1978 (RSI and its smoothing).
 //! - StockCharts ChartSchool, "Relative Strength Index (RSI)" and its worked example `cs-rsi.xls`
@@ -227,7 +234,7 @@ impl Default for SignalConfig {
 pub struct SignalEvent {
     /// Date of the close on which the event is known.
     pub date: NaiveDate,
-    /// Index of that close in the VIX series.
+    /// Index of that close in [`VixSignals::closes`] (trading days only).
     pub index: usize,
     /// Event kind.
     pub kind: SignalKind,
@@ -242,7 +249,7 @@ pub struct SignalEvent {
 pub struct VixSignals {
     /// Configuration used.
     pub config: SignalConfig,
-    /// VIX dates.
+    /// VIX dates: the series' trading days (NYSE days for a `us` series).
     pub dates: Vec<NaiveDate>,
     /// VIX closes (points).
     pub closes: Vec<f64>,
@@ -252,9 +259,13 @@ pub struct VixSignals {
     pub rsi: Vec<Option<f64>>,
     /// Events in date order (MACD before RSI on the same day).
     pub events: Vec<SignalEvent>,
+    /// Prints on days that are not trading days of the series' calendar (CBOE holiday prints
+    /// of the VIX), left out of every signal.
+    pub dropped_non_trading_days: Vec<NaiveDate>,
 }
 
-/// MACD and RSI of the VIX closes and their crossover / threshold events.
+/// MACD and RSI of the VIX closes on the trading days of its calendar (non-trading-day
+/// prints dropped, see the module docs) and their crossover / threshold events.
 ///
 /// # Errors
 /// [`LabelsError::InvalidConfig`] for bad periods or `rsi_lower >= rsi_upper`;
@@ -271,14 +282,23 @@ pub fn vix_signals(vix: &Series, cfg: &SignalConfig) -> Result<VixSignals, Label
             expected: "0 <= lower < upper <= 100",
         });
     }
-    let x = vix.values();
+    let (mut dates, mut x) = (Vec::with_capacity(vix.len()), Vec::with_capacity(vix.len()));
+    let mut dropped = Vec::new();
+    for (d, v) in vix.dates().iter().zip(vix.values()) {
+        if vix.calendar.is_trading_day(*d) {
+            dates.push(*d);
+            x.push(*v);
+        } else {
+            dropped.push(*d);
+        }
+    }
+    let x = x.as_slice();
     let need = (cfg.rsi_period + 1).max(cfg.warmup_days + 1).max(2);
     if x.len() < need {
         return Err(LabelsError::TooShort { what: "vix signals", needed: need, got: x.len() });
     }
     let m = macd(x, &cfg.macd)?;
     let r = rsi_wilder(x, cfg.rsi_period)?;
-    let dates = vix.dates();
     let mut events = Vec::new();
     for i in 1..x.len() {
         let ev =
@@ -301,11 +321,12 @@ pub fn vix_signals(vix: &Series, cfg: &SignalConfig) -> Result<VixSignals, Label
     }
     Ok(VixSignals {
         config: *cfg,
-        dates: dates.to_vec(),
         closes: x.to_vec(),
+        dates,
         macd: m,
         rsi: r,
         events,
+        dropped_non_trading_days: dropped,
     })
 }
 
@@ -528,10 +549,51 @@ mod tests {
         assert!(macd(&x, &MacdConfig { fast: 26, slow: 12, signal: 9 }).is_err());
     }
 
+    /// `values` on consecutive NYSE days from 2020-01-02.
     fn series(values: Vec<f64>) -> Series {
         let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-        let dates = (0..values.len()).map(|i| start + chrono::Duration::days(i as i64)).collect();
+        let dates: Vec<NaiveDate> = Calendar::Us
+            .trading_days(start, start + chrono::Duration::days(3 * values.len() as i64 + 10))
+            .into_iter()
+            .take(values.len())
+            .collect();
         Series::new("vix", Calendar::Us, SeriesUnit::IndexLevel, dates, values).unwrap()
+    }
+
+    #[test]
+    fn holiday_prints_are_dropped_like_us_close_does() {
+        // 120 NYSE days of a rising and falling VIX, plus prints on two NYSE holidays
+        // (Good Friday 2020-04-10 and Memorial Day 2020-05-25) with extreme values that
+        // would otherwise fire signals.
+        let base = series((0..120).map(|i| 15.0 + (i as f64 * 0.3).sin() * 3.0).collect());
+        let clean = vix_signals(&base, &SignalConfig::default()).unwrap();
+        let mut pts: Vec<(NaiveDate, f64)> =
+            base.dates().iter().copied().zip(base.values().iter().copied()).collect();
+        let holidays = [
+            NaiveDate::from_ymd_opt(2020, 4, 10).unwrap(),
+            NaiveDate::from_ymd_opt(2020, 5, 25).unwrap(),
+        ];
+        assert!(holidays.iter().all(|h| *h > pts[40].0 && *h < pts[119].0));
+        pts.extend(holidays.iter().map(|h| (*h, 80.0)));
+        pts.sort_by_key(|p| p.0);
+        let (d, v): (Vec<NaiveDate>, Vec<f64>) = pts.into_iter().unzip();
+        let with = Series::new("vix", Calendar::Us, SeriesUnit::IndexLevel, d, v).unwrap();
+        let s = vix_signals(&with, &SignalConfig::default()).unwrap();
+        assert_eq!(s.dropped_non_trading_days, holidays.to_vec());
+        assert_eq!(s.dates, clean.dates);
+        assert_eq!(s.events, clean.events);
+        assert_eq!(s.rsi, clean.rsi);
+        // On the every-day calendar nothing is dropped.
+        let crypto = Series::new(
+            "x",
+            Calendar::Crypto,
+            SeriesUnit::IndexLevel,
+            with.dates().to_vec(),
+            with.values().to_vec(),
+        )
+        .unwrap();
+        let c = vix_signals(&crypto, &SignalConfig::default()).unwrap();
+        assert!(c.dropped_non_trading_days.is_empty() && c.dates.len() == 122);
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! Batch (structure-of-arrays) entry points: slices in, slices out, no allocation per option.
+//!
+//! The batch kernels run at the best instruction-set level of the CPU ([`SimdLevel::detected`]:
+//! AVX-512, AVX2+FMA or the portable baseline, see [`crate::simd`]); the `_at` variants take the
+//! level explicitly (for tests and benchmarks). Every level agrees with the scalar functions
+//! ([`crate::black76_greeks`]) to 1e-13 relative.
 
 use crate::black::OptionKind;
-use crate::fast::{black76_chunk, ChunkIn, ChunkOut, CHUNK};
+use crate::fast::{black76_all, black_scholes_all, B76In, B76Out, BsIn};
 use crate::implied::implied_total_vol;
+use crate::simd::{Kernel, MulAdd, SimdLevel};
 use crate::PricingError;
 
 /// A batch of Black-76 options as parallel slices (all of the same length).
@@ -41,6 +47,8 @@ pub struct GreeksSoA {
 }
 
 impl GreeksSoA {
+    /// Sets every vector's length to `n` (no write when it already is: a reused output costs no
+    /// extra pass over memory).
     fn resize(&mut self, n: usize) {
         for v in [
             &mut self.price,
@@ -50,7 +58,7 @@ impl GreeksSoA {
             &mut self.theta,
             &mut self.rho,
         ] {
-            v.clear();
+            v.truncate(n);
             v.resize(n, 0.0);
         }
     }
@@ -79,106 +87,243 @@ impl Black76Batch<'_> {
         self.forward.is_empty()
     }
 
-    fn validate(&self) -> Result<(), PricingError> {
+    fn check_lengths(&self) -> Result<(), PricingError> {
+        let n = self.len();
+        check_len("kind", self.kind.len(), n)?;
+        check_len("strike", self.strike.len(), n)?;
+        check_len("vol", self.vol.len(), n)?;
+        check_len("t_years", self.t_years.len(), n)?;
+        check_len("rate", self.rate.len(), n)
+    }
+
+    /// The first invalid option from `start` on, as a [`PricingError::BatchItem`].
+    fn first_invalid(&self, start: usize) -> PricingError {
+        for i in start..self.len() {
+            let checks = [
+                PricingError::positive("forward", self.forward[i]),
+                PricingError::positive("strike", self.strike[i]),
+                PricingError::non_negative("vol", self.vol[i]),
+                PricingError::non_negative("t_years", self.t_years[i]),
+                PricingError::finite("rate", self.rate[i]),
+            ];
+            if let Some(Err(e)) = checks.into_iter().find(Result::is_err) {
+                return PricingError::BatchItem { index: i, source: Box::new(e) };
+            }
+        }
+        // Unreachable: the kernel reported an invalid option at or after `start`.
+        PricingError::InsufficientData { what: format!("no invalid option after {start}") }
+    }
+}
+
+/// The Black-76 batch as a [`Kernel`], compiled once per [`SimdLevel`].
+struct Black76Kernel<'a, 'b> {
+    inp: B76In<'a>,
+    out: B76Out<'b>,
+}
+
+impl Kernel for Black76Kernel<'_, '_> {
+    type Output = Result<(), usize>;
+    #[inline(always)]
+    fn run<M: MulAdd>(mut self) -> Self::Output {
+        black76_all::<M>(&self.inp, &mut self.out)
+    }
+}
+
+/// Black-76 price and greeks for every option of `batch`, written into `out` (resized), at the
+/// best instruction-set level of this CPU.
+///
+/// # Errors
+/// [`PricingError::LengthMismatch`] when the slices differ in length;
+/// [`PricingError::BatchItem`] naming the first invalid option (the contents of `out` are then
+/// unspecified).
+pub fn black76_greeks_batch(
+    batch: &Black76Batch<'_>,
+    out: &mut GreeksSoA,
+) -> Result<(), PricingError> {
+    black76_greeks_batch_at(SimdLevel::detected(), batch, out)
+}
+
+/// [`black76_greeks_batch`] at a given instruction-set level.
+///
+/// # Errors
+/// As [`black76_greeks_batch`], and [`PricingError::SimdUnavailable`] when this CPU lacks
+/// `level`.
+pub fn black76_greeks_batch_at(
+    level: SimdLevel,
+    batch: &Black76Batch<'_>,
+    out: &mut GreeksSoA,
+) -> Result<(), PricingError> {
+    batch.check_lengths()?;
+    if !level.is_available() {
+        return Err(PricingError::SimdUnavailable { level });
+    }
+    out.resize(batch.len());
+    let kernel = Black76Kernel {
+        inp: B76In {
+            kind: batch.kind,
+            f: batch.forward,
+            k: batch.strike,
+            vol: batch.vol,
+            t: batch.t_years,
+            r: batch.rate,
+        },
+        out: B76Out {
+            price: &mut out.price,
+            delta: &mut out.delta,
+            gamma: &mut out.gamma,
+            vega: &mut out.vega,
+            theta: &mut out.theta,
+            rho: &mut out.rho,
+        },
+    };
+    match level.run(kernel) {
+        None => Err(PricingError::SimdUnavailable { level }),
+        Some(Ok(())) => Ok(()),
+        Some(Err(start)) => Err(batch.first_invalid(start)),
+    }
+}
+
+/// A batch of Black–Scholes options (spot with a continuous dividend yield) as parallel slices
+/// (all of the same length).
+#[derive(Clone, Copy, Debug)]
+pub struct BlackScholesBatch<'a> {
+    /// Call or put per option.
+    pub kind: &'a [OptionKind],
+    /// Spot prices (> 0).
+    pub spot: &'a [f64],
+    /// Strikes (> 0).
+    pub strike: &'a [f64],
+    /// Annualised volatilities (≥ 0).
+    pub vol: &'a [f64],
+    /// Times to expiry in years (≥ 0).
+    pub t_years: &'a [f64],
+    /// Continuously compounded risk-free rates.
+    pub rate: &'a [f64],
+    /// Continuously compounded dividend yields.
+    pub div_yield: &'a [f64],
+}
+
+/// Black–Scholes price and greeks of a batch (delta and gamma with respect to spot, as in
+/// [`crate::BlackScholesGreeks`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct BlackScholesGreeksSoA {
+    /// Price and the common greeks.
+    pub greeks: GreeksSoA,
+    /// `∂V/∂q`, per 1.0 of dividend yield.
+    pub dividend_rho: Vec<f64>,
+}
+
+impl BlackScholesBatch<'_> {
+    /// Number of options.
+    pub fn len(&self) -> usize {
+        self.spot.len()
+    }
+
+    /// True when the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.spot.is_empty()
+    }
+
+    fn check_lengths(&self) -> Result<(), PricingError> {
         let n = self.len();
         check_len("kind", self.kind.len(), n)?;
         check_len("strike", self.strike.len(), n)?;
         check_len("vol", self.vol.len(), n)?;
         check_len("t_years", self.t_years.len(), n)?;
         check_len("rate", self.rate.len(), n)?;
-        let all_valid = self
-            .forward
-            .iter()
-            .zip(self.strike)
-            .zip(self.vol)
-            .zip(self.t_years)
-            .zip(self.rate)
-            .fold(true, |acc, ((((f, k), v), t), r)| {
-                acc & (f.is_finite() & (*f > 0.0))
-                    & (k.is_finite() & (*k > 0.0))
-                    & (v.is_finite() & (*v >= 0.0))
-                    & (t.is_finite() & (*t >= 0.0))
-                    & r.is_finite()
-            });
-        if !all_valid {
-            for i in 0..n {
-                item(i, PricingError::positive("forward", self.forward[i]))?;
-                item(i, PricingError::positive("strike", self.strike[i]))?;
-                item(i, PricingError::non_negative("vol", self.vol[i]))?;
-                item(i, PricingError::non_negative("t_years", self.t_years[i]))?;
-                item(i, PricingError::finite("rate", self.rate[i]))?;
+        check_len("div_yield", self.div_yield.len(), n)
+    }
+
+    fn first_invalid(&self, start: usize) -> PricingError {
+        for i in start..self.len() {
+            let checks = [
+                PricingError::positive("spot", self.spot[i]),
+                PricingError::positive("strike", self.strike[i]),
+                PricingError::non_negative("vol", self.vol[i]),
+                PricingError::non_negative("t_years", self.t_years[i]),
+                PricingError::finite("rate", self.rate[i]),
+                PricingError::finite("div_yield", self.div_yield[i]),
+            ];
+            if let Some(Err(e)) = checks.into_iter().find(Result::is_err) {
+                return PricingError::BatchItem { index: i, source: Box::new(e) };
             }
         }
-        Ok(())
+        PricingError::InsufficientData { what: format!("no invalid option after {start}") }
     }
 }
 
-/// Black-76 price and greeks for every option of `batch`, written into `out` (resized).
+struct BlackScholesKernel<'a, 'b> {
+    inp: BsIn<'a>,
+    out: B76Out<'b>,
+    drho: &'b mut [f64],
+}
+
+impl Kernel for BlackScholesKernel<'_, '_> {
+    type Output = Result<(), usize>;
+    #[inline(always)]
+    fn run<M: MulAdd>(mut self) -> Self::Output {
+        black_scholes_all::<M>(&self.inp, &mut self.out, self.drho)
+    }
+}
+
+/// Black–Scholes price and greeks for every option of `batch`, written into `out` (resized), at
+/// the best instruction-set level of this CPU.
 ///
 /// # Errors
 /// [`PricingError::LengthMismatch`] when the slices differ in length;
-/// [`PricingError::BatchItem`] naming the first invalid option.
-pub fn black76_greeks_batch(
-    batch: &Black76Batch<'_>,
-    out: &mut GreeksSoA,
+/// [`PricingError::BatchItem`] naming the first invalid option (the contents of `out` are then
+/// unspecified).
+pub fn black_scholes_greeks_batch(
+    batch: &BlackScholesBatch<'_>,
+    out: &mut BlackScholesGreeksSoA,
 ) -> Result<(), PricingError> {
-    batch.validate()?;
+    black_scholes_greeks_batch_at(SimdLevel::detected(), batch, out)
+}
+
+/// [`black_scholes_greeks_batch`] at a given instruction-set level.
+///
+/// # Errors
+/// As [`black_scholes_greeks_batch`], and [`PricingError::SimdUnavailable`] when this CPU lacks
+/// `level`.
+pub fn black_scholes_greeks_batch_at(
+    level: SimdLevel,
+    batch: &BlackScholesBatch<'_>,
+    out: &mut BlackScholesGreeksSoA,
+) -> Result<(), PricingError> {
+    batch.check_lengths()?;
+    if !level.is_available() {
+        return Err(PricingError::SimdUnavailable { level });
+    }
     let n = batch.len();
-    out.resize(n);
-    // Chunks of CHUNK options through the branch-free kernel (vectorisable); the last, partial
-    // chunk goes through padded copies.
-    let mut sign = vec![0.0; n];
-    for (s, k) in sign.iter_mut().zip(batch.kind) {
-        *s = k.sign();
+    out.greeks.resize(n);
+    out.dividend_rho.truncate(n);
+    out.dividend_rho.resize(n, 0.0);
+    let g = &mut out.greeks;
+    let kernel = BlackScholesKernel {
+        inp: BsIn {
+            kind: batch.kind,
+            s: batch.spot,
+            k: batch.strike,
+            vol: batch.vol,
+            t: batch.t_years,
+            r: batch.rate,
+            q: batch.div_yield,
+        },
+        out: B76Out {
+            price: &mut g.price,
+            delta: &mut g.delta,
+            gamma: &mut g.gamma,
+            vega: &mut g.vega,
+            theta: &mut g.theta,
+            rho: &mut g.rho,
+        },
+        drho: &mut out.dividend_rho,
+    };
+    match level.run(kernel) {
+        None => Err(PricingError::SimdUnavailable { level }),
+        Some(Ok(())) => Ok(()),
+        Some(Err(start)) => Err(batch.first_invalid(start)),
     }
-    let full = n - n % CHUNK;
-    let mut start = 0;
-    while start < full {
-        let end = start + CHUNK;
-        let inp = ChunkIn {
-            sign: &sign[start..end],
-            f: &batch.forward[start..end],
-            k: &batch.strike[start..end],
-            vol: &batch.vol[start..end],
-            t: &batch.t_years[start..end],
-            r: &batch.rate[start..end],
-        };
-        let mut o = ChunkOut {
-            price: &mut out.price[start..end],
-            delta: &mut out.delta[start..end],
-            gamma: &mut out.gamma[start..end],
-            vega: &mut out.vega[start..end],
-            theta: &mut out.theta[start..end],
-            rho: &mut out.rho[start..end],
-        };
-        black76_chunk(&inp, &mut o);
-        start = end;
-    }
-    if full < n {
-        let m = n - full;
-        let (mut sg, mut f, mut k, mut v, mut t, mut r) =
-            ([1.0; CHUNK], [1.0; CHUNK], [1.0; CHUNK], [0.2; CHUNK], [1.0; CHUNK], [0.0; CHUNK]);
-        sg[..m].copy_from_slice(&sign[full..]);
-        f[..m].copy_from_slice(&batch.forward[full..]);
-        k[..m].copy_from_slice(&batch.strike[full..]);
-        v[..m].copy_from_slice(&batch.vol[full..]);
-        t[..m].copy_from_slice(&batch.t_years[full..]);
-        r[..m].copy_from_slice(&batch.rate[full..]);
-        let mut tmp = [[0.0; CHUNK]; 6];
-        let [p, d, g, ve, th, rh] = &mut tmp;
-        let inp = ChunkIn { sign: &sg, f: &f, k: &k, vol: &v, t: &t, r: &r };
-        black76_chunk(
-            &inp,
-            &mut ChunkOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh },
-        );
-        out.price[full..].copy_from_slice(&p[..m]);
-        out.delta[full..].copy_from_slice(&d[..m]);
-        out.gamma[full..].copy_from_slice(&g[..m]);
-        out.vega[full..].copy_from_slice(&ve[..m]);
-        out.theta[full..].copy_from_slice(&th[..m]);
-        out.rho[full..].copy_from_slice(&rh[..m]);
-    }
-    Ok(())
 }
 
 /// A batch of Black-76 implied-volatility problems as parallel slices.
@@ -198,13 +343,32 @@ pub struct ImpliedVolBatch<'a> {
     pub rate: &'a [f64],
 }
 
-/// Black-76 implied volatilities of every option of `batch`, written into `out`.
+/// Black-76 implied volatilities of every option of `batch`, written into `out`, at the best
+/// instruction-set level of this CPU.
+///
+/// The solver is Let's Be Rational ([`crate::implied_vol_black76`]) per option, compiled for the
+/// level (wider registers and a hardware `fma` for its exactly split squares): it branches per
+/// option, so it does not run several options per register, and every level returns the same
+/// bits (tested).
 ///
 /// # Errors
 /// [`PricingError::LengthMismatch`] when a slice (or `out`) differs in length;
 /// [`PricingError::BatchItem`] naming the first option whose price admits no volatility or
 /// whose inputs are invalid (the elements before it are filled in).
 pub fn implied_vol_black76_batch(
+    batch: &ImpliedVolBatch<'_>,
+    out: &mut [f64],
+) -> Result<(), PricingError> {
+    implied_vol_black76_batch_at(SimdLevel::detected(), batch, out)
+}
+
+/// [`implied_vol_black76_batch`] at a given instruction-set level.
+///
+/// # Errors
+/// As [`implied_vol_black76_batch`], and [`PricingError::SimdUnavailable`] when this CPU lacks
+/// `level`.
+pub fn implied_vol_black76_batch_at(
+    level: SimdLevel,
     batch: &ImpliedVolBatch<'_>,
     out: &mut [f64],
 ) -> Result<(), PricingError> {
@@ -215,32 +379,53 @@ pub fn implied_vol_black76_batch(
     check_len("t_years", batch.t_years.len(), n)?;
     check_len("rate", batch.rate.len(), n)?;
     check_len("out", out.len(), n)?;
-    for (i, o) in out.iter_mut().enumerate() {
-        let (p, f, k, t, r) =
-            (batch.price[i], batch.forward[i], batch.strike[i], batch.t_years[i], batch.rate[i]);
-        let valid = p.is_finite()
-            && p >= 0.0
-            && f.is_finite()
-            && f > 0.0
-            && k.is_finite()
-            && k > 0.0
-            && t.is_finite()
-            && t > 0.0
-            && r.is_finite();
-        if !valid {
-            return Err(PricingError::BatchItem {
-                index: i,
-                source: Box::new(PricingError::InsufficientData {
-                    what: format!(
-                        "invalid inputs price={p} forward={f} strike={k} t_years={t} rate={r}"
-                    ),
-                }),
-            });
+    level.run(ImpliedKernel { batch, out }).unwrap_or(Err(PricingError::SimdUnavailable { level }))
+}
+
+/// The implied-volatility batch as a [`Kernel`] (the solver has no multiply-add of its own to
+/// fuse: the level changes only the instructions it is compiled to).
+struct ImpliedKernel<'a, 'b> {
+    batch: &'a ImpliedVolBatch<'a>,
+    out: &'b mut [f64],
+}
+
+impl Kernel for ImpliedKernel<'_, '_> {
+    type Output = Result<(), PricingError>;
+    #[inline(always)]
+    fn run<M: MulAdd>(self) -> Self::Output {
+        let batch = self.batch;
+        for (i, o) in self.out.iter_mut().enumerate() {
+            let (p, f, k, t, r) = (
+                batch.price[i],
+                batch.forward[i],
+                batch.strike[i],
+                batch.t_years[i],
+                batch.rate[i],
+            );
+            let valid = p.is_finite()
+                && p >= 0.0
+                && f.is_finite()
+                && f > 0.0
+                && k.is_finite()
+                && k > 0.0
+                && t.is_finite()
+                && t > 0.0
+                && r.is_finite();
+            if !valid {
+                return Err(PricingError::BatchItem {
+                    index: i,
+                    source: Box::new(PricingError::InsufficientData {
+                        what: format!(
+                            "invalid inputs price={p} forward={f} strike={k} t_years={t} rate={r}"
+                        ),
+                    }),
+                });
+            }
+            let s = item(i, implied_total_vol(batch.kind[i], p, f, k, (-r * t).exp()))?;
+            *o = s / t.sqrt();
         }
-        let s = item(i, implied_total_vol(batch.kind[i], p, f, k, (-r * t).exp()))?;
-        *o = s / t.sqrt();
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

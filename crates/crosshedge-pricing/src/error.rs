@@ -30,9 +30,11 @@ pub enum PricingError {
         /// The offending value.
         value: f64,
     },
-    /// No volatility reproduces the price: it lies outside the open no-arbitrage interval.
+    /// No volatility reproduces the price: it lies outside `[lower, upper)`, the prices of
+    /// volatilities from 0 (the discounted intrinsic value, attained) to infinity (the upper
+    /// bound, never attained).
     #[error(
-        "no volatility reproduces price {price}: it must lie in [{lower}, {upper}) (intrinsic value to upper bound)"
+        "no volatility reproduces price {price}: it must lie in [{lower}, {upper}) (the discounted intrinsic value, reached at volatility 0, up to the upper bound, never reached)"
     )]
     PriceOutOfBounds {
         /// The price given.
@@ -75,6 +77,12 @@ pub enum PricingError {
         index: usize,
         /// What went wrong.
         source: Box<PricingError>,
+    },
+    /// A batch function was asked for an instruction-set level this CPU does not have.
+    #[error("this CPU does not support the {level} batch kernels")]
+    SimdUnavailable {
+        /// The level asked for.
+        level: crate::simd::SimdLevel,
     },
     /// A structure needs at least one leg.
     #[error("a structure needs at least one leg")]

@@ -82,12 +82,18 @@ pub struct BlackScholesImpliedVolInputs {
 
 /// The Black-76 implied volatility (annualised decimal).
 ///
-/// Returns `Ok(0.0)` when the price equals the discounted intrinsic value exactly.
+/// # Bounds
+/// The price of a Black-76 option increases strictly with the volatility from the discounted
+/// intrinsic value `L = D max(θ(F − K), 0)` at `σ = 0` towards `U = D F` (call) or `U = D K`
+/// (put) as `σ → ∞`, with `D = e^{−rT}`. So a volatility exists exactly for prices in
+/// `[L, U)`: the lower bound is attained (at `σ = 0`, returned as `Ok(0.0)` when the price
+/// equals `L` exactly), the upper bound never is. The bounds are checked on the prices as given,
+/// before normalisation, so a price exactly at a bound is classified by that comparison and not
+/// by the rounding of `price / (D √(FK))`.
 ///
 /// # Errors
-/// [`PricingError::PriceOutOfBounds`] (with the bounds) when the price is below the discounted
-/// intrinsic value or at/above the upper bound (`D F` for a call, `D K` for a put); other
-/// [`PricingError`] variants for invalid inputs.
+/// [`PricingError::PriceOutOfBounds`] (with `L` and `U`) when the price is below `L` or at or
+/// above `U`; other [`PricingError`] variants for invalid inputs.
 pub fn implied_vol_black76(inputs: &ImpliedVolInputs) -> Result<f64, PricingError> {
     let i = inputs;
     PricingError::non_negative("price", i.price)?;
@@ -96,11 +102,21 @@ pub fn implied_vol_black76(inputs: &ImpliedVolInputs) -> Result<f64, PricingErro
     PricingError::positive("t_years", i.t_years)?;
     PricingError::finite("rate", i.rate)?;
     let df = (-i.rate * i.t_years).exp();
-    let s = implied_total_vol(i.kind, i.price, i.forward, i.strike, df)?;
+    let (lower, upper) = match i.kind {
+        OptionKind::Call => ((df * (i.forward - i.strike)).max(0.0), df * i.forward),
+        OptionKind::Put => ((df * (i.strike - i.forward)).max(0.0), df * i.strike),
+    };
+    let s = implied_total_vol_within(i.kind, i.price, i.forward, i.strike, df, (lower, upper))?;
     Ok(s / i.t_years.sqrt())
 }
 
 /// The Black–Scholes implied volatility (annualised decimal), via the forward `S e^{(r−q)T}`.
+///
+/// # Bounds
+/// As [`implied_vol_black76`], with the bounds written on spot as Black–Scholes states them:
+/// `L = max(θ(S e^{−qT} − K e^{−rT}), 0)` (attained at `σ = 0`: `Ok(0.0)`) and
+/// `U = S e^{−qT}` (call) or `U = K e^{−rT}` (put), never attained. (`D F` rounds differently
+/// from `S e^{−qT}`; a call priced at exactly `S e^{−qT}` is refused, not solved to a huge vol.)
 ///
 /// # Errors
 /// As [`implied_vol_black76`].
@@ -108,21 +124,59 @@ pub fn implied_vol_black_scholes(
     inputs: &BlackScholesImpliedVolInputs,
 ) -> Result<f64, PricingError> {
     let i = inputs;
+    PricingError::non_negative("price", i.price)?;
     PricingError::positive("spot", i.spot)?;
+    PricingError::positive("strike", i.strike)?;
     PricingError::finite("div_yield", i.div_yield)?;
     PricingError::finite("rate", i.rate)?;
-    PricingError::non_negative("t_years", i.t_years)?;
-    implied_vol_black76(&ImpliedVolInputs {
-        kind: i.kind,
-        price: i.price,
-        forward: i.spot * ((i.rate - i.div_yield) * i.t_years).exp(),
-        strike: i.strike,
-        t_years: i.t_years,
-        rate: i.rate,
+    PricingError::positive("t_years", i.t_years)?;
+    let df = (-i.rate * i.t_years).exp();
+    let spot_pv = i.spot * (-i.div_yield * i.t_years).exp();
+    let strike_pv = i.strike * df;
+    let (lower, upper) = match i.kind {
+        OptionKind::Call => ((spot_pv - strike_pv).max(0.0), spot_pv),
+        OptionKind::Put => ((strike_pv - spot_pv).max(0.0), strike_pv),
+    };
+    let forward = i.spot * ((i.rate - i.div_yield) * i.t_years).exp();
+    let s = implied_total_vol_within(i.kind, i.price, forward, i.strike, df, (lower, upper))?;
+    Ok(s / i.t_years.sqrt())
+}
+
+/// Total implied volatility for a price checked against the model's own bounds `[L, U)`
+/// (see [`implied_vol_black76`]): `L` gives 0, outside is an error; inside, the normalised
+/// price is clamped into its open interval so that rounding in the normalisation cannot turn
+/// an admissible price into an error.
+fn implied_total_vol_within(
+    kind: OptionKind,
+    price: f64,
+    forward: f64,
+    strike: f64,
+    df: f64,
+    (lower, upper): (f64, f64),
+) -> Result<f64, PricingError> {
+    if price < lower || price >= upper {
+        return Err(PricingError::PriceOutOfBounds { price, lower, upper });
+    }
+    if price == lower {
+        return Ok(0.0);
+    }
+    let beta = price / (df * (forward * strike).sqrt());
+    let x = (forward / strike).ln();
+    let intrinsic = normalised_intrinsic(x, kind);
+    let b_upper = (0.5 * kind.sign() * x).exp();
+    // Strictly inside in price space: the normalised price is inside too, up to rounding.
+    // (`max` then `min`, not `clamp`: far in the money the two bounds can round together.)
+    let beta = beta.max(intrinsic).min(b_upper * (1.0 - f64::EPSILON));
+    normalised_implied_vol(beta, x, kind).map_err(|e| match e {
+        PricingError::PriceOutOfBounds { .. } => {
+            PricingError::PriceOutOfBounds { price, lower, upper }
+        }
+        other => other,
     })
 }
 
 /// Total implied volatility `σ√T` from an undiscounted-by-`df` price; inputs assumed finite.
+/// The bounds are the Black-76 ones, `[D max(θ(F − K), 0), D F or D K)`.
 pub(crate) fn implied_total_vol(
     kind: OptionKind,
     price: f64,
@@ -130,17 +184,9 @@ pub(crate) fn implied_total_vol(
     strike: f64,
     df: f64,
 ) -> Result<f64, PricingError> {
-    let scale = df * (forward * strike).sqrt();
-    let beta = price / scale;
-    let x = (forward / strike).ln();
-    normalised_implied_vol(beta, x, kind).map_err(|e| match e {
-        PricingError::PriceOutOfBounds { .. } => PricingError::PriceOutOfBounds {
-            price,
-            lower: df * kind.payoff(forward, strike),
-            upper: df * if kind == OptionKind::Call { forward } else { strike },
-        },
-        other => other,
-    })
+    let lower = df * kind.payoff(forward, strike);
+    let upper = df * if kind == OptionKind::Call { forward } else { strike };
+    implied_total_vol_within(kind, price, forward, strike, df, (lower, upper))
 }
 
 /// Total implied volatility `s` with `b(x, s, θ) = β` for a normalised price `β` and

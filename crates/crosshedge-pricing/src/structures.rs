@@ -10,12 +10,21 @@
 //! extremes are attained at a strike, at `S = 0`, or are unbounded when the slope beyond the
 //! last strike (`Σ` call quantities) is non-zero.
 //!
-//! *Carry-adjusted break-even.* Holding the structure (and optionally an inventory of `q_inv`
-//! units of the same underlying bought at `S₀`, plus other financed inventory worth `V`) for
-//! `T` years with everything financed at the continuously compounded rate `r` costs
-//! `C = (P + q_inv S₀ + V)(e^{rT} − 1)`. The carry-adjusted P&L is
+//! *Carry-adjusted break-even.* Holding the structure for `T` years with its premium financed
+//! at the continuously compounded rate `r` costs `C = P (e^{rT} − 1)` (a credit, `P < 0`, earns
+//! the rate and `C < 0`). With `q_inv` units of the same underlying held alongside, bought at
+//! `S₀` and financed at the same rate, their P&L `q_inv (S − S₀)` is part of the position and so
+//! is their financing: `C = (P + q_inv S₀)(e^{rT} − 1)`. The carry-adjusted P&L is
 //! `Σ qᵢ max(θᵢ(S − Kᵢ), 0) + q_inv (S − S₀) − P − C` and its roots are the carry-adjusted
-//! break-evens. A credit (`P < 0`) earns the rate, lowering `C`.
+//! break-evens: the underlying levels at expiry where the structure pays for its premium and its
+//! own financing.
+//!
+//! Other inventory the structure hedges, worth `V` and financed at the same rate, costs
+//! `C_inv = V (e^{rT} − 1)` (≈ `V r T`). Its own P&L is not modelled, so folding `C_inv` into
+//! the structure's P&L would charge the structure for a position whose gains and losses it
+//! does not see (a small put spread against a large inventory would show no break-even and a
+//! negative maximum gain). `C_inv` is therefore reported beside the break-even
+//! ([`CarryAdjusted::inventory_financing_cost`]), never inside it.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,15 +87,21 @@ pub struct CarryInputs {
     pub inventory_quantity: f64,
     /// Entry price of that inventory.
     pub inventory_entry_price: f64,
-    /// Value of other financed inventory hedged by the structure, whose own P&L is not modelled.
+    /// Value `V` of other financed inventory hedged by the structure, whose own P&L is not
+    /// modelled: its financing is reported apart, not in the break-even.
     pub other_financed_value: f64,
 }
 
 /// Carry-adjusted result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CarryAdjusted {
-    /// Financing cost `C = (P + q_inv S₀ + V)(e^{rT} − 1)`.
+    /// Financing cost inside the break-even: `C = (P + q_inv S₀)(e^{rT} − 1)`.
     pub financing_cost: f64,
+    /// Financing of the premium alone, `P (e^{rT} − 1)` (part of `financing_cost`).
+    pub premium_financing_cost: f64,
+    /// Financing of the other inventory, `C_inv = V (e^{rT} − 1)`: reported beside the
+    /// break-even, not in it (that inventory's P&L is not modelled).
+    pub inventory_financing_cost: f64,
     /// Roots of the carry-adjusted P&L, ascending.
     pub break_evens: Vec<f64>,
     /// Maximum gain of the carry-adjusted P&L.
@@ -237,7 +252,12 @@ impl Structure {
         Ok(StructureAnalysis { net_premium: p, break_evens: pl.roots(), max_gain, max_loss })
     }
 
-    /// The carry-adjusted break-evens and extremes (see the module's formula).
+    /// The carry-adjusted break-evens and extremes, and the inventory financing beside them.
+    ///
+    /// # Formula
+    /// With growth `g = e^{rT} − 1`: `C = (P + q_inv S₀) g` enters the P&L
+    /// `payoff(S) + q_inv (S − S₀) − P − C`, whose roots are the break-evens;
+    /// `C_inv = V g` is returned apart (see the module docs for why).
     ///
     /// # Errors
     /// [`PricingError::MixedExpiries`]; domain errors for non-finite inputs or a negative
@@ -252,12 +272,19 @@ impl Structure {
         let p = self.net_premium();
         let q = carry.inventory_quantity;
         let s0 = carry.inventory_entry_price;
-        let financed = p + q * s0 + carry.other_financed_value;
-        let financing_cost = financed * (carry.rate * carry.holding_years).exp_m1();
+        let growth = (carry.rate * carry.holding_years).exp_m1();
+        let financing_cost = (p + q * s0) * growth;
         let pl =
             PiecewiseLinear { structure: self, slope: q, constant: -p - q * s0 - financing_cost };
         let (max_gain, max_loss) = pl.extremes();
-        Ok(CarryAdjusted { financing_cost, break_evens: pl.roots(), max_gain, max_loss })
+        Ok(CarryAdjusted {
+            financing_cost,
+            premium_financing_cost: p * growth,
+            inventory_financing_cost: carry.other_financed_value * growth,
+            break_evens: pl.roots(),
+            max_gain,
+            max_loss,
+        })
     }
 }
 
@@ -432,10 +459,22 @@ mod tests {
             other_financed_value: 10.0,
         };
         let c = s.carry_adjusted(&carry).unwrap();
-        let cost = 12.0 * (0.025f64).exp_m1();
-        assert!((c.financing_cost - cost).abs() < 1e-14);
+        // Only the premium (2.0) is financed inside the break-even; the other inventory (10.0)
+        // is financed beside it.
+        let growth = (0.025f64).exp_m1();
+        let cost = 2.0 * growth;
+        assert!((c.financing_cost - cost).abs() < 1e-15);
+        assert!((c.premium_financing_cost - cost).abs() < 1e-15);
+        assert!((c.inventory_financing_cost - 10.0 * growth).abs() < 1e-14);
         assert_eq!(c.break_evens.len(), 1);
         assert!((c.break_evens[0] - (22.0 + cost)).abs() < 1e-12);
+        match c.max_gain {
+            Extremum::Finite { value, underlying } => {
+                assert!((value - (3.0 - cost)).abs() < 1e-14, "{value}");
+                assert_eq!(underlying, 25.0);
+            }
+            other => panic!("{other:?}"),
+        }
         // With a protective put on held inventory: P&L = (S − S₀) + put − P − C.
         let put = Structure::new(vec![Leg {
             kind: OptionKind::Put,

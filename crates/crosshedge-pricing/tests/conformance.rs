@@ -116,30 +116,83 @@ proptest! {
 }
 
 proptest! {
+    /// Every instruction-set level this CPU has (issue 14: baseline, AVX2+FMA, AVX-512) agrees
+    /// with the scalar functions to 1e-13 relative, on batches long enough to fill whole chunks
+    /// and blocks and to leave a partial chunk.
     #[test]
     fn prop_batch_matches_scalar(
         f in 1e-2f64..1e4, x in -4.0f64..4.0, vol in 0.0f64..4.0, t in 0.0f64..10.0, r in -0.05f64..0.2,
-        call in any::<bool>(), n in 1usize..40
+        call in any::<bool>(), n in prop_oneof![1usize..40, 1000usize..1100]
     ) {
-        use crosshedge_pricing::{black76_greeks_batch, Black76Batch, GreeksSoA};
-        let kind = if call { OptionKind::Call } else { OptionKind::Put };
-        // A batch of n options with strikes spread around the money.
+        use crosshedge_pricing::{black76_greeks_batch_at, Black76Batch, GreeksSoA, SimdLevel};
+        // A batch of n options with strikes spread around the money, calls and puts mixed.
         let strikes: Vec<f64> = (0..n).map(|j| f * (x * (j as f64 + 1.0) / n as f64).exp()).collect();
-        let kinds = vec![kind; n];
+        let kinds: Vec<OptionKind> = (0..n)
+            .map(|j| if call ^ (j % 3 == 0) { OptionKind::Call } else { OptionKind::Put })
+            .collect();
         let (fs, vs, ts, rs) = (vec![f; n], vec![vol; n], vec![t; n], vec![r; n]);
         let batch = Black76Batch { kind: &kinds, forward: &fs, strike: &strikes, vol: &vs, t_years: &ts, rate: &rs };
-        let mut out = GreeksSoA::default();
-        black76_greeks_batch(&batch, &mut out).unwrap();
-        for (j, &strike) in strikes.iter().enumerate() {
-            let g = black76_greeks(&Black76Inputs { kind, forward: f, strike, vol, t_years: t, rate: r }).unwrap();
-            // Both paths keep ≤ 32 ulp on the price; allow 1e-13 relative between them.
-            // Theta is a difference of two terms: its scale is the sum of their magnitudes.
-            let theta_scale = (0.5 * g.vega * vol / t.max(1e-300)).abs() + (r * g.price).abs();
-            for (name, a, b, scale) in [("price", out.price[j], g.price, 0.0), ("delta", out.delta[j], g.delta, 0.0),
-                           ("gamma", out.gamma[j], g.gamma, 0.0), ("vega", out.vega[j], g.vega, 0.0),
-                           ("theta", out.theta[j], g.theta, theta_scale), ("rho", out.rho[j], g.rho, 0.0)] {
-                let tol = 1e-13 * a.abs().max(b.abs()).max(scale) + 1e-300;
-                prop_assert!((a - b).abs() <= tol, "j={} {}: {} vs {}", j, name, a, b);
+        for level in SimdLevel::available() {
+            let mut out = GreeksSoA::default();
+            black76_greeks_batch_at(level, &batch, &mut out).unwrap();
+            for (j, &strike) in strikes.iter().enumerate() {
+                let kind = kinds[j];
+                let g = black76_greeks(&Black76Inputs { kind, forward: f, strike, vol, t_years: t, rate: r }).unwrap();
+                // Both paths keep ≤ 32 ulp on the price; allow 1e-13 relative between them.
+                // Theta is a difference of two terms: its scale is the sum of their magnitudes.
+                let theta_scale = (0.5 * g.vega * vol / t.max(1e-300)).abs() + (r * g.price).abs();
+                for (name, a, b, scale) in [("price", out.price[j], g.price, 0.0), ("delta", out.delta[j], g.delta, 0.0),
+                               ("gamma", out.gamma[j], g.gamma, 0.0), ("vega", out.vega[j], g.vega, 0.0),
+                               ("theta", out.theta[j], g.theta, theta_scale), ("rho", out.rho[j], g.rho, 0.0)] {
+                    let tol = 1e-13 * a.abs().max(b.abs()).max(scale) + 1e-300;
+                    prop_assert!((a - b).abs() <= tol, "{} j={} {}: {} vs {}", level, j, name, a, b);
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    /// The Black–Scholes batch at every level this CPU has agrees with the scalar
+    /// `black_scholes_greeks` to 1e-13 relative (issue 14).
+    #[test]
+    fn prop_black_scholes_batch_matches_scalar(
+        spot in 1e-2f64..1e4, x in -3.0f64..3.0, vol in 0.0f64..3.0, t in 0.0f64..10.0,
+        r in -0.05f64..0.2, q in -0.05f64..0.1, call in any::<bool>(), n in 1usize..40
+    ) {
+        use crosshedge_pricing::{
+            black_scholes_greeks, black_scholes_greeks_batch_at, BlackScholesBatch,
+            BlackScholesGreeksSoA, BlackScholesInputs, SimdLevel,
+        };
+        let strikes: Vec<f64> = (0..n).map(|j| spot * (x * (j as f64 + 1.0) / n as f64).exp()).collect();
+        let kinds: Vec<OptionKind> = (0..n)
+            .map(|j| if call ^ (j % 2 == 0) { OptionKind::Call } else { OptionKind::Put })
+            .collect();
+        let (ss, vs, ts, rs, qs) = (vec![spot; n], vec![vol; n], vec![t; n], vec![r; n], vec![q; n]);
+        let batch = BlackScholesBatch {
+            kind: &kinds, spot: &ss, strike: &strikes, vol: &vs, t_years: &ts, rate: &rs, div_yield: &qs,
+        };
+        for level in SimdLevel::available() {
+            let mut out = BlackScholesGreeksSoA::default();
+            black_scholes_greeks_batch_at(level, &batch, &mut out).unwrap();
+            for (j, &strike) in strikes.iter().enumerate() {
+                let kind = kinds[j];
+                let bs = black_scholes_greeks(&BlackScholesInputs {
+                    kind, spot, strike, vol, t_years: t, rate: r, div_yield: q,
+                }).unwrap();
+                let g = bs.greeks;
+                let o = &out.greeks;
+                // Theta and rho are sums of terms of either sign: scale by the terms' magnitudes.
+                let theta_scale = (0.5 * g.vega * vol / t.max(1e-300)).abs()
+                    + (r * g.price).abs() + ((r - q) * spot * g.delta).abs();
+                let rho_scale = (t * spot * g.delta).abs() + (t * g.price).abs();
+                for (name, a, b, scale) in [("price", o.price[j], g.price, 0.0), ("delta", o.delta[j], g.delta, 0.0),
+                               ("gamma", o.gamma[j], g.gamma, 0.0), ("vega", o.vega[j], g.vega, 0.0),
+                               ("theta", o.theta[j], g.theta, theta_scale), ("rho", o.rho[j], g.rho, rho_scale),
+                               ("dividend_rho", out.dividend_rho[j], bs.dividend_rho, 0.0)] {
+                    let tol = 1e-13 * a.abs().max(b.abs()).max(scale) + 1e-300;
+                    prop_assert!((a - b).abs() <= tol, "{} j={} {}: {} vs {}", level, j, name, a, b);
+                }
             }
         }
     }

@@ -150,3 +150,94 @@ fn implied_vol_extremes() {
     }
     assert!(checked >= 9, "only {checked} well-conditioned extreme cases");
 }
+
+/// r11 item 8 (issue 11): a price exactly at the lower bound (the model's discounted intrinsic
+/// value) is attained at volatility 0 and returns exactly 0; a price exactly at the upper bound
+/// (`D F` / `S e^{−qT}` for a call, `D K` / `K e^{−rT}` for a put) is never attained and is
+/// refused with the half-open interval `[L, U)` in the message. Both models, both kinds, in and
+/// out of the money, several rates (the old code compared after normalising, where rounding
+/// put some exact-intrinsic prices below the bound and some exact-upper prices inside it).
+#[test]
+fn implied_vol_at_exact_bounds() {
+    use crosshedge_pricing::{implied_vol_black_scholes, BlackScholesImpliedVolInputs};
+    let mut checked = 0;
+    for &(und, k) in &[(110.0, 100.0), (90.0, 100.0), (100.0, 100.0), (5100.0, 4700.0)] {
+        for &(t, r, q) in
+            &[(1.0f64, 0.05f64, 0.0f64), (0.5, 0.045, 0.013), (30.0 / 365.0, 0.04, 0.0)]
+        {
+            for kind in [OptionKind::Call, OptionKind::Put] {
+                let df = (-r * t).exp();
+                // Black-76 on the forward `und`.
+                let b76 = |price: f64| {
+                    implied_vol_black76(&ImpliedVolInputs {
+                        kind,
+                        price,
+                        forward: und,
+                        strike: k,
+                        t_years: t,
+                        rate: r,
+                    })
+                };
+                let (lo, hi) = match kind {
+                    OptionKind::Call => ((df * (und - k)).max(0.0), df * und),
+                    OptionKind::Put => ((df * (k - und)).max(0.0), df * k),
+                };
+                assert_eq!(b76(lo), Ok(0.0), "black76 {kind:?} F={und} K={k} at {lo}");
+                let e = b76(hi).unwrap_err();
+                assert_eq!(
+                    e,
+                    PricingError::PriceOutOfBounds { price: hi, lower: lo, upper: hi },
+                    "black76 {kind:?} F={und} K={k}"
+                );
+                assert!(e.to_string().contains(&format!("[{lo}, {hi})")), "{e}");
+                // Just inside either bound a volatility exists (finite, ≥ 0).
+                let above = b76(lo + lo.max(1.0) * 1e-15).unwrap();
+                assert!(above.is_finite() && above >= 0.0);
+                let below = b76(hi * (1.0 - 1e-12)).unwrap();
+                assert!(below.is_finite() && below > 1.0, "{below}");
+                // Black–Scholes on spot `und` with dividend yield q.
+                let bs = |price: f64| {
+                    implied_vol_black_scholes(&BlackScholesImpliedVolInputs {
+                        kind,
+                        price,
+                        spot: und,
+                        strike: k,
+                        t_years: t,
+                        rate: r,
+                        div_yield: q,
+                    })
+                };
+                let spot_pv = und * (-q * t).exp();
+                let (lo, hi) = match kind {
+                    OptionKind::Call => ((spot_pv - k * df).max(0.0), spot_pv),
+                    OptionKind::Put => ((k * df - spot_pv).max(0.0), k * df),
+                };
+                assert_eq!(bs(lo), Ok(0.0), "bs {kind:?} S={und} K={k} q={q} at {lo}");
+                assert_eq!(
+                    bs(hi),
+                    Err(PricingError::PriceOutOfBounds { price: hi, lower: lo, upper: hi }),
+                    "bs {kind:?} S={und} K={k} q={q}"
+                );
+                assert!(bs(lo - lo.max(1.0) * 1e-12).is_err(), "below intrinsic");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 24);
+    // The issue's case: a call on spot 100 (no dividends) priced at the spot itself.
+    let e = implied_vol_black_scholes(&BlackScholesImpliedVolInputs {
+        kind: OptionKind::Call,
+        price: 100.0,
+        spot: 100.0,
+        strike: 100.0,
+        t_years: 1.0,
+        rate: 0.05,
+        div_yield: 0.0,
+    })
+    .unwrap_err();
+    match e {
+        PricingError::PriceOutOfBounds { upper, .. } => assert_eq!(upper, 100.0),
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().ends_with(", 100) (the discounted intrinsic value, reached at volatility 0, up to the upper bound, never reached)"), "{e}");
+}

@@ -62,5 +62,5 @@ pub use error::RegimeError;
 pub use garch::{fit_garch, garch_loglik, GarchFit, GarchOptions, Innovation};
 pub use markov::{
     fit_markov, fit_markov_bivariate, MarkovFit, MarkovKind, MarkovOptions, MarkovStart,
-    RegimeParams, TvtpCoefficients,
+    RegimeParams, TvtpCoefficients, SPIKE_MAX_DURATION,
 };

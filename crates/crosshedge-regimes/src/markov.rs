@@ -30,7 +30,14 @@
 //! by BFGS on an unconstrained parametrisation (means, log σ, atanh ρ, row-wise logits of
 //! P) with the exact gradient from the Fisher identity (expected complete-data score under
 //! the smoothed probabilities, plus the derivative of the ergodic initial distribution).
-//! The series are standardised internally and the estimates mapped back to input units.
+//! With TVTP the constant-probability optima are only starting points: BFGS on the TVTP
+//! likelihood runs from each of them (zero slopes), from statsmodels' default start
+//! (`MarkovRegression.start_params`: means β·j/k, variances `linspace(var/10, var, k)`, all
+//! transition coefficients zero) and from persistent starts that group the rows by the k
+//! quantile bins of the driver and of the trailing 20-row mean of y² (group moments, counted
+//! transitions); the best converged optimum wins. (Started from the constant optimum alone,
+//! markov3 on the VIX stopped at a boundary optimum 7 log-likelihood points below
+//! statsmodels'.) The series are standardised internally and the estimates mapped back to input units.
 //! States are then ordered by variance: state 0 has the lowest variance (calm); for the
 //! bivariate model by σ²_T/Var(T) + σ²_H/Var(H).
 //!
@@ -39,7 +46,9 @@
 //! of the log-likelihood in the unconstrained parameters, mapped to the reported parameters
 //! (μ, σ², ρ, p[i->j]) by the delta method. At an interior optimum this equals the inverse
 //! Hessian in the reported parameters — statsmodels' default `cov_type='approx'`. Not robust
-//! (sandwich) errors.
+//! (sandwich) errors. At a boundary optimum (a transition probability → 0) the Hessian is
+//! singular: every standard error is `None` and [`MarkovFit::std_error_note`] names the
+//! boundary parameters.
 //!
 //! # References
 //! - Hamilton, J. D. (1989). A new approach to the economic analysis of nonstationary time
@@ -65,6 +74,9 @@ use crate::RegimeError;
 
 const MODEL: &str = "markov-switching";
 const MAXK: usize = 4;
+/// A state with an expected duration below this many periods (p_ii < 1/2) is a spike state,
+/// not a regime: see [`MarkovFit::spike_states`].
+pub const SPIKE_MAX_DURATION: f64 = 2.0;
 /// Minimum observations per regime for a Markov-switching fit.
 pub const MARKOV_MIN_OBS_PER_REGIME: usize = 25;
 
@@ -191,6 +203,11 @@ pub struct MarkovFit {
     pub evaluations: usize,
     /// Largest |gradient| of the mean log-likelihood at the optimum.
     pub gradient_max: f64,
+    /// Why the standard errors are missing (`null` in every `params` entry), when they are:
+    /// the Hessian is singular or not negative definite at the optimum, with the parameters
+    /// at the boundary (a transition logit beyond ±15, i.e. a probability within ~3e-7 of 0
+    /// or 1) named. `None` when the standard errors were computed.
+    pub std_error_note: Option<String>,
 }
 
 impl MarkovFit {
@@ -204,6 +221,16 @@ impl MarkovFit {
                     .fold((0, f64::NEG_INFINITY), |b, (i, &p)| if p > b.1 { (i, p) } else { b })
                     .0
             })
+            .collect()
+    }
+
+    /// States whose expected duration (from [`MarkovFit::transition`]) is below
+    /// [`SPIKE_MAX_DURATION`] periods, i.e. p_ii < 1/2: the chain is more likely to leave the
+    /// state the next period than to stay. Such a state marks isolated outlier days (a one-day
+    /// VIX spike), not a regime that persists, so labelling dates by it is not a regime split.
+    pub fn spike_states(&self) -> Vec<usize> {
+        (0..self.k_regimes)
+            .filter(|&i| self.expected_durations.get(i).is_some_and(|d| *d < SPIKE_MAX_DURATION))
             .collect()
     }
 
@@ -930,8 +957,13 @@ fn fit_impl(
     };
     let mut best: Option<optim::Minimum> = None;
     let mut best_any: Option<optim::Minimum> = None;
+    // Every converged constant-probability optimum: the TVTP search starts from each.
+    let mut optima: Vec<Vec<f64>> = Vec::new();
     for (_, u0) in ranked.iter().take(3) {
         let m = polish(&model, &mut work, u0);
+        if m.converged {
+            optima.push(m.x.clone());
+        }
         let slot = if m.converged { &mut best } else { &mut best_any };
         if slot.as_ref().is_none_or(|b| m.f < b.f) {
             *slot = Some(m);
@@ -946,22 +978,54 @@ fn fit_impl(
             return Err(RegimeError::NoConvergence { model: MODEL, iterations, gradient, loglik });
         }
         (None, Some(b)) => (model, b),
-        (Some(x), Some(b)) => {
-            // TVTP: start from the constant-probability optimum with zero slopes.
+        (Some(x), Some(_)) => {
+            // TVTP: BFGS from several starts, the best converged one wins (see the module
+            // docs): each constant-probability optimum with zero slopes, statsmodels' default
+            // start, and persistent starts that group the rows by quantiles of the driver and
+            // of the recent volatility.
             let mut mt = model;
             mt.x = Some(x.iter().map(|v| (v - xm) / xs).collect());
-            let mut u0 = b.x.clone();
-            u0.extend(std::iter::repeat_n(0.0, mt.n_trans()));
-            let m = polish(&mt, &mut work, &u0);
-            if !m.converged {
-                return Err(RegimeError::NoConvergence {
-                    model: MODEL,
-                    iterations: m.iterations,
-                    gradient: m.grad_max,
-                    loglik: -m.f * nf,
-                });
+            let nt = mt.n_trans();
+            let mut tv_starts: Vec<Vec<f64>> = Vec::new();
+            for u in &optima {
+                let mut u0 = u.clone();
+                u0.extend(std::iter::repeat_n(0.0, nt));
+                tv_starts.push(u0);
             }
-            (mt, m)
+            // An explicit start is the only start (through its constant-probability optimum).
+            if opts.start.is_none() {
+                tv_starts.push(statsmodels_start(&mt, (m1, s1)));
+                for key in persistence_keys(&mt) {
+                    tv_starts.push(grouped_start(&mt, &quantile_groups(&key, k)));
+                }
+            }
+            let mut tv_best: Option<optim::Minimum> = None;
+            let mut tv_any: Option<optim::Minimum> = None;
+            for u0 in &tv_starts {
+                if !mt.eval(u0, &mut work, None, None).is_finite() {
+                    continue;
+                }
+                let m = polish(&mt, &mut work, u0);
+                let slot = if m.converged { &mut tv_best } else { &mut tv_any };
+                if slot.as_ref().is_none_or(|b| m.f < b.f) {
+                    *slot = Some(m);
+                }
+            }
+            match tv_best {
+                Some(m) => (mt, m),
+                None => {
+                    let (iterations, gradient, loglik) = tv_any
+                        .map_or((0, f64::INFINITY, f64::NEG_INFINITY), |b| {
+                            (b.iterations, b.grad_max, -b.f * nf)
+                        });
+                    return Err(RegimeError::NoConvergence {
+                        model: MODEL,
+                        iterations,
+                        gradient,
+                        loglik,
+                    });
+                }
+            }
         }
     };
 
@@ -979,6 +1043,98 @@ fn fit_impl(
     best.x = permute(&model, &best.x, &perm);
 
     finish(&model, &mut work, best, Scales { m1, s1, m2, s2, xm, xs })
+}
+
+/// statsmodels' default start (`MarkovRegression.start_params` with `trend='c'`,
+/// `switching_variance=True`): means β·j/k (β the sample mean), variances
+/// `linspace(var/10, var, k)`, all transition coefficients zero (uniform transitions; with
+/// TVTP zero slopes), in the standardised space of `model`.
+fn statsmodels_start(model: &Model, (m1, s1): (f64, f64)) -> Vec<f64> {
+    let k = model.k;
+    let mut u = Vec::with_capacity(model.n_params());
+    for j in 0..k {
+        let mean = m1 * j as f64 / k as f64;
+        let var: f64 = 0.1 + 0.9 * j as f64 / (k - 1) as f64; // of the standardised series
+        if model.bivariate() {
+            u.extend_from_slice(&[(mean - m1) / s1, 0.0, 0.5 * var.ln(), 0.5 * var.ln(), 0.0]);
+        } else {
+            u.extend_from_slice(&[(mean - m1) / s1, 0.5 * var.ln()]);
+        }
+    }
+    u.resize(model.n_params(), 0.0);
+    u
+}
+
+/// Keys whose quantiles split the sample into persistent groups: the TVTP driver (a level
+/// such as the VIX is persistent) and the trailing 20-row mean of y² (the recent variance).
+fn persistence_keys(model: &Model) -> Vec<Vec<f64>> {
+    let mut keys = Vec::new();
+    if let Some(x) = &model.x {
+        keys.push(x.clone());
+    }
+    let n = model.n();
+    let w = 20.min(n);
+    let mut acc = 0.0;
+    let mut vol = Vec::with_capacity(n);
+    for t in 0..n {
+        acc += model.y1[t] * model.y1[t];
+        if t >= w {
+            acc -= model.y1[t - w] * model.y1[t - w];
+        }
+        vol.push(acc / (t + 1).min(w) as f64);
+    }
+    keys.push(vol);
+    keys
+}
+
+/// Group index (0..k) of each row by the k equal-count quantile bins of `key`.
+fn quantile_groups(key: &[f64], k: usize) -> Vec<usize> {
+    let n = key.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| key[a].total_cmp(&key[b]));
+    let mut g = vec![0; n];
+    for (rank, &t) in order.iter().enumerate() {
+        g[t] = (rank * k / n).min(k - 1);
+    }
+    g
+}
+
+/// A start from a hard assignment of rows to states: each state's mean, variance (and
+/// correlation) from its rows, the transition matrix from the counted transitions between
+/// consecutive rows (plus one per cell), zero TVTP slopes.
+fn grouped_start(model: &Model, groups: &[usize]) -> Vec<f64> {
+    let k = model.k;
+    let n = model.n();
+    let mut u = Vec::with_capacity(model.n_params());
+    for j in 0..k {
+        let idx: Vec<usize> = (0..n).filter(|&t| groups[t] == j).collect();
+        let c = idx.len().max(1) as f64;
+        let mom = |y: &[f64]| {
+            let m = idx.iter().map(|&t| y[t]).sum::<f64>() / c;
+            let v = idx.iter().map(|&t| (y[t] - m).powi(2)).sum::<f64>() / c;
+            (m, v.max(0.01))
+        };
+        let (ma, va) = mom(&model.y1);
+        if model.bivariate() {
+            let (mb, vb) = mom(&model.y2);
+            let cov = idx.iter().map(|&t| (model.y1[t] - ma) * (model.y2[t] - mb)).sum::<f64>() / c;
+            let rho = (cov / (va * vb).sqrt()).clamp(-0.95, 0.95);
+            u.extend_from_slice(&[ma, mb, 0.5 * va.ln(), 0.5 * vb.ln(), rho.atanh()]);
+        } else {
+            u.extend_from_slice(&[ma, 0.5 * va.ln()]);
+        }
+    }
+    let mut counts = [[1.0_f64; MAXK]; MAXK];
+    for t in 1..n {
+        counts[groups[t - 1]][groups[t]] += 1.0;
+    }
+    for row in counts.iter().take(k) {
+        for j in 0..k - 1 {
+            u.push((row[j] / row[k - 1]).ln());
+        }
+    }
+    u.resize(model.n_params(), 0.0);
+    u
 }
 
 struct Scales {
@@ -1137,6 +1293,37 @@ fn param_names(model: &Model) -> Vec<String> {
     names
 }
 
+/// Why there are no standard errors at `u`: the Hessian is singular or not negative definite,
+/// naming the transition parameters at the boundary (|unconstrained value| > 15).
+fn std_error_note(model: &Model, u: &[f64]) -> String {
+    let k = model.k;
+    let np = model.n_params();
+    // Boundary transition logits, named in the unconstrained layout.
+    let ke = k * model.ne;
+    let nt = model.n_trans();
+    let at_boundary: Vec<String> = (ke..np)
+        .filter(|&c| u[c].abs() > 15.0)
+        .map(|c| {
+            let q = (c - ke) % nt;
+            let (i, j) = (q / (k - 1), q % (k - 1));
+            match (model.x.is_some(), c - ke >= nt) {
+                (false, _) => format!("p[{i}->{j}] (logit {:+.1})", u[c]),
+                (true, false) => format!("a[{i}->{j}] (standardised {:+.1})", u[c]),
+                (true, true) => format!("b[{i}->{j}] (standardised {:+.1})", u[c]),
+            }
+        })
+        .collect();
+    let why = if at_boundary.is_empty() {
+        "no parameter is at the boundary; the optimum is flat in some direction".to_string()
+    } else {
+        format!("at the boundary: {}", at_boundary.join(", "))
+    };
+    format!(
+        "no standard errors: the Hessian of the log-likelihood is singular or not negative \
+         definite at the optimum ({why})"
+    )
+}
+
 fn finish(
     model: &Model,
     work: &mut Work,
@@ -1214,6 +1401,7 @@ fn finish(
         })
         .unwrap_or_else(|| vec![None; m]);
     let names = param_names(model);
+    let std_error_note = se.iter().all(Option::is_none).then(|| std_error_note(model, &u));
     let params: Vec<ParamEstimate> = names
         .iter()
         .zip(&nat)
@@ -1277,6 +1465,7 @@ fn finish(
         iterations: best.iterations,
         evaluations: best.evaluations,
         gradient_max,
+        std_error_note,
     })
 }
 
@@ -1454,6 +1643,55 @@ mod tests {
         let rho_se =
             fit.params.iter().find(|p| p.name == "rho[1]").and_then(|p| p.std_error).unwrap();
         assert!(rho_se > 0.0 && rho_se < 0.05);
+    }
+
+    #[test]
+    fn a_one_day_spike_state_is_flagged_and_persistent_states_are_not() {
+        // Calm and normal regimes that persist, plus a spike state left the next day (p_22 =
+        // 0.2: expected duration 1.25 days), entered with probability 2 % from either.
+        let (y, _, states) = simulate(
+            3000,
+            21,
+            |s, _| match s {
+                0 => vec![0.97, 0.01, 0.02],
+                1 => vec![0.02, 0.96, 0.02],
+                _ => vec![0.4, 0.4, 0.2],
+            },
+            |s, r| ([0.02, 0.05, 0.08][s] * normal(r) + if s == 2 { 0.3 } else { 0.0 }, 0.0),
+            &[0.0; 3000],
+        );
+        assert!(states.iter().filter(|s| **s == 2).count() > 40);
+        let fit =
+            fit_markov(&y, &MarkovOptions { k_regimes: 3, ..MarkovOptions::default() }).unwrap();
+        eprintln!("durations {:?}", fit.expected_durations);
+        let spikes = fit.spike_states();
+        assert_eq!(spikes.len(), 1, "{:?}", fit.expected_durations);
+        assert!(fit.expected_durations[spikes[0]] < SPIKE_MAX_DURATION);
+        // The spike state has the high mean.
+        assert!(fit.regimes[spikes[0]].mean[0] > 0.2);
+        let persistent = fit_markov(&y, &MarkovOptions::default()).unwrap();
+        assert!(persistent.spike_states().is_empty(), "{:?}", persistent.expected_durations);
+    }
+
+    #[test]
+    fn missing_standard_errors_say_why() {
+        // The real VIX markov3 TVTP boundary optimum of the old optimiser had a[0->1] = −53.
+        let y = vec![0.0; 10];
+        let tv = uni_model(&y, 3, Some(vec![0.0; 10]));
+        let mut u = vec![0.0; tv.n_params()];
+        u[6 + 1] = -53.0; // a[0->1]
+        u[6 + 6 + 4] = 20.0; // b[2->0]
+        assert_eq!(
+            std_error_note(&tv, &u),
+            "no standard errors: the Hessian of the log-likelihood is singular or not negative \
+             definite at the optimum (at the boundary: a[0->1] (standardised -53.0), b[2->0] \
+             (standardised +20.0))"
+        );
+        let cp = uni_model(&y, 2, None);
+        let u = vec![0.0, 0.0, 0.0, 0.0, 1.0, -40.0];
+        assert!(std_error_note(&cp, &u).ends_with("(at the boundary: p[1->0] (logit -40.0))"));
+        let u = vec![0.0, 0.0, 0.0, 0.0, 1.0, -1.0];
+        assert!(std_error_note(&cp, &u).contains("no parameter is at the boundary"));
     }
 
     #[test]

@@ -8,10 +8,10 @@ use crosshedge_report::charts::{
     episode_bars, equity_curves, exceedance, regime_vix, rolling_correlation, stress_distribution,
 };
 use crosshedge_report::{
-    render_html, Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart,
-    EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
-    Interval, PnlHistogram, RegimeVixChart, ReportHeader, ReportInput, RiskMarker,
-    RollingCorrelationChart, StressDistributionChart, Table, Unit,
+    render_html, Amount, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
+    EpisodeBarsChart, EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint,
+    ExceedanceTail, Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader,
+    ReportInput, RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
 };
 
 const N: usize = 3_000;
@@ -104,6 +104,7 @@ fn input() -> ReportInput {
                 .iter()
                 .map(|&q| ExceedancePoint {
                     quantile: q,
+                    tail: if q <= 0.5 { ExceedanceTail::Lower } else { ExceedanceTail::Upper },
                     empirical: Some(0.6 - (q - 0.5_f64).abs()),
                     benchmark: 0.3 - 0.3 * (q - 0.5_f64).abs(),
                 })
@@ -117,7 +118,7 @@ fn input() -> ReportInput {
                     name: format!("Episode {k}"),
                     target_return: -0.1 - 0.03 * k as f64,
                     hedge_pnl: 0.02 * k as f64,
-                    slippage: -0.1 - 0.01 * k as f64,
+                    net_loss_share_of_notional: -0.1 - 0.01 * k as f64,
                 })
                 .collect(),
         }),
@@ -156,11 +157,14 @@ fn input() -> ReportInput {
                 stress: 0.1,
                 p_value: Some(0.001),
             }),
-            decorrelation_factor: Some(Estimate {
+            decorrelation_factor: Some(DecorrelationFigure {
                 value: 0.3,
                 interval: Some(Interval { lower: 0.1, upper: 0.5, level: 0.95 }),
+                identified: true,
+                hedge_ratio_calm: -0.1,
+                hedge_ratio_stress: -0.03,
             }),
-            slippage_1_in_20: Some(Estimate { value: 0.38, interval: None }),
+            uncovered_share_of_loss_1_in_20: Some(Estimate { value: 0.38, interval: None }),
             hedge_cost_per_year: Some(Amount { value: 21_000.0, unit: Unit::Usd }),
             notes: Vec::new(),
         },

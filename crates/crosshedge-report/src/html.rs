@@ -144,11 +144,18 @@ fn validate(input: &ReportInput) -> Result<(), ReportError> {
         figures.extend([b.calm, b.stress]);
         figures.extend(b.p_value);
     }
-    for e in [hl.decorrelation_factor, hl.slippage_1_in_20].iter().flatten() {
-        figures.push(e.value);
-        if let Some(i) = e.interval {
+    let intervals = [
+        hl.decorrelation_factor.map(|d| (d.value, d.interval)),
+        hl.uncovered_share_of_loss_1_in_20.map(|e| (e.value, e.interval)),
+    ];
+    for (value, interval) in intervals.iter().flatten() {
+        figures.push(*value);
+        if let Some(i) = interval {
             figures.extend([i.lower, i.upper, i.level]);
         }
+    }
+    if let Some(d) = hl.decorrelation_factor {
+        figures.extend([d.hedge_ratio_calm, d.hedge_ratio_stress]);
     }
     figures.extend(hl.hedge_cost_per_year.map(|a| a.value));
     charts::check_finite(NAME, "headline", &figures)
@@ -200,42 +207,67 @@ fn write_headline(h: &mut String, hl: &Headline) {
     let mut any = false;
     if let Some(b) = hl.correlation_break {
         any = true;
+        let change = correlation_change(b.calm, b.stress);
         let detail = match b.p_value {
-            Some(p) => format!("correlation in calm → stress; p = {}", number(p, 3)),
-            None => "correlation in calm → stress".to_owned(),
+            Some(p) => format!("correlation in calm → stress: {change}; p = {}", number(p, 3)),
+            None => format!("correlation in calm → stress: {change}"),
         };
-        figure(
-            h,
-            "How much correlation breaks",
-            &format!("{} → {}", number(b.calm, 2), number(b.stress, 2)),
-            &detail,
-        );
+        let label = match change {
+            CHANGE_STRENGTHENS => "How correlation strengthens in stress",
+            CHANGE_FLIPS => "How correlation flips sign in stress",
+            CHANGE_BREAKS => "How much correlation breaks in stress",
+            _ => "How correlation changes in stress",
+        };
+        figure(h, label, &format!("{} → {}", number(b.calm, 2), number(b.stress, 2)), &detail);
     }
     if let Some(d) = hl.decorrelation_factor {
         any = true;
-        let detail = match d.interval {
-            Some(i) => format!(
-                "stress hedge ratio over calm; {} interval {} to {}",
+        let ratios = format!(
+            "h* calm {}, stress {}",
+            number(d.hedge_ratio_calm, 4),
+            number(d.hedge_ratio_stress, 4)
+        );
+        let interval = d.interval.map_or(String::new(), |i| {
+            format!(
+                "; {} interval {} to {}",
                 percent(i.level, 0),
                 number(i.lower, 2),
                 number(i.upper, 2)
-            ),
-            None => "stress hedge ratio over calm".to_owned(),
+            )
+        });
+        let (value, detail) = if !d.identified || d.interval.is_none() {
+            (
+                "not identified".to_owned(),
+                format!(
+                    "not identified: the calm hedge ratio is indistinguishable from zero, so k = h*_stress / h*_calm = {} has no interval; read the stress hedge ratio directly ({ratios})",
+                    number(d.value, 2)
+                ),
+            )
+        } else if d.value < 0.0 {
+            (
+                "sign flip".to_owned(),
+                format!(
+                    "the hedge ratio changes sign in stress ({ratios}; k = {}{interval}): no scaling of the calm hedge fits stress",
+                    number(d.value, 2)
+                ),
+            )
+        } else {
+            (number(d.value, 2), format!("stress hedge ratio over calm ({ratios}){interval}"))
         };
-        figure(h, "Decorrelation factor", &number(d.value, 2), &detail);
+        figure(h, "Decorrelation factor", &value, &detail);
     }
-    if let Some(s) = hl.slippage_1_in_20 {
+    if let Some(s) = hl.uncovered_share_of_loss_1_in_20 {
         any = true;
         let detail = match s.interval {
             Some(i) => format!(
-                "of the loss in the 1-in-20 shock left uncovered; {} interval {} to {}",
+                "of the loss in the 1-in-20 shock left uncovered (1 − hedge P&amp;L / loss); {} interval {} to {}",
                 percent(i.level, 0),
                 percent(i.lower, 1),
                 percent(i.upper, 1)
             ),
-            None => "of the loss in the 1-in-20 shock left uncovered".to_owned(),
+            None => "of the loss in the 1-in-20 shock left uncovered (1 − hedge P&amp;L / loss)".to_owned(),
         };
-        figure(h, "1-in-20 slippage", &percent(s.value, 1), &detail);
+        figure(h, "1-in-20 uncovered share of loss", &percent(s.value, 1), &detail);
     }
     if let Some(c) = hl.hedge_cost_per_year {
         any = true;
@@ -253,6 +285,27 @@ fn write_headline(h: &mut String, hl: &Headline) {
         let _ = writeln!(h, "<p>{}</p>", escape_html(note));
     }
     h.push_str("</section>\n");
+}
+
+const CHANGE_STRENGTHENS: &str = "strengthens in stress";
+const CHANGE_BREAKS: &str = "breaks (weakens) in stress";
+const CHANGE_FLIPS: &str = "flips sign in stress";
+const CHANGE_NONE: &str = "unchanged in stress";
+
+/// The words for a change of correlation from `calm` to `stress`: the same sign and a larger
+/// magnitude strengthens, a smaller one breaks (weakens), opposite signs flip (a zero on either
+/// side counts with the other's sign).
+#[must_use]
+fn correlation_change(calm: f64, stress: f64) -> &'static str {
+    if calm * stress < 0.0 {
+        CHANGE_FLIPS
+    } else if stress.abs() > calm.abs() {
+        CHANGE_STRENGTHENS
+    } else if stress.abs() < calm.abs() {
+        CHANGE_BREAKS
+    } else {
+        CHANGE_NONE
+    }
 }
 
 fn write_table(h: &mut String, t: &Table) {

@@ -65,11 +65,24 @@ pub struct RollingCorrelationChart {
     pub band_label: String,
 }
 
+/// Which tail an exceedance correlation conditions on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExceedanceTail {
+    /// Both series below their `q`-quantile thresholds (`q ≤ 0.5`).
+    Lower,
+    /// Both series above their `q`-quantile thresholds (`q ≥ 0.5`).
+    Upper,
+}
+
 /// One threshold of an exceedance-correlation plot.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ExceedancePoint {
-    /// Threshold quantile in (0, 1); below 0.5 the lower tail, above it the upper tail.
+    /// Threshold quantile in (0, 1), the x coordinate: in (0, 0.5] for the lower tail, in
+    /// [0.5, 1) for the upper tail (a Longin–Solnik upper-tail level `q` is drawn at `1 − q`).
     pub quantile: f64,
+    /// The tail of this point (0.5 belongs to both tails, so the quantile alone cannot say).
+    pub tail: ExceedanceTail,
     /// Empirical exceedance correlation, `None` where too few joint exceedances exist
     /// (the line is broken there).
     pub empirical: Option<f64>,
@@ -83,7 +96,8 @@ pub struct ExceedancePoint {
 pub struct ExceedanceChart {
     /// Chart title.
     pub title: String,
-    /// Points, quantiles strictly increasing.
+    /// Points of both tails (either may be empty); within each tail, quantiles strictly
+    /// increasing.
     pub points: Vec<ExceedancePoint>,
 }
 
@@ -96,8 +110,9 @@ pub struct EpisodeBar {
     pub target_return: f64,
     /// P&L of the hedge over the episode.
     pub hedge_pnl: f64,
-    /// Slippage: what the hedge failed to cover.
-    pub slippage: f64,
+    /// Net loss of the hedged book as a share of the target notional,
+    /// `(target loss − hedge gain) / notional` (positive: the hedged book lost).
+    pub net_loss_share_of_notional: f64,
 }
 
 /// Grouped bars per episode: target return, hedge P&L and slippage.
@@ -148,7 +163,9 @@ pub struct StressDistributionChart {
     pub hedged: PnlHistogram,
 }
 
-/// Hedged and unhedged equity curves with a drawdown panel.
+/// Hedged and unhedged equity curves with a drawdown panel. The equity axis is logarithmic
+/// (and says so) when every value is positive and the largest exceeds the smallest more than
+/// [`crate::charts::LOG_AXIS_RATIO`] times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EquityChart {
     /// Chart title.
@@ -264,7 +281,9 @@ pub struct Amount {
     pub unit: Unit,
 }
 
-/// Correlation in calm markets against correlation in stress.
+/// Correlation in calm markets against correlation in stress. The headline's words follow the
+/// change: "strengthens" when the stress correlation has the calm one's sign and a larger
+/// magnitude, "breaks" (weakens) when a smaller one, "flips sign" when the signs differ.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationBreak {
     /// Correlation in the calm regime.
@@ -275,16 +294,33 @@ pub struct CorrelationBreak {
     pub p_value: Option<f64>,
 }
 
+/// The decorrelation factor `k = h*_stress / h*_calm` as the headline shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecorrelationFigure {
+    /// Point estimate of `k`.
+    pub value: f64,
+    /// Its interval; `None` when `k` is not identified.
+    pub interval: Option<Interval>,
+    /// False when the calm hedge ratio is indistinguishable from zero (its interval contains
+    /// 0): the headline then says "not identified" and shows no interval.
+    pub identified: bool,
+    /// The calm hedge ratio (the denominator).
+    pub hedge_ratio_calm: f64,
+    /// The stress hedge ratio (the numerator).
+    pub hedge_ratio_stress: f64,
+}
+
 /// The answer first: the key figures, each optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Headline {
-    /// How much correlation breaks between calm and stress.
+    /// How correlation changes between calm and stress.
     pub correlation_break: Option<CorrelationBreak>,
-    /// The decorrelation factor `k = h*_stress / h*_calm` with its interval.
-    pub decorrelation_factor: Option<Estimate>,
-    /// The 1-in-20 slippage: the share of the loss in the 1-in-20 shock that the hedge leaves
-    /// uncovered (`1 − hedge P&L / loss`, a decimal; `crosshedge-simulation`'s `TailSlippage`).
-    pub slippage_1_in_20: Option<Estimate>,
+    /// The decorrelation factor `k = h*_stress / h*_calm` with its interval when identified.
+    pub decorrelation_factor: Option<DecorrelationFigure>,
+    /// The 1-in-20 uncovered share of loss: the share of the loss in the 1-in-20 shock that the
+    /// hedge leaves uncovered (`1 − hedge P&L / loss`, a decimal; `crosshedge-simulation`'s
+    /// `uncovered_share_of_loss_1_in_20`).
+    pub uncovered_share_of_loss_1_in_20: Option<Estimate>,
     /// The cost of the hedge per year (a `Fraction` of the target notional, or dollars).
     pub hedge_cost_per_year: Option<Amount>,
     /// Further sentences shown under the figures (plain text; escaped).

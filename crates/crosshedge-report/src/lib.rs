@@ -22,8 +22,8 @@
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use crosshedge_report::{
-//!     render_html, Chart, ChartSpec, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
-//!     ReportHeader, ReportInput, Table,
+//!     render_html, Chart, ChartSpec, Estimate, ExceedanceChart, ExceedancePoint, ExceedanceTail,
+//!     Headline, InputFile, ReportHeader, ReportInput, Table,
 //! };
 //!
 //! let input = ReportInput {
@@ -41,7 +41,7 @@
 //!         config: Default::default(),
 //!     },
 //!     headline: Headline {
-//!         slippage_1_in_20: Some(Estimate { value: 0.383, interval: None }),
+//!         uncovered_share_of_loss_1_in_20: Some(Estimate { value: 0.383, interval: None }),
 //!         ..Headline::default()
 //!     },
 //!     charts: vec![Chart {
@@ -49,8 +49,18 @@
 //!         spec: ChartSpec::Exceedance(ExceedanceChart {
 //!             title: "Exceedance correlation".to_owned(),
 //!             points: vec![
-//!                 ExceedancePoint { quantile: 0.1, empirical: Some(0.45), benchmark: 0.21 },
-//!                 ExceedancePoint { quantile: 0.9, empirical: None, benchmark: 0.21 },
+//!                 ExceedancePoint {
+//!                     quantile: 0.1,
+//!                     tail: ExceedanceTail::Lower,
+//!                     empirical: Some(0.45),
+//!                     benchmark: 0.21,
+//!                 },
+//!                 ExceedancePoint {
+//!                     quantile: 0.9,
+//!                     tail: ExceedanceTail::Upper,
+//!                     empirical: None,
+//!                     benchmark: 0.21,
+//!                 },
 //!             ],
 //!         }),
 //!     }],
@@ -76,8 +86,8 @@ mod input;
 pub use error::ReportError;
 pub use html::{escape_html, render_html};
 pub use input::{
-    Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart, EpisodeWindow,
-    EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile, Interval,
-    PnlHistogram, RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
-    StressDistributionChart, Table, Unit,
+    Amount, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar, EpisodeBarsChart,
+    EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, ExceedanceTail,
+    Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader, ReportInput,
+    RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
 };

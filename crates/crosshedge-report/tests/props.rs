@@ -8,7 +8,7 @@ use crosshedge_report::charts::{
 };
 use crosshedge_report::{
     EpisodeBar, EpisodeBarsChart, EpisodeWindow, EquityChart, ExceedanceChart, ExceedancePoint,
-    PnlHistogram, RegimeVixChart, ReportError, RiskMarker, RollingCorrelationChart,
+    ExceedanceTail, PnlHistogram, RegimeVixChart, ReportError, RiskMarker, RollingCorrelationChart,
     StressDistributionChart, Unit,
 };
 use proptest::prelude::*;
@@ -132,6 +132,7 @@ proptest! {
                 .enumerate()
                 .map(|(i, q)| ExceedancePoint {
                     quantile: *q,
+                    tail: if *q <= 0.5 { ExceedanceTail::Lower } else { ExceedanceTail::Upper },
                     empirical: present[i].then_some(a[i]),
                     benchmark: b[i],
                 })
@@ -146,7 +147,7 @@ proptest! {
                     name: format!("episode {i} <{i}>"),
                     target_return: a[i],
                     hedge_pnl: b[i],
-                    slippage: c[i],
+                    net_loss_share_of_notional: c[i],
                 })
                 .collect(),
         };

@@ -6,10 +6,11 @@ use crosshedge_report::charts::{
     episode_bars, equity_curves, exceedance, regime_vix, rolling_correlation, stress_distribution,
 };
 use crosshedge_report::{
-    render_html, Amount, Chart, ChartSpec, CorrelationBreak, EpisodeBar, EpisodeBarsChart,
-    EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, Headline, InputFile,
-    Interval, PnlHistogram, RegimeVixChart, ReportError, ReportHeader, ReportInput, RiskMarker,
-    RollingCorrelationChart, StressDistributionChart, Table, Unit,
+    render_html, Amount, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
+    EpisodeBarsChart, EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint,
+    ExceedanceTail, Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportError,
+    ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart, StressDistributionChart, Table,
+    Unit,
 };
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -68,14 +69,19 @@ fn rolling_chart(n: usize) -> RollingCorrelationChart {
     }
 }
 
+/// Both tails as the report draws them: the grid 0.05..0.5 of each tail, the upper tail's level
+/// `q` at `1 - q` (so 0.5 appears in both).
 fn exceedance_chart() -> ExceedanceChart {
-    let qs = [0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95];
+    let lower = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5].map(|q| (q, ExceedanceTail::Lower));
+    let upper = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95].map(|q| (q, ExceedanceTail::Upper));
     ExceedanceChart {
         title: "Exceedance correlation".to_owned(),
-        points: qs
+        points: lower
             .iter()
-            .map(|&q| ExceedancePoint {
+            .chain(&upper)
+            .map(|&(q, tail)| ExceedancePoint {
                 quantile: q,
+                tail,
                 empirical: if q > 0.9 { None } else { Some(0.5 - (q - 0.5_f64).abs()) },
                 benchmark: 0.3 - 0.2 * (q - 0.5_f64).abs(),
             })
@@ -92,7 +98,7 @@ fn episode_chart(n: usize) -> EpisodeBarsChart {
                 name: format!("Episode number {i} with a long name"),
                 target_return: -0.3 + 0.01 * i as f64,
                 hedge_pnl: 0.1,
-                slippage: -0.2,
+                net_loss_share_of_notional: -0.2,
             })
             .collect(),
     }
@@ -161,11 +167,14 @@ fn report_with(n: usize) -> ReportInput {
                 stress: 0.11,
                 p_value: Some(0.0123),
             }),
-            decorrelation_factor: Some(Estimate {
+            decorrelation_factor: Some(DecorrelationFigure {
                 value: 0.26,
                 interval: Some(Interval { lower: 0.1, upper: 0.45, level: 0.95 }),
+                identified: true,
+                hedge_ratio_calm: -0.2,
+                hedge_ratio_stress: -0.052,
             }),
-            slippage_1_in_20: Some(Estimate {
+            uncovered_share_of_loss_1_in_20: Some(Estimate {
                 value: 0.383,
                 interval: Some(Interval { lower: 0.301, upper: 0.459, level: 0.95 }),
             }),
@@ -316,7 +325,7 @@ fn charts_render_all_equal_values() {
     for ep in &mut b.episodes {
         ep.target_return = 0.0;
         ep.hedge_pnl = 0.0;
-        ep.slippage = 0.0;
+        ep.net_loss_share_of_notional = 0.0;
     }
     assert_xml(&episode_bars(&b).unwrap());
     let mut s = stress_chart(10);
@@ -366,7 +375,7 @@ fn charts_reject_nan_empty_and_mismatched_input() {
     assert!(exceedance(&e).is_err());
 
     let mut b = episode_chart(3);
-    b.episodes[1].slippage = f64::NAN;
+    b.episodes[1].net_loss_share_of_notional = f64::NAN;
     assert!(matches!(episode_bars(&b), Err(ReportError::NonFinite { .. })));
     assert!(matches!(episode_bars(&episode_chart(0)), Err(ReportError::Empty { .. })));
 
@@ -444,6 +453,10 @@ fn html_header_records_provenance() {
         "38.3 %",
         "95 % interval 30.1 % to 45.9 %",
         "of the loss in the 1-in-20 shock left uncovered",
+        "1-in-20 uncovered share of loss",
+        "How much correlation breaks in stress",
+        "breaks (weakens) in stress",
+        "stress hedge ratio over calm",
         "of the target notional",
         "2.10 % a year",
     ] {
@@ -485,7 +498,8 @@ fn html_rejects_bad_input() {
     input.tables[0].rows[1].push("extra".to_owned());
     assert!(matches!(render_html(&input), Err(ReportError::LengthMismatch { .. })));
     let mut input = report();
-    input.headline.slippage_1_in_20 = Some(Estimate { value: f64::NAN, interval: None });
+    input.headline.uncovered_share_of_loss_1_in_20 =
+        Some(Estimate { value: f64::NAN, interval: None });
     assert!(matches!(render_html(&input), Err(ReportError::NonFinite { .. })));
     let mut input = report();
     if let ChartSpec::Equity(e) = &mut input.charts[5].spec {
@@ -582,4 +596,122 @@ fn html_renders_in_headless_chromium() {
     if let Ok(keep) = std::env::var("CROSSHEDGE_REPORT_SCREENSHOT") {
         std::fs::write(keep, &png).unwrap();
     }
+}
+
+/// The fill colour plotters writes for the upper tail's dots (Okabe-Ito blue) and the lower
+/// tail's (vermilion).
+const BLUE_FILL: &str = "fill=\"#0072B2\"";
+const VERMILION_FILL: &str = "fill=\"#D55E00\"";
+
+#[test]
+fn exceedance_draws_both_tails() {
+    let chart = exceedance_chart();
+    let svg = exceedance(&chart).unwrap();
+    assert_xml(&svg);
+    assert!(svg.contains("empirical, lower tail") && svg.contains("empirical, upper tail"));
+    // One dot per estimated threshold in each tail (the legend swatches are paths, not dots).
+    let dots = |fill: &str| {
+        svg.split("<circle").skip(1).filter(|c| c[..c.find('>').unwrap()].contains(fill)).count()
+    };
+    let estimated = |t: ExceedanceTail| {
+        chart.points.iter().filter(|p| p.tail == t && p.empirical.is_some()).count()
+    };
+    assert_eq!(dots(VERMILION_FILL), estimated(ExceedanceTail::Lower));
+    assert_eq!(dots(BLUE_FILL), estimated(ExceedanceTail::Upper));
+    assert!(estimated(ExceedanceTail::Upper) >= 4);
+    // A tail on the wrong side of 0.5, or out of order within its tail, is refused.
+    let mut bad = exceedance_chart();
+    bad.points[0].tail = ExceedanceTail::Upper;
+    assert!(matches!(exceedance(&bad), Err(ReportError::Invalid { .. })));
+    let mut bad = exceedance_chart();
+    bad.points.swap(7, 8);
+    assert!(matches!(exceedance(&bad), Err(ReportError::NotIncreasing { .. })));
+}
+
+/// The y tick labels of an SVG (text elements whose content starts with `$`).
+fn dollar_ticks(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            let body = body.trim();
+            body.starts_with('$').then(|| body.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn equity_axis_is_logarithmic_beyond_ten_times() {
+    // A book that grows 480x: a log axis, said on the axis, with ticks a decade apart.
+    let n = 400;
+    let mut q = equity_chart(n);
+    q.unhedged = (0..n).map(|i| 1e6 * 480_f64.powf(i as f64 / (n - 1) as f64)).collect();
+    q.hedged = q.unhedged.iter().map(|v| v * 0.98).collect();
+    let svg = equity_curves(&q).unwrap();
+    assert_xml(&svg);
+    assert!(svg.contains("equity (log scale)"));
+    let ticks = dollar_ticks(&svg);
+    for decade in ["$1.0M", "$10M", "$100M"] {
+        assert!(ticks.iter().any(|t| t == decade), "{decade} missing from {ticks:?}");
+    }
+    // 2x growth (and the fixture's wave) stays linear.
+    let mut lin = equity_chart(n);
+    lin.unhedged = (0..n).map(|i| 1e6 * 2_f64.powf(i as f64 / (n - 1) as f64)).collect();
+    let svg = equity_curves(&lin).unwrap();
+    assert!(!svg.contains("log scale") && svg.contains("equity"));
+    // A curve that touches zero or goes negative cannot be logarithmic.
+    let mut neg = q.clone();
+    neg.hedged[10] = -5.0;
+    let svg = equity_curves(&neg).unwrap();
+    assert!(!svg.contains("log scale"));
+}
+
+fn headline_html(hl: Headline) -> String {
+    let mut input = report();
+    input.headline = hl;
+    let html = render_html(&input).unwrap();
+    html[html.find("id=\"answer\"").unwrap()..html.find("id=\"charts\"").unwrap()].to_owned()
+}
+
+#[test]
+fn headline_words_follow_the_change_of_correlation() {
+    let words = |calm: f64, stress: f64| {
+        headline_html(Headline {
+            correlation_break: Some(CorrelationBreak { calm, stress, p_value: None }),
+            ..Headline::default()
+        })
+    };
+    let a = words(-0.02, -0.45);
+    assert!(a.contains("How correlation strengthens in stress") && !a.contains("breaks"), "{a}");
+    let a = words(-0.45, -0.1);
+    assert!(a.contains("How much correlation breaks in stress"), "{a}");
+    let a = words(0.3, -0.2);
+    assert!(a.contains("How correlation flips sign in stress"), "{a}");
+}
+
+#[test]
+fn headline_decorrelation_factor_identified_sign_flip_and_not_identified() {
+    let fig = |value: f64, identified: bool, calm: f64, stress: f64| {
+        headline_html(Headline {
+            decorrelation_factor: Some(DecorrelationFigure {
+                value,
+                interval: identified.then_some(Interval { lower: -22.5, upper: 45.3, level: 0.95 }),
+                identified,
+                hedge_ratio_calm: calm,
+                hedge_ratio_stress: stress,
+            }),
+            ..Headline::default()
+        })
+    };
+    // Not identified: no interval, no number as the figure, the reason stated.
+    let a = fig(6.10, false, -0.01, -0.061);
+    assert!(a.contains(">not identified<"), "{a}");
+    assert!(a.contains("not identified: the calm hedge ratio is indistinguishable from zero"));
+    assert!(!a.contains("% interval") && !a.contains("-22.50") && !a.contains("45.30"), "{a}");
+    // A sign flip is a sign flip, not a scale.
+    let a = fig(-1.66, true, -0.05, 0.083);
+    assert!(a.contains(">sign flip<") && a.contains("changes sign in stress"), "{a}");
+    // Identified and positive: the number with its interval.
+    let a = fig(6.10, true, -0.05, -0.305);
+    assert!(a.contains(">6.10<") && a.contains("95 % interval -22.50 to 45.30"), "{a}");
 }

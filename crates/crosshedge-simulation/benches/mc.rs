@@ -31,7 +31,10 @@ fn mc(c: &mut Criterion) {
             std::env::var("MC_PATHS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
         let cfg = StressConfig { paths, horizon_days: 21, seed: 1, ..StressConfig::default() };
         let report = simulate(&model, &pf, Scenario::Model, &cfg, &|_| {}).unwrap();
-        let json = serde_json::json!({ "model": model, "portfolio": pf, "horizon_days": 21, "report": report });
+        // The peer needs k_c = E[min(V, c²)] of the capped Student-t mixing.
+        let mut model_json = serde_json::to_value(&model).unwrap();
+        model_json["mixing_scale"] = serde_json::json!(model.summary().unwrap().mixing_scale);
+        let json = serde_json::json!({ "model": model_json, "portfolio": pf, "horizon_days": 21, "report": report });
         std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
         return;
     }

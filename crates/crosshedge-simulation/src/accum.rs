@@ -253,7 +253,8 @@ pub(crate) struct Accum {
     pub(crate) losing: u64,
     pub(crate) covered: Vec<u64>,
     pub(crate) levels: Vec<f64>,
-    /// Per unhedged slot for losing paths: count, Σ slippage, Σ slippage², Σ hedge P&L, Σ loss.
+    /// Per unhedged slot for losing paths: count, Σ uncovered share `u = 1 − hedge/loss`, Σ u²,
+    /// Σ hedge P&L, Σ loss.
     pub(crate) tail: Vec<[f64; 5]>,
 }
 
@@ -290,11 +291,11 @@ impl Accum {
                     *c += 1;
                 }
             }
-            let slip = 1.0 - hedge / loss;
+            let uncovered = 1.0 - hedge / loss;
             let t = &mut self.tail[self.unhedged.slot(r.unhedged)];
             t[0] += 1.0;
-            t[1] += slip;
-            t[2] += slip * slip;
+            t[1] += uncovered;
+            t[2] += uncovered * uncovered;
             t[3] += hedge;
             t[4] += loss;
         }

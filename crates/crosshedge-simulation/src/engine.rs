@@ -77,18 +77,20 @@ pub struct CoverProbability {
     pub ci95: [f64; 2],
 }
 
-/// Hedge slippage in the 1-in-20 shock: the paths whose unhedged loss is at least the 95 % VaR.
+/// The share of the loss the hedge leaves uncovered in the 1-in-20 shock, `1 − hedge P&L /
+/// loss`, over the paths whose unhedged loss is at least the 95 % VaR. (Not the `episodes`
+/// command's `net_loss_share_of_notional`, which divides by the notional.)
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct TailSlippage {
+pub struct TailUncoveredShare {
     /// The unhedged loss threshold (the bin edge at or below the 95 % VaR).
     pub threshold_loss: f64,
     /// Paths in the tail.
     pub paths: u64,
-    /// Mean per-path slippage `1 − hedge P&L / loss`.
+    /// Mean per-path uncovered share `1 − hedge P&L / loss`.
     pub mean: f64,
     /// 95 % normal (CLT) interval of the mean over independent paths.
     pub ci95: [f64; 2],
-    /// Aggregate slippage `1 − Σ hedge P&L / Σ loss` over the tail.
+    /// Aggregate uncovered share `1 − Σ hedge P&L / Σ loss` over the tail.
     pub aggregate: f64,
 }
 
@@ -115,8 +117,8 @@ pub struct StressReport {
     pub losing_share: f64,
     /// Cover probabilities over losing paths.
     pub cover: Vec<CoverProbability>,
-    /// Slippage in the 1-in-20 shock; `None` when no path loses.
-    pub slippage_1_in_20: Option<TailSlippage>,
+    /// The uncovered share of the loss in the 1-in-20 shock; `None` when no path loses.
+    pub uncovered_share_of_loss_1_in_20: Option<TailUncoveredShare>,
     /// Unhedged P&L histogram (at most 64 bins) for charts.
     pub unhedged_histogram: CoarseHistogram,
     /// Hedged P&L histogram (at most 64 bins) for charts.
@@ -394,8 +396,8 @@ fn make_driver<'a>(
 /// its own stream sets the histograms' range (its 1 % quantile `a` and 99 % quantile `b`,
 /// capped at `2·median − a`, widened to `[a − (b − a), b + (b − a)]`, 4,096 linear bins,
 /// and 2,048 geometric bins on each side, 2 % wider each, with exact sums: heavy tails beyond
-/// the pilot keep their quantiles). VaR/ES from the histogram (see `PnlSummary`); slippage over
-/// the paths whose unhedged P&L is at or below the 95 % quantile's bin: per-path
+/// the pilot keep their quantiles). VaR/ES from the histogram (see `PnlSummary`); the uncovered
+/// share of the loss over the paths whose unhedged P&L is at or below the 95 % quantile's bin: per-path
 /// `1 − hedge/loss`, its mean with a CLT interval, and `1 − Σ hedge/Σ loss`. Cover
 /// probabilities with Wilson intervals.
 ///
@@ -494,11 +496,11 @@ fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
             t[k] += slot[k];
         }
     }
-    let slippage_1_in_20 = (t[0] > 0.0).then(|| {
+    let uncovered_share_of_loss_1_in_20 = (t[0] > 0.0).then(|| {
         let m = t[1] / t[0];
         let var = if t[0] > 1.0 { ((t[2] - t[0] * m * m) / (t[0] - 1.0)).max(0.0) } else { 0.0 };
         let h = 1.959_963_984_540_054 * (var / t[0]).sqrt();
-        TailSlippage {
+        TailUncoveredShare {
             threshold_loss: -threshold,
             paths: t[0] as u64,
             mean: m,
@@ -521,7 +523,7 @@ fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
         worst_daily_hedged_mean: total.m_worst.mean_sd(n).0,
         losing_share: total.losing as f64 / n as f64,
         cover,
-        slippage_1_in_20,
+        uncovered_share_of_loss_1_in_20,
         unhedged_histogram: total.unhedged.coarse(64),
         hedged_histogram: total.hedged.coarse(64),
     }

@@ -7,6 +7,7 @@ use rand::Rng;
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
+use crate::mixing::{CappedMixing, MIXING_CAP};
 use crate::SimulationError;
 
 /// Number of regimes (calm, normal, stress: the VIX bands).
@@ -42,12 +43,47 @@ pub struct RegimeParams {
 pub enum Innovations {
     /// Independent standard normals mixed by the regime's Cholesky factor.
     Gaussian,
-    /// Multivariate Student-t with `nu > 2` degrees of freedom, scaled to unit variance: one
-    /// chi-square mixing variable per day shared by all factors (joint tail dependence).
+    /// Multivariate Student-t with `nu > 2` degrees of freedom and its mixing variance capped:
+    /// one chi-square mixing variable `W` per day shared by all factors (joint tail
+    /// dependence), `V = (ν − 2)/W` capped at `cap²` and divided by `E[min(V, cap²)]` so the
+    /// shocks keep unit variance ([`CappedMixing`]). The cap gives every exponential moment a
+    /// finite value (an uncapped t log return has `E[e^r] = ∞`).
     StudentT {
         /// Degrees of freedom.
         nu: f64,
+        /// Cap `c` on the mixing sd ([`MIXING_CAP`] by default).
+        cap: f64,
     },
+}
+
+impl Innovations {
+    /// The multivariate Student-t with the default cap [`MIXING_CAP`].
+    pub fn student_t(nu: f64) -> Self {
+        Self::StudentT { nu, cap: MIXING_CAP }
+    }
+
+    /// The capped mixing law (`None` for Gaussian shocks).
+    ///
+    /// # Errors
+    /// [`SimulationError::InvalidParameter`] for `ν ≤ 2` or a non-positive cap.
+    pub fn mixing(&self) -> Result<Option<CappedMixing>, SimulationError> {
+        match *self {
+            Self::Gaussian => Ok(None),
+            Self::StudentT { nu, cap } => CappedMixing::new(nu, cap).map(Some),
+        }
+    }
+
+    /// `ln E[e^{σ z}]` of a standardised shock `z`: `σ²/2` for Gaussian shocks,
+    /// [`CappedMixing::log_mgf`] for the capped Student-t.
+    ///
+    /// # Errors
+    /// As [`Innovations::mixing`].
+    pub fn log_mgf(&self, sigma: f64) -> Result<f64, SimulationError> {
+        Ok(match self.mixing()? {
+            None => 0.5 * sigma * sigma,
+            Some(m) => m.log_mgf(sigma),
+        })
+    }
 }
 
 /// The VIX futures pricing rule: `F(x, h) = exp(m + φʰ(x − m) + ½ s² (1 − φ²ʰ)/(1 − φ²) +
@@ -182,7 +218,8 @@ impl FuturesModel {
 ///
 /// # Formula
 /// Per trading day, with regime `s_t` a Markov chain with transition matrix `P`:
-/// `ε` five unit-variance innovations (Gaussian or multivariate Student-t), `z = L_s ε` with
+/// `ε` five unit-variance innovations (Gaussian, or `√V_c` times Gaussian with the capped
+/// Student-t mixing variance `V_c` of [`Innovations::StudentT`]), `z = L_s ε` with
 /// `L_s L_sᵀ = C_s` the regime's shock correlation;
 /// `x_{t+1} = x_t + κ (μ_s − x_t) + σ_s z₀` (log VIX);
 /// `r_i = m_{s,i} + v_{s,i} z_i` for SPX, BTC, ETH and the NFT latent value;
@@ -270,6 +307,70 @@ pub struct FactorDay {
     pub nft_print: bool,
 }
 
+/// The VIX's Ornstein–Uhlenbeck (AR(1) in log VIX) parameters in one regime:
+/// `x_{t+1} − x_t = κ (μ_s − x_t) + σ_s z₀`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct VixOu {
+    /// Daily mean-reversion speed `κ` (shared by the regimes).
+    pub kappa: f64,
+    /// Level `μ_s` of log VIX.
+    pub level_log: f64,
+    /// `e^{μ_s}`, the level in VIX points.
+    pub level: f64,
+    /// Daily sd `σ_s` of the log-VIX innovation (vol-of-vol).
+    pub vol: f64,
+    /// Half-life of a deviation in trading days, `ln 2 / −ln(1 − κ)`.
+    pub half_life_days: f64,
+}
+
+/// One regime of [`ModelSummary`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegimeSummary {
+    /// `calm`, `normal` or `stress`.
+    pub name: &'static str,
+    /// The VIX's OU parameters.
+    pub vix: VixOu,
+    /// Daily mean log return of SPX, BTC, ETH and the NFT latent value (as simulated).
+    pub mean: [f64; 4],
+    /// Daily sd of the same log returns.
+    pub vol: [f64; 4],
+    /// Correlation of the standardised shocks (VIX, SPX, BTC, ETH, NFT).
+    pub corr: [[f64; N_FACTORS]; N_FACTORS],
+    /// The zero-drift means `−ln E[e^{σ z}]` (what `mean` is under zero drift).
+    pub zero_drift_mean: [f64; 4],
+    /// Perp funding per step.
+    pub funding_per_day: f64,
+    /// VIX option implied vol.
+    pub vix_option_vol: f64,
+}
+
+/// The joint model's parameters in named form ([`JointModel::summary`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSummary {
+    /// Shock factors in `corr` order.
+    pub factors: [&'static str; N_FACTORS],
+    /// Return factors in `mean`/`vol` order.
+    pub return_factors: [&'static str; 4],
+    /// `gaussian` or `student_t_capped_mixing`.
+    pub innovations: &'static str,
+    /// Degrees of freedom `ν` of the Student-t.
+    pub nu: Option<f64>,
+    /// Cap `c` on the mixing sd (`V = (ν − 2)/W ≤ c²`).
+    pub mixing_cap: Option<f64>,
+    /// `k_c = E[min(V, c²)]`, the rescaling to unit variance.
+    pub mixing_scale: Option<f64>,
+    /// `P(V > c²)`: the share of days on which the cap binds.
+    pub mixing_cap_probability: Option<f64>,
+    /// Kurtosis of a standardised shock (3 for Gaussian).
+    pub shock_kurtosis: f64,
+    /// Daily transition matrix (row = today; calm, normal, stress).
+    pub transition: [[f64; N_REGIMES]; N_REGIMES],
+    /// Probability that the NFT index prints on a day.
+    pub nft_trade_prob: f64,
+    /// Per regime.
+    pub regimes: [RegimeSummary; N_REGIMES],
+}
+
 /// The compiled form of a model used on the hot path.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
@@ -280,7 +381,8 @@ pub(crate) struct Compiled {
     pub(crate) vix_vol: [f64; N_REGIMES],
     pub(crate) mean: [[f64; 4]; N_REGIMES],
     pub(crate) vol: [[f64; 4]; N_REGIMES],
-    pub(crate) t_dist: Option<(ChiSquared<f64>, f64)>,
+    /// χ²_ν, `ν − 2`, the cap `c²` on `V = (ν − 2)/W` and `1/k_c`.
+    pub(crate) t_dist: Option<(ChiSquared<f64>, f64, f64, f64)>,
     pub(crate) nft_trade_prob: f64,
 }
 
@@ -306,9 +408,9 @@ impl Compiled {
         for v in &mut e {
             *v = StandardNormal.sample(rng);
         }
-        if let Some((chi, nu_m2)) = &self.t_dist {
+        if let Some((chi, nu_m2, cap2, inv_k)) = &self.t_dist {
             let w: f64 = chi.sample(rng);
-            let scale = (nu_m2 / w).sqrt();
+            let scale = ((nu_m2 / w).min(*cap2) * inv_k).sqrt();
             for v in &mut e {
                 *v *= scale;
             }
@@ -341,19 +443,76 @@ impl Compiled {
 
 impl JointModel {
     /// The model without the sample's drift: every regime's daily mean log return of SPX, BTC,
-    /// ETH and the NFT set to `−σ_s²/2`, so each price is a martingale step by step (zero
-    /// expected P&L; exact for Gaussian shocks, the usual compensator for Student-t ones); the
-    /// VIX keeps its mean reversion. Short-horizon risk is measured without the sample mean by
-    /// convention (RiskMetrics Technical Document, 1996, §5.2): a fitted crypto bull-market
-    /// drift of several percent a month would otherwise shift every quantile towards gains.
+    /// ETH and the NFT set to `m = −ln E[e^{σ_s z}]` ([`Innovations::log_mgf`]: `−σ_s²/2` for
+    /// Gaussian shocks, the capped Student-t's exact log-mgf otherwise), so
+    /// `E[S_{t+1}/S_t | s_t] = e^m E[e^{σ_s z}] = 1` and each price is a martingale step by
+    /// step (zero expected P&L); the VIX keeps its mean reversion. Short-horizon risk is
+    /// measured without the sample mean by convention (RiskMetrics Technical Document, 1996,
+    /// §5.2): a fitted crypto bull-market drift of several percent a month would otherwise
+    /// shift every quantile towards gains. (With invalid innovations the means become NaN and
+    /// [`JointModel::validate`] rejects the model.)
     #[must_use]
     pub fn with_zero_drift(mut self) -> Self {
+        let mixing = self.innovations.mixing();
         for r in &mut self.regimes {
             for k in 0..4 {
-                r.mean[k] = -0.5 * r.vol[k] * r.vol[k];
+                let s = r.vol[k];
+                r.mean[k] = match &mixing {
+                    Ok(None) => -0.5 * s * s,
+                    Ok(Some(m)) => -m.log_mgf(s),
+                    Err(_) => f64::NAN,
+                };
             }
         }
         self
+    }
+
+    /// The model's parameters in named form (for reports): ν and the mixing cap, the
+    /// transition matrix, and per regime the VIX's OU parameters, the means, vols and
+    /// correlations, and the zero-drift means.
+    ///
+    /// # Errors
+    /// Invalid innovations.
+    pub fn summary(&self) -> Result<ModelSummary, SimulationError> {
+        let mixing = self.innovations.mixing()?;
+        let kurtosis = mixing.map_or(3.0, |m| m.kurtosis());
+        let names = ["calm", "normal", "stress"];
+        let half_life = std::f64::consts::LN_2 / -(1.0 - self.kappa).ln();
+        let regimes = std::array::from_fn(|s| {
+            let r = &self.regimes[s];
+            RegimeSummary {
+                name: names[s],
+                vix: VixOu {
+                    kappa: self.kappa,
+                    level_log: r.vix_level_log,
+                    level: r.vix_level_log.exp(),
+                    vol: r.vix_vol,
+                    half_life_days: half_life,
+                },
+                mean: r.mean,
+                vol: r.vol,
+                corr: r.corr,
+                zero_drift_mean: r.vol.map(|v| match mixing {
+                    None => -0.5 * v * v,
+                    Some(m) => -m.log_mgf(v),
+                }),
+                funding_per_day: r.funding_per_day,
+                vix_option_vol: r.vix_option_vol,
+            }
+        });
+        Ok(ModelSummary {
+            factors: FACTOR_NAMES,
+            return_factors: ["spx", "btc", "eth", "nft"],
+            innovations: if mixing.is_some() { "student_t_capped_mixing" } else { "gaussian" },
+            nu: mixing.map(|m| m.nu),
+            mixing_cap: mixing.map(|m| m.cap),
+            mixing_scale: mixing.map(|m| m.scale),
+            mixing_cap_probability: mixing.map(|m| m.cap_probability),
+            shock_kurtosis: kurtosis,
+            transition: self.transition,
+            nft_trade_prob: self.nft_trade_prob,
+            regimes,
+        })
     }
 
     /// Checks every parameter.
@@ -420,9 +579,12 @@ impl JointModel {
                 return Err(SimulationError::NotPositiveDefinite { regime: s });
             }
         }
-        if let Innovations::StudentT { nu } = self.innovations {
+        if let Innovations::StudentT { nu, cap } = self.innovations {
             if !(nu.is_finite() && nu > 2.0) {
                 return Err(bad("nu", "must exceed 2", nu));
+            }
+            if !(cap.is_finite() && cap > 0.0) {
+                return Err(bad("mixing cap", "must be positive and finite", cap));
             }
         }
         if !(self.nft_trade_prob > 0.0 && self.nft_trade_prob <= 1.0) {
@@ -463,11 +625,14 @@ impl JointModel {
             chol[s] =
                 cholesky(&r.corr).ok_or(SimulationError::NotPositiveDefinite { regime: s })?;
         }
-        let t_dist = match self.innovations {
-            Innovations::Gaussian => None,
-            Innovations::StudentT { nu } => {
-                Some((ChiSquared::new(nu).map_err(|_| bad("nu", "must exceed 2", nu))?, nu - 2.0))
-            }
+        let t_dist = match self.innovations.mixing()? {
+            None => None,
+            Some(m) => Some((
+                ChiSquared::new(m.nu).map_err(|_| bad("nu", "must exceed 2", m.nu))?,
+                m.nu - 2.0,
+                m.cap * m.cap,
+                1.0 / m.scale,
+            )),
         };
         Ok(Compiled {
             cum_transition: cum,
@@ -513,8 +678,8 @@ impl JointModel {
     /// # Formula
     /// Transition `REGIME_TRANSITION`; `κ = VIX_KAPPA`, `μ_s = VIX_MU_LOG`, `σ_s =
     /// VIX_SURPRISE_SD` (total log-VIX surprise sd, jumps folded in); Student-t with
-    /// `ν = VIX_NU`. Correlations of the standardised shocks per regime: SPX–VIX
-    /// `SPX_LOAD_VIX`; BTC–VIX `BTC_LOAD_VIX`, BTC–SPX `b_v ρ + b_s √(1 − ρ²)` from the demo's
+    /// `ν = VIX_NU` and the mixing cap [`MIXING_CAP`]. Correlations of the standardised shocks
+    /// per regime: SPX–VIX `SPX_LOAD_VIX`; BTC–VIX `BTC_LOAD_VIX`, BTC–SPX `b_v ρ + b_s √(1 − ρ²)` from the demo's
     /// loadings; ETH through BTC (`ETH_CORR_BTC`, VIX and SPX correlations times it); NFT
     /// through ETH (`corr = NFT_BETA_ETH · σ_eth / σ_nft`). BTC daily sd per trading step
     /// `BTC_SD_WEEKDAY · √(1 + 2 w²/5)` (a step covers the weekend once a week, `w` the weekend
@@ -559,7 +724,7 @@ impl JointModel {
             transition: p::REGIME_TRANSITION,
             kappa: p::VIX_KAPPA,
             regimes,
-            innovations: Innovations::StudentT { nu: p::VIX_NU },
+            innovations: Innovations::student_t(p::VIX_NU),
             nft_trade_prob: p::NFT_TRADE_PROB,
             futures: demo_futures(),
             rate: 0.04,
@@ -597,6 +762,11 @@ pub struct FitData<'a> {
     /// Rows the NFT index covers (`None`: all). Outside its window a row says nothing about
     /// the NFT (unlike a covered day without a print, which is a 0 return).
     pub nft_observed: Option<&'a [bool]>,
+    /// Per row, the rows (ending at this one) that the NFT return `nft[t]` spans: 0 on a day
+    /// without a print, `m` when the print ends an `m`-day interval since the previous print
+    /// (an illiquid index prints its catch-up move). `None`: every covered row is one day
+    /// (a print where `nft[t] != 0`).
+    pub nft_span: Option<&'a [u32]>,
     /// VIX band of the previous close per row (0 calm, 1 normal, 2 stress; `None` unlabelled).
     pub labels: &'a [Option<usize>],
 }
@@ -649,8 +819,19 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
 /// - Transition matrix: row-normalised counts of consecutive labelled pairs (a row without
 ///   observations stays put).
 /// - Tails: pooled excess kurtosis `k` of the standardised residuals; `ν = 4 + 6/k` (the
-///   Student-t's kurtosis) when `k > 0.1`, Gaussian otherwise.
-/// - NFT print probability: the share of non-zero NFT returns.
+///   uncapped Student-t's kurtosis) when `k > 0.1`, with the mixing cap [`MIXING_CAP`];
+///   Gaussian otherwise. (The sample kurtosis is decided by the few most extreme days, the
+///   very tail the cap trims, so `ν` keeps the t's relation rather than matching the
+///   kurtosis under the cap, which would thin the body of the distribution: on the demo
+///   store, ν 4.3 against 2.9.)
+/// - NFT print probability: the share of covered rows with a print (with
+///   [`FitData::nft_span`]), else the share of non-zero NFT returns.
+/// - **An illiquid NFT index** (with [`FitData::nft_span`]): each print's return spans the
+///   `m` rows since the previous print; it is paired with the other factors summed over the
+///   same rows, all divided by √m (iid daily moves: the sum has `m` times the daily variance and
+///   the daily correlation), and labelled by the regime at the interval's start. Its daily mean
+///   is `Σ r / Σ m` and its sd that of `(r − m μ)/√m`. Pairing a multi-day catch-up move with
+///   one-day moves of the others would understate its correlations and overstate its vol.
 /// - **Available case for the NFT index** (when [`FitData::nft_observed`] marks a shorter
 ///   window): its mean, sd and correlations with the other factors use the regime's rows it
 ///   covers; a regime with fewer than 30 such rows borrows them from all covered rows (the
@@ -673,6 +854,7 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         ("nft", data.nft.len()),
         ("labels", data.labels.len()),
         ("nft_observed", data.nft_observed.map_or(n, <[bool]>::len)),
+        ("nft_span", data.nft_span.map_or(n, <[u32]>::len)),
     ] {
         if len != n {
             return Err(SimulationError::LengthMismatch { name, len, expected: n });
@@ -717,24 +899,43 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         .collect();
     let series: [&[f64]; N_FACTORS] = [&resid, data.spx, data.btc, data.eth, data.nft];
     let observed = |t: usize| data.nft_observed.is_none_or(|o| o[t]);
-    let nft_all: Vec<usize> = rows.iter().flatten().copied().filter(|&t| observed(t)).collect();
+    let span = |t: usize| data.nft_span.map_or(1, |m| m[t] as usize);
+    // The NFT's samples: with spans, one per print, labelled by the regime at the start of its
+    // interval; without, one per covered row.
+    let nft_sample_rows: Vec<usize> = match data.nft_span {
+        Some(m) => (0..n).filter(|&t| observed(t) && m[t] > 0 && m[t] as usize <= t + 1).collect(),
+        None => (0..n).filter(|&t| observed(t)).collect(),
+    };
+    let nft_regime = |t: usize| data.labels[t + 1 - span(t)];
+    let nft_by_regime: Vec<Vec<usize>> = (0..N_REGIMES)
+        .map(|s| nft_sample_rows.iter().copied().filter(|&t| nft_regime(t) == Some(s)).collect())
+        .collect();
+    let nft_all: Vec<usize> = nft_by_regime.iter().flatten().copied().collect();
     if nft_all.len() < 30 {
         return Err(SimulationError::TooFewNftRows { rows: nft_all.len(), needed: 30 });
     }
+    // Factor `f` over the NFT sample's interval ending at `t`, per √(interval days): a sum of
+    // iid daily moves over `m` days has `m` times the daily variance and the daily correlation.
+    let over_span = |f: usize, t: usize| -> f64 {
+        let m = span(t);
+        series[f][t + 1 - m..=t].iter().sum::<f64>() / (m as f64).sqrt()
+    };
     let mut kurt_num = 0.0;
     let mut kurt_n = 0.0;
     let mut regimes: Vec<RegimeParams> = Vec::with_capacity(N_REGIMES);
     for (s, r) in rows.iter().enumerate() {
-        let covered: Vec<usize> = r.iter().copied().filter(|&t| observed(t)).collect();
-        let nft_rows: &[usize] = if covered.len() >= 30 { &covered } else { &nft_all };
+        let nft_rows: &[usize] =
+            if nft_by_regime[s].len() >= 30 { &nft_by_regime[s] } else { &nft_all };
         let cols: Vec<Vec<f64>> = series.iter().map(|x| subset(x, r)).collect();
+        let nft_cols: Vec<Vec<f64>> =
+            (0..N_FACTORS).map(|f| nft_rows.iter().map(|&t| over_span(f, t)).collect()).collect();
         let mut corr = [[0.0; N_FACTORS]; N_FACTORS];
         for i in 0..N_FACTORS {
             corr[i][i] = 1.0;
             for j in 0..i {
-                // Pairs with the NFT index (the last factor) on the rows it covers.
+                // Pairs with the NFT index (the last factor) on its samples.
                 let c = if i == N_FACTORS - 1 {
-                    pearson(&subset(series[i], nft_rows), &subset(series[j], nft_rows))?
+                    pearson(&nft_cols[i], &nft_cols[j])?
                 } else {
                     pearson(&cols[i], &cols[j])?
                 };
@@ -744,13 +945,33 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         }
         let corr = make_pd(&corr).ok_or(SimulationError::NotPositiveDefinite { regime: s })?;
         let mut ms: Vec<(f64, f64)> = cols.iter().map(|c| mean_sd(c)).collect();
-        ms[N_FACTORS - 1] = mean_sd(&subset(data.nft, nft_rows));
+        // The NFT's daily mean Σ r / Σ m and its daily sd from (r − m·μ)/√m.
+        let days: f64 = nft_rows.iter().map(|&t| span(t) as f64).sum();
+        let nft_mean = nft_rows.iter().map(|&t| data.nft[t]).sum::<f64>() / days;
+        let nft_std: Vec<f64> = nft_rows
+            .iter()
+            .map(|&t| {
+                let m = span(t) as f64;
+                (data.nft[t] - m * nft_mean) / m.sqrt()
+            })
+            .collect();
+        let nft_sd =
+            (nft_std.iter().map(|v| v * v).sum::<f64>() / (nft_std.len() as f64 - 1.0)).sqrt();
+        ms[N_FACTORS - 1] = (nft_mean, nft_sd);
         for (f, (c, (m, sd))) in cols.iter().zip(&ms).enumerate() {
             if *sd > 0.0 {
-                for (k, v) in c.iter().enumerate() {
-                    if f == N_FACTORS - 1 && !observed(r[k]) {
-                        continue;
+                if f == N_FACTORS - 1 {
+                    // The NFT's own samples in this regime.
+                    for v in nft_by_regime[s].iter().map(|&t| {
+                        let m = span(t) as f64;
+                        (data.nft[t] - m * nft_mean) / m.sqrt()
+                    }) {
+                        kurt_num += (v / sd).powi(4);
+                        kurt_n += 1.0;
                     }
+                    continue;
+                }
+                for v in c {
                     kurt_num += ((v - m) / sd).powi(4);
                     kurt_n += 1.0;
                 }
@@ -788,12 +1009,15 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
     }
     let excess = kurt_num / kurt_n - 3.0;
     let innovations = if excess > 0.1 {
-        Innovations::StudentT { nu: 4.0 + 6.0 / excess }
+        Innovations::student_t(4.0 + 6.0 / excess)
     } else {
         Innovations::Gaussian
     };
     let covered: Vec<usize> = (0..n).filter(|&t| observed(t)).collect();
-    let prints = covered.iter().filter(|&&t| data.nft[t] != 0.0).count();
+    let prints = match data.nft_span {
+        Some(m) => covered.iter().filter(|&&t| m[t] > 0).count(),
+        None => covered.iter().filter(|&&t| data.nft[t] != 0.0).count(),
+    };
     let covered = covered.len() as f64;
     let nft_trade_prob = (prints as f64 / covered).max(1.0 / covered);
     let regimes: [RegimeParams; N_REGIMES] =

@@ -34,6 +34,7 @@ fn data_with<'a>(c: &'a Columns, nft: &'a [f64], observed: Option<&'a [bool]>) -
         eth: &c.r[2],
         nft,
         nft_observed: observed,
+        nft_span: None,
         labels: &c.labels,
     }
 }
@@ -124,7 +125,10 @@ fn fit_detects_heavy_tails_and_stale_nft_prints() {
     }
     let fitted = fit_cols(&data);
     match fitted.innovations {
-        Innovations::StudentT { nu } => assert!(nu > 2.0 && nu < 30.0, "nu {nu}"),
+        Innovations::StudentT { nu, cap } => {
+            assert!(nu > 2.0 && nu < 30.0, "nu {nu}");
+            assert_eq!(cap, crosshedge_simulation::MIXING_CAP);
+        }
         Innovations::Gaussian => panic!("heavy tails not detected"),
     }
     assert!((fitted.nft_trade_prob - truth.nft_trade_prob).abs() < 0.02);
@@ -146,6 +150,7 @@ fn fit_rejects_short_regimes() {
         eth: &c.r[2],
         nft: &c.r[3],
         nft_observed: None,
+        nft_span: None,
         labels: &c.labels,
     };
     assert!(fit(&data, &FitOptions::default())

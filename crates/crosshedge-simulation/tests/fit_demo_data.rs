@@ -45,6 +45,7 @@ fn fitted_model_reproduces_demo_regime_correlations_within_bootstrap_intervals()
         eth: &r.columns[3],
         nft: &r.columns[4],
         nft_observed: None,
+        nft_span: None,
         labels: &labels,
     };
     let model = fit(&data, &FitOptions::default()).unwrap();

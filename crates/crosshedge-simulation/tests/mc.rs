@@ -61,6 +61,7 @@ fn btc_only(model: &JointModel) -> Portfolio {
         exposures: vec![crosshedge_hedging::Exposure::BtcSpot { value: 1e6 }],
         layers: vec![],
         rolls: Default::default(),
+        ..Default::default()
     };
     let plan =
         size_book(&Book { layers: vec![], ..book.clone() }, &support::sizing_inputs()).unwrap();
@@ -211,7 +212,7 @@ fn identical_on_one_and_two_threads() {
     assert_ne!(a.unhedged.mean, c.unhedged.mean);
     // The hedge lowers the 99 % VaR of this crypto book, and the tail is consistent.
     assert!(a.hedged.var99 < a.unhedged.var99, "{} {}", a.hedged.var99, a.unhedged.var99);
-    let s = a.slippage_1_in_20.unwrap();
+    let s = a.uncovered_share_of_loss_1_in_20.unwrap();
     assert!(s.paths >= 9_000 / 20 && s.paths < 9_000 / 10, "{}", s.paths);
     assert!(s.ci95[0] <= s.mean && s.mean <= s.ci95[1]);
     assert!(a.cover[0].probability >= a.cover[1].probability);

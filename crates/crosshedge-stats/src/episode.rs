@@ -33,9 +33,15 @@ pub struct EpisodeSlippage {
     pub target_loss: f64,
     /// Hedge P&L `-h · hedge_cum_move` (the position is short `h` units of hedge per unit of target).
     pub hedge_pnl: f64,
-    /// `(target loss - hedge gain) / notional = target_loss - hedge_pnl`; positive means the
-    /// hedged book still lost that share of notional.
-    pub slippage: f64,
+    /// `(target loss - hedge gain) / notional = target_loss - hedge_pnl`: the hedged book's net
+    /// loss as a share of the target notional (positive: the hedged book still lost that share).
+    /// Not to be confused with [`Self::uncovered_share_of_loss`], a share of the *loss*.
+    pub net_loss_share_of_notional: f64,
+    /// `1 - hedge_pnl / target_loss`: the share of the target's loss the hedge left uncovered
+    /// (0 = fully covered, 1 = the hedge made nothing, above 1 = the hedge lost too, below 0 =
+    /// over-covered). The same quantity as the stress test's `uncovered_share_of_loss_1_in_20`.
+    /// `None` when the target did not lose (`target_loss <= 0`).
+    pub uncovered_share_of_loss: Option<f64>,
     /// Daily correlation of the target and hedge returns inside the episode (`None` when
     /// undefined: fewer than 3 rows or a constant series).
     pub correlation: Option<f64>,
@@ -71,7 +77,8 @@ pub fn cumulative_move(returns: &[f64], kind: ReturnKind) -> f64 {
 /// `h* = Cov(T,H)/Var(H)` (negative for BTC vs VIX, i.e. long VIX).
 ///
 /// # Formula
-/// `slippage = (target loss - hedge gain)/notional = -R_T - (-h R_H)`;
+/// `net_loss_share_of_notional = (target loss - hedge gain)/notional = -R_T - (-h R_H)`;
+/// `uncovered_share_of_loss = 1 - (-h R_H)/(-R_T)` when `R_T < 0`;
 /// break-even multiple `m = R_T / (h R_H)`.
 ///
 /// # Errors
@@ -116,7 +123,8 @@ pub fn episode_slippage(
         hedge_ratio,
         target_loss: -rt,
         hedge_pnl,
-        slippage: -rt - hedge_pnl,
+        net_loss_share_of_notional: -rt - hedge_pnl,
+        uncovered_share_of_loss: (rt < 0.0).then(|| 1.0 - hedge_pnl / -rt),
         correlation,
         hedge_multiple_needed: if denom != 0.0 { Some(rt / denom) } else { None },
         strong_correlation_but_hedge_lost: strong && hedge_pnl < 0.0,
@@ -174,7 +182,23 @@ mod tests {
         assert!(e.strong_correlation_but_hedge_lost);
         let rt = (-0.09f64).exp_m1();
         assert!((e.target_cum_return - rt).abs() < 1e-15);
-        assert!((e.slippage - (-rt - e.hedge_pnl)).abs() < 1e-15);
+        assert!((e.net_loss_share_of_notional - (-rt - e.hedge_pnl)).abs() < 1e-15);
+        // The hedge lost as well: more than the whole loss is uncovered.
+        let u = e.uncovered_share_of_loss.unwrap();
+        assert!((u - (1.0 - e.hedge_pnl / -rt)).abs() < 1e-15 && u > 1.0);
+    }
+
+    #[test]
+    fn uncovered_share_of_loss_is_undefined_without_a_loss() {
+        let (t, h) = ([0.02, 0.01, -0.005], [-0.01, 0.0, 0.01]);
+        let e = episode_slippage(&t, &h, (ReturnKind::Log, ReturnKind::Log), 0, 3, -1.0).unwrap();
+        assert!(e.target_cum_return > 0.0 && e.uncovered_share_of_loss.is_none());
+        // A loss exactly covered: nothing uncovered.
+        let (t, h) = ([-0.1], [0.1]);
+        let e =
+            episode_slippage(&t, &h, (ReturnKind::Simple, ReturnKind::Simple), 0, 1, -1.0).unwrap();
+        assert!(e.uncovered_share_of_loss.unwrap().abs() < 1e-12);
+        assert!(e.net_loss_share_of_notional.abs() < 1e-12);
     }
 
     #[test]

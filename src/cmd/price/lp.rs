@@ -57,6 +57,10 @@ struct IlPoint {
     value_end: f64,
     hold_value_end: f64,
     impermanent_loss: f64,
+    /// `(value_end − hold_value_end) / value`: the shortfall on the initial value's base.
+    loss_of_initial_value: f64,
+    /// The end price lies outside the v3 range (`Pa <= P < Pb`); always false for v2.
+    out_of_range: bool,
 }
 
 #[derive(Serialize)]
@@ -146,12 +150,19 @@ pub fn run(ctx: &Ctx, a: LpArgs) -> anyhow::Result<()> {
             Pos::V3(x) => x.impermanent_loss(p, p1),
         }
         .map_err(defi_err)?;
+        let value_end = pos.valuation(p1)?.value;
+        let hold_value_end = val.amounts.value(p1);
         il.push(IlPoint {
             r#move: *r,
             price_end: p1,
-            value_end: pos.valuation(p1)?.value,
-            hold_value_end: val.amounts.value(p1),
+            value_end,
+            hold_value_end,
             impermanent_loss: il_r,
+            loss_of_initial_value: (value_end - hold_value_end) / val.value,
+            out_of_range: match &pos {
+                Pos::V2(_) => false,
+                Pos::V3(x) => !x.in_range(p1.sqrt()),
+            },
         });
     }
     let lvr_rate = match (vol, &pos) {
@@ -243,7 +254,12 @@ pub fn run(ctx: &Ctx, a: LpArgs) -> anyhow::Result<()> {
             "break-even vol at this fee APR".into(),
             b.breakeven_sigma_ann.map_or("none (fees below hedge cost)".into(), |v| pct(v, 2)),
         ]);
-        if let Some(f) = b.breakeven_fee_apr_scenario {
+        if let (Some(f), Some(l)) = (b.breakeven_fee_apr_scenario, b.scenario_loss_of_initial_value)
+        {
+            t.add_row(vec![
+                format!("LP − hold, {} move (of initial value)", pct(moves[0], 1)),
+                pct(l, 3),
+            ]);
             t.add_row(vec![
                 format!(
                     "break-even fee APR, unhedged, {} move over {} days",
@@ -258,11 +274,27 @@ pub fn run(ctx: &Ctx, a: LpArgs) -> anyhow::Result<()> {
     if let Some(n) = &out.break_even_note {
         s.push_str(&format!("\n{n}"));
     }
+    if let (Some(b), Some((lo, hi))) = (&out.break_even, range) {
+        if b.scenario_out_of_range == Some(true) {
+            s.push_str(&format!(
+                "\nthe scenario ends out of range (price {} outside [{}, {}]): fees stop once \
+                 the price leaves the range, so the break-even fee APR assumes the in-range fee \
+                 rate over the whole horizon",
+                num(p * (1.0 + moves[0]), 4),
+                num(lo, 4),
+                num(hi, 4)
+            ));
+        }
+    }
     let mut t = output::table(&["move", "price", "LP value", "hold value", "impermanent loss"]);
     for x in &out.impermanent_loss {
         t.add_row(vec![
             pct(x.r#move, 1),
-            num(x.price_end, 4),
+            if x.out_of_range {
+                format!("{} (out of range)", num(x.price_end, 4))
+            } else {
+                num(x.price_end, 4)
+            },
             num(x.value_end, 4),
             num(x.hold_value_end, 4),
             pct(x.impermanent_loss, 3),

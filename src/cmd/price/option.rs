@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use chrono::{Datelike, NaiveDate};
 use clap::Args;
+use crosshedge_core::calendar;
 use crosshedge_pricing::vix::{price_vix_option, VixCurve, VixOption, VixOptionInputs};
 use crosshedge_pricing::{
     black76_greeks, black_scholes_greeks, implied_vol_black76, implied_vol_black_scholes,
@@ -86,6 +88,8 @@ struct OptionOut {
     as_of: Option<chrono::NaiveDate>,
     vol_ann: f64,
     vol_source: &'static str,
+    /// `"lower"` when the market price equals the discounted intrinsic value (implied vol 0).
+    vol_at_bound: Option<&'static str>,
     market_price: Option<f64>,
     rate_ann: f64,
     div_yield_ann: Option<f64>,
@@ -179,6 +183,31 @@ fn vix_future(
     })
 }
 
+/// `--expiry` of a VIX option must be a monthly VIX expiry (the CFE rule, holiday-aware, with
+/// the documented historical exceptions: [`calendar::is_vix_expiry`]); otherwise a usage error
+/// naming the VIX expiries on either side of it.
+fn check_vix_expiry(expiry: NaiveDate) -> anyhow::Result<()> {
+    if calendar::is_vix_expiry(expiry) {
+        return Ok(());
+    }
+    let (y, m) = (expiry.year(), expiry.month());
+    let months = [
+        if m == 1 { (y - 1, 12) } else { (y, m - 1) },
+        (y, m),
+        if m == 12 { (y + 1, 1) } else { (y, m + 1) },
+    ];
+    let dates = months.map(|(y, m)| calendar::vix_settlement_date(y, m));
+    let before = dates.iter().filter(|d| **d < expiry).max();
+    let after = dates.iter().filter(|d| **d > expiry).min();
+    let near: Vec<String> = before.into_iter().chain(after).map(|d| d.to_string()).collect();
+    Err(usage(format!(
+        "--expiry {expiry} is not a VIX expiry date (monthly VIX options and futures settle on \
+         the Wednesday 30 days before the next month's SPX expiry, moved for holidays); the \
+         nearest are {}",
+        near.join(" and ")
+    )))
+}
+
 pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
     let kind = parse_kind(&a.kind)?;
     let (model, mut und) = model_of(&a)?;
@@ -186,6 +215,9 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
     let rate = finite("rate", a.rate)?;
     let exp = a.expiry.resolve()?;
     if a.vix {
+        if let Some((_, expiry)) = exp.dates {
+            check_vix_expiry(expiry)?;
+        }
         und = Underlying::Forward(vix_future(&a, exp.dates)?);
     }
     let vol_in = a.vol.map(|v| positive("vol", v)).transpose()?;
@@ -219,12 +251,9 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
             return Err(usage("give --vol V, or --price P to solve for the implied vol"))
         }
     };
-    if vol <= 0.0 {
-        return Err(anyhow::anyhow!(
-            "price {} equals the discounted intrinsic value: the implied volatility is 0 and the greeks are not defined",
-            market_price.unwrap_or(0.0)
-        ));
-    }
+    // A price exactly at the discounted intrinsic value (the lower bound, attained) implies a
+    // volatility of exactly 0; the greeks are then the zero-volatility limits (gamma and vega 0).
+    let at_lower_bound = vol_in.is_none() && vol == 0.0;
     let (greeks, dividend_rho, forward, underlying_price, div_yield) = match und {
         Underlying::Spot { spot, div_yield } => {
             let i = BlackScholesInputs { kind, spot, strike, vol, t_years: t, rate, div_yield };
@@ -269,6 +298,7 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
         as_of: exp.dates.map(|d| d.0),
         vol_ann: vol,
         vol_source: if vol_in.is_some() { "input" } else { "implied" },
+        vol_at_bound: at_lower_bound.then_some("lower"),
         market_price,
         rate_ann: rate,
         div_yield_ann: div_yield,
@@ -322,6 +352,12 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
     if let Some(r) = dividend_rho {
         t.add_row(vec!["dividend rho".into(), num(r, 6)]);
     }
-    output::emit(&format!("{head}\n{t}"));
+    let note = if at_lower_bound {
+        "\nthe price is the discounted intrinsic value, the lower bound, reached at volatility 0: \
+         the implied vol is 0 and the greeks are their zero-volatility limits"
+    } else {
+        ""
+    };
+    output::emit(&format!("{head}\n{t}{note}"));
     Ok(())
 }

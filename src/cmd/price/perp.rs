@@ -66,6 +66,8 @@ struct PerpOut {
     quantity: f64,
     entry_price: f64,
     leverage: f64,
+    /// The leverage cap 1/mm (entry value / maintenance requirement at entry), excluded.
+    max_leverage: Option<f64>,
     margin_currency: &'static str,
     margin: f64,
     maintenance_margin_rate: f64,
@@ -107,6 +109,19 @@ pub fn run(ctx: &Ctx, a: PerpArgs) -> anyhow::Result<()> {
     let interval_hours = positive("interval-hours", a.interval_hours)?;
     let pos = PerpPosition::with_leverage(kind, side, qty, entry, leverage).map_err(defi_err)?;
     let params = MarginParams::new(mmr, cum, fee).map_err(defi_err)?;
+    // The cap 1/mm: at or above it the initial margin does not exceed the maintenance
+    // requirement at entry and the position is liquidated on opening; Binance and Bybit refuse
+    // such an order (their tier limits sit below 1/mm), so it is refused here too.
+    let max_leverage = pos.max_leverage(&params);
+    if let Some(cap) = max_leverage.filter(|cap| leverage >= *cap) {
+        return Err(usage(format!(
+            "--leverage {leverage} is at or above the cap 1/mm = {} (mm = --mmr + --close-fee \
+             - --maint-amount / entry value = {}): the initial margin would not cover the \
+             maintenance margin and the position would be liquidated on opening; venues refuse it",
+            num(cap, 4),
+            num(1.0 / cap, 6)
+        )));
+    }
     let (liq, note) = match pos.liquidation_price(&params) {
         Ok(p) => (Some(p), None),
         Err(e @ DefiError::NoLiquidationPrice { .. }) => (None, Some(e.to_string())),
@@ -138,6 +153,7 @@ pub fn run(ctx: &Ctx, a: PerpArgs) -> anyhow::Result<()> {
         quantity: qty,
         entry_price: entry,
         leverage,
+        max_leverage,
         margin_currency: match kind {
             ContractKind::Linear => "quote",
             ContractKind::Inverse => "coin",

@@ -43,7 +43,8 @@ pub struct CarryArgs {
     /// Financing rate (continuously compounded, decimal) for the carry-adjusted break-even.
     #[arg(long, allow_negative_numbers = true)]
     pub carry_rate: Option<f64>,
-    /// Value of other financed inventory the structure hedges (its own P&L not modelled).
+    /// Value of other financed inventory the structure hedges (its own P&L not modelled): its
+    /// financing is reported beside the carry-adjusted break-even, not in it.
     #[arg(long, allow_negative_numbers = true, requires = "carry_rate")]
     pub inventory_value: Option<f64>,
     /// Units of the same underlying held alongside, bought at the current spot/forward.
@@ -180,8 +181,17 @@ struct CarryOut {
     inventory_value: f64,
     inventory_quantity: f64,
     inventory_entry_price: f64,
+    /// Financing inside the break-even: `(P + q_inv S₀)(e^{rT} − 1)`.
     financing_cost: f64,
+    /// The premium's part of it, `P (e^{rT} − 1)`.
+    premium_financing_cost: f64,
+    /// Financing of `inventory_value`, `V (e^{rT} − 1)`: beside the break-even, not in it.
+    inventory_financing_cost: f64,
+    /// `financing_cost + inventory_financing_cost`.
+    total_financing_cost: f64,
     break_evens: Vec<f64>,
+    /// The break-evens as moves of the underlying from its current level (decimal).
+    break_even_moves: Vec<f64>,
     max_gain: Extremum,
     max_loss: Extremum,
 }
@@ -302,6 +312,10 @@ fn analyse(
                 inventory_quantity: iq,
                 inventory_entry_price: und,
                 financing_cost: ca.financing_cost,
+                premium_financing_cost: ca.premium_financing_cost,
+                inventory_financing_cost: ca.inventory_financing_cost,
+                total_financing_cost: ca.financing_cost + ca.inventory_financing_cost,
+                break_even_moves: ca.break_evens.iter().map(|b| b / und - 1.0).collect(),
                 break_evens: ca.break_evens,
                 max_gain: ca.max_gain,
                 max_loss: ca.max_loss,
@@ -412,19 +426,42 @@ fn print_human(o: &StructureOut) {
     }
     s.push_str(&t.to_string());
     if let Some(c) = &o.carry {
+        let units = if c.inventory_quantity != 0.0 {
+            format!(
+                " and {} units of the underlying at {}",
+                num(c.inventory_quantity, 4),
+                num(c.inventory_entry_price, 4)
+            )
+        } else {
+            String::new()
+        };
+        let moves: Vec<String> = c.break_even_moves.iter().map(|m| pct(*m, 2)).collect();
         s.push_str(&format!(
-            "\ncarry at {} for {} days on inventory {} (+{} units at {}): financing cost {}\n\
-             carry-adjusted break-evens: {}\ncarry-adjusted max gain: {}; max loss: {}",
+            "\ncarry at {} for {} days: financing of the premium{units} {}\n\
+             carry-adjusted break-evens (premium and its financing paid): {}{}\n\
+             carry-adjusted max gain: {}; max loss: {}\n",
             pct(c.rate_ann, 2),
             num(c.holding_days, 2),
-            num(c.inventory_value, 2),
-            num(c.inventory_quantity, 4),
-            num(c.inventory_entry_price, 4),
             num(c.financing_cost, 4),
             levels(&c.break_evens),
+            if moves.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} from now)", moves.join(", "))
+            },
             extremum(&c.max_gain),
             extremum(&c.max_loss),
         ));
+        if c.inventory_value != 0.0 {
+            s.push_str(&format!(
+                "inventory financing (value {} at {}, not in the break-even: its P&L is not \
+                 modelled): {}; total financing {}\n",
+                num(c.inventory_value, 2),
+                pct(c.rate_ann, 2),
+                num(c.inventory_financing_cost, 4),
+                num(c.total_financing_cost, 4),
+            ));
+        }
     }
     output::emit(s.trim_end());
 }

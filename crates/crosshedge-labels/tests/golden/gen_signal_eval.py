@@ -8,7 +8,9 @@ history, from an independent pandas / numpy implementation of the documented def
   evaluation: signals on closes <= 25 only; hit = entry j with i < j <= i + 20, lead = j - i;
           censored = no hit and i + 20 >= n; base rate over eligible days i >= 35 with i + 20 < n
 
-Input: /work/shared/data/vix_daily.csv close (all rows). Run: python3 gen_signal_eval.py
+Input: /work/shared/data/vix_daily.csv close on NYSE trading days: CBOE prints on NYSE
+holidays are dropped, as `us-close` does (the NYSE calendar from pandas_market_calendars, an
+independent source). `n` is the file's row count before that. Run: python3 gen_signal_eval.py
 """
 import json
 import os
@@ -20,7 +22,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "..", "..", "..", "..", "shared", "data", "vix_daily.csv")
 H, THR, MIN_OUT, WARM = 20, 25.0, 20, 35
 
-x = pd.read_csv(DATA, index_col="date", parse_dates=True)["close"].astype(float)
+import pandas_market_calendars as mcal
+
+raw = pd.read_csv(DATA, index_col="date", parse_dates=True)["close"].astype(float)
+n_file = len(raw)
+nyse = mcal.get_calendar("NYSE").valid_days(raw.index[0], raw.index[-1]).tz_localize(None)
+x = raw[raw.index.isin(nyse)]
 n = len(x)
 macd = x.ewm(span=12, adjust=False).mean() - x.ewm(span=26, adjust=False).mean()
 hist = (macd - macd.ewm(span=9, adjust=False).mean()).to_numpy()
@@ -58,7 +65,7 @@ base_days = np.flatnonzero(eligible & (pos >= WARM) & (pos + H < n))
 nb = next_entry(base_days)
 base_rate = float(((nb > 0) & (nb <= base_days + H)).mean())
 
-out = {"n": n, "entries": [x.index[j].strftime("%Y-%m-%d") for j in entries], "kinds": {}}
+out = {"n": n_file, "n_nyse": n, "entries": [x.index[j].strftime("%Y-%m-%d") for j in entries], "kinds": {}}
 for k, idx_all in events.items():
     idx = idx_all[eligible[idx_all]]
     nx = next_entry(idx)

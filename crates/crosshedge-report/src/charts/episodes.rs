@@ -22,7 +22,7 @@ fn fit(name: &str, max: usize) -> String {
 }
 
 /// Draws, per episode, three bars from zero: the target's return, the hedge's P&L and the
-/// slippage, with the episode's name under the group (names alternate between two rows when
+/// hedged book's net loss as a share of notional, with the episode's name under the group (names alternate between two rows when
 /// there are many, and are shortened with "…" only when even that leaves no room).
 ///
 /// # Errors
@@ -34,7 +34,11 @@ pub fn episode_bars(chart: &EpisodeBarsChart) -> Result<String, ReportError> {
     let series: [(&str, Vec<f64>, RGBColor); 3] = [
         ("target return", chart.episodes.iter().map(|e| e.target_return).collect(), VERMILION),
         ("hedge P&L", chart.episodes.iter().map(|e| e.hedge_pnl).collect(), BLUE),
-        ("slippage", chart.episodes.iter().map(|e| e.slippage).collect(), ORANGE),
+        (
+            "net loss / notional",
+            chart.episodes.iter().map(|e| e.net_loss_share_of_notional).collect(),
+            ORANGE,
+        ),
     ];
     for (name, values, _) in &series {
         check_finite(NAME, name, values)?;

@@ -1,5 +1,6 @@
 //! Equity curves with a drawdown panel.
 
+use plotters::coord::combinators::IntoLogRange;
 use plotters::prelude::*;
 
 use super::{
@@ -13,6 +14,10 @@ const NAME: &str = "equity curves";
 
 /// Draws unhedged (vermilion) and hedged (blue) equity on top, and their drawdowns below as
 /// areas from zero, on a shared date axis.
+///
+/// The equity axis is logarithmic when every equity value is positive and the largest is more
+/// than [`super::LOG_AXIS_RATIO`] times the smallest (a book that grew 480× would otherwise show
+/// its first years as a flat line); its description then reads "equity (log scale)".
 ///
 /// # Errors
 /// Empty or non-finite series, mismatched lengths, dates not strictly increasing, or a drawing
@@ -34,7 +39,15 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
     let x_range = date_range(&chart.dates);
     let xs: Vec<f64> = chart.dates.iter().map(|d| day_x(*d)).collect();
     let (lo, hi) = bounds([chart.unhedged.as_slice(), chart.hedged.as_slice()]);
-    let eq_range = padded(NAME, lo, hi)?;
+    // Validates the magnitudes (±1e300) on either axis kind.
+    let linear = padded(NAME, lo, hi)?;
+    // 5 % of the decades either side; a padded range that leaves f64 stays linear.
+    let pad = (hi / lo).powf(0.05);
+    let log_axis = lo > 0.0
+        && hi / lo > super::LOG_AXIS_RATIO
+        && (lo / pad) > f64::MIN_POSITIVE
+        && (hi * pad).is_finite();
+    let eq_range = if log_axis { lo / pad..hi * pad } else { linear };
     let eq_axis = eq_range.clone();
     let (dd_lo, dd_hi) =
         bounds([chart.unhedged_drawdown.as_slice(), chart.hedged_drawdown.as_slice()]);
@@ -48,41 +61,64 @@ pub fn equity_curves(chart: &EquityChart) -> Result<String, ReportError> {
         root.fill(&WHITE).map_err(draw_err(NAME))?;
         let (top, bottom) = root.split_vertically(EQUITY_HEIGHT * 68 / 100);
 
-        let mut c = ChartBuilder::on(&top)
+        let mut builder = ChartBuilder::on(&top);
+        builder
             .caption(&chart.title, (FONT, 18))
             .margin(12)
             .margin_bottom(4)
             .x_label_area_size(8)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x_range.clone(), eq_range)
-            .map_err(draw_err(NAME))?;
-        let eq_fmt = move |y: &f64| tick(*y, unit, &eq_axis);
-        c.configure_mesh()
-            .x_labels(8)
-            .x_label_formatter(&|_| String::new())
-            .y_labels(6)
-            .y_label_formatter(&eq_fmt)
-            .y_desc("equity")
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
-            .draw()
-            .map_err(draw_err(NAME))?;
-        for (label, values, color) in
-            [("unhedged", &chart.unhedged, VERMILION), ("hedged", &chart.hedged, BLUE)]
-        {
-            let points = xs.iter().copied().zip(values.iter().copied());
-            if n == 1 {
-                c.draw_series(points.map(|p| Circle::new(p, 3, color.filled())))
-            } else {
-                c.draw_series(LineSeries::new(points, color.stroke_width(2)))
-            }
-            .map_err(draw_err(NAME))?
-            .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-            });
+            .y_label_area_size(72);
+        // The two axis kinds have different coordinate types: one body, two instantiations.
+        macro_rules! draw_equity {
+            ($c:expr, $desc:expr, $fmt:expr) => {{
+                let mut c = $c;
+                let eq_fmt = $fmt;
+                c.configure_mesh()
+                    .x_labels(8)
+                    .x_label_formatter(&|_| String::new())
+                    .y_labels(6)
+                    .y_label_formatter(&eq_fmt)
+                    .y_desc($desc)
+                    .light_line_style(WHITE.mix(0.0))
+                    .bold_line_style(BLACK.mix(0.08))
+                    .draw()
+                    .map_err(draw_err(NAME))?;
+                for (label, values, color) in
+                    [("unhedged", &chart.unhedged, VERMILION), ("hedged", &chart.hedged, BLUE)]
+                {
+                    let points = xs.iter().copied().zip(values.iter().copied());
+                    if n == 1 {
+                        c.draw_series(points.map(|p| Circle::new(p, 3, color.filled())))
+                    } else {
+                        c.draw_series(LineSeries::new(points, color.stroke_width(2)))
+                    }
+                    .map_err(draw_err(NAME))?
+                    .label(label)
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+                    });
+                }
+                draw_legend(&mut c, SeriesLabelPosition::UpperLeft, NAME)?;
+            }};
         }
-        draw_legend(&mut c, SeriesLabelPosition::UpperLeft, NAME)?;
+        if log_axis {
+            // Each tick is formatted on its own scale: ticks a decade apart share no unit.
+            let fmt = move |y: &f64| tick(*y, unit, &(0.0..*y));
+            draw_equity!(
+                builder
+                    .build_cartesian_2d(x_range.clone(), eq_range.log_scale())
+                    .map_err(draw_err(NAME))?,
+                "equity (log scale)",
+                fmt
+            );
+        } else {
+            let fmt = move |y: &f64| tick(*y, unit, &eq_axis);
+            draw_equity!(
+                builder.build_cartesian_2d(x_range.clone(), eq_range).map_err(draw_err(NAME))?,
+                "equity",
+                fmt
+            );
+        }
 
         let mut d = ChartBuilder::on(&bottom)
             .margin(12)

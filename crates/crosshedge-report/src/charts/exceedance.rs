@@ -3,19 +3,21 @@
 use plotters::prelude::*;
 
 use super::{
-    check_finite, check_increasing, draw_err, draw_legend, padded, FONT, GREY, HEIGHT, VERMILION,
-    WIDTH,
+    check_finite, check_increasing, draw_err, draw_legend, padded, BLUE, FONT, GREY, HEIGHT,
+    VERMILION, WIDTH,
 };
-use crate::{ExceedanceChart, ReportError};
+use crate::{ExceedanceChart, ExceedancePoint, ExceedanceTail, ReportError};
 
 const NAME: &str = "exceedance correlation";
 
-/// Draws the empirical exceedance correlations (line and dots, broken where a threshold has
-/// no estimate) and the bivariate-normal benchmark (dashed) against the threshold quantile.
+/// Draws both tails on one 0–1 threshold-quantile axis: the lower tail's empirical exceedance
+/// correlations left of 0.5 (vermilion), the upper tail's right of it (blue), each a line with
+/// dots broken where a threshold has no estimate, and each tail's bivariate-normal benchmark
+/// (grey, dashed).
 ///
 /// # Errors
-/// No points, quantiles outside (0, 1) or not strictly increasing, non-finite values, or a
-/// drawing failure.
+/// No points, a quantile outside (0, 1) or on the wrong side of 0.5 for its tail, quantiles
+/// not strictly increasing within a tail, non-finite values, or a drawing failure.
 pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
     if chart.points.is_empty() {
         return Err(ReportError::Empty { chart: NAME, series: "points".to_owned() });
@@ -26,11 +28,33 @@ pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
     check_finite(NAME, "quantile", &qs)?;
     check_finite(NAME, "benchmark", &bench)?;
     check_finite(NAME, "empirical", &emp)?;
-    check_increasing(NAME, "quantile", &qs)?;
     if let Some(i) = qs.iter().position(|q| *q <= 0.0 || *q >= 1.0) {
         return Err(ReportError::Invalid {
             chart: NAME,
             reason: format!("quantile[{i}] = {} is outside (0, 1)", qs[i]),
+        });
+    }
+    let tail = |t: ExceedanceTail| -> Vec<&ExceedancePoint> {
+        chart.points.iter().filter(|p| p.tail == t).collect()
+    };
+    let tails = [
+        (tail(ExceedanceTail::Lower), "lower tail (both below)", VERMILION),
+        (tail(ExceedanceTail::Upper), "upper tail (both above)", BLUE),
+    ];
+    for (points, name, _) in &tails {
+        let q: Vec<f64> = points.iter().map(|p| p.quantile).collect();
+        check_increasing(NAME, name, &q)?;
+    }
+    if let Some((i, p)) = chart.points.iter().enumerate().find(|(_, p)| match p.tail {
+        ExceedanceTail::Lower => p.quantile > 0.5,
+        ExceedanceTail::Upper => p.quantile < 0.5,
+    }) {
+        return Err(ReportError::Invalid {
+            chart: NAME,
+            reason: format!(
+                "quantile[{i}] = {} is on the wrong side of 0.5 for its tail",
+                p.quantile
+            ),
         });
     }
 
@@ -54,7 +78,7 @@ pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
             .y_labels(7)
             .x_label_formatter(&|x| format!("{x:.1}"))
             .y_label_formatter(&|y| format!("{y:.2}"))
-            .x_desc("threshold quantile (lower tail < 0.5 < upper tail)")
+            .x_desc("threshold quantile: lower tail (both below) left of 0.5, upper tail (both above) right of it")
             .y_desc("correlation")
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
@@ -66,43 +90,52 @@ pub fn exceedance(chart: &ExceedanceChart) -> Result<String, ReportError> {
         c.draw_series(LineSeries::new([(0.5, y_lo), (0.5, y_hi)], GREY.mix(0.5).stroke_width(1)))
             .map_err(draw_err(NAME))?;
 
-        c.draw_series(DashedLineSeries::new(
-            qs.iter().copied().zip(bench.iter().copied()),
-            6,
-            4,
-            GREY.stroke_width(2),
-        ))
-        .map_err(draw_err(NAME))?
-        .label("bivariate-normal benchmark")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(2)));
-        if chart.points.len() == 1 {
-            c.draw_series(std::iter::once(Circle::new((qs[0], bench[0]), 3, GREY.filled())))
-                .map_err(draw_err(NAME))?;
-        }
-
-        // Empirical: one line per run of thresholds that have an estimate.
-        let mut run: Vec<(f64, f64)> = Vec::new();
-        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-        for p in &chart.points {
-            match p.empirical {
-                Some(v) => run.push((p.quantile, v)),
-                None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
-                None => {}
+        for (k, (points, label, color)) in tails.iter().enumerate() {
+            let color = *color;
+            if points.is_empty() {
+                continue;
             }
-        }
-        if !run.is_empty() {
-            runs.push(run);
-        }
-        for r in &runs {
-            c.draw_series(LineSeries::new(r.iter().copied(), VERMILION.stroke_width(2)))
+            let bench = points.iter().map(|p| (p.quantile, p.benchmark));
+            let drawn = c
+                .draw_series(DashedLineSeries::new(bench, 6, 4, GREY.stroke_width(2)))
                 .map_err(draw_err(NAME))?;
+            if k == 0 || tails[0].0.is_empty() {
+                drawn.label("bivariate-normal benchmark").legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(2))
+                });
+            }
+            if points.len() == 1 {
+                c.draw_series(std::iter::once(Circle::new(
+                    (points[0].quantile, points[0].benchmark),
+                    3,
+                    GREY.filled(),
+                )))
+                .map_err(draw_err(NAME))?;
+            }
+            // Empirical: one line per run of thresholds that have an estimate.
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+            for p in points {
+                match p.empirical {
+                    Some(v) => run.push((p.quantile, v)),
+                    None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+                    None => {}
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+            for r in &runs {
+                c.draw_series(LineSeries::new(r.iter().copied(), color.stroke_width(2)))
+                    .map_err(draw_err(NAME))?;
+            }
+            c.draw_series(runs.iter().flatten().map(|p| Circle::new(*p, 3, color.filled())))
+                .map_err(draw_err(NAME))?
+                .label(format!("empirical, {label}"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+                });
         }
-        c.draw_series(runs.iter().flatten().map(|p| Circle::new(*p, 3, VERMILION.filled())))
-            .map_err(draw_err(NAME))?
-            .label("empirical")
-            .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], VERMILION.stroke_width(2))
-            });
 
         draw_legend(&mut c, SeriesLabelPosition::UpperMiddle, NAME)?;
         root.present().map_err(draw_err(NAME))?;

@@ -30,6 +30,9 @@ use crate::ReportError;
 pub const WIDTH: u32 = 960;
 /// Height of a single-panel chart in pixels.
 pub const HEIGHT: u32 = 420;
+/// Equity curves whose largest value exceeds the smallest more than this many times (all
+/// positive) are drawn on a logarithmic axis.
+pub const LOG_AXIS_RATIO: f64 = 10.0;
 /// Height of the two-panel equity chart in pixels.
 pub const EQUITY_HEIGHT: u32 = 560;
 

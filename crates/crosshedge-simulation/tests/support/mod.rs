@@ -1,7 +1,7 @@
 //! Fixtures shared by the Monte Carlo tests (`tests/mc.rs`) and benchmark (`benches/mc.rs`,
 //! included there with `#[path]`).
 
-use crosshedge_hedging::{Band, CurvePoint, RegimeMove, SizingInputs};
+use crosshedge_hedging::{Band, CurvePoint, RegimeMoments, SizingInputs};
 
 /// Sizing inputs of a stressed market (VIX 20 in the stress band, hedge ratio −0.3 in stress,
 /// decorrelation factor 6): every layer of the default book is on.
@@ -30,9 +30,30 @@ pub(crate) fn sizing_inputs() -> SizingInputs {
         funding_per_year: 0.08,
         band: Band::Stress,
         signals: vec!["vix-signal".into()],
-        moves: [
-            RegimeMove { vix_log: 0.1, spx_log: -0.01, target_log: -0.02 },
-            RegimeMove { vix_log: 0.6, spx_log: -0.12, target_log: -0.2 },
+        // Cover-table moments over 21 days (calm, stress); the Monte Carlo does not use them.
+        moments: [
+            RegimeMoments {
+                vix_mean: 0.0,
+                vix_sd: 0.25,
+                spx_mean: 0.0,
+                spx_sd: 0.035,
+                target_mean: 0.0,
+                target_sd: 0.12,
+                corr_target_vix: -0.2,
+                corr_target_spx: 0.3,
+                corr_vix_spx: -0.7,
+            },
+            RegimeMoments {
+                vix_mean: 0.0,
+                vix_sd: 0.45,
+                spx_mean: 0.0,
+                spx_sd: 0.08,
+                target_mean: 0.0,
+                target_sd: 0.25,
+                corr_target_vix: -0.4,
+                corr_target_spx: 0.5,
+                corr_vix_spx: -0.8,
+            },
         ],
     }
 }

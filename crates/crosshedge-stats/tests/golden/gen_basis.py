@@ -285,7 +285,8 @@ def main():
     RT = math.expm1(t[a:b].sum())
     RH = math.expm1(h[a:b].sum())
     real["episode_ftx"] = {"start": a, "end": b, "h": hc_calm, "target_cum": RT, "hedge_cum": RH,
-                           "hedge_pnl": -hc_calm * RH, "slippage": -RT + hc_calm * RH,
+                           "hedge_pnl": -hc_calm * RH, "net_loss_share_of_notional": -RT + hc_calm * RH,
+                           "uncovered_share_of_loss": 1.0 - (-hc_calm * RH) / (-RT),
                            "corr": float(np.corrcoef(t[a:b], h[a:b])[0, 1]),
                            "multiple": RT / (hc_calm * RH)}
     out["real"] = real

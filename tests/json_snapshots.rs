@@ -1,0 +1,290 @@
+//! The `--json` contract: every command on the demo store (fixed seed, small bootstrap and
+//! path counts) compared byte for byte with the committed snapshots under `tests/snapshots/`.
+//! The CLI, the dashboard and the Python package are tested against the same files.
+//!
+//! Regenerate after an intended change of an output with
+//! `UPDATE_SNAPSHOTS=1 cargo test --test json_snapshots` and say in the commit why it changed.
+//! Volatile values are normalised before the comparison: the temporary directory becomes
+//! `$DIR` and import timestamps (`time`, `imported_at`) become `$TIME`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+mod common;
+use common::run;
+
+/// (snapshot name, arguments after the binary; `--json` and `--store` are added).
+const CASES: &[(&str, &[&str])] = &[
+    ("series", &["series"]),
+    ("series_imports", &["series", "imports"]),
+    ("series_show_vix", &["series", "show", "vix", "--from", "2020-03-02", "--to", "2020-03-31"]),
+    (
+        "basis_btc_vix",
+        &["basis", "--target", "btc", "--hedge", "vix", "--bootstrap", "100", "--seed", "9"],
+    ),
+    (
+        "basis_nft_vix_weekly",
+        &["basis", "--target", "nft", "--hedge", "vix", "--align", "weekly", "--bootstrap", "100"],
+    ),
+    (
+        "basis_btc_spx_markov2",
+        &[
+            "basis",
+            "--target",
+            "btc",
+            "--hedge",
+            "spx",
+            "--regimes",
+            "markov2",
+            "--bootstrap",
+            "50",
+        ],
+    ),
+    (
+        "basis_btc_vix_shocks",
+        &["basis", "--target", "btc", "--hedge", "vix", "--regimes", "shocks", "--bootstrap", "50"],
+    ),
+    (
+        "basis_btc_vix_events",
+        &["basis", "--target", "btc", "--hedge", "vix", "--regimes", "events", "--bootstrap", "50"],
+    ),
+    ("lags_btc_vix", &["lags", "--target", "btc", "--hedge", "vix", "--max-lag", "5"]),
+    ("episodes_btc_vix", &["episodes", "--target", "btc", "--hedge", "vix"]),
+    ("signals", &["signals"]),
+    ("shocks", &["shocks"]),
+    ("events_btc_vix", &["events", "--target", "btc", "--hedge", "vix"]),
+    ("regimes_bands", &["regimes", "--model", "bands"]),
+    ("regimes_markov2", &["regimes", "--model", "markov2"]),
+    (
+        "regimes_bivariate",
+        &["regimes", "--model", "bivariate", "--target", "btc", "--hedge", "vix"],
+    ),
+    ("dcc_btc_vix", &["dcc", "--target", "btc", "--hedge", "vix"]),
+    ("hedge_default", &["hedge"]),
+    ("stress_default", &["stress", "--paths", "2000", "--seed", "4"]),
+    ("stress_replay_covid", &["stress", "--paths", "1000", "--scenario", "covid-crash-2020"]),
+    ("stress_user_shock", &["stress", "--scenario", "VIX +60%, NFT -70% over 10 days"]),
+    ("backtest_default", &["backtest"]),
+];
+
+/// `price` needs no store.
+const PRICE_CASES: &[(&str, &[&str])] = &[
+    (
+        "price_option_bs",
+        &[
+            "price",
+            "option",
+            "--kind",
+            "call",
+            "--spot",
+            "5000",
+            "--strike",
+            "5100",
+            "--expiry-days",
+            "30",
+            "--vol",
+            "0.18",
+            "--rate",
+            "0.045",
+            "--div-yield",
+            "0.013",
+        ],
+    ),
+    (
+        "price_option_b76_implied",
+        &[
+            "price",
+            "option",
+            "--model",
+            "black76",
+            "--kind",
+            "put",
+            "--forward",
+            "20",
+            "--strike",
+            "22",
+            "--expiry-days",
+            "30",
+            "--price",
+            "3.1",
+            "--rate",
+            "0.04",
+        ],
+    ),
+    (
+        "price_spread",
+        &[
+            "price",
+            "spread",
+            "--kind",
+            "put",
+            "--long",
+            "5000",
+            "--short",
+            "4700",
+            "--expiry-days",
+            "60",
+            "--spot",
+            "5100",
+            "--vol",
+            "0.2",
+            "--rate",
+            "0.045",
+            "--carry-rate",
+            "0.06",
+            "--inventory-value",
+            "100000",
+        ],
+    ),
+    (
+        "price_condor",
+        &[
+            "price",
+            "condor",
+            "--strikes",
+            "4600,4800,5400,5600",
+            "--expiry-days",
+            "30",
+            "--spot",
+            "5100",
+            "--vol",
+            "0.18",
+            "--rate",
+            "0.045",
+        ],
+    ),
+    (
+        "price_perp",
+        &[
+            "price",
+            "perp",
+            "--side",
+            "short",
+            "--qty",
+            "1",
+            "--entry",
+            "60000",
+            "--leverage",
+            "3",
+            "--funding",
+            "0.0001",
+            "--interval-hours",
+            "8",
+            "--mark",
+            "58000",
+        ],
+    ),
+    (
+        "price_lp",
+        &[
+            "price",
+            "lp",
+            "--model",
+            "v3",
+            "--price",
+            "3000",
+            "--lower",
+            "2500",
+            "--upper",
+            "3500",
+            "--value",
+            "10000",
+            "--vol",
+            "0.7",
+            "--fee-apr",
+            "0.3",
+            "--move",
+            "-0.2",
+        ],
+    ),
+];
+
+fn snapshot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+}
+
+/// Replaces the temporary directory and import timestamps.
+fn normalise(v: &mut Value, dir: &str) {
+    match v {
+        Value::String(s) if s.contains(dir) => *s = s.replace(dir, "$DIR"),
+        Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, dir)),
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if (k == "time" || k == "imported_at") && x.is_string() {
+                    *x = Value::String("$TIME".into());
+                } else {
+                    normalise(x, dir);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check(name: &str, dir: &Path, args: &[&str], failures: &mut Vec<String>) {
+    let (rc, out, err) = run(dir, args);
+    if rc != 0 {
+        failures.push(format!("{name}: exit {rc}: {err}"));
+        return;
+    }
+    let mut v: Value = match serde_json::from_str(&out) {
+        Ok(v) => v,
+        Err(e) => {
+            failures.push(format!("{name}: not JSON: {e}"));
+            return;
+        }
+    };
+    let canon = dir.canonicalize().unwrap();
+    for d in [canon.to_str().unwrap(), dir.to_str().unwrap()] {
+        normalise(&mut v, d);
+    }
+    let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    let path = snapshot_dir().join(format!("{name}.json"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(snapshot_dir()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(want) if want == text => {}
+        Ok(want) => {
+            let line = want.lines().zip(text.lines()).position(|(a, b)| a != b);
+            failures.push(format!(
+                "{name}: differs from {} (first differing line {:?}: {:?} vs {:?})",
+                path.display(),
+                line.map(|l| l + 1),
+                line.and_then(|l| want.lines().nth(l)),
+                line.and_then(|l| text.lines().nth(l)),
+            ));
+        }
+        Err(e) => failures.push(format!("{name}: cannot read {}: {e}", path.display())),
+    }
+}
+
+#[test]
+fn every_command_json_equals_its_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut failures = Vec::new();
+    // The demo store (its own --json is the whole report's data, 5 MB: not a snapshot; the
+    // analyses in it are snapshotted one by one below).
+    let (rc, _, err) = run(d, &["demo", "--out", "out", "--seed", "3", "--stress-paths", "2000"]);
+    assert_eq!(rc, 0, "{err}");
+    for (name, args) in CASES {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--store", "out/crosshedge.db", "--json"]);
+        check(name, d, &a, &mut failures);
+    }
+    for (name, args) in PRICE_CASES {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push("--json");
+        check(name, d, &a, &mut failures);
+    }
+    let mut a = vec!["price", "vix-curve", "--date", "2020-03-16", "--contracts"];
+    a.extend(["out/data/vix_futures_contracts.csv", "--json"]);
+    check("price_vix_curve_demo", d, &a, &mut failures);
+    assert!(failures.is_empty(), "{} snapshot(s) differ:\n{}", failures.len(), failures.join("\n"));
+}
