@@ -798,15 +798,16 @@ fn vix_curve_on_the_real_file() {
     }
     // The default file (2026 contracts relabelled in ../shared/data, see its PROVENANCE.md);
     // 2026-04-17: front May 2026 (2026-05-19, 32 days) at 20.2916, June (2026-06-17, 61 days)
-    // at 20.945 — read off the file.
+    // at 2.0945e1 (the value the mislabelled file gave May) — read off the file.
     let v = json(&["vix-curve", "--date", "2026-04-17"]);
     assert_eq!(v["points"][0]["expiry"], "2026-05-19");
     assert_eq!(v["points"][0]["days_to_expiry"], 32);
     assert_eq!(f(&v["points"][0], "settle"), 20.2916);
     assert_eq!(v["points"][1]["expiry"], "2026-06-17");
-    assert_eq!(f(&v["points"][1], "settle"), 20.945);
+    let june = 2.0945e1;
+    assert_eq!(f(&v["points"][1], "settle"), june);
     assert_eq!(v["shape"], "contango");
-    assert!(close(f(&v, "roll_yield_ann"), (20.945 - 20.2916) / 20.2916 * 365.0 / 29.0, 1e-12));
+    assert!(close(f(&v, "roll_yield_ann"), (june - 20.2916) / 20.2916 * 365.0 / 29.0, 1e-12));
     // 30 days lies before the front (32 days): extrapolated, and said so.
     assert_eq!(v["constant_maturity_30d"]["extrapolated"], true);
     // March 2020: backwardation.
