@@ -7,16 +7,7 @@
 use std::path::Path;
 
 mod common;
-use common::{json, run};
-
-fn demo_store(dir: &Path) -> String {
-    let (rc, _, err) = run(
-        dir,
-        &["demo", "--out", "out", "--seed", "3", "--bootstrap", "50", "--stress-paths", "2000"],
-    );
-    assert_eq!(rc, 0, "{err}");
-    "out/crosshedge.db".to_string()
-}
+use common::{demo_store, json, run};
 
 fn weights(bt: &serde_json::Value, key: &str) -> Vec<f64> {
     bt["report"]["exposure"]["exposures"]
@@ -32,7 +23,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let store = demo_store(d);
-    let bt = json(d, &["backtest", "--store", &store, "--json", "--full"]);
+    let bt = json(d, &["backtest", "--store", store, "--json", "--full"]);
     assert_eq!(bt["report"]["all_checks_ok"], true);
     // --full carries the XIRR's own dated flows: one per date, in order, with an XNPV of zero at the
     // reported rate; without --full they are left out.
@@ -54,7 +45,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
         let scale: f64 = dated.iter().map(|f| f["amount"].as_f64().unwrap().abs()).sum();
         assert!(npv.abs() < 1e-8 * scale, "XNPV at the rate: {npv}");
     }
-    let short = json(d, &["backtest", "--store", &store, "--json"]);
+    let short = json(d, &["backtest", "--store", store, "--json"]);
     assert_eq!(short["report"]["xirr"]["dated_flows"].as_array().unwrap().len(), 0);
     // The default policy is stated: constant mix every 21 market days, cash at --rate.
     let p = &bt["exposure_policy"];
@@ -102,7 +93,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
         &[
             "backtest",
             "--store",
-            &store,
+            store,
             "--json",
             "--rebalance",
             "buy-and-hold",
@@ -117,7 +108,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
     assert_eq!(bh["report"]["exposure"]["flow_totals"].get("interest"), None);
     let book = "name = \"b\"\nbudget = 0.0\nrebalance = \"constant-mix\"\nrebalance-days = 5\ncash-rate = 0.02\nlp-fee-apr = 0.1\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 600000.0\n[[exposure]]\nkind = \"amm-lp\"\nasset = \"eth\"\nvalue = 400000.0\nrange = [0.9, 1.1]\n";
     std::fs::write(d.join("b.toml"), book).unwrap();
-    let b = json(d, &["backtest", "--store", &store, "--book", "b.toml", "--json"]);
+    let b = json(d, &["backtest", "--store", store, "--book", "b.toml", "--json"]);
     let p = &b["exposure_policy"];
     assert_eq!((p["rebalance_days"].as_u64(), p["cash_rate"].as_f64()), (Some(5), Some(0.02)));
     assert_eq!(p["lp_fee_apr"], 0.1);
@@ -128,7 +119,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
 
     // Bad values: one line naming the flag or the book field, exit 2.
     for args in [["--lp-fee-apr=-1"], ["--cash-rate=inf"], ["--rebalance-days=0"]] {
-        let mut a = vec!["backtest", "--store", store.as_str()];
+        let mut a = vec!["backtest", "--store", store];
         a.extend(args);
         let (rc, _, err) = run(d, &a);
         assert_eq!(rc, 2, "{args:?}: {err}");
@@ -137,7 +128,7 @@ fn backtest_exposure_policy_and_funding_on_the_demo() {
     }
     std::fs::write(d.join("bad.toml"), "name = \"b\"\nbudget = 0.0\nrebalance = \"weekly\"\n")
         .unwrap();
-    let (rc, _, err) = run(d, &["backtest", "--store", &store, "--book", "bad.toml"]);
+    let (rc, _, err) = run(d, &["backtest", "--store", store, "--book", "bad.toml"]);
     assert_eq!(rc, 2, "{err}");
     assert!(err.contains("line 3"), "{err}");
 }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{json, run};
+use common::{demo_store, json, run};
 
 fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
@@ -15,8 +15,7 @@ fn f(v: &Value) -> f64 {
 /// The demo store, plus `nft_sales`: the demo NFT index on its sale days only (a print is a
 /// day its value changed), so its returns span several days and none is a stale zero.
 fn demo_with_sales(d: &std::path::Path) {
-    let (rc, _, err) = run(d, &["demo", "--out", "out", "--seed", "3"]);
-    assert_eq!(rc, 0, "{err}");
+    demo_store(d);
     let shown = json(d, &["series", "show", "nft", "--store", "out/crosshedge.db", "--json"]);
     let mut csv = String::from("date,close\n");
     let mut last = f64::NAN;
@@ -129,9 +128,7 @@ fn nft_hedge_ratios_pair_each_print_with_the_same_interval_as_basis() {
 fn weekly_rows_are_labelled_at_the_start_of_their_week() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (rc, _, err) = run(d, &["demo", "--out", "out", "--seed", "3"]);
-    assert_eq!(rc, 0, "{err}");
-    let store = "out/crosshedge.db";
+    let store = demo_store(d);
     // `weekly` rows run Wednesday to Wednesday: the label is the VIX band of the first
     // Wednesday's close (computed here from the VIX series itself).
     let b = json(
@@ -208,9 +205,7 @@ fn weekly_rows_are_labelled_at_the_start_of_their_week() {
 fn start_values_come_from_one_as_of_date() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let (rc, _, err) = run(d, &["demo", "--out", "out", "--seed", "3"]);
-    assert_eq!(rc, 0, "{err}");
-    let store = "out/crosshedge.db";
+    let store = demo_store(d);
     let h = json(d, &["hedge", "--store", store, "--json"]);
     let as_of = h["measured"]["as_of"].as_str().unwrap().to_string();
     assert_eq!(h["measured"]["to"].as_str().unwrap(), as_of);

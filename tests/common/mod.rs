@@ -29,3 +29,14 @@ pub(crate) fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     let out = run_ok(dir, args);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
 }
+
+/// Runs the demo (seed 3, small bootstrap and stress) into `dir/out` and returns the store's
+/// path relative to `dir`.
+pub(crate) fn demo_store(dir: &Path) -> &'static str {
+    let (rc, _, err) = run(
+        dir,
+        &["demo", "--out", "out", "--seed", "3", "--bootstrap", "50", "--stress-paths", "2000"],
+    );
+    assert_eq!(rc, 0, "{err}");
+    "out/crosshedge.db"
+}
