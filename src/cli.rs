@@ -11,6 +11,10 @@ pub struct Cli {
     /// The embedded store (SQLite file).
     #[arg(long, global = true, default_value = "crosshedge.db", env = "CROSSHEDGE_STORE")]
     pub store: PathBuf,
+    /// The directory of vendor data files (e.g. the VIX futures settlements the backtest uses
+    /// when no `--contracts` is given).
+    #[arg(long, global = true, default_value = crosshedge_app::DEFAULT_DATA_DIR, env = "CROSSHEDGE_DATA_DIR")]
+    pub data_dir: PathBuf,
     /// Emit machine-readable JSON on stdout instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -198,10 +202,10 @@ pub struct PairArgs {
     #[arg(long)]
     pub hedge: String,
     /// Alignment policy: us-close (default), weekly, crypto-days.
-    #[arg(long, default_value = "us-close")]
+    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().align.to_string())]
     pub align: String,
     /// Return kind: log, simple, points (rates always use points).
-    #[arg(long, default_value = "log")]
+    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().returns.to_string())]
     pub returns: String,
     /// Return kind of the hedge when it differs (e.g. points for the VIX).
     #[arg(long)]
@@ -213,8 +217,32 @@ pub struct PairArgs {
     #[arg(long)]
     pub to: Option<String>,
     /// The VIX series used for the vix-bands regimes (default `vix`).
-    #[arg(long, default_value = "vix")]
+    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().vix)]
     pub vix: String,
+}
+
+impl PairArgs {
+    /// The app's request for this pair; the flags are parsed here (a bad value is a usage
+    /// error, exit 2, with the message the command has always printed).
+    pub fn request(&self) -> anyhow::Result<crosshedge_app::pair::PairRequest> {
+        if self.target == self.hedge {
+            return Err(crate::exit::UsageError(format!(
+                "--target and --hedge are both '{}'",
+                self.target
+            ))
+            .into());
+        }
+        Ok(crosshedge_app::pair::PairRequest {
+            target: self.target.clone(),
+            hedge: self.hedge.clone(),
+            align: self.align.parse()?,
+            returns: self.returns.parse()?,
+            hedge_returns: self.hedge_returns.as_deref().map(str::parse).transpose()?,
+            from: crate::cmd::parse_date_flag("from", &self.from)?,
+            to: crate::cmd::parse_date_flag("to", &self.to)?,
+            vix: self.vix.clone(),
+        })
+    }
 }
 
 /// `crosshedge basis`.
@@ -259,7 +287,7 @@ pub struct LagsArgs {
     #[command(flatten)]
     pub pair: PairArgs,
     /// Largest lead/lag K (the CCF covers -K..K).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = crosshedge_app::lags::LagsRequest::default().max_lag)]
     pub max_lag: usize,
 }
 
@@ -312,10 +340,10 @@ pub struct ImportArgs {
     #[arg(long, conflicts_with = "series")]
     pub futures: Option<String>,
     /// Calendar of the series: `us` (NYSE/CFE trading days) or `crypto` (every day).
-    #[arg(long, default_value = "us")]
+    #[arg(long, default_value_t = crosshedge_app::import::ImportRequest::default().calendar.to_string())]
     pub calendar: String,
     /// Unit of the series: price, index-level, rate, count, ratio.
-    #[arg(long, default_value = "price")]
+    #[arg(long, default_value_t = crosshedge_app::import::ImportRequest::default().unit.to_string())]
     pub unit: String,
     /// The date column (default `date`, else the first column).
     #[arg(long)]
@@ -324,7 +352,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub date_format: Option<String>,
     /// When a value differs from the stored one: keep (stored stays current), replace, fail.
-    #[arg(long, default_value = "keep")]
+    #[arg(long, default_value_t = crate::output::serde_name(&crosshedge_app::import::ImportRequest::default().on_conflict))]
     pub on_conflict: String,
     /// Import every file of a TOML manifest instead of one file.
     #[arg(long)]
@@ -370,10 +398,10 @@ pub struct ExportArgs {
     #[arg(required = true)]
     pub names: Vec<String>,
     /// Alignment policy: us-close, weekly, crypto-days.
-    #[arg(long, default_value = "us-close")]
+    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().align.to_string())]
     pub align: String,
     /// Return kind for prices and index levels: log, simple, points (rates always use points).
-    #[arg(long, default_value = "log")]
+    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().returns.to_string())]
     pub returns: String,
     /// Export aligned levels instead of returns.
     #[arg(long)]

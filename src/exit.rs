@@ -12,6 +12,9 @@ pub struct UsageError(pub String);
 /// The exit code for `e`: 2 for bad usage or input, 1 otherwise.
 pub fn code(e: &anyhow::Error) -> u8 {
     for cause in e.chain() {
+        if let Some(a) = cause.downcast_ref::<crosshedge_app::AppError>() {
+            return a.kind.exit_code();
+        }
         if cause.downcast_ref::<UsageError>().is_some()
             || cause.downcast_ref::<CoreError>().is_some()
         {

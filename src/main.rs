@@ -13,6 +13,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod output;
+mod progress;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -61,7 +61,7 @@ use crosshedge_labels::events::{EventCalendar, EventKind};
 use crosshedge_labels::signals::{vix_signals, SignalConfig};
 use serde::Serialize;
 
-use super::hedge::{measure, MeasureArgs};
+use super::hedge::MeasureArgs;
 use super::Ctx;
 use crate::exit::UsageError;
 use crate::output::{self, pct};
@@ -396,7 +396,8 @@ pub fn analyse(
     store: &Store,
     a: &BacktestArgs,
 ) -> anyhow::Result<BacktestOutput> {
-    let m = measure(store, &a.measure)?;
+    let ws = crosshedge_app::Workspace::at(store_path);
+    let m = crosshedge_app::measure::measure(&ws, &(&a.measure).into())?;
     // Sized with every trigger on, so that each layer has its size (under the one premium
     // budget) whenever its regime comes; the triggers then gate the layers day by day.
     let mut all_on = m.book.clone();
@@ -430,7 +431,7 @@ pub fn analyse(
         }
     }
     // The market: US trading days with the VIX, SPX and the crypto exposures.
-    let crypto: Vec<String> = a.measure.crypto.split(',').map(|s| s.trim().to_string()).collect();
+    let crypto: Vec<String> = a.measure.crypto.iter().map(|s| s.trim().to_string()).collect();
     let mut names = vec![a.measure.vix.clone(), a.measure.spx.clone()];
     names.extend(crypto.iter().cloned());
     let series: Vec<Series> =
@@ -596,7 +597,7 @@ pub fn analyse(
                 ratio,
                 weights,
                 strikes((1.0, 1.5)),
-                a.measure.vol_of_vol.unwrap_or(super::hedge::DEFAULT_VOL_OF_VOL),
+                a.measure.vol_of_vol.unwrap_or(crosshedge_app::measure::DEFAULT_VOL_OF_VOL),
                 roll,
             )),
             Instrument::VixFuture => Box::new(VixFuturesLayer::new(&bl.name, ratio, weights, roll)),
@@ -681,7 +682,7 @@ pub fn analyse(
             "VVIX/100 where stored ({}), else the 63-day realised vol of {} log changes, else {}",
             if vvix.is_some() { "yes" } else { "no" },
             front.name,
-            a.measure.vol_of_vol.unwrap_or(super::hedge::DEFAULT_VOL_OF_VOL)
+            a.measure.vol_of_vol.unwrap_or(crosshedge_app::measure::DEFAULT_VOL_OF_VOL)
         ),
         rolls_before_events: config.move_rolls_before_events,
         roll_events: config.event_kinds.iter().map(|k| k.to_string()).collect(),

@@ -2,20 +2,14 @@
 //! import path into a fresh store, and run every analysis that exists on it.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use crosshedge_core::calendar::Calendar;
-use crosshedge_core::series::Series;
-use crosshedge_data::export::write_atomic;
-use crosshedge_data::manifest::Manifest;
-use crosshedge_data::store::{OnConflict, Store};
-use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket};
+use crosshedge_data::store::Store;
+use crosshedge_demo::{generate, summary, DemoConfig};
 use serde::Serialize;
 
 use super::basis;
 use super::episodes;
-use super::import::parse_file;
 use super::regimes;
 use super::report::{self, Analysis, Written};
 use super::stress;
@@ -49,113 +43,12 @@ struct RegimeNow {
     expected_durations_days: Vec<(String, f64)>,
 }
 
-/// The CSV text of series sharing a calendar: `date,<name>...` with blanks where a series has
-/// no observation.
-fn series_csv(series: &[&Series]) -> String {
-    let mut dates: Vec<chrono::NaiveDate> =
-        series.iter().flat_map(|s| s.dates().iter().copied()).collect();
-    dates.sort_unstable();
-    dates.dedup();
-    let mut s = String::from("date");
-    for x in series {
-        s.push(',');
-        s.push_str(&x.name);
-    }
-    s.push('\n');
-    for d in dates {
-        let _ = write!(s, "{d}");
-        for x in series {
-            match x.get(d) {
-                Some(v) => {
-                    let _ = write!(s, ",{v}");
-                }
-                None => s.push(','),
-            }
-        }
-        s.push('\n');
-    }
-    s
-}
-
-fn manifest_toml(us: &[&Series], crypto: &[&Series]) -> String {
-    let mut s = String::from("# The demo market's files (written by `crosshedge demo`).\n");
-    for (file, cal, group) in [("us_daily.csv", "us", us), ("crypto_daily.csv", "crypto", crypto)] {
-        let _ = write!(s, "\n[[file]]\npath = \"{file}\"\ncalendar = \"{cal}\"\nseries = {{ ");
-        let cols: Vec<String> = group.iter().map(|x| format!("{0} = \"{0}\"", x.name)).collect();
-        s.push_str(&cols.join(", "));
-        s.push_str(" }\nunits = { ");
-        let units: Vec<String> =
-            group.iter().map(|x| format!("{} = \"{}\"", x.name, x.unit)).collect();
-        s.push_str(&units.join(", "));
-        s.push_str(" }\n");
-    }
-    s.push_str("\n[[futures]]\npath = \"vix_futures_contracts.csv\"\nroot = \"vx\"\n");
-    s
-}
-
-fn episodes_toml(m: &DemoMarket) -> String {
-    let mut s = String::from("# Scripted episodes of the demo market (synthetic dates).\n");
-    for e in &m.episodes {
-        let _ = write!(
-            s,
-            "\n[[episode]]\nname = \"{}\"\nstart = \"{}\"\nend = \"{}\"\ncategory = \"demo\"\ndescription = {:?}\nsource = \"synthetic: crosshedge demo market, seed {}\"\n",
-            e.name, e.start, e.end, e.description, m.config.seed
-        );
-    }
-    s
-}
-
-/// Writes the demo files and imports them into a fresh store at `dir/crosshedge.db`.
-fn build_store(dir: &Path, m: &DemoMarket) -> anyhow::Result<PathBuf> {
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
-    let us: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Us).collect();
-    let crypto: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Crypto).collect();
-    write_atomic(&data.join("us_daily.csv"), series_csv(&us).as_bytes())?;
-    write_atomic(&data.join("crypto_daily.csv"), series_csv(&crypto).as_bytes())?;
-    let mut fut = String::from("date,expiry,settle,dte_days\n");
-    for f in &m.futures {
-        let _ = writeln!(fut, "{},{},{},{}", f.date, f.expiry, f.settle, f.dte_days);
-    }
-    write_atomic(&data.join("vix_futures_contracts.csv"), fut.as_bytes())?;
-    write_atomic(&data.join("episodes.toml"), episodes_toml(m).as_bytes())?;
-    let manifest_path = data.join("manifest.toml");
-    write_atomic(&manifest_path, manifest_toml(&us, &crypto).as_bytes())?;
-    // A fresh store: built beside the target and renamed over it when complete.
-    let tmp = dir.join(".crosshedge.db.building");
-    let _ = std::fs::remove_file(&tmp);
-    {
-        let mut store = Store::open(&tmp)?;
-        let (manifest, mdir) = Manifest::load(&manifest_path)?;
-        let at = now_utc();
-        for f in &manifest.files {
-            let path = mdir.join(&f.path);
-            let parsed = parse_file(&path, &f.spec()?)?;
-            store.import(&parsed, &path.display().to_string(), &at, OnConflict::Fail)?;
-        }
-        for f in &manifest.futures {
-            let path = mdir.join(&f.path);
-            let (rows, sha) = super::import::parse_futures_file(&path)?;
-            let name = path.display().to_string();
-            store.import_futures(&f.root, &rows, &name, &name, &sha, &at, OnConflict::Fail)?;
-        }
-        store.checkpoint()?;
-    }
-    let target = dir.join("crosshedge.db");
-    for ext in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", target.display()));
-    }
-    std::fs::rename(&tmp, &target)
-        .with_context(|| format!("renaming the store to {}", target.display()))?;
-    Ok(target)
-}
-
 pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     let cfg = DemoConfig { seed: a.seed, ..DemoConfig::default() };
     let market = generate(&cfg)?;
     let sum = summary(&market);
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
-    let store_path = build_store(&a.out, &market)?;
+    let store_path = crosshedge_app::demo::build_store(&a.out, &market, &now_utc())?;
     let store = Store::open_existing(&store_path)?;
     let mut basis_out = Vec::new();
     for target in ["btc", "nft"] {
@@ -191,8 +84,15 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
         expected_durations_days: zip(&m.fit.expected_durations),
     };
     let stress_args = report::stress_args("default", "btc,eth,nft", a.stress_paths, a.seed);
-    let stress_out =
-        stress::analyse(&store, &stress_args, !ctx.json).context("stress test of the demo book")?;
+    let stress_out = crosshedge_app::stress::run(
+        &crosshedge_app::Workspace::new(crosshedge_app::WorkspaceConfig {
+            store: store_path.clone(),
+            data_dir: ctx.data_dir.clone(),
+        }),
+        &(&stress_args).into(),
+        &crate::progress::Bar::new(if ctx.json { u64::MAX } else { 200_000 }),
+    )
+    .context("stress test of the demo book")?;
     let episodes_file = a.out.join("data").join("episodes.toml");
     let bt_args = report::backtest_args("default", "btc,eth,nft", Some(episodes_file), true);
     let backtest_out = super::backtest::analyse(&store_path, &store, &bt_args)

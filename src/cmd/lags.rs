@@ -1,36 +1,28 @@
 //! `crosshedge lags`: the lead-lag ("time-shifted") relation of a target and a hedge.
 
-use crosshedge_data::store::Store;
-use crosshedge_stats::leadlag::{ccf, dimson_beta, Ccf, Dimson};
-use serde::Serialize;
+use crosshedge_app::lags::{LagsRequest, LagsResponse};
+use crosshedge_app::Silent;
 
-use super::pair::{load_pair, PairMeta};
 use super::Ctx;
 use crate::cli::LagsArgs;
 use crate::output;
 
-#[derive(Serialize)]
-struct LagsOutput {
-    #[serde(flatten)]
-    meta: PairMeta,
-    /// `ccf[k] = corr(T_t, H_{t-k})`: positive k means the hedge leads the target.
-    ccf: Ccf,
-    /// Sum of slopes on H_{t-K..t+K}.
-    dimson: Dimson,
-    /// The contemporaneous OLS beta (the Dimson regression with K = 0).
-    beta_synchronous: f64,
+/// The app's request for `a`.
+fn request(a: &LagsArgs) -> anyhow::Result<LagsRequest> {
+    Ok(LagsRequest { pair: a.pair.request()?, max_lag: a.max_lag })
 }
 
 pub fn run(ctx: &Ctx, a: LagsArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let pair = load_pair(&store, &a.pair)?;
-    let c = ccf(&pair.target, &pair.hedge, a.max_lag)?;
-    let d = dimson_beta(&pair.target, &pair.hedge, a.max_lag, None)?;
-    let d0 = dimson_beta(&pair.target, &pair.hedge, 0, None)?;
-    let out = LagsOutput { meta: pair.meta, ccf: c, dimson: d, beta_synchronous: d0.beta };
+    let out = crosshedge_app::lags::run(&ctx.workspace(), &request(&a)?, &Silent)?;
     if ctx.json {
         return output::print_json(&out);
     }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+/// The human answer.
+fn render(out: &LagsResponse) -> String {
     let m = &out.meta;
     let mut s = format!(
         "lags: {} vs {} | {} returns | alignment {} | {} rows | ccf(k) = corr({}_t, {}_(t-k)): k > 0 means {} leads\n",
@@ -56,6 +48,5 @@ pub fn run(ctx: &Ctx, a: LagsArgs) -> anyhow::Result<()> {
         "\n95% band +-{:.3}; peak at lag {}; synchronous beta {:+.4}; Dimson beta (K = {}) {:+.4}\n",
         out.ccf.band95, out.ccf.peak_lag, out.beta_synchronous, out.dimson.max_lag, out.dimson.beta
     ));
-    output::emit(&s);
-    Ok(())
+    s
 }

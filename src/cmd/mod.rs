@@ -26,7 +26,7 @@ pub(crate) mod stress;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let ctx = Ctx { store: cli.store, json: cli.json };
+    let ctx = Ctx { store: cli.store, data_dir: cli.data_dir, json: cli.json };
     match cli.command {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
@@ -52,8 +52,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 pub struct Ctx {
     /// The store path.
     pub store: std::path::PathBuf,
+    /// The data directory.
+    pub data_dir: std::path::PathBuf,
     /// JSON output requested.
     pub json: bool,
+}
+
+impl Ctx {
+    /// The workspace the app's jobs run in (nothing is opened until a job needs the store).
+    pub fn workspace(&self) -> crosshedge_app::Workspace {
+        crosshedge_app::Workspace::new(crosshedge_app::WorkspaceConfig {
+            store: self.store.clone(),
+            data_dir: self.data_dir.clone(),
+        })
+    }
 }
 
 /// The current UTC time, RFC 3339: the binary's single clock read.

@@ -9,7 +9,6 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use crosshedge_defi::DefiError;
 use crosshedge_pricing::{OptionKind, PricingError};
 
 use super::Ctx;
@@ -159,15 +158,6 @@ pub fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
     }
 }
 
-/// `--flag` must be finite and >= 0.
-pub fn non_negative(flag: &str, v: f64) -> anyhow::Result<f64> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(v)
-    } else {
-        Err(usage(format!("--{flag} must be a finite number >= 0, got {v}")))
-    }
-}
-
 /// `--flag` must be finite.
 pub fn finite(flag: &str, v: f64) -> anyhow::Result<f64> {
     if v.is_finite() {
@@ -205,20 +195,6 @@ pub fn pricing_err(e: PricingError) -> anyhow::Error {
         | PricingError::MixedExpiries { .. }
         | PricingError::NoLegs
         | PricingError::Csv { .. } => usage(e.to_string()),
-        other => anyhow::Error::new(other),
-    }
-}
-
-/// A DeFi model error, classified like [`pricing_err`].
-pub fn defi_err(e: DefiError) -> anyhow::Error {
-    match e {
-        DefiError::NotPositive { .. }
-        | DefiError::Negative { .. }
-        | DefiError::NotFinite { .. }
-        | DefiError::OutOfRange { .. }
-        | DefiError::InvalidRange { .. }
-        | DefiError::TickOutOfRange { .. }
-        | DefiError::LeverageAboveCap { .. } => usage(e.to_string()),
         other => anyhow::Error::new(other),
     }
 }

@@ -33,9 +33,10 @@ use super::basis::{self, BasisOutput};
 use super::episodes::{self, EpisodesOutput};
 use super::hedge::MeasureArgs;
 use super::pair::load_pair;
-use super::stress::{self, StressArgs, StressOutput};
+use super::stress::StressArgs;
 use super::Ctx;
 use crate::cli::{BasisArgs, EpisodesArgs, EventSources, PairArgs, ShockSources};
+use crosshedge_app::stress::{Drift, StressModel, StressResponse as StressOutput};
 
 /// `crosshedge report`.
 #[derive(Debug, Args)]
@@ -143,7 +144,7 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
             book: book.into(),
             vix: "vix".into(),
             spx: "spx".into(),
-            crypto: crypto.into(),
+            crypto: crypto.split(',').map(str::to_string).collect(),
             calm_below: 15.0,
             stress_above: 25.0,
             vol_of_vol: None,
@@ -158,9 +159,9 @@ pub fn stress_args(book: &str, crypto: &str, paths: u64, seed: u64) -> StressArg
         scenario: None,
         seed,
         threads: None,
-        model: "fit".into(),
+        model: StressModel::Fit,
         block_len: 5.0,
-        drift: "zero".into(),
+        drift: Drift::Zero,
     }
 }
 
@@ -663,10 +664,10 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> anyhow::Result<()> {
         ["btc", "eth", "nft"].into_iter().filter(|n| known.contains(*n)).collect();
     let stress_out = if crypto.len() == 3 {
         Some(
-            stress::analyse(
-                &store,
-                &stress_args(&a.book, &crypto.join(","), a.paths, a.seed),
-                !ctx.json,
+            crosshedge_app::stress::run(
+                &ctx.workspace(),
+                &(&stress_args(&a.book, &crypto.join(","), a.paths, a.seed)).into(),
+                &crate::progress::Bar::new(if ctx.json { u64::MAX } else { 200_000 }),
             )
             .context("stress test")?,
         )

@@ -1,31 +1,37 @@
 //! `crosshedge series`: list the store's series, show one, or list imports.
 
-use crosshedge_data::store::Store;
-use serde::Serialize;
+use crosshedge_app::series::{SeriesAction, SeriesRequest, SeriesResponse, ShowRequest};
+use crosshedge_app::Silent;
 
 use super::{parse_date_flag, Ctx};
-use crate::cli::{SeriesAction, SeriesArgs};
+use crate::cli::{SeriesAction as Action, SeriesArgs};
 use crate::output;
 
-#[derive(Serialize)]
-struct Shown<'a> {
-    name: &'a str,
-    calendar: String,
-    unit: String,
-    observations: Vec<(String, f64)>,
+/// The request of `args`; the dates are checked here (`--from 'x' is not a date ...`).
+pub fn request(a: &SeriesArgs) -> anyhow::Result<SeriesRequest> {
+    let action = match &a.action {
+        None => SeriesAction::List,
+        Some(Action::Show { name, from, to }) => SeriesAction::Show(ShowRequest {
+            name: name.clone(),
+            from: parse_date_flag("from", from)?,
+            to: parse_date_flag("to", to)?,
+        }),
+        Some(Action::Imports) => SeriesAction::Imports,
+    };
+    Ok(SeriesRequest { action })
 }
 
 pub fn run(ctx: &Ctx, a: SeriesArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    match a.action {
-        None => {
-            let list = store.list()?;
-            if ctx.json {
-                return output::print_json(&list);
-            }
+    let req = request(&a)?;
+    let res = crosshedge_app::series::run(&ctx.workspace(), &req, &Silent)?;
+    if ctx.json {
+        return output::print_json(&res);
+    }
+    match &res {
+        SeriesResponse::List(list) => {
             let mut t =
                 output::table(&["name", "calendar", "unit", "first", "last", "rows", "source"]);
-            for s in &list {
+            for s in list {
                 t.add_row(vec![
                     s.name.clone(),
                     s.calendar.to_string(),
@@ -38,37 +44,24 @@ pub fn run(ctx: &Ctx, a: SeriesArgs) -> anyhow::Result<()> {
             }
             output::emit(&t.to_string());
         }
-        Some(SeriesAction::Show { name, from, to }) => {
-            let s =
-                store.load(&name, parse_date_flag("from", &from)?, parse_date_flag("to", &to)?)?;
-            if ctx.json {
-                return output::print_json(&Shown {
-                    name: &s.name,
-                    calendar: s.calendar.to_string(),
-                    unit: s.unit.to_string(),
-                    observations: s
-                        .dates()
-                        .iter()
-                        .map(|d| d.to_string())
-                        .zip(s.values().iter().copied())
-                        .collect(),
-                });
-            }
-            println!("{} ({}, {}, {} observations)", s.name, s.calendar, s.unit, s.len());
+        SeriesResponse::Show(s) => {
+            println!(
+                "{} ({}, {}, {} observations)",
+                s.name,
+                s.calendar,
+                s.unit,
+                s.observations.len()
+            );
             let mut t = output::table(&["date", "value"]);
-            for (d, v) in s.dates().iter().zip(s.values()) {
-                t.add_row(vec![d.to_string(), format!("{v}")]);
+            for (d, v) in &s.observations {
+                t.add_row(vec![d.clone(), format!("{v}")]);
             }
             output::emit(&t.to_string());
         }
-        Some(SeriesAction::Imports) => {
-            let imports = store.imports()?;
-            if ctx.json {
-                return output::print_json(&imports);
-            }
+        SeriesResponse::Imports(imports) => {
             let mut t =
                 output::table(&["id", "file", "rows", "series", "imported_at (UTC)", "sha256"]);
-            for i in &imports {
+            for i in imports {
                 t.add_row(vec![
                     i.id.to_string(),
                     i.file_name.clone(),

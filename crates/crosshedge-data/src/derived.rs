@@ -207,7 +207,7 @@ pub fn derive(spec: &DerivedSpec, inputs: &[&Series]) -> Result<Series, DataErro
 /// input files' SHA-256s (in product order), rows = the series length.
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn derived_import(
     spec: &DerivedSpec,
     inputs: &[(&Series, &str)],

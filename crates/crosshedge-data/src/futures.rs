@@ -291,6 +291,24 @@ pub fn parse_futures_csv_with<R: Read>(
     })
 }
 
+/// Parses the futures settlement file at `path` with `opts`, and returns it with the file's
+/// SHA-256 (hex).
+///
+/// # Errors
+/// [`DataError::File`] when the file cannot be read; the errors of [`parse_futures_csv_with`].
+pub fn parse_futures_file(
+    path: &std::path::Path,
+    opts: &FuturesOptions,
+) -> Result<(ParsedFutures, String), DataError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| DataError::File {
+        file: name.clone(),
+        message: format!("cannot open: {e}"),
+    })?;
+    let parsed = parse_futures_csv_with(bytes.as_slice(), &name, opts)?;
+    Ok((parsed, crate::import::sha256_hex(&bytes)))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

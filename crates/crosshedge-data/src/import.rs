@@ -407,6 +407,20 @@ pub fn parse_csv<R: Read>(
     Ok(ParsedImport { file: file.to_string(), sha256, rows, series, warnings })
 }
 
+/// Parses the file at `path` with `spec` (opened read-only, buffered), naming the file in
+/// every error as the user gave it.
+///
+/// # Errors
+/// [`DataError::File`] when the file cannot be opened; the errors of [`parse_csv`].
+pub fn parse_file(path: &std::path::Path, spec: &ImportSpec) -> Result<ParsedImport, DataError> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| DataError::File {
+        file: name.clone(),
+        message: format!("cannot open: {e}"),
+    })?;
+    parse_csv(io::BufReader::with_capacity(1 << 16, f), &name, spec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

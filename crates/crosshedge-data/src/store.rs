@@ -28,7 +28,7 @@ use crate::import::ParsedImport;
 use crate::DataError;
 
 /// What to do when an imported value differs from the stored one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnConflict {
     /// Keep the stored value current; store the new one as a non-current revision.

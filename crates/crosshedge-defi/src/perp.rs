@@ -21,7 +21,7 @@
 //! Binance Futures, "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts";
 //! Bybit, "Liquidation Price (USDT Contract, isolated margin)". Both are exchange help pages.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{finite, non_negative, positive};
 use crate::DefiError;
@@ -30,7 +30,7 @@ use crate::DefiError;
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// Direction of a position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// Long: gains when the price rises.
@@ -50,7 +50,7 @@ impl Side {
 }
 
 /// Contract type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ContractKind {
     /// USDT/USDC-margined: quantity in base units, margin and P&L in quote.

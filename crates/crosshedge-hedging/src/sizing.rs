@@ -779,7 +779,7 @@ fn unit_shock_pnl(
 ///   `e^{β(30)x} − 1` per USD, short perp `1 − e^{y}` per USD), averaged over the conditional
 ///   distribution of `(x, s)` given `y` (basis risk: the VIX moves by its correlation with the
 ///   target); expected cover = `E[P&L | y] / loss`, and `P(P&L ≥ c · loss | y)` for
-///   `c` = 25, 50, 75 % ([`regime_cover`]).
+///   `c` = 25, 50, 75 % (`regime_cover`).
 ///
 /// # Errors
 /// [`HedgingError::InvalidInput`] or [`HedgingError::InvalidBook`] for out-of-domain values,

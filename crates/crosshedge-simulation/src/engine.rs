@@ -1,6 +1,9 @@
 //! The Monte Carlo engine: blocks of paths, one ChaCha8 stream per block, daily revaluation of
 //! the whole book, streaming statistics merged in block order.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crosshedge_stats::bootstrap::derive_seed;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -412,6 +415,22 @@ pub fn simulate(
     cfg: &StressConfig,
     progress: &dyn Fn(u64),
 ) -> Result<StressReport, SimulationError> {
+    run_blocks(model, portfolio, scenario, cfg, progress, &|_| ControlFlow::Continue(()))
+}
+
+/// [`simulate`] with a hook after every block: `on_block(paths)` is called from the worker
+/// thread that ran the block with its number of paths; once it returns `ControlFlow::Break`,
+/// no further block starts (blocks already running finish: a run stops within one block per
+/// thread) and the run returns [`SimulationError::Cancelled`]. A run the hook never breaks
+/// gives exactly [`simulate`]'s report.
+fn run_blocks(
+    model: &JointModel,
+    portfolio: &Portfolio,
+    scenario: Scenario<'_>,
+    cfg: &StressConfig,
+    progress: &dyn Fn(u64),
+    on_block: &(dyn Fn(u64) -> ControlFlow<()> + Sync),
+) -> Result<StressReport, SimulationError> {
     check_config(cfg)?;
     let driver = make_driver(model, scenario)?;
     let horizon = cfg.horizon_days;
@@ -451,18 +470,28 @@ pub fn simulate(
     let n_blocks = cfg.paths.div_ceil(bs);
     let mut total = Accum::new(lo, hi, &cfg.cover_levels);
     let mut first = 0u64;
+    let stop = AtomicBool::new(false);
     while first < n_blocks {
         let last = (first + CHUNK_BLOCKS as u64).min(n_blocks);
         let parts: Vec<Result<Accum, SimulationError>> = (first..last)
             .into_par_iter()
             .map(|bi| {
+                if stop.load(Ordering::SeqCst) {
+                    return Err(SimulationError::Cancelled);
+                }
                 let n = (cfg.paths - bi * bs).min(bs) as usize;
                 let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, bi));
                 let mut acc = Accum::new(lo, hi, &cfg.cover_levels);
                 run_block(model, &driver, portfolio, n, horizon, &mut rng, |r| acc.add(r), None)?;
+                if on_block(n as u64).is_break() {
+                    stop.store(true, Ordering::SeqCst);
+                }
                 Ok(acc)
             })
             .collect();
+        if stop.load(Ordering::SeqCst) {
+            return Err(SimulationError::Cancelled);
+        }
         for part in parts {
             total.merge(&part?);
         }
@@ -603,21 +632,28 @@ pub fn revalue_shock(
     })
 }
 
-/// [`simulate`] on a rayon pool of `threads` threads (`None`: rayon's default pool). The
-/// report does not depend on `threads`.
+/// [`simulate`] on a rayon pool of `threads` threads (`None`: rayon's default pool), reporting
+/// and stopping through `on_block`: it is called after every block, from the worker thread
+/// that ran it, with the block's number of paths (the increments sum to `cfg.paths`); once it
+/// returns `ControlFlow::Break(())` no further block starts — blocks already running finish,
+/// so the run stops within one block per thread — and the run returns
+/// [`SimulationError::Cancelled`]. The report does not depend on `threads`, and a run that is
+/// not stopped is exactly [`simulate`]'s.
 ///
 /// # Errors
-/// As [`simulate`]; [`SimulationError::InvalidSetting`] if the pool cannot be built.
+/// As [`simulate`]; [`SimulationError::InvalidSetting`] if the pool cannot be built;
+/// [`SimulationError::Cancelled`] once `on_block` breaks.
 pub fn simulate_with_threads(
     threads: Option<usize>,
     model: &JointModel,
     portfolio: &Portfolio,
     scenario: Scenario<'_>,
     cfg: &StressConfig,
-    progress: &(dyn Fn(u64) + Sync),
+    on_block: &(dyn Fn(u64) -> ControlFlow<()> + Sync),
 ) -> Result<StressReport, SimulationError> {
+    let run = || run_blocks(model, portfolio, scenario, cfg, &|_| {}, on_block);
     match threads {
-        None => simulate(model, portfolio, scenario, cfg, progress),
+        None => run(),
         Some(t) => {
             let pool =
                 rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build().map_err(|_| {
@@ -627,7 +663,7 @@ pub fn simulate_with_threads(
                         value: t as f64,
                     }
                 })?;
-            pool.install(|| simulate(model, portfolio, scenario, cfg, progress))
+            pool.install(run)
         }
     }
 }

@@ -82,4 +82,7 @@ pub enum SimulationError {
     /// Option revaluation failed.
     #[error("revaluation: {0}")]
     Pricing(#[from] crosshedge_pricing::PricingError),
+    /// The caller stopped the run (its block hook returned `ControlFlow::Break`).
+    #[error("cancelled")]
+    Cancelled,
 }

@@ -7,8 +7,9 @@ use crosshedge_hedging::{size_book, Asset, Book};
 use crosshedge_pricing::normal::{inverse_norm_cdf, norm_cdf, norm_pdf};
 use crosshedge_pricing::{black76_price, Black76Inputs, OptionKind};
 use crosshedge_simulation::{
-    revalue_shock, simulate, Episode, EpisodeSet, FuturesModel, HedgePosition, Innovations,
-    JointModel, Portfolio, RegimeParams, Scenario, StartState, StressConfig, UserShock,
+    revalue_shock, simulate, simulate_with_threads, Episode, EpisodeSet, FuturesModel,
+    HedgePosition, Innovations, JointModel, Portfolio, RegimeParams, Scenario, SimulationError,
+    StartState, StressConfig, UserShock,
 };
 
 mod support;
@@ -216,6 +217,43 @@ fn identical_on_one_and_two_threads() {
     assert!(s.paths >= 9_000 / 20 && s.paths < 9_000 / 10, "{}", s.paths);
     assert!(s.ci95[0] <= s.mean && s.mean <= s.ci95[1]);
     assert!(a.cover[0].probability >= a.cover[1].probability);
+}
+
+#[test]
+fn the_block_hook_counts_every_path_and_breaking_it_stops_the_run() {
+    use std::ops::ControlFlow;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let model = single_regime();
+    let pf = btc_only(&model);
+    let cfg = StressConfig {
+        paths: 5_000,
+        horizon_days: 2,
+        seed: 1,
+        block_size: 100,
+        cover_levels: vec![],
+    };
+    let plain = simulate(&model, &pf, Scenario::Model, &cfg, &|_| {}).unwrap();
+    for threads in [1, 2] {
+        let done = AtomicU64::new(0);
+        let count = |n: u64| {
+            done.fetch_add(n, Ordering::SeqCst);
+            ControlFlow::Continue(())
+        };
+        let r = simulate_with_threads(Some(threads), &model, &pf, Scenario::Model, &cfg, &count)
+            .unwrap();
+        assert_eq!(r, plain, "the hook does not change the report");
+        assert_eq!(done.load(Ordering::SeqCst), 5_000);
+        // Break after the first block: no further block starts.
+        let done = AtomicU64::new(0);
+        let stop = |n: u64| {
+            done.fetch_add(n, Ordering::SeqCst);
+            ControlFlow::Break(())
+        };
+        let e = simulate_with_threads(Some(threads), &model, &pf, Scenario::Model, &cfg, &stop)
+            .unwrap_err();
+        assert_eq!(e, SimulationError::Cancelled);
+        assert!(done.load(Ordering::SeqCst) <= 100 * threads as u64);
+    }
 }
 
 #[test]

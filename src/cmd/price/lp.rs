@@ -1,14 +1,9 @@
 //! `crosshedge price lp`.
 
 use clap::Args;
-use crosshedge_defi::{
-    impermanent_loss_v2, lp_break_even, lvr_concentrated_rate, lvr_rate_constant_product,
-    BreakEvenInputs, BreakEvenResult, ConcentratedPosition, ConstantProductPosition, LpShape,
-    LpValuation, PriceScenario, TokenAmounts,
-};
-use serde::Serialize;
+use crosshedge_app::price::lp::{LpModel, LpRequest};
 
-use super::{defi_err, finite, non_negative, num, positive, usage};
+use super::{num, usage};
 use crate::cmd::Ctx;
 use crate::output::{self, pct};
 
@@ -48,175 +43,38 @@ pub struct LpArgs {
     pub horizon_days: Option<f64>,
 }
 
-const DEFAULT_MOVES: [f64; 8] = [-0.5, -0.25, -0.1, -0.05, 0.05, 0.1, 0.25, 0.5];
-
-#[derive(Serialize)]
-struct IlPoint {
-    r#move: f64,
-    price_end: f64,
-    value_end: f64,
-    hold_value_end: f64,
-    impermanent_loss: f64,
-    /// `(value_end − hold_value_end) / value`: the shortfall on the initial value's base.
-    loss_of_initial_value: f64,
-    /// The end price lies outside the v3 range (`Pa <= P < Pb`); always false for v2.
-    out_of_range: bool,
-}
-
-#[derive(Serialize)]
-struct LpOut {
-    model: &'static str,
-    price: f64,
-    price_lower: Option<f64>,
-    price_upper: Option<f64>,
-    in_range: bool,
-    liquidity: f64,
-    amounts: TokenAmounts,
-    value: f64,
-    delta: f64,
-    gamma: f64,
-    impermanent_loss: Vec<IlPoint>,
-    vol_ann: Option<f64>,
-    lvr_rate_ann: Option<f64>,
-    lvr_per_year: Option<f64>,
-    fee_apr: f64,
-    hedge_cost_ann: f64,
-    break_even: Option<BreakEvenResult>,
-    break_even_note: Option<String>,
-}
-
-enum Pos {
-    V2(ConstantProductPosition),
-    V3(ConcentratedPosition),
-}
-
-impl Pos {
-    fn valuation(&self, p: f64) -> anyhow::Result<LpValuation> {
-        match self {
-            Pos::V2(x) => x.valuation(p),
-            Pos::V3(x) => x.valuation(p),
-        }
-        .map_err(defi_err)
-    }
-}
-
 pub fn run(ctx: &Ctx, a: LpArgs) -> anyhow::Result<()> {
-    let p = positive("price", a.price)?;
-    let value = positive("value", a.value)?;
-    let vol = a.vol.map(|v| non_negative("vol", v)).transpose()?;
-    let fee_apr = finite("fee-apr", a.fee_apr)?;
-    let hedge = finite("hedge-cost", a.hedge_cost)?;
-    let moves: Vec<f64> = match a.r#move {
-        Some(r) if r.is_finite() && r > -1.0 => vec![r],
-        Some(r) => return Err(usage(format!("--move must be a finite number > -1, got {r}"))),
-        None => DEFAULT_MOVES.to_vec(),
+    let model = match a.model.as_str() {
+        "v2" => LpModel::V2,
+        "v3" => LpModel::V3,
+        m => return Err(usage(format!("--model '{m}': expected v2 or v3"))),
     };
-    let horizon = a.horizon_days.map(|d| positive("horizon-days", d)).transpose()?;
-    let (model, pos, range) = match (a.model.as_str(), a.lower, a.upper) {
-        ("v2", None, None) => {
-            // V = 2 L sqrt(P) = 2 x P.
-            let x = value / (2.0 * p);
-            ("v2", Pos::V2(ConstantProductPosition::from_amount_x(x, p).map_err(defi_err)?), None)
-        }
-        ("v2", _, _) => {
-            return Err(usage("--lower/--upper define a v3 range; use --model v3"));
-        }
-        ("v3", Some(lo), Some(hi)) => {
-            let lo = positive("lower", lo)?;
-            let hi = positive("upper", hi)?;
-            if lo >= hi {
-                return Err(usage(format!("--lower {lo} must be below --upper {hi}")));
-            }
-            // Value is linear in L: scale a unit-liquidity position to the value.
-            let unit = ConcentratedPosition::new(1.0, lo, hi).map_err(defi_err)?;
-            let v1 = unit.valuation(p).map_err(defi_err)?.value;
-            let pos = ConcentratedPosition::new(value / v1, lo, hi).map_err(defi_err)?;
-            ("v3", Pos::V3(pos), Some((lo, hi)))
-        }
-        ("v3", _, _) => return Err(usage("--model v3 needs --lower A and --upper B")),
-        (m, _, _) => return Err(usage(format!("--model '{m}': expected v2 or v3"))),
-    };
-    let val = pos.valuation(p)?;
-    let liquidity = match &pos {
-        Pos::V2(x) => x.liquidity,
-        Pos::V3(x) => x.liquidity,
-    };
-    let in_range = range.is_none_or(|(lo, hi)| lo < p && p < hi);
-    let mut il = Vec::new();
-    for r in &moves {
-        let p1 = p * (1.0 + r);
-        let il_r = match &pos {
-            Pos::V2(_) => impermanent_loss_v2(p, p1),
-            Pos::V3(x) => x.impermanent_loss(p, p1),
-        }
-        .map_err(defi_err)?;
-        let value_end = pos.valuation(p1)?.value;
-        let hold_value_end = val.amounts.value(p1);
-        il.push(IlPoint {
-            r#move: *r,
-            price_end: p1,
-            value_end,
-            hold_value_end,
-            impermanent_loss: il_r,
-            loss_of_initial_value: (value_end - hold_value_end) / val.value,
-            out_of_range: match &pos {
-                Pos::V2(_) => false,
-                Pos::V3(x) => !x.in_range(p1.sqrt()),
-            },
-        });
-    }
-    let lvr_rate = match (vol, &pos) {
-        (None, _) => None,
-        (Some(s), Pos::V2(_)) => Some(lvr_rate_constant_product(s).map_err(defi_err)?),
-        (Some(s), Pos::V3(x)) => Some(lvr_concentrated_rate(s, x, p).map_err(defi_err)?.lvr_rate),
-    };
-    let (break_even, note) = match vol {
-        None => (None, Some("give --vol for LVR and the break-even fee APR".to_string())),
-        Some(_) if !in_range => (
-            None,
-            Some("the price is outside the range: no fee income, no LVR, no break-even".into()),
-        ),
-        Some(s) => {
-            let shape = match range {
-                None => LpShape::ConstantProduct,
-                Some((lo, hi)) => LpShape::Concentrated { price_lower: lo, price_upper: hi },
-            };
-            let scenario = horizon.map(|d| PriceScenario {
-                price_end: p * (1.0 + moves[0]),
-                horizon_years: d / 365.0,
-            });
-            let r = lp_break_even(&BreakEvenInputs {
-                shape,
-                price: p,
-                sigma_ann: s,
-                hedge_cost_ann: hedge,
-                fee_apr,
-                scenario,
-            })
-            .map_err(defi_err)?;
-            (Some(r), None)
-        }
-    };
-    let out = LpOut {
+    let req = LpRequest {
         model,
-        price: p,
-        price_lower: range.map(|r| r.0),
-        price_upper: range.map(|r| r.1),
-        in_range,
-        liquidity,
-        amounts: val.amounts,
-        value: val.value,
-        delta: val.delta,
-        gamma: val.gamma,
-        impermanent_loss: il,
-        vol_ann: vol,
-        lvr_rate_ann: lvr_rate,
-        lvr_per_year: lvr_rate.map(|r| r * val.value),
-        fee_apr,
-        hedge_cost_ann: hedge,
-        break_even,
-        break_even_note: note,
+        price: a.price,
+        lower: a.lower,
+        upper: a.upper,
+        value: a.value,
+        vol: a.vol,
+        fee_apr: a.fee_apr,
+        hedge_cost: a.hedge_cost,
+        r#move: a.r#move,
+        horizon_days: a.horizon_days,
     };
+    let out = crosshedge_app::price::lp::run(&ctx.workspace(), &req, &crosshedge_app::Silent)?;
+    let (model, p, liquidity, in_range, vol, lvr_rate, fee_apr, hedge) = (
+        out.model,
+        out.price,
+        out.liquidity,
+        out.in_range,
+        out.vol_ann,
+        out.lvr_rate_ann,
+        out.fee_apr,
+        out.hedge_cost_ann,
+    );
+    let range = out.price_lower.zip(out.price_upper);
+    let moves: Vec<f64> = out.impermanent_loss.iter().map(|x| x.r#move).collect();
+    let horizon = a.horizon_days;
     if ctx.json {
         return output::print_json(&out);
     }

@@ -2,21 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
 use clap::Args;
-use crosshedge_core::calendar;
-use crosshedge_pricing::vix::{price_vix_option, VixCurve, VixOption, VixOptionInputs};
-use crosshedge_pricing::{
-    black76_greeks, black_scholes_greeks, implied_vol_black76, implied_vol_black_scholes,
-    Black76Inputs, BlackScholesImpliedVolInputs, BlackScholesInputs, Greeks, ImpliedVolInputs,
-    OptionKind, PricingError,
-};
-use serde::Serialize;
+use crosshedge_app::price::option::{OptionModel, OptionRequest};
+use crosshedge_app::price::{date_flag, parse_kind, ExpiryRequest};
 
-use super::curve::load_rows;
-use super::{
-    finite, non_negative, num, parse_kind, positive, pricing_err, usage, ExpiryArgs, Underlying,
-};
+use super::{num, usage, ExpiryArgs};
 use crate::cmd::Ctx;
 use crate::output::{self, pct};
 
@@ -63,248 +53,71 @@ pub struct OptionArgs {
     #[arg(long)]
     pub vix: bool,
     /// With --vix, --expiry and --as-of but no --future: the futures settlement file to take
-    /// the future of the option's expiry from (settle on the --as-of date).
-    #[arg(long, default_value = "../shared/data/vix_futures_contracts_daily.csv")]
-    pub contracts: PathBuf,
+    /// the future of the option's expiry from (settle on the --as-of date)
+    /// [default: vix_futures_contracts_daily.csv in the data directory].
+    #[arg(long)]
+    pub contracts: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Model {
-    BlackScholes,
-    Black76,
-}
-
-#[derive(Serialize)]
-struct OptionOut {
-    model: &'static str,
-    kind: OptionKind,
-    underlying: &'static str,
-    underlying_price: f64,
-    forward: f64,
-    strike: f64,
-    expiry_days: f64,
-    t_years: f64,
-    expiry: Option<chrono::NaiveDate>,
-    as_of: Option<chrono::NaiveDate>,
-    vol_ann: f64,
-    vol_source: &'static str,
-    /// `"lower"` when the market price equals the discounted intrinsic value (implied vol 0).
-    vol_at_bound: Option<&'static str>,
-    market_price: Option<f64>,
-    rate_ann: f64,
-    div_yield_ann: Option<f64>,
-    #[serde(flatten)]
-    greeks: Greeks,
-    dividend_rho: Option<f64>,
-}
-
-const SPOT_VIX: &str = "VIX options are priced with Black-76 on the VIX future of the option's \
-    expiry, never on spot VIX (spot VIX is not tradable and does not carry to expiry); pass \
-    --future F (the settle of the future expiring with the option)";
-
-fn model_of(a: &OptionArgs) -> anyhow::Result<(Model, Underlying)> {
-    if a.vix {
-        if a.spot.is_some() {
-            return Err(usage(SPOT_VIX));
-        }
-        if a.model.as_deref().is_some_and(|m| m != "black76") {
-            return Err(usage(format!(
-                "--vix prices with black76, not --model {}",
-                a.model.as_deref().unwrap_or("")
-            )));
-        }
-        if a.div_yield.is_some() {
-            return Err(usage(
-                "--div-yield does not apply to a VIX option (Black-76 on the future)",
-            ));
-        }
-        return Ok((Model::Black76, Underlying::Forward(f64::NAN)));
-    }
+/// The request of `a`: `--kind`, `--model` and the dates parsed here, every value checked by
+/// the job.
+fn request(a: &OptionArgs) -> anyhow::Result<OptionRequest> {
+    let kind = parse_kind(&a.kind)?;
     let model = match a.model.as_deref() {
-        Some("bs") => Model::BlackScholes,
-        Some("black76") => Model::Black76,
+        None => None,
+        Some("bs") => Some(OptionModel::Bs),
+        Some("black76") => Some(OptionModel::Black76),
+        Some(m) if a.vix => {
+            return Err(usage(format!("--vix prices with black76, not --model {m}")))
+        }
         Some(m) => return Err(usage(format!("--model '{m}': expected bs or black76"))),
-        None if a.forward.is_some() => Model::Black76,
-        None => Model::BlackScholes,
     };
-    match (model, a.spot, a.forward) {
-        (Model::BlackScholes, Some(s), None) => Ok((
-            model,
-            Underlying::Spot {
-                spot: positive("spot", s)?,
-                div_yield: finite("div-yield", a.div_yield.unwrap_or(0.0))?,
-            },
-        )),
-        (Model::BlackScholes, _, Some(_)) => {
-            Err(usage("--model bs takes --spot; use --model black76 for --forward"))
-        }
-        (Model::BlackScholes, None, None) => Err(usage("--model bs needs --spot S")),
-        (Model::Black76, None, Some(f)) => {
-            if a.div_yield.is_some() {
-                return Err(usage(
-                    "--div-yield applies to --model bs (Black-76 prices on the forward)",
-                ));
-            }
-            Ok((model, Underlying::Forward(positive("forward", f)?)))
-        }
-        (Model::Black76, Some(_), _) => {
-            Err(usage("--model black76 takes --forward F (or --future F), not --spot"))
-        }
-        (Model::Black76, None, None) => Err(usage("--model black76 needs --forward F")),
-    }
-}
-
-/// The VIX future of the option's expiry: `--future`, or the settlement file on `--as-of`.
-fn vix_future(
-    a: &OptionArgs,
-    dates: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
-) -> anyhow::Result<f64> {
-    if let Some(f) = a.forward {
-        return positive("future", f);
-    }
-    let Some((as_of, expiry)) = dates else {
-        return Err(usage(
-            "--vix needs --future F, or --expiry and --as-of to read the future from --contracts",
-        ));
+    let e = &a.expiry;
+    let expiry = ExpiryRequest {
+        expiry_days: e.expiry_days,
+        expiry: if e.expiry_days.is_none() {
+            e.expiry.as_deref().map(|s| date_flag("expiry", s)).transpose()?
+        } else {
+            None
+        },
+        as_of: if e.expiry_days.is_none() {
+            e.as_of.as_deref().map(|s| date_flag("as-of", s)).transpose()?
+        } else {
+            None
+        },
     };
-    let (file, rows) = load_rows(&a.contracts)?;
-    let curve = VixCurve::on_date(&rows, as_of).map_err(|e| match e {
-        PricingError::InsufficientData { .. } => {
-            usage(format!("{file}: no vix futures quoted on {as_of}; pass --future F"))
-        }
-        other => pricing_err(other),
-    })?;
-    curve.future(expiry).map(|q| q.price).ok_or_else(|| {
-        let listed: Vec<String> = curve.points.iter().map(|p| p.expiry.to_string()).collect();
-        usage(format!(
-            "{file}: no vix future expiring {expiry} on {as_of} (listed: {}); a VIX option must be priced on the future of its own expiry",
-            listed.join(", ")
-        ))
+    Ok(OptionRequest {
+        model,
+        kind,
+        spot: a.spot,
+        forward: a.forward,
+        strike: a.strike,
+        expiry,
+        vol: a.vol,
+        price: a.price,
+        rate: a.rate,
+        div_yield: a.div_yield,
+        vix: a.vix,
+        contracts: a.contracts.clone(),
     })
 }
 
-/// `--expiry` of a VIX option must be a monthly VIX expiry (the CFE rule, holiday-aware, with
-/// the documented historical exceptions: [`calendar::is_vix_expiry`]); otherwise a usage error
-/// naming the VIX expiries on either side of it.
-fn check_vix_expiry(expiry: NaiveDate) -> anyhow::Result<()> {
-    if calendar::is_vix_expiry(expiry) {
-        return Ok(());
-    }
-    let (y, m) = (expiry.year(), expiry.month());
-    let months = [
-        if m == 1 { (y - 1, 12) } else { (y, m - 1) },
-        (y, m),
-        if m == 12 { (y + 1, 1) } else { (y, m + 1) },
-    ];
-    let dates = months.map(|(y, m)| calendar::vix_settlement_date(y, m));
-    let before = dates.iter().filter(|d| **d < expiry).max();
-    let after = dates.iter().filter(|d| **d > expiry).min();
-    let near: Vec<String> = before.into_iter().chain(after).map(|d| d.to_string()).collect();
-    Err(usage(format!(
-        "--expiry {expiry} is not a VIX expiry date (monthly VIX options and futures settle on \
-         the Wednesday 30 days before the next month's SPX expiry, moved for holidays); the \
-         nearest are {}",
-        near.join(" and ")
-    )))
-}
-
 pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
-    let kind = parse_kind(&a.kind)?;
-    let (model, mut und) = model_of(&a)?;
-    let strike = positive("strike", a.strike)?;
-    let rate = finite("rate", a.rate)?;
-    let exp = a.expiry.resolve()?;
-    if a.vix {
-        if let Some((_, expiry)) = exp.dates {
-            check_vix_expiry(expiry)?;
-        }
-        und = Underlying::Forward(vix_future(&a, exp.dates)?);
-    }
-    let vol_in = a.vol.map(|v| positive("vol", v)).transpose()?;
-    let market_price = a.price.map(|p| non_negative("price", p)).transpose()?;
-    let t = exp.t_years;
-    let vol = match (vol_in, market_price) {
-        (Some(v), _) => v,
-        (None, Some(p)) => match und {
-            Underlying::Spot { spot, div_yield } => {
-                implied_vol_black_scholes(&BlackScholesImpliedVolInputs {
-                    kind,
-                    price: p,
-                    spot,
-                    strike,
-                    t_years: t,
-                    rate,
-                    div_yield,
-                })
-            }
-            Underlying::Forward(forward) => implied_vol_black76(&ImpliedVolInputs {
-                kind,
-                price: p,
-                forward,
-                strike,
-                t_years: t,
-                rate,
-            }),
-        }
-        .map_err(pricing_err)?,
-        (None, None) => {
-            return Err(usage("give --vol V, or --price P to solve for the implied vol"))
-        }
-    };
-    // A price exactly at the discounted intrinsic value (the lower bound, attained) implies a
-    // volatility of exactly 0; the greeks are then the zero-volatility limits (gamma and vega 0).
-    let at_lower_bound = vol_in.is_none() && vol == 0.0;
-    let (greeks, dividend_rho, forward, underlying_price, div_yield) = match und {
-        Underlying::Spot { spot, div_yield } => {
-            let i = BlackScholesInputs { kind, spot, strike, vol, t_years: t, rate, div_yield };
-            let g = black_scholes_greeks(&i).map_err(pricing_err)?;
-            (g.greeks, Some(g.dividend_rho), i.forward(), spot, Some(div_yield))
-        }
-        Underlying::Forward(forward) => {
-            let g = match (a.vix, exp.dates) {
-                (true, Some((as_of, expiry))) => price_vix_option(&VixOptionInputs {
-                    option: VixOption { kind, strike, expiry },
-                    future: crosshedge_pricing::vix::VixFutureQuote { expiry, price: forward },
-                    as_of,
-                    vol,
-                    rate,
-                }),
-                _ => {
-                    black76_greeks(&Black76Inputs { kind, forward, strike, vol, t_years: t, rate })
-                }
-            }
-            .map_err(pricing_err)?;
-            (g, None, forward, forward, None)
-        }
-    };
-    let out = OptionOut {
-        model: match (a.vix, model) {
-            (true, _) => "vix-black76",
-            (false, Model::BlackScholes) => "bs",
-            (false, Model::Black76) => "black76",
-        },
-        kind,
-        underlying: match (a.vix, und) {
-            (true, _) => "vix-future",
-            (false, Underlying::Spot { .. }) => "spot",
-            (false, Underlying::Forward(_)) => "forward",
-        },
-        underlying_price,
-        forward,
-        strike,
-        expiry_days: exp.days,
-        t_years: t,
-        expiry: exp.dates.map(|d| d.1),
-        as_of: exp.dates.map(|d| d.0),
-        vol_ann: vol,
-        vol_source: if vol_in.is_some() { "input" } else { "implied" },
-        vol_at_bound: at_lower_bound.then_some("lower"),
-        market_price,
-        rate_ann: rate,
-        div_yield_ann: div_yield,
-        greeks,
-        dividend_rho,
-    };
+    let req = request(&a)?;
+    let out = crosshedge_app::price::option::run(&ctx.workspace(), &req, &crosshedge_app::Silent)?;
+    let (kind, underlying_price, strike, rate, div_yield, market_price, vol, forward) = (
+        out.kind,
+        out.underlying_price,
+        out.strike,
+        out.rate_ann,
+        out.div_yield_ann,
+        out.market_price,
+        out.vol_ann,
+        out.forward,
+    );
+    let dividend_rho = out.dividend_rho;
+    let at_lower_bound = out.vol_at_bound.is_some();
+    let days = out.expiry_days;
     if ctx.json {
         return output::print_json(&out);
     }
@@ -320,7 +133,7 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
         on,
         num(underlying_price, 4),
         num(strike, 4),
-        num(exp.days, 2),
+        num(days, 2),
         pct(rate, 2)
     );
     if let Some(q) = div_yield {
@@ -333,7 +146,7 @@ pub fn run(ctx: &Ctx, a: OptionArgs) -> anyhow::Result<()> {
     } else {
         t.add_row(vec!["vol".into(), pct(vol, 2)]);
     }
-    if matches!(und, Underlying::Spot { .. }) {
+    if out.underlying == "spot" {
         t.add_row(vec!["forward".into(), num(forward, 4)]);
     }
     let g = &out.greeks;

@@ -3,14 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use crosshedge_data::DataError;
-use crosshedge_pricing::parity::{
-    parse_chain_csv, scan_chain, ParityMarket, ParityViolation, Underlying,
-};
-use crosshedge_pricing::PricingError;
-use serde::Serialize;
+use crosshedge_app::price::date_flag;
+use crosshedge_app::price::parity::ParityRequest;
+use crosshedge_pricing::parity::Underlying;
 
-use super::{date_flag, finite, non_negative, num, positive, pricing_err, usage};
+use super::num;
 use crate::cmd::Ctx;
 use crate::output::{self, pct, serde_name};
 
@@ -56,90 +53,24 @@ pub struct ParityArgs {
     pub commission: f64,
 }
 
-#[derive(Serialize)]
-struct ParityOut {
-    file: String,
-    as_of: chrono::NaiveDate,
-    market: ParityMarket,
-    rows: usize,
-    violations: Vec<ParityViolation>,
-}
-
 pub fn run(ctx: &Ctx, a: ParityArgs) -> anyhow::Result<()> {
-    let file = a.chain.display().to_string();
-    let f = std::fs::File::open(&a.chain).map_err(|e| DataError::File {
-        file: file.clone(),
-        message: format!("cannot open: {e}"),
-    })?;
-    let rows = parse_chain_csv(std::io::BufReader::new(f)).map_err(|e| match e {
-        PricingError::Csv { line, column, message } => {
-            if column == 0 {
-                anyhow::Error::new(DataError::File {
-                    file: file.clone(),
-                    message: format!("line {line}: {message}"),
-                })
-            } else {
-                anyhow::Error::new(DataError::Input {
-                    file: file.clone(),
-                    line,
-                    column,
-                    column_name: None,
-                    message,
-                })
-            }
-        }
-        other => pricing_err(other),
-    })?;
-    if rows.is_empty() {
-        return Err(DataError::File { file, message: "no chain rows".into() }.into());
-    }
-    let (underlying, bid, ask) = match (a.spot, a.spot_bid, a.spot_ask, a.future) {
-        (Some(s), None, None, None) => {
-            let s = positive("spot", s)?;
-            (Underlying::Spot { div_yield: finite("div-yield", a.div_yield)? }, s, s)
-        }
-        (None, Some(b), Some(k), None) => {
-            let (b, k) = (positive("spot-bid", b)?, positive("spot-ask", k)?);
-            if b > k {
-                return Err(usage(format!("--spot-bid {b} is above --spot-ask {k}")));
-            }
-            (Underlying::Spot { div_yield: finite("div-yield", a.div_yield)? }, b, k)
-        }
-        (None, None, None, Some(f)) => {
-            let f = positive("future", f)?;
-            (Underlying::Future, f, f)
-        }
-        _ => return Err(usage("give --spot S, --spot-bid B --spot-ask A, or --future F")),
+    let req = ParityRequest {
+        chain: Some(a.chain.clone()),
+        spot: a.spot,
+        spot_bid: a.spot_bid,
+        spot_ask: a.spot_ask,
+        future: a.future,
+        rate: a.rate,
+        borrow_rate: a.borrow_rate,
+        lend_rate: a.lend_rate,
+        div_yield: a.div_yield,
+        as_of: a.as_of.as_deref().map(|d| date_flag("as-of", d)).transpose()?,
+        expiry_days: a.expiry_days,
+        commission: a.commission,
     };
-    let rate = finite("rate", a.rate)?;
-    let as_of = match (&a.as_of, a.expiry_days) {
-        (Some(d), None) => date_flag("as-of", d)?,
-        (None, Some(days)) => {
-            if days < 0 {
-                return Err(usage(format!("--expiry-days must be >= 0, got {days}")));
-            }
-            let first = rows[0].expiry;
-            if let Some(r) = rows.iter().find(|r| r.expiry != first) {
-                return Err(usage(format!(
-                    "{file} has several expiries ({first}, {}): give --as-of DATE instead of --expiry-days",
-                    r.expiry
-                )));
-            }
-            first - chrono::Duration::days(days)
-        }
-        _ => return Err(usage("give the valuation date: --as-of DATE (or --expiry-days D)")),
-    };
-    let market = ParityMarket {
-        underlying,
-        underlying_bid: bid,
-        underlying_ask: ask,
-        as_of,
-        borrow_rate: finite("borrow-rate", a.borrow_rate.unwrap_or(rate))?,
-        lend_rate: finite("lend-rate", a.lend_rate.unwrap_or(rate))?,
-        commission_per_leg: non_negative("commission", a.commission)?,
-    };
-    let violations = scan_chain(&rows, &market).map_err(pricing_err)?;
-    let out = ParityOut { file, as_of, market, rows: rows.len(), violations };
+    let out = crosshedge_app::price::parity::run(&ctx.workspace(), &req, &crosshedge_app::Silent)?;
+    let (as_of, market) = (out.as_of, out.market);
+    let (underlying, bid, ask) = (market.underlying, market.underlying_bid, market.underlying_ask);
     if ctx.json {
         return output::print_json(&out);
     }

@@ -1,13 +1,10 @@
 //! `crosshedge price perp`.
 
 use clap::Args;
-use crosshedge_defi::{
-    annualized_funding_carry, funding_payment, ContractKind, DefiError, FundingRate, MarginParams,
-    PerpPosition, Side,
-};
-use serde::Serialize;
+use crosshedge_app::price::perp::PerpRequest;
+use crosshedge_defi::{ContractKind, Side};
 
-use super::{defi_err, finite, non_negative, num, positive, usage};
+use super::{num, usage};
 use crate::cmd::Ctx;
 use crate::output::{self, pct, serde_name};
 
@@ -49,43 +46,8 @@ pub struct PerpArgs {
     pub mark: Option<f64>,
 }
 
-#[derive(Serialize)]
-struct FundingOut {
-    rate_per_interval: f64,
-    interval_hours: f64,
-    rate_ann: f64,
-    payment_per_settlement: f64,
-    payment_per_day: f64,
-    carry_ann: f64,
-}
-
-#[derive(Serialize)]
-struct PerpOut {
-    kind: ContractKind,
-    side: Side,
-    quantity: f64,
-    entry_price: f64,
-    leverage: f64,
-    /// The leverage cap 1/mm (entry value / maintenance requirement at entry), excluded.
-    max_leverage: Option<f64>,
-    margin_currency: &'static str,
-    margin: f64,
-    maintenance_margin_rate: f64,
-    maintenance_amount: f64,
-    close_fee_rate: f64,
-    liquidation_price: Option<f64>,
-    liquidation_move: Option<f64>,
-    liquidation_note: Option<String>,
-    mark_price: f64,
-    position_value: f64,
-    unrealized_pnl: f64,
-    equity: f64,
-    maintenance_margin: f64,
-    margin_ratio: Option<f64>,
-    funding: Option<FundingOut>,
-}
-
-pub fn run(ctx: &Ctx, a: PerpArgs) -> anyhow::Result<()> {
+/// The request of `a`: `--side` and `--kind` parsed here, every value checked by the job.
+fn request(a: &PerpArgs) -> anyhow::Result<PerpRequest> {
     let side = match a.side.as_str() {
         "long" => Side::Long,
         "short" => Side::Short,
@@ -96,88 +58,38 @@ pub fn run(ctx: &Ctx, a: PerpArgs) -> anyhow::Result<()> {
         "inverse" => ContractKind::Inverse,
         s => return Err(usage(format!("--kind '{s}': expected linear or inverse"))),
     };
-    let qty = positive("qty", a.qty)?;
-    let entry = positive("entry", a.entry)?;
-    let leverage = positive("leverage", a.leverage)?;
-    let mmr = non_negative("mmr", a.mmr)?;
-    let cum = non_negative("maint-amount", a.maint_amount)?;
-    let fee = non_negative("close-fee", a.close_fee)?;
-    if mmr + fee >= 1.0 {
-        return Err(usage(format!("--mmr + --close-fee must be < 1, got {}", mmr + fee)));
-    }
-    let mark = positive("mark", a.mark.unwrap_or(entry))?;
-    let interval_hours = positive("interval-hours", a.interval_hours)?;
-    let pos = PerpPosition::with_leverage(kind, side, qty, entry, leverage).map_err(defi_err)?;
-    let params = MarginParams::new(mmr, cum, fee).map_err(defi_err)?;
-    // The cap 1/mm: at or above it the initial margin does not exceed the maintenance
-    // requirement at entry and the position is liquidated on opening; Binance and Bybit refuse
-    // such an order (their tier limits sit below 1/mm), so it is refused here too.
-    let max_leverage = pos.max_leverage(&params);
-    if let Some(cap) = max_leverage.filter(|cap| leverage >= *cap) {
-        return Err(usage(format!(
-            "--leverage {leverage} is at or above the cap 1/mm = {} (mm = --mmr + --close-fee \
-             - --maint-amount / entry value = {}): the initial margin would not cover the \
-             maintenance margin and the position would be liquidated on opening; venues refuse it",
-            num(cap, 4),
-            num(1.0 / cap, 6)
-        )));
-    }
-    let (liq, note) = match pos.liquidation_price(&params) {
-        Ok(p) => (Some(p), None),
-        Err(e @ DefiError::NoLiquidationPrice { .. }) => (None, Some(e.to_string())),
-        Err(e) => return Err(defi_err(e)),
-    };
-    let funding = match a.funding {
-        None => None,
-        Some(r) => {
-            let r = finite("funding", r)?;
-            let h = interval_hours;
-            let fr = FundingRate::new(r, h).map_err(defi_err)?;
-            let pay = funding_payment(kind, side, qty, mark, r).map_err(defi_err)?;
-            Some(FundingOut {
-                rate_per_interval: r,
-                interval_hours: h,
-                rate_ann: fr.annualized(),
-                payment_per_settlement: pay,
-                payment_per_day: pay * 24.0 / h,
-                carry_ann: annualized_funding_carry(side, &[fr]).map_err(defi_err)?,
-            })
-        }
-    };
-    let upnl = pos.unrealized_pnl(mark) + 0.0; // no "-0"
-    let equity = pos.margin + upnl;
-    let maint = pos.maintenance_margin(&params, mark);
-    let out = PerpOut {
-        kind,
+    Ok(PerpRequest {
         side,
-        quantity: qty,
-        entry_price: entry,
-        leverage,
-        max_leverage,
-        margin_currency: match kind {
-            ContractKind::Linear => "quote",
-            ContractKind::Inverse => "coin",
-        },
-        margin: pos.margin,
-        maintenance_margin_rate: mmr,
-        maintenance_amount: cum,
-        close_fee_rate: fee,
-        liquidation_price: liq,
-        liquidation_move: liq.map(|l| l / entry - 1.0),
-        liquidation_note: note,
-        mark_price: mark,
-        position_value: pos.position_value(mark),
-        unrealized_pnl: upnl,
-        equity,
-        maintenance_margin: maint,
-        margin_ratio: (equity > 0.0).then(|| maint / equity),
-        funding,
-    };
+        qty: a.qty,
+        entry: a.entry,
+        leverage: a.leverage,
+        kind,
+        mmr: a.mmr,
+        maint_amount: a.maint_amount,
+        close_fee: a.close_fee,
+        funding: a.funding,
+        interval_hours: a.interval_hours,
+        mark: a.mark,
+    })
+}
+
+pub fn run(ctx: &Ctx, a: PerpArgs) -> anyhow::Result<()> {
+    let req = request(&a)?;
+    let out = crosshedge_app::price::perp::run(&ctx.workspace(), &req, &crosshedge_app::Silent)?;
+    let (side, kind, qty, entry, leverage) =
+        (out.side, out.kind, out.quantity, out.entry_price, out.leverage);
+    let (liq, mark, upnl, equity, maint) = (
+        out.liquidation_price,
+        out.mark_price,
+        out.unrealized_pnl,
+        out.equity,
+        out.maintenance_margin,
+    );
     if ctx.json {
         return output::print_json(&out);
     }
     let mut t = output::table(&["", "value"]);
-    let cur = out.margin_currency;
+    let cur = &out.margin_currency;
     t.add_row(vec![
         "position".into(),
         format!(

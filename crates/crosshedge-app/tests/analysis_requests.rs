@@ -1,0 +1,33 @@
+//! Analysis jobs (engineer A's area) run from requests written as JSON by hand on the demo
+//! store, serialised back; unknown fields and bad values are input errors naming the field.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use crosshedge_app::json::request_from_json;
+use crosshedge_app::lags::LagsRequest;
+use crosshedge_app::{ErrorKind, Silent};
+
+#[test]
+fn lags_from_json_runs_on_the_demo_store() {
+    let req: LagsRequest = request_from_json(
+        r#"{"pair": {"target": "btc", "hedge": "vix", "align": "us-close"}, "max_lag": 3}"#,
+    )
+    .unwrap();
+    assert_eq!(req.pair.returns, LagsRequest::default().pair.returns);
+    let out = crosshedge_app::lags::run(&common::demo_workspace(), &req, &Silent).unwrap();
+    let v = serde_json::to_value(&out).unwrap();
+    assert_eq!(v["target"], "btc");
+    assert_eq!(v["ccf"]["lags"].as_array().unwrap().len(), 7);
+    assert!(v["beta_synchronous"].is_f64());
+}
+
+#[test]
+fn lags_request_errors_name_the_field() {
+    let e = request_from_json::<LagsRequest>(r#"{"max_lags": 3}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("max_lags"), "{}", e.message);
+    let e = request_from_json::<LagsRequest>(r#"{"pair": {"align": "sideways"}}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("pair.align"), "{}", e.message);
+}

@@ -1,0 +1,54 @@
+//! The command line's [`Progress`]: an indicatif bar on stderr for long phases (drawn only when
+//! stderr is a terminal), Ctrl-C not yet wired (the job runs to its end or its error).
+
+use crosshedge_app::Progress;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::sync::Mutex;
+
+/// Draws a bar for phases of at least `min_total` units.
+pub struct Bar {
+    bar: Mutex<Option<ProgressBar>>,
+    min_total: u64,
+}
+
+impl Bar {
+    /// A bar shown for phases of `min_total` units or more.
+    pub fn new(min_total: u64) -> Self {
+        Self { bar: Mutex::new(None), min_total }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, phase: &str, total: u64) {
+        let Ok(mut slot) = self.bar.lock() else { return };
+        if let Some(old) = slot.take() {
+            old.finish_and_clear();
+        }
+        if total >= self.min_total {
+            let b = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{{spinner}} {phase} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
+            )) {
+                b.set_style(style);
+            }
+            *slot = Some(b);
+        }
+    }
+    fn inc(&self, n: u64) {
+        if let Ok(slot) = self.bar.lock() {
+            if let Some(b) = slot.as_ref() {
+                b.inc(n);
+            }
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Ok(mut slot) = self.bar.lock() {
+            if let Some(b) = slot.take() {
+                b.finish_and_clear();
+            }
+        }
+    }
+}
