@@ -116,16 +116,16 @@ pub struct DccArgs {
 #[derive(Debug, Args)]
 pub struct SignalsArgs {
     /// The VIX series.
-    #[arg(long, default_value = "vix")]
+    #[arg(long, default_value_t = crosshedge_app::signals::SignalsRequest::default().series)]
     pub series: String,
     /// A signal is a hit when a stress entry follows within this many trading days.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = crosshedge_app::signals::SignalsRequest::default().horizon)]
     pub horizon: usize,
     /// Stress threshold of the VIX close.
-    #[arg(long, default_value_t = 25.0)]
+    #[arg(long, default_value_t = crosshedge_app::signals::SignalsRequest::default().stress_above)]
     pub stress_above: f64,
     /// Signal events listed (the most recent).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = crosshedge_app::signals::SignalsRequest::default().last)]
     pub last: usize,
 }
 

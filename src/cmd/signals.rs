@@ -1,59 +1,27 @@
 //! `crosshedge signals`: MACD (12, 26, 9) and Wilder RSI (14) on the VIX, and how early each
 //! signal warns of a move into the stress band. NYSE days only (holiday prints dropped).
 
-use crosshedge_data::store::Store;
-use crosshedge_labels::signals::{
-    evaluate_signals, vix_signals, EvalConfig, SignalConfig, SignalEvaluation, SignalEvent,
-};
-use serde::Serialize;
+use crosshedge_app::signals::{SignalsRequest, SignalsResponse};
+use crosshedge_app::Silent;
 
 use super::Ctx;
 use crate::cli::SignalsArgs;
 use crate::output::{self, opt, pct, serde_name};
 
-#[derive(Serialize)]
-struct SignalsOutput {
-    series: String,
-    last_date: String,
-    last_close: f64,
-    macd: f64,
-    macd_signal: f64,
-    rsi: Option<f64>,
-    config: SignalConfig,
-    evaluation_horizon_days: usize,
-    stress_above: f64,
-    evaluation: Vec<SignalEvaluation>,
-    recent_events: Vec<SignalEvent>,
-    n_events: usize,
-    /// VIX prints on non-NYSE days (CBOE holiday prints) left out, as `us-close` does.
-    dropped_non_trading_days: Vec<chrono::NaiveDate>,
+impl From<&SignalsArgs> for SignalsRequest {
+    fn from(a: &SignalsArgs) -> Self {
+        Self {
+            series: a.series.clone(),
+            horizon: a.horizon,
+            stress_above: a.stress_above,
+            last: a.last,
+        }
+    }
 }
 
 pub fn run(ctx: &Ctx, a: SignalsArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let vix = store.load(&a.series, None, None)?;
-    let cfg = SignalConfig::default();
-    let sig = vix_signals(&vix, &cfg)?;
-    let mut eval_cfg = EvalConfig { horizon_days: a.horizon, ..EvalConfig::default() };
-    eval_cfg.entry.threshold = a.stress_above;
-    let evaluation = evaluate_signals(&sig, &eval_cfg)?;
-    let n = sig.dates.len();
-    let recent: Vec<SignalEvent> = sig.events.iter().rev().take(a.last).rev().cloned().collect();
-    let out = SignalsOutput {
-        series: a.series.clone(),
-        last_date: sig.dates[n - 1].to_string(),
-        last_close: sig.closes[n - 1],
-        macd: sig.macd.macd[n - 1],
-        macd_signal: sig.macd.signal[n - 1],
-        rsi: sig.rsi[n - 1],
-        config: cfg,
-        evaluation_horizon_days: a.horizon,
-        stress_above: a.stress_above,
-        evaluation,
-        n_events: sig.events.len(),
-        recent_events: recent,
-        dropped_non_trading_days: sig.dropped_non_trading_days.clone(),
-    };
+    let out: SignalsResponse =
+        crosshedge_app::signals::run(&ctx.workspace(), &SignalsRequest::from(&a), &Silent)?;
     if ctx.json {
         return output::print_json(&out);
     }

@@ -38,6 +38,7 @@ pub mod pair;
 pub mod price;
 pub mod progress;
 pub mod series;
+pub mod signals;
 pub mod stress;
 pub mod workspace;
 

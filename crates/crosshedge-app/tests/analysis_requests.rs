@@ -31,3 +31,21 @@ fn lags_request_errors_name_the_field() {
     assert_eq!(e.kind, ErrorKind::Input);
     assert!(e.message.contains("pair.align"), "{}", e.message);
 }
+
+/// The `signals` snapshot of the CLI (`tests/snapshots/signals.json`, same seed-3 demo store),
+/// as the JSON text the snapshot test writes (parsed and pretty-printed).
+#[test]
+fn signals_from_json_equals_the_cli_snapshot() {
+    let req: crosshedge_app::signals::SignalsRequest =
+        request_from_json(r#"{"series": "vix", "horizon": 20}"#).unwrap();
+    let out = crosshedge_app::signals::run(&common::demo_workspace(), &req, &Silent).unwrap();
+    let got: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/snapshots/signals.json")).unwrap();
+    assert_eq!(got, want);
+    let e = request_from_json::<crosshedge_app::signals::SignalsRequest>(r#"{"horizon": -1}"#)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("horizon"), "{}", e.message);
+}
