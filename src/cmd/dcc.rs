@@ -1,94 +1,20 @@
 //! `crosshedge dcc`: GARCH(1,1) margins and Engle's DCC(1,1) dynamic correlation, with the
 //! dynamic hedge ratio h_t = rho_t sigma_T,t / sigma_H,t.
 
-use chrono::NaiveDate;
-use crosshedge_data::store::Store;
-use crosshedge_regimes::{fit_dcc, DccFit, DccOptions, Innovation};
-use serde::Serialize;
+use crosshedge_app::dcc::{DccRequest, DccResponse};
+use crosshedge_app::Silent;
 
-use super::pair::{load_pair, PairMeta};
 use super::Ctx;
 use crate::cli::DccArgs;
-use crate::exit::UsageError;
 use crate::output::{self, opt, pct};
 
-#[derive(Serialize)]
-struct DccOutput {
-    #[serde(flatten)]
-    meta: PairMeta,
-    innovation: String,
-    a: f64,
-    b: f64,
-    loglik: f64,
-    qbar_correlation: f64,
-    last_date: Option<NaiveDate>,
-    last_correlation: Option<f64>,
-    last_hedge_ratio: Option<f64>,
-    next_correlation: f64,
-    next_hedge_ratio: f64,
-    correlation_quantiles: [f64; 5],
-    hedge_ratio_quantiles: [f64; 5],
-    target_vol_next_ann: f64,
-    hedge_vol_next_ann: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dates: Option<Vec<NaiveDate>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fit: Option<DccFit>,
-}
-
-/// The 5 %, 25 %, 50 %, 75 % and 95 % empirical quantiles (linear interpolation).
-fn quantiles(x: &[f64]) -> [f64; 5] {
-    let mut v: Vec<f64> = x.to_vec();
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        if v.is_empty() {
-            return 0.0;
-        }
-        let h = p * (v.len() - 1) as f64;
-        let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-        v[lo] + (h - lo as f64) * (v[hi] - v[lo])
-    };
-    [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)]
+/// The request of `a`: the pair and the flags, parsed with the CLI's messages.
+fn request(a: &DccArgs) -> anyhow::Result<DccRequest> {
+    Ok(DccRequest { pair: a.pair.request()?, dist: a.dist.parse()?, paths: a.paths })
 }
 
 pub fn run(ctx: &Ctx, a: DccArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let pair = load_pair(&store, &a.pair)?;
-    let innovation = match a.dist.as_str() {
-        "normal" => Innovation::Normal,
-        "t" | "student-t" => Innovation::StudentT,
-        other => {
-            return Err(UsageError(format!("unknown --dist '{other}' (expected normal, t)")).into())
-        }
-    };
-    let fit = fit_dcc(
-        &pair.target,
-        &pair.hedge,
-        &DccOptions {
-            innovation,
-            periods_per_year: pair.meta.periods_per_year,
-            ..DccOptions::default()
-        },
-    )?;
-    let out = DccOutput {
-        innovation: a.dist.clone(),
-        a: fit.a,
-        b: fit.b,
-        loglik: fit.loglik,
-        qbar_correlation: fit.qbar_correlation,
-        last_date: pair.dates.last().copied(),
-        last_correlation: fit.correlation.last().copied(),
-        last_hedge_ratio: fit.hedge_ratio.last().copied(),
-        next_correlation: fit.next_correlation,
-        next_hedge_ratio: fit.next_hedge_ratio,
-        correlation_quantiles: quantiles(&fit.correlation),
-        hedge_ratio_quantiles: quantiles(&fit.hedge_ratio),
-        target_vol_next_ann: fit.target.next_vol_ann,
-        hedge_vol_next_ann: fit.hedge.next_vol_ann,
-        dates: a.paths.then(|| pair.dates.clone()),
-        fit: a.paths.then_some(fit.clone()),
-        meta: pair.meta,
-    };
+    let out: DccResponse = crosshedge_app::dcc::run(&ctx.workspace(), &request(&a)?, &Silent)?;
     if ctx.json {
         return output::print_json(&out);
     }
@@ -98,6 +24,7 @@ pub fn run(ctx: &Ctx, a: DccArgs) -> anyhow::Result<()> {
         m.target, m.hedge, m.target_returns, out.innovation, m.alignment, m.rows
     );
     let mut t = output::table(&["parameter", "estimate", "std. error"]);
+    let fit = &out.full_fit;
     let named = fit
         .params
         .iter()

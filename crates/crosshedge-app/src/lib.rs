@@ -26,6 +26,7 @@
 //! # Ok::<(), crosshedge_app::AppError>(())
 //! ```
 
+pub mod dcc;
 pub mod demo;
 pub mod error;
 pub mod export;

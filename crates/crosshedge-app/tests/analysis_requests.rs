@@ -49,3 +49,24 @@ fn signals_from_json_equals_the_cli_snapshot() {
     assert_eq!(e.kind, ErrorKind::Input);
     assert!(e.message.contains("horizon"), "{}", e.message);
 }
+
+/// `dcc` from a JSON request equals the CLI's `dcc_btc_vix` snapshot; `student-t` is read as
+/// `t`; a bad `dist` names the field.
+#[test]
+fn dcc_from_json_equals_the_cli_snapshot() {
+    use crosshedge_app::dcc::{DccDist, DccRequest};
+    let req: DccRequest =
+        request_from_json(r#"{"pair": {"target": "btc", "hedge": "vix"}, "dist": "normal"}"#)
+            .unwrap();
+    let out = crosshedge_app::dcc::run(&common::demo_workspace(), &req, &Silent).unwrap();
+    let got: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&out).unwrap()).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/snapshots/dcc_btc_vix.json")).unwrap();
+    assert_eq!(got, want);
+    let t: DccRequest = request_from_json(r#"{"dist": "student-t"}"#).unwrap();
+    assert_eq!(t.dist, DccDist::T);
+    let e = request_from_json::<DccRequest>(r#"{"dist": "cauchy"}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("dist"), "{}", e.message);
+}
