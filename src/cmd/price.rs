@@ -9,7 +9,6 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use crosshedge_pricing::{OptionKind, PricingError};
 
 use super::Ctx;
 use crate::exit::UsageError;
@@ -149,55 +148,9 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
-/// `--flag` must be finite and > 0.
-pub fn positive(flag: &str, v: f64) -> anyhow::Result<f64> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(usage(format!("--{flag} must be a finite number > 0, got {v}")))
-    }
-}
-
-/// `--flag` must be finite.
-pub fn finite(flag: &str, v: f64) -> anyhow::Result<f64> {
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(usage(format!("--{flag} must be a finite number, got {v}")))
-    }
-}
-
-/// A `YYYY-MM-DD` flag.
-pub fn date_flag(flag: &str, s: &str) -> anyhow::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| usage(format!("--{flag} '{s}' is not a date YYYY-MM-DD")))
-}
-
-/// `call` or `put`.
-pub fn parse_kind(s: &str) -> anyhow::Result<OptionKind> {
-    match s {
-        "call" | "c" => Ok(OptionKind::Call),
-        "put" | "p" => Ok(OptionKind::Put),
-        _ => Err(usage(format!("--kind '{s}': expected call or put"))),
-    }
-}
-
-/// A pricing error: inputs out of their domain are the user's (exit 2), the rest (no implied
-/// volatility, too little data) are failures of the analysis (exit 1).
-pub fn pricing_err(e: PricingError) -> anyhow::Error {
-    match e {
-        PricingError::NotPositive { .. }
-        | PricingError::Negative { .. }
-        | PricingError::NotFinite { .. }
-        | PricingError::StrikeOrder { .. }
-        | PricingError::ExpiryMismatch { .. }
-        | PricingError::Expired { .. }
-        | PricingError::MixedExpiries { .. }
-        | PricingError::NoLegs
-        | PricingError::Csv { .. } => usage(e.to_string()),
-        other => anyhow::Error::new(other),
-    }
-}
+// The flag validators and the pricing-error classification are the app's (one copy, the
+// same messages): the structures still priced here use them through `?`.
+pub use crosshedge_app::price::{date_flag, finite, parse_kind, positive, pricing_err};
 
 /// A number for tables: `digits` decimals, or scientific notation when tiny or huge.
 pub fn num(x: f64, digits: usize) -> String {

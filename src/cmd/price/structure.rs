@@ -136,7 +136,7 @@ impl Market {
                 black76_greeks(&Black76Inputs { kind, forward, strike, vol, t_years: t, rate })
             }
         }
-        .map_err(pricing_err)
+        .map_err(|e| pricing_err(e).into())
     }
 
     fn underlying_price(&self) -> f64 {
