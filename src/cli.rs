@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod backtest;
+pub mod price;
+
 /// Measure how much of a VIX/SPX hedge of crypto, NFT and DeFi exposure is really there.
 #[derive(Debug, Parser)]
 #[command(name = "crosshedge", version, about, long_about = None)]
@@ -52,11 +55,11 @@ pub enum Command {
     /// GARCH(1,1) volatilities and DCC(1,1) dynamic correlation and hedge ratio.
     Dcc(DccArgs),
     /// Run the hedge book daily through history, net of costs (equity, drawdowns, carry, XIRR).
-    Backtest(crate::cmd::backtest::BacktestArgs),
+    Backtest(backtest::BacktestArgs),
     /// The whole pipeline as one self-contained HTML report plus the JSON behind it.
     Report(crate::cmd::report::ReportArgs),
     /// Price options, spreads, condors, the VIX futures curve, perpetuals and LP positions.
-    Price(crate::cmd::price::PriceArgs),
+    Price(price::PriceArgs),
     /// Size every layer of a hedge book from the measured regime hedge ratios and the
     /// decorrelation factor under its premium budget: positions, premium, greeks, cover.
     Hedge(crate::cmd::hedge::HedgeArgs),
@@ -69,11 +72,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RegimesArgs {
     /// The VIX (or other) series for bands and univariate models.
-    #[arg(long, default_value = "vix")]
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().series)]
     pub series: String,
     /// bands, markov2, markov3 (switching mean and variance of log changes) or bivariate
     /// (2 states on --target/--hedge returns with switching correlation).
-    #[arg(long, default_value = "markov2")]
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().model.to_string())]
     pub model: String,
     /// Target of the bivariate model.
     #[arg(long)]
@@ -85,10 +88,10 @@ pub struct RegimesArgs {
     #[arg(long)]
     pub tvtp: bool,
     /// Number of random starts of the optimiser.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().starts)]
     pub starts: usize,
     /// Seed of the random starts.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().seed)]
     pub seed: u64,
     /// First date (YYYY-MM-DD).
     #[arg(long)]
@@ -133,16 +136,16 @@ pub struct SignalsArgs {
 #[derive(Debug, Args, Clone)]
 pub struct ShockSources {
     /// Crypto price for the drawdown component.
-    #[arg(long, default_value = "btc")]
+    #[arg(long, default_value_t = crosshedge_app::shocks::ShockSources::default().crypto)]
     pub crypto: String,
     /// Stablecoin prices for the depeg component (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "ust,usdc")]
     pub stablecoins: Vec<String>,
     /// DeFi TVL for the outflow component.
-    #[arg(long, default_value = "tvl")]
+    #[arg(long, default_value_t = crosshedge_app::shocks::ShockSources::default().tvl)]
     pub tvl: String,
     /// Perpetual funding rate for the funding component.
-    #[arg(long, default_value = "funding_btc")]
+    #[arg(long, default_value_t = crosshedge_app::shocks::ShockSources::default().funding)]
     pub funding: String,
 }
 
@@ -159,7 +162,7 @@ pub struct ShocksArgs {
     #[arg(long)]
     pub to: Option<String>,
     /// Days of tolerance when matching detections to catalogue episodes.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = crosshedge_app::shocks::ShocksRequest::default().tolerance)]
     pub tolerance: i64,
 }
 
@@ -174,10 +177,10 @@ pub struct EventSources {
     #[arg(long)]
     pub events_file: Option<PathBuf>,
     /// Trading days before each event in its window.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = crosshedge_app::events::EventSources::default().pre)]
     pub pre: usize,
     /// Trading days after each event in its window.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = crosshedge_app::events::EventSources::default().post)]
     pub post: usize,
 }
 
@@ -252,7 +255,7 @@ pub struct BasisArgs {
     #[command(flatten)]
     pub pair: PairArgs,
     /// Regime labeling: vix-bands (default), markov2, markov3, episodes, shocks, events, none.
-    #[arg(long, default_value = "vix-bands")]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().regimes.to_string())]
     pub regimes: String,
     /// Series behind the `shocks` labeling.
     #[command(flatten)]
@@ -261,22 +264,22 @@ pub struct BasisArgs {
     #[command(flatten)]
     pub event_sources: EventSources,
     /// Stationary-bootstrap resamples per interval.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().bootstrap)]
     pub bootstrap: usize,
     /// Random seed of the bootstrap.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().seed)]
     pub seed: u64,
     /// Newey-West lags (default floor(4 (T/100)^(2/9))).
     #[arg(long)]
     pub hac_lags: Option<usize>,
     /// Leads and lags in the Dimson beta.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().dimson_lags)]
     pub dimson_lags: usize,
     /// VIX band thresholds calm<LOW, stress>HIGH.
-    #[arg(long, default_value_t = 15.0)]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().calm_below)]
     pub calm_below: f64,
     /// VIX stress threshold.
-    #[arg(long, default_value_t = 25.0)]
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().stress_above)]
     pub stress_above: f64,
 }
 
@@ -295,7 +298,7 @@ pub struct LagsArgs {
 #[derive(Debug, Args)]
 #[command(mut_arg("hedge", |a| a
     .required(false)
-    .default_value("auto")
+    .default_value(crosshedge_app::episodes::AUTO_HEDGE)
     .help("The hedge: auto (default) = a tradable VIX hedge, the 30-day constant-maturity VIX futures proxy from the stored vx settlements (else the front future vx1); or a series name (vix = spot VIX, not tradable: warned)")))]
 pub struct EpisodesArgs {
     /// Target, hedge, alignment and sample.

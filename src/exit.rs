@@ -31,3 +31,8 @@ pub fn code(e: &anyhow::Error) -> u8 {
 pub fn one_line(e: &anyhow::Error) -> String {
     format!("{e:#}").replace('\n', " ")
 }
+
+/// A usage error (exit 2) with `msg`.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}

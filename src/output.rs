@@ -66,3 +66,23 @@ pub fn serde_name<T: Serialize>(v: &T) -> String {
 pub fn opt(x: Option<f64>, digits: usize) -> String {
     x.map_or_else(|| "-".to_string(), |v| format!("{v:.digits$}"))
 }
+
+/// A number for tables: `digits` decimals, or scientific notation when tiny or huge.
+pub fn num(x: f64, digits: usize) -> String {
+    let a = x.abs();
+    if x != 0.0 && !(1e-4..1e9).contains(&a) {
+        format!("{x:.4e}")
+    } else {
+        format!("{x:.digits$}")
+    }
+}
+
+/// A number with exactly `digits` decimals (no scientific notation, no "-0.00").
+pub fn fixed(x: f64, digits: usize) -> String {
+    let s = format!("{x:.digits$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}

@@ -213,7 +213,7 @@ fn normalise(v: &mut Value, dir: &str) {
         Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, dir)),
         Value::Object(o) => {
             for (k, x) in o.iter_mut() {
-                if (k == "time" || k == "imported_at") && x.is_string() {
+                if (k == "time" || k == "imported_at" || k == "generated_at") && x.is_string() {
                     *x = Value::String("$TIME".into());
                 } else {
                     normalise(x, dir);
@@ -230,13 +230,39 @@ fn check(name: &str, dir: &Path, args: &[&str], failures: &mut Vec<String>) {
         failures.push(format!("{name}: exit {rc}: {err}"));
         return;
     }
-    let mut v: Value = match serde_json::from_str(&out) {
+    check_text(name, dir, &out, |_| {}, failures);
+}
+
+/// Compares the JSON file `file` (written by a command) with snapshot `name`, after `trim`.
+fn check_file(
+    name: &str,
+    dir: &Path,
+    file: &Path,
+    trim: impl FnOnce(&mut Value),
+    failures: &mut Vec<String>,
+) {
+    match std::fs::read_to_string(file) {
+        Ok(text) => check_text(name, dir, &text, trim, failures),
+        Err(e) => failures.push(format!("{name}: cannot read {}: {e}", file.display())),
+    }
+}
+
+/// Compares the JSON text `out` with snapshot `name`, after `trim` and the normalisation.
+fn check_text(
+    name: &str,
+    dir: &Path,
+    out: &str,
+    trim: impl FnOnce(&mut Value),
+    failures: &mut Vec<String>,
+) {
+    let mut v: Value = match serde_json::from_str(out) {
         Ok(v) => v,
         Err(e) => {
             failures.push(format!("{name}: not JSON: {e}"));
             return;
         }
     };
+    trim(&mut v);
     let canon = dir.canonicalize().unwrap();
     for d in [canon.to_str().unwrap(), dir.to_str().unwrap()] {
         normalise(&mut v, d);
@@ -269,10 +295,25 @@ fn every_command_json_equals_its_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let mut failures = Vec::new();
-    // The demo store (its own --json is the whole report's data, 5 MB: not a snapshot; the
-    // analyses in it are snapshotted one by one below).
-    let (rc, _, err) = run(d, &["demo", "--out", "out", "--seed", "3", "--stress-paths", "2000"]);
+    // The demo store. Its own --json is the whole report's data (5 MB): the snapshot keeps
+    // what is the demo's own (where it wrote, the market's summary, the current regime); the
+    // analyses in it are the report's and are snapshotted below.
+    let (rc, out, err) =
+        run(d, &["demo", "--out", "out", "--seed", "3", "--stress-paths", "2000", "--json"]);
     assert_eq!(rc, 0, "{err}");
+    check_text(
+        "demo",
+        d,
+        &out,
+        |v| {
+            if let Some(o) = v.as_object_mut() {
+                o.retain(|k, _| {
+                    ["out_dir", "store", "summary", "regime", "report"].contains(&k.as_str())
+                });
+            }
+        },
+        &mut failures,
+    );
     for (name, args) in CASES {
         let mut a: Vec<&str> = args.to_vec();
         a.extend(["--store", "out/crosshedge.db", "--json"]);
@@ -286,5 +327,29 @@ fn every_command_json_equals_its_snapshot() {
     let mut a = vec!["price", "vix-curve", "--date", "2020-03-16", "--contracts"];
     a.extend(["out/data/vix_futures_contracts.csv", "--json"]);
     check("price_vix_curve_demo", d, &a, &mut failures);
+    // The report: where it wrote, every analysis behind it (`analysis.json`) and the report's
+    // input without the charts (their data are the analyses').
+    let report = [
+        "report",
+        "--store",
+        "out/crosshedge.db",
+        "--out",
+        "rep",
+        "--bootstrap",
+        "50",
+        "--paths",
+        "2000",
+        "--seed",
+        "5",
+        "--json",
+    ];
+    check("report", d, &report, &mut failures);
+    check_file("report_analysis", d, &d.join("rep/analysis.json"), |_| {}, &mut failures);
+    let no_charts = |v: &mut Value| {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("charts");
+        }
+    };
+    check_file("report_input", d, &d.join("rep/report.json"), no_charts, &mut failures);
     assert!(failures.is_empty(), "{} snapshot(s) differ:\n{}", failures.len(), failures.join("\n"));
 }

@@ -1,36 +1,68 @@
 //! `crosshedge basis`: how much of the hedge is really there, overall and by regime.
 
+use crosshedge_app::basis::{BasisRequest, BasisResponse};
+use crosshedge_app::{Silent, Workspace, WorkspaceConfig};
 use crosshedge_core::regime::Labeling;
 use crosshedge_data::store::Store;
 use crosshedge_labels::bands::{vix_bands_over, BandConfig};
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_labels::events::EventWindowConfig;
-use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisReport, BasisStats, RegimeStats};
+use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisStats, RegimeStats};
 use crosshedge_stats::decorrelation::{DecorrelationFactor, NOT_IDENTIFIED};
-use serde::Serialize;
 
-use super::pair::{load_pair, load_vix, Pair, PairMeta};
+use super::pair::{load_pair, load_vix, Pair};
 use super::Ctx;
 use crate::cli::BasisArgs;
 use crate::exit::UsageError;
 use crate::output::{self, pct};
 
-/// The JSON of `basis`: the pair's description, the labeling, then the report's keys.
-#[derive(Serialize)]
-pub struct BasisOutput {
-    /// Target, hedge, alignment, return kinds, sample.
-    #[serde(flatten)]
-    pub meta: PairMeta,
-    /// The regime labeling used (`vix-bands`, `episodes`, `none`).
-    pub regime_labeling: String,
-    /// Rows per regime (only labelled rows enter a regime).
-    pub n_per_regime: std::collections::BTreeMap<String, usize>,
-    /// Every statistic.
-    #[serde(flatten)]
-    pub report: BasisReport,
+/// The JSON of `basis` (the app's response).
+// TODO(lead): remove when report/demo move
+pub type BasisOutput = BasisResponse;
+
+/// The app's request for `a`: the pair and the flags, parsed with the CLI's messages.
+fn request(a: &BasisArgs) -> anyhow::Result<BasisRequest> {
+    let s = &a.shock_sources;
+    let e = &a.event_sources;
+    Ok(BasisRequest {
+        pair: a.pair.request()?,
+        regimes: a.regimes.parse()?,
+        shock_sources: crosshedge_app::shocks::ShockSources {
+            crypto: s.crypto.clone(),
+            stablecoins: s.stablecoins.clone(),
+            tvl: s.tvl.clone(),
+            funding: s.funding.clone(),
+        },
+        event_sources: crosshedge_app::events::EventSources {
+            events_file: e.events_file.clone(),
+            pre: e.pre,
+            post: e.post,
+        },
+        bootstrap: a.bootstrap,
+        seed: a.seed,
+        hac_lags: a.hac_lags,
+        dimson_lags: a.dimson_lags,
+        calm_below: a.calm_below,
+        stress_above: a.stress_above,
+    })
+}
+
+pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
+    // The `events` labeling reads the directory of `basis`'s own `--data-dir` (events sources).
+    let ws = Workspace::new(WorkspaceConfig {
+        store: ctx.store.clone(),
+        data_dir: a.event_sources.data_dir.clone(),
+    });
+    ws.store()?;
+    let out = crosshedge_app::basis::run(&ws, &request(&a)?, &Silent)?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
+    output::print(ctx.json, &out, render)
 }
 
 /// The labels of `pair`'s rows under `which`.
+// TODO(lead): remove when report/demo move
 pub fn labeling(
     store: &Store,
     pair: &Pair,
@@ -54,6 +86,7 @@ pub fn labeling(
 }
 
 /// Runs the analysis of `a` on the store.
+// TODO(lead): remove when report/demo move
 pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
     let pair = load_pair(store, &a.pair)?;
     let bands = BandConfig {
@@ -112,18 +145,24 @@ pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
             n_per_regime.insert(s.clone(), l.labels.iter().filter(|x| **x == Some(i)).count());
         }
     }
+    let m = pair.meta;
     Ok(BasisOutput {
-        meta: pair.meta,
+        meta: crosshedge_app::pair::PairMeta {
+            target: m.target,
+            hedge: m.hedge,
+            alignment: m.alignment,
+            periods_per_year: m.periods_per_year,
+            target_returns: m.target_returns,
+            hedge_returns: m.hedge_returns,
+            from: m.from,
+            to: m.to,
+            rows: m.rows,
+        },
         regime_labeling: lab.map_or_else(|| "none".to_string(), |l| l.name),
         n_per_regime,
         report,
+        warnings: Vec::new(),
     })
-}
-
-pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let out = analyse(&store, &a)?;
-    output::print(ctx.json, &out, render)
 }
 
 /// The decorrelation factor's line: a scale only when `k` is identified and positive; a sign
@@ -174,7 +213,7 @@ fn row(name: &str, s: &BasisStats) -> Vec<String> {
 }
 
 /// The one-screen human answer.
-pub fn render(o: &BasisOutput) -> String {
+pub fn render(o: &BasisResponse) -> String {
     let m = &o.meta;
     let r = &o.report;
     let mut s = format!(

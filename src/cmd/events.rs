@@ -1,86 +1,49 @@
 //! `crosshedge events`: VIX and crypto moves and correlation around FOMC, CPI and PPI dates.
 
-use std::fs::File;
-use std::path::Path;
+use crosshedge_app::events::{EventSources, EventsRequest, EventsResponse};
+use crosshedge_app::{Silent, Workspace, WorkspaceConfig};
+use crosshedge_labels::events::EventCalendar;
 
-use crosshedge_data::store::Store;
-use crosshedge_labels::events::{
-    event_window_stats, parse_date_csv, parse_fomc_csv, parse_user_events, EventCalendar,
-    EventKind, EventKindStats, EventStudyInputs, EventWindowConfig, FomcFilter, MacroEvent,
-};
-use serde::Serialize;
-
-use super::pair::{load_pair, PairMeta};
 use super::Ctx;
-use crate::cli::{EventSources, EventsArgs};
+use crate::cli::{self, EventsArgs};
 use crate::output::{self, opt, pct};
 
-/// The event calendar: built-in FOMC, the data directory's CPI/PPI (and FOMC) files when
-/// present, and the user's file. Returns the calendar and the sources used.
-pub fn calendar(src: &EventSources) -> anyhow::Result<(EventCalendar, Vec<String>)> {
-    let mut cal = EventCalendar::builtin_fomc();
-    let mut used = vec!["built-in FOMC schedule 2000-2026".to_string()];
-    let open = |p: &Path| -> anyhow::Result<Option<File>> {
-        if p.exists() {
-            Ok(Some(File::open(p)?))
-        } else {
-            Ok(None)
-        }
-    };
-    let fomc = src.data_dir.join("fomc_meetings.csv");
-    if let Some(f) = open(&fomc)? {
-        cal.replace_kind(
-            &EventKind::Fomc,
-            parse_fomc_csv(f, &fomc.display().to_string(), FomcFilter::Scheduled)?,
-        );
-        used = vec![fomc.display().to_string()];
+impl From<&cli::EventSources> for EventSources {
+    fn from(s: &cli::EventSources) -> Self {
+        Self { events_file: s.events_file.clone(), pre: s.pre, post: s.post }
     }
-    for (file, kind) in
-        [("us_cpi_release_dates.csv", EventKind::Cpi), ("us_ppi_release_dates.csv", EventKind::Ppi)]
-    {
-        let p = src.data_dir.join(file);
-        if let Some(f) = open(&p)? {
-            cal.merge(parse_date_csv(f, &p.display().to_string(), kind)?);
-            used.push(p.display().to_string());
-        }
-    }
-    if let Some(p) = &src.events_file {
-        let f = File::open(p)
-            .map_err(|e| crate::exit::UsageError(format!("{}: cannot open: {e}", p.display())))?;
-        cal.merge(parse_user_events(f, &p.display().to_string())?);
-        used.push(p.display().to_string());
-    }
-    Ok((cal, used))
 }
 
-#[derive(Serialize)]
-struct EventsOutput {
-    #[serde(flatten)]
-    meta: PairMeta,
-    sources: Vec<String>,
-    window: EventWindowConfig,
-    stats: Vec<EventKindStats>,
-    next_events: Vec<MacroEvent>,
+/// The event calendar of `src` (see `crosshedge_app::events::calendar`), read from
+/// `src.data_dir`.
+// TODO(lead): remove when report/demo move
+pub fn calendar(src: &cli::EventSources) -> anyhow::Result<(EventCalendar, Vec<String>)> {
+    let ws = Workspace::new(WorkspaceConfig {
+        data_dir: src.data_dir.clone(),
+        ..WorkspaceConfig::default()
+    });
+    Ok(crosshedge_app::events::calendar(&ws, &src.into())?)
+}
+
+/// The app's request for `a`.
+fn request(a: &EventsArgs) -> anyhow::Result<EventsRequest> {
+    Ok(EventsRequest { pair: a.pair.request()?, sources: (&a.sources).into() })
 }
 
 pub fn run(ctx: &Ctx, a: EventsArgs) -> anyhow::Result<()> {
-    let store = Store::open_existing(&ctx.store)?;
-    let pair = load_pair(&store, &a.pair)?;
-    let (cal, sources) = calendar(&a.sources)?;
-    let window = EventWindowConfig { pre_days: a.sources.pre, post_days: a.sources.post };
-    let inputs = EventStudyInputs {
-        dates: &pair.dates,
-        vix_change: &pair.hedge,
-        crypto_return: &pair.target,
-    };
-    let stats = event_window_stats(&cal, &inputs, &window)?;
-    let last = pair.dates.last().copied().unwrap_or_default();
-    let next_events: Vec<MacroEvent> =
-        cal.events.iter().filter(|e| e.date > last).take(6).cloned().collect();
-    let out = EventsOutput { meta: pair.meta, sources, window, stats, next_events };
+    // The events flags' `--data-dir` and the global one share clap's id `data_dir`, so clap
+    // fills both with the same value (flag, `CROSSHEDGE_DATA_DIR` or the default, before or
+    // after the subcommand): the workspace's data directory is the one the calendar always read.
+    let out = crosshedge_app::events::run(&ctx.workspace(), &request(&a)?, &Silent)?;
     if ctx.json {
         return output::print_json(&out);
     }
+    output::emit(&render(&out));
+    Ok(())
+}
+
+/// The human table.
+fn render(out: &EventsResponse) -> String {
     let m = &out.meta;
     let mut s = format!(
         "events: {} and {} ({} / {} changes) in windows [-{}, +{}] trading days around each event | alignment {}\nsources: {}\n",
@@ -127,6 +90,5 @@ pub fn run(ctx: &Ctx, a: EventsArgs) -> anyhow::Result<()> {
             out.next_events.iter().map(|e| format!("{} {}", e.date, e.kind)).collect();
         s.push_str(&format!("\nnext events after the sample: {}\n", list.join(", ")));
     }
-    output::emit(&s);
-    Ok(())
+    s
 }

@@ -26,19 +26,27 @@
 //! # Ok::<(), crosshedge_app::AppError>(())
 //! ```
 
+pub mod backtest;
+pub mod basis;
 pub mod dcc;
 pub mod demo;
+pub mod episodes;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod hedge;
 pub mod import;
 pub mod json;
+pub mod labeling;
 pub mod lags;
 pub mod measure;
 pub mod pair;
 pub mod price;
 pub mod progress;
+pub mod regimes;
+pub mod report;
 pub mod series;
+pub mod shocks;
 pub mod signals;
 pub mod stress;
 pub mod workspace;

@@ -17,6 +17,7 @@ use crosshedge_core::calendar::Calendar;
 use crosshedge_core::returns::ReturnKind;
 use crosshedge_hedging::{asset_notional, Band, Book, CurvePoint, SizingInputs};
 use crosshedge_labels::bands::{vix_bands_over, BandConfig};
+use crosshedge_pricing::{LogVixAr1, PricingError};
 use crosshedge_simulation::{demo_futures, fit, FitData, FitOptions, FuturesModel};
 use crosshedge_stats::effectiveness::min_variance_hedge_ratio;
 use crosshedge_stats::regime::{regime_rows, subset};
@@ -208,26 +209,13 @@ pub struct MeasureMeta {
     pub move_days: usize,
 }
 
-/// AR(1) of `x`: `(phi, mean, residual sd)`.
-fn ar1(x: &[f64]) -> Result<(f64, f64, f64), AppError> {
-    let n = x.len();
-    if n < 30 {
-        return Err(AppError::input(format!("the VIX series has {n} closes, need at least 30")));
-    }
-    let (a, b) = (&x[..n - 1], &x[1..]);
-    let m = (n - 1) as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / m, b.iter().sum::<f64>() / m);
-    let sab: f64 = a.iter().zip(b).map(|(p, q)| (p - ma) * (q - mb)).sum();
-    let saa: f64 = a.iter().map(|p| (p - ma) * (p - ma)).sum();
-    let phi = sab / saa;
-    let c = mb - phi * ma;
-    let sse: f64 = a.iter().zip(b).map(|(p, q)| (q - c - phi * p).powi(2)).sum();
-    if !(phi > 0.0 && phi < 1.0) {
-        return Err(AppError::analysis(format!(
-            "the AR(1) of log VIX is not stationary (phi = {phi})"
-        )));
-    }
-    Ok((phi, c / (1.0 - phi), (sse / (m - 2.0)).sqrt()))
+/// AR(1) of log VIX `x` ([`LogVixAr1::fit`]): too few closes is an input error, a
+/// non-stationary fit an analysis error.
+fn ar1(x: &[f64]) -> Result<LogVixAr1, AppError> {
+    LogVixAr1::fit(x).map_err(|e| match e {
+        PricingError::TooFewCloses { .. } => AppError::input(e.to_string()),
+        _ => AppError::analysis(e.to_string()),
+    })
 }
 
 /// The NFT index on the rows of the other series' panel.
@@ -387,7 +375,7 @@ pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppErro
         ));
     }
     let logvix: Vec<f64> = series[0].values().iter().map(|v| v.ln()).collect();
-    let (phi, mean_log, ar_sd) = ar1(&logvix)?;
+    let LogVixAr1 { phi, mean_log, sd: ar_sd } = ar1(&logvix)?;
     let vix = *panel.levels[0].last().unwrap_or(&20.0);
     let spx = *panel.levels[1].last().unwrap_or(&1.0);
     // VIX option vol for sizing: the request's, else the as-of date's VVIX/100, else the

@@ -101,13 +101,16 @@ impl Pair {
     }
 }
 
-/// Loads, aligns and differences the pair named in `req`.
+/// Loads, aligns and differences the pair named in `req`. The aligned pair is memoised in the
+/// workspace ([`Workspace::memo`], kind `"pair"`), so the jobs of one user action (a
+/// `report`) align each pair once.
 ///
 /// # Errors
 /// An input error when target and hedge are the same series or one is unknown; the errors
 /// of the alignment otherwise.
 pub fn load_pair(ws: &Workspace, req: &PairRequest) -> Result<Pair, AppError> {
-    load_pair_with(ws, req, None)
+    let key = serde_json::to_string(req)?;
+    ws.memo("pair", key, || load_pair_with(ws, req, None))
 }
 
 /// As [`load_pair`], with the hedge series given (e.g. one built from the futures table, named

@@ -1,6 +1,7 @@
 //! The workspace every job runs in: the store (opened on first use), its path, the data
 //! directory, and a per-workspace cache so that one user action loads each series once.
 
+use std::any::Any;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,9 @@ impl Default for WorkspaceConfig {
 /// A loaded series' key: its name and the requested date range.
 type SeriesKey = (String, Option<NaiveDate>, Option<NaiveDate>);
 
+/// A memoised result's key: what was computed (`"measure"`, `"pair"`) and the request as JSON.
+type MemoKey = (&'static str, String);
+
 /// The open workspace. Not `Sync`: a server holds one per worker or behind a lock.
 ///
 /// The store is opened when a job first needs it, so jobs without one (`price option`) run
@@ -45,6 +49,8 @@ pub struct Workspace {
     store: OnceCell<Store>,
     cache: RefCell<HashMap<SeriesKey, Series>>,
     loads: Cell<usize>,
+    memo: RefCell<HashMap<MemoKey, Box<dyn Any>>>,
+    computed: RefCell<HashMap<&'static str, usize>>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -60,7 +66,14 @@ impl std::fmt::Debug for Workspace {
 impl Workspace {
     /// A workspace on `config`; nothing is opened yet.
     pub fn new(config: WorkspaceConfig) -> Self {
-        Self { config, store: OnceCell::new(), cache: RefCell::default(), loads: Cell::new(0) }
+        Self {
+            config,
+            store: OnceCell::new(),
+            cache: RefCell::default(),
+            loads: Cell::new(0),
+            memo: RefCell::default(),
+            computed: RefCell::default(),
+        }
     }
 
     /// A workspace on the store at `store` with the default data directory.
@@ -101,6 +114,7 @@ impl Workspace {
     /// As [`Store::open`].
     pub fn store_mut(&mut self) -> Result<&mut Store, AppError> {
         self.cache.get_mut().clear();
+        self.memo.get_mut().clear();
         if self.store.get().is_none() {
             let s = Store::open(&self.config.store)?;
             let _ = self.store.set(s);
@@ -133,5 +147,34 @@ impl Workspace {
     /// compute-once test of `report` counts.
     pub fn store_loads(&self) -> usize {
         self.loads.get()
+    }
+
+    /// The result of `compute` for `(kind, key)`, computed once per workspace and cloned from
+    /// the cache afterwards (`key` is the request as JSON, so equal requests share a result).
+    /// Jobs use it for work that several jobs of one user action repeat: the measurement of
+    /// the book (`measure`), the aligned pair (`pair`). A failed computation is not cached.
+    ///
+    /// # Errors
+    /// Whatever `compute` returns.
+    pub fn memo<T: Clone + 'static>(
+        &self,
+        kind: &'static str,
+        key: String,
+        compute: impl FnOnce() -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let k = (kind, key);
+        if let Some(v) = self.memo.borrow().get(&k).and_then(|b| b.downcast_ref::<T>()) {
+            return Ok(v.clone());
+        }
+        let v = compute()?;
+        *self.computed.borrow_mut().entry(kind).or_insert(0) += 1;
+        self.memo.borrow_mut().insert(k, Box::new(v.clone()));
+        Ok(v)
+    }
+
+    /// How many times this workspace has computed `kind` through [`Workspace::memo`] (cache
+    /// misses): the compute-once test of `report` counts `measure` and `pair`.
+    pub fn computations(&self, kind: &str) -> usize {
+        self.computed.borrow().get(kind).copied().unwrap_or(0)
     }
 }

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crosshedge_app::json::request_from_json;
-use crosshedge_app::price::{curve, lp, option, parity, perp};
+mod common;
+
+use crosshedge_app::price::{curve, lp, option, parity, perp, structure};
 use crosshedge_app::{ErrorKind, Silent, Workspace, WorkspaceConfig};
 
 fn ws(data_dir: &std::path::Path) -> Workspace {
@@ -163,4 +165,90 @@ fn lp_request_from_json_gives_the_snapshot() {
     let e = lp::run(&ws(std::path::Path::new(".")), &req, &Silent).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Input);
     assert_eq!(e.message, "--model v3 needs --lower A and --upper B");
+}
+
+#[test]
+fn spread_request_from_json_gives_the_snapshot() {
+    let req: structure::StructureRequest = request_from_json(
+        r#"{"structure": {"spread": {"kind": "put", "long": 5000, "short": 4700}},
+            "market": {"spot": 5100, "vol": 0.2, "rate": 0.045, "expiry": {"expiry_days": 60}},
+            "carry": {"carry_rate": 0.06, "inventory_value": 100000}}"#,
+    )
+    .unwrap();
+    let out = structure::run(&ws(std::path::Path::new(".")), &req, &Silent).unwrap();
+    let want = include_str!("../../../tests/snapshots/price_spread.json");
+    assert_eq!(as_snapshot(&out).trim_end(), want.trim_end());
+}
+
+#[test]
+fn condor_request_from_json_gives_the_snapshot() {
+    let req: structure::StructureRequest = request_from_json(
+        r#"{"structure": {"condor": {"strikes": [4600, 4800, 5400, 5600]}},
+            "market": {"spot": 5100, "vol": 0.18, "rate": 0.045, "expiry": {"expiry_days": 30}}}"#,
+    )
+    .unwrap();
+    let out = structure::run(&ws(std::path::Path::new(".")), &req, &Silent).unwrap();
+    let want = include_str!("../../../tests/snapshots/price_condor.json");
+    assert_eq!(as_snapshot(&out).trim_end(), want.trim_end());
+}
+
+#[test]
+fn structure_bad_values_are_input_errors_naming_the_field() {
+    let e = request_from_json::<structure::StructureRequest>(
+        r#"{"structure": {"spread": {"kind": "put", "lng": 5000}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("structure.spread"), "{}", e.message);
+    assert!(e.message.contains("lng"), "{}", e.message);
+    let e = request_from_json::<structure::StructureRequest>(r#"{"structure": {"butterfly": {}}}"#)
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("structure"), "{}", e.message);
+    let e = request_from_json::<structure::StructureRequest>(r#"{"market": {"volatility": 0.2}}"#)
+        .unwrap_err();
+    assert!(e.message.contains("market"), "{}", e.message);
+    // Values are checked by the job, with the CLI's messages.
+    let here = ws(std::path::Path::new("."));
+    let req: structure::StructureRequest = request_from_json(
+        r#"{"structure": {"condor": {"strikes": [4600, 4800, 5400]}},
+            "market": {"spot": 5100, "vol": 0.18, "expiry": {"expiry_days": 30}}}"#,
+    )
+    .unwrap();
+    let e = structure::run(&here, &req, &Silent).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert_eq!(e.message, "--strikes needs four strikes K1,K2,K3,K4, got 3");
+    let e = request_from_json::<structure::StructureRequest>(
+        r#"{"structure": {"spread": {"kind": "call", "long": 100, "short": 110}},
+            "market": {"forward": 100, "vol": 0.2, "expiry": {"expiry_days": 30}},
+            "carry": {"carry_rate": 0.05, "inventory_qty": "NaN"}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Input);
+    assert!(e.message.contains("carry.inventory_qty"), "{}", e.message);
+    let req: structure::StructureRequest = request_from_json(
+        r#"{"structure": {"spread": {"kind": "call", "long": 100, "short": 110}},
+            "market": {"spot": 100, "forward": 100, "vol": 0.2, "expiry": {"expiry_days": 30}}}"#,
+    )
+    .unwrap();
+    let e = structure::run(&here, &req, &Silent).unwrap_err();
+    assert_eq!(e.message, "give --spot S (Black–Scholes) or --forward F (Black-76)");
+}
+
+/// `price vix-curve` on the demo's contracts file equals the CLI's `price_vix_curve_demo`
+/// snapshot (the CLI was given the file as `out/data/...`, relative to the snapshot's run).
+#[test]
+fn curve_request_on_the_demo_contracts_gives_the_snapshot() {
+    let file = common::demo_dir().join("data/vix_futures_contracts.csv");
+    let text = format!(
+        r#"{{"date": "2020-03-16", "contracts": {}}}"#,
+        serde_json::to_string(file.to_str().unwrap()).unwrap()
+    );
+    let req: curve::CurveRequest = request_from_json(&text).unwrap();
+    let out = curve::run(&common::demo_workspace(), &req, &Silent).unwrap();
+    let mut v = serde_json::to_value(&out).unwrap();
+    assert_eq!(v["file"], file.display().to_string());
+    v["file"] = "out/data/vix_futures_contracts.csv".into();
+    let want = include_str!("../../../tests/snapshots/price_vix_curve_demo.json");
+    assert_eq!(as_snapshot(&v).trim_end(), want.trim_end());
 }

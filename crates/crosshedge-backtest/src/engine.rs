@@ -40,6 +40,7 @@
 //! open and roll; the short perp is resized whenever the weighted target size changes.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use chrono::NaiveDate as Date;
 use crosshedge_labels::episodes::Catalogue;
@@ -1091,6 +1092,26 @@ pub fn run_backtest(
     inputs: &BacktestInputs<'_>,
     layers: &mut [Box<dyn Layer>],
 ) -> Result<BacktestReport, BacktestError> {
+    run_backtest_with(inputs, layers, &mut |_| ControlFlow::Continue(()))
+}
+
+/// Market days between two calls of [`run_backtest_with`]'s hook (about a year of US trading
+/// days).
+pub const DAYS_PER_BLOCK: usize = 250;
+
+/// [`run_backtest`] with a hook after every block of [`DAYS_PER_BLOCK`] market days and
+/// after the last (shorter) block: `on_block(days)` gets the number of days just run; once it
+/// returns `ControlFlow::Break`, no further day is run and the call returns
+/// [`BacktestError::Cancelled`]. A run the hook never breaks gives exactly [`run_backtest`]'s
+/// report.
+///
+/// # Errors
+/// As [`run_backtest`]; [`BacktestError::Cancelled`] when the hook breaks.
+pub fn run_backtest_with(
+    inputs: &BacktestInputs<'_>,
+    layers: &mut [Box<dyn Layer>],
+    on_block: &mut dyn FnMut(u64) -> ControlFlow<()>,
+) -> Result<BacktestReport, BacktestError> {
     let BacktestInputs { days, config, calendar, episodes } = *inputs;
     if days.len() < 2 {
         return Err(BacktestError::BadLength {
@@ -1173,6 +1194,13 @@ pub fn run_backtest(
         unhedged.push(u);
         hedged.push(u + check.equity);
         checks.push(check);
+        let done = i + 1;
+        if done % DAYS_PER_BLOCK == 0 || done == n {
+            let block = done - (done - 1) / DAYS_PER_BLOCK * DAYS_PER_BLOCK;
+            if on_block(block as u64).is_break() {
+                return Err(BacktestError::Cancelled);
+            }
+        }
     }
     let exposure = match book {
         Some(run) => Some(run.finish(&days[n - 1])?),

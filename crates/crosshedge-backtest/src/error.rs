@@ -77,4 +77,7 @@ pub enum BacktestError {
         /// The pricing library's message.
         message: String,
     },
+    /// The caller stopped the run (its block hook returned `ControlFlow::Break`).
+    #[error("cancelled")]
+    Cancelled,
 }

@@ -10,6 +10,8 @@
 //! - [`engine`]: the daily loop ([`run_backtest`]) over plain per-day inputs ([`MarketDay`])
 //!   driving [`Layer`]s — built in: VIX call spreads, VIX futures, SPX put spreads and a
 //!   short perpetual — into a [`BacktestReport`].
+//! - [`book`]: the hedge book of `crosshedge-hedging` (its sized layers, triggers and
+//!   exposures) mapped onto the engine's layers and an [`exposure::ExposureBook`].
 //! - [`exposure`]: the book's own exposures (spot, NFT inventory with carry, perps with
 //!   funding, Uniswap v3 LPs with impermanent loss and fees) in a ledger with a cash account,
 //!   held buy-and-hold or rebalanced to constant weights ([`exposure::ExposureBook`]).
@@ -39,6 +41,7 @@
 //! assert_eq!(report.hedged_equity.len(), 500);
 //! ```
 
+pub mod book;
 pub mod engine;
 pub mod error;
 pub mod exposure;
@@ -49,7 +52,8 @@ pub mod synthetic;
 pub mod xirr;
 
 pub use engine::{
-    run_backtest, BacktestConfig, BacktestInputs, BacktestReport, Context, Layer, MarketDay,
+    run_backtest, run_backtest_with, BacktestConfig, BacktestInputs, BacktestReport, Context,
+    Layer, MarketDay,
 };
 pub use error::BacktestError;
 pub use ledger::{CashFlow, CostModel, FlowKind, Ledger};

@@ -399,3 +399,39 @@ fn engine_spx_put_spread_zero_vol_and_expiry_settlement() {
         r.cash_flows.iter().filter(|f| f.kind == FlowKind::Payoff).map(|f| f.amount).sum();
     assert!((payoff - 2000.0).abs() < 1e-9, "{payoff}");
 }
+
+#[test]
+fn engine_block_hook_sees_every_day_and_can_stop_the_run() {
+    use std::ops::ControlFlow;
+
+    use crosshedge_backtest::engine::DAYS_PER_BLOCK;
+    use crosshedge_backtest::{run_backtest_with, BacktestError};
+    let days = synthetic_market(5, d("2018-01-02"), 600);
+    let config = BacktestConfig::new(vec![10_000.0], costs());
+    let cal = EventCalendar::builtin_fomc();
+    let episodes = Catalogue::builtin();
+    let inputs =
+        BacktestInputs { days: &days, config: &config, calendar: &cal, episodes: &episodes };
+    // A hook that never breaks: blocks of DAYS_PER_BLOCK days and the rest, the same report.
+    let mut blocks = Vec::new();
+    let mut layers = book(1.0, &RegimeWeights::constant(1.0));
+    let with = run_backtest_with(&inputs, &mut layers, &mut |n| {
+        blocks.push(n);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let b = DAYS_PER_BLOCK as u64;
+    assert_eq!(blocks, vec![b, b, 600 - 2 * b]);
+    let plain = run(&days, &config, &cal, &mut book(1.0, &RegimeWeights::constant(1.0)));
+    assert_eq!(with.hedged_equity, plain.hedged_equity);
+    // Breaking after the first block stops the run there.
+    let mut calls = 0;
+    let mut layers = book(1.0, &RegimeWeights::constant(1.0));
+    let err = run_backtest_with(&inputs, &mut layers, &mut |_| {
+        calls += 1;
+        ControlFlow::Break(())
+    })
+    .unwrap_err();
+    assert_eq!(err, BacktestError::Cancelled);
+    assert_eq!(calls, 1);
+}

@@ -40,6 +40,42 @@ impl Labeling {
     }
 }
 
+/// State names of the VIX-band labeling, in [`Band::index`] order.
+pub const BAND_STATES: [&str; 3] = ["calm", "normal", "stress"];
+
+/// A VIX band (DESIGN.md §4: calm < 15, normal 15–25, stress > 25 by default; the
+/// thresholds are `crosshedge_labels::bands::BandConfig`'s).
+///
+/// The one definition shared by the labelings (`crosshedge_labels::bands::Band`) and the
+/// hedge book (`crosshedge_hedging::Band`), which re-export it. Serialised in kebab case:
+/// `"calm"`, `"normal"`, `"stress"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Band {
+    /// VIX below the calm threshold (default 15).
+    Calm,
+    /// Between the thresholds (inclusive).
+    Normal,
+    /// VIX above the stress threshold (default 25).
+    Stress,
+}
+
+impl Band {
+    /// The state index in [`BAND_STATES`]: 0 calm, 1 normal, 2 stress.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Calm => 0,
+            Self::Normal => 1,
+            Self::Stress => 2,
+        }
+    }
+
+    /// The state name (`"calm"`, `"normal"`, `"stress"`, as serialised).
+    pub fn as_str(self) -> &'static str {
+        BAND_STATES[self.index()]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +94,16 @@ mod tests {
             vec![Some(0), None, None]
         );
         assert_eq!(l.state_index("stress"), Some(1));
+    }
+
+    #[test]
+    fn bands_index_name_and_serialise_in_kebab_case() {
+        for (i, b) in [Band::Calm, Band::Normal, Band::Stress].into_iter().enumerate() {
+            assert_eq!(b.index(), i);
+            assert_eq!(b.as_str(), BAND_STATES[i]);
+            assert_eq!(serde_json::to_string(&b).unwrap(), format!("\"{}\"", BAND_STATES[i]));
+            assert_eq!(serde_json::from_str::<Band>(&format!("\"{}\"", b.as_str())).unwrap(), b);
+        }
+        assert!(Band::Calm < Band::Normal && Band::Normal < Band::Stress);
     }
 }

@@ -5,6 +5,7 @@ use crosshedge_core::calendar::{vix_expiry, Calendar};
 use crosshedge_core::series::Series;
 use crosshedge_core::units::SeriesUnit;
 use crosshedge_core::Date;
+use crosshedge_pricing::LogVixAr1;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, StandardNormal, StudentT};
@@ -403,14 +404,11 @@ pub fn generate(cfg: &DemoConfig) -> Result<DemoMarket, DemoError> {
 /// `F = exp(m + phi^h (x - m) + v_h / 2 + a (1 - exp(-h / tau)))` with
 /// `v_h = sd^2 (1 - phi^(2h)) / (1 - phi^2)`: the conditional mean of the lognormal VIX at
 /// expiry under the aggregate AR(1) in logs, times the calibrated term premium.
+/// ([`crosshedge_pricing::LogVixAr1::future_price`] with the `VIX_AGG_*` and
+/// `FUTURES_PREMIUM_*` parameters.)
 pub fn future_price(log_vix: f64, h: usize) -> f64 {
-    let (phi, m, sd) = (p::VIX_AGG_PHI, p::VIX_AGG_MEAN_LOG, p::VIX_AGG_SD);
-    let hf = h as f64;
-    let ph = phi.powf(hf);
-    let mean = m + ph * (log_vix - m);
-    let var = sd * sd * (1.0 - ph * ph) / (1.0 - phi * phi);
-    (mean + 0.5 * var + p::FUTURES_PREMIUM_A * (1.0 - (-hf / p::FUTURES_PREMIUM_TAU_DAYS).exp()))
-        .exp()
+    let ar = LogVixAr1 { phi: p::VIX_AGG_PHI, mean_log: p::VIX_AGG_MEAN_LOG, sd: p::VIX_AGG_SD };
+    ar.future_price(log_vix, h as f64, p::FUTURES_PREMIUM_A, p::FUTURES_PREMIUM_TAU_DAYS)
 }
 
 type Curve = (Vec<FutureSettle>, Vec<f64>, Vec<f64>, Vec<VxDaysToExpiry>);

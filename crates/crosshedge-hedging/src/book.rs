@@ -289,17 +289,9 @@ pub enum Regime {
     Stress,
 }
 
-/// VIX bands (DESIGN.md §4: calm < 15, normal 15–25, stress > 25).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Band {
-    /// VIX below the lower edge.
-    Calm,
-    /// VIX between the edges.
-    Normal,
-    /// VIX above the upper edge.
-    Stress,
-}
+/// VIX bands (DESIGN.md §4: calm < 15, normal 15–25, stress > 25): the one definition in
+/// `crosshedge-core`, also re-exported as `crosshedge_labels::bands::Band`.
+pub use crosshedge_core::regime::Band;
 
 /// How big a layer is.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

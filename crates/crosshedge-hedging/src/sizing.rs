@@ -3,7 +3,8 @@
 
 use crosshedge_pricing::normal::inverse_norm_cdf;
 use crosshedge_pricing::{
-    black76_greeks, black_scholes_greeks, Black76Inputs, BlackScholesInputs, Greeks, OptionKind,
+    black76_greeks, black_scholes_greeks, Black76Inputs, BlackScholesInputs, Greeks, LogVixAr1,
+    OptionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -373,11 +374,10 @@ pub fn interpolate_curve(vix: f64, curve: &[CurvePoint], days: f64) -> f64 {
 ///
 /// # Formula
 /// `exp(m + φʰ (x − m) + ½ s² (1 − φ²ʰ)/(1 − φ²))` (log-normal mean of the AR(1)'s
-/// `h`-step-ahead distribution).
+/// `h`-step-ahead distribution): [`crosshedge_pricing::LogVixAr1::expected_vix`] with
+/// `phi`, `mean_log = m` and `sd`.
 pub fn expected_vix(x: f64, h: f64, phi: f64, m: f64, sd: f64) -> f64 {
-    let ph = phi.powf(h);
-    let var = sd * sd * (1.0 - ph * ph) / (1.0 - phi * phi);
-    (m + ph * (x - m) + 0.5 * var).exp()
+    LogVixAr1 { phi, mean_log: m, sd }.expected_vix(x, h)
 }
 
 fn check_input(

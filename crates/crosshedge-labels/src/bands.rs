@@ -13,35 +13,9 @@ use crate::LabelsError;
 
 /// Name of the labeling built by [`vix_bands`].
 pub const VIX_BANDS_NAME: &str = "vix-bands";
-/// State names of the labeling, in index order.
-pub const BAND_STATES: [&str; 3] = ["calm", "normal", "stress"];
-
-/// A VIX band.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Band {
-    /// VIX below the calm threshold (default 15).
-    Calm,
-    /// Between the thresholds (inclusive).
-    Normal,
-    /// VIX above the stress threshold (default 25).
-    Stress,
-}
-
-impl Band {
-    /// The state index in [`BAND_STATES`].
-    pub fn index(self) -> usize {
-        match self {
-            Self::Calm => 0,
-            Self::Normal => 1,
-            Self::Stress => 2,
-        }
-    }
-    /// The state name.
-    pub fn as_str(self) -> &'static str {
-        BAND_STATES[self.index()]
-    }
-}
+/// A VIX band and the labeling's state names in index order: the one definition in
+/// `crosshedge-core`, also re-exported as `crosshedge_hedging::Band`.
+pub use crosshedge_core::regime::{Band, BAND_STATES};
 
 /// Thresholds of the VIX bands, in VIX points.
 ///

@@ -107,6 +107,20 @@ pub enum PricingError {
         /// What was missing.
         what: String,
     },
+    /// Too few VIX closes to fit the AR(1) of log VIX ([`crate::vix_ar1::LogVixAr1::fit`]).
+    #[error("the VIX series has {len} closes, need at least {need}")]
+    TooFewCloses {
+        /// The number of closes given.
+        len: usize,
+        /// The fewest accepted.
+        need: usize,
+    },
+    /// The fitted AR(1) of log VIX is not stationary: its coefficient is not in (0, 1).
+    #[error("the AR(1) of log VIX is not stationary (phi = {phi})")]
+    NotStationary {
+        /// The fitted coefficient (NaN for a constant series).
+        phi: f64,
+    },
     /// A CSV input could not be parsed.
     #[error("csv line {line}, column {column}: {message}")]
     Csv {

@@ -9,6 +9,10 @@
 //!   option's own expiry and refuses any other ([`PricingError::ExpiryMismatch`]); the futures
 //!   curve [`vix::VixCurve`] (30-day constant maturity, roll yield, contango/backwardation) and
 //!   the constant-maturity ETP proxy [`vix::etp_proxy`].
+//! - [`vix_ar1`]: the AR(1) of daily log VIX ([`LogVixAr1`]: least-squares fit, conditional
+//!   lognormal mean of VIX `h` days ahead) and the futures price it implies with the term
+//!   premium [`term_premium`] — the one copy the demo market, the stress model and the hedge
+//!   sizing share.
 //! - [`implied`]: [`implied_vol_black76`] and [`implied_vol_black_scholes`], after Jäckel's
 //!   "Let's Be Rational", with [`PricingError::PriceOutOfBounds`] (carrying the bounds) where no
 //!   volatility exists.
@@ -50,6 +54,7 @@ pub mod simd;
 pub mod structures;
 pub mod testkit;
 pub mod vix;
+pub mod vix_ar1;
 
 pub use batch::{
     black76_greeks_batch, black76_greeks_batch_at, black_scholes_greeks_batch,
@@ -67,3 +72,4 @@ pub use implied::{
     BlackScholesImpliedVolInputs, ImpliedVolInputs,
 };
 pub use simd::SimdLevel;
+pub use vix_ar1::{term_premium, LogVixAr1};

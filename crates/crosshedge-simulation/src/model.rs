@@ -1,6 +1,7 @@
 //! The regime-switching joint model of the VIX, the SPX and the crypto/NFT targets.
 
 use crosshedge_demo::params as p;
+use crosshedge_pricing::{term_premium, LogVixAr1};
 use crosshedge_stats::corr::pearson;
 use crosshedge_stats::regime::{regime_rows, subset};
 use rand::Rng;
@@ -104,12 +105,17 @@ pub struct FuturesModel {
 }
 
 impl FuturesModel {
-    /// `(c₀, c₁)` with `ln F(x, h) = c₀ + c₁ x`.
+    /// The AR(1) of log VIX behind this rule (`phi`, `mean_log`, `sd`).
+    pub fn ar1(&self) -> LogVixAr1 {
+        LogVixAr1 { phi: self.phi, mean_log: self.mean_log, sd: self.sd }
+    }
+
+    /// `(c₀, c₁)` with `ln F(x, h) = c₀ + c₁ x`: `c₁ = φʰ`, `c₀ = m (1 − φʰ) + ½ v_h +
+    /// a (1 − e^{−h/τ})` ([`LogVixAr1::horizon`], [`term_premium`]; no premium when `τ ≤ 0`).
     pub fn coefficients(&self, h: f64) -> (f64, f64) {
-        let ph = self.phi.powf(h);
-        let var = self.sd * self.sd * (1.0 - ph * ph) / (1.0 - self.phi * self.phi);
+        let (ph, var) = self.ar1().horizon(h);
         let prem = if self.premium_tau_days > 0.0 {
-            self.premium_a * (1.0 - (-h / self.premium_tau_days).exp())
+            term_premium(self.premium_a, self.premium_tau_days, h)
         } else {
             0.0
         };

@@ -50,6 +50,7 @@ pub mod episode;
 mod error;
 pub mod leadlag;
 pub mod ols;
+pub mod realised;
 pub mod regime;
 pub mod rolling;
 mod util;

@@ -1,25 +1,10 @@
 //! `crosshedge price vix-curve`.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use crosshedge_app::price::curve::CurveRequest;
 
-use super::num;
+use crate::cli::price::CurveArgs;
 use crate::cmd::Ctx;
-use crate::output::{self, pct, serde_name};
-
-/// `crosshedge price vix-curve`.
-#[derive(Debug, Args)]
-pub struct CurveArgs {
-    /// The curve date YYYY-MM-DD.
-    #[arg(long)]
-    pub date: String,
-    /// A CSV with at least date, expiry, settle columns (one row per contract and day)
-    /// [default: vix_futures_contracts_daily.csv in the data directory].
-    #[arg(long)]
-    pub contracts: Option<PathBuf>,
-}
+use crate::output::{self, num, pct, serde_name};
 
 pub fn run(ctx: &Ctx, a: CurveArgs) -> anyhow::Result<()> {
     let req = CurveRequest {

@@ -1,47 +1,11 @@
 //! `crosshedge price lp`.
 
-use clap::Args;
 use crosshedge_app::price::lp::{LpModel, LpRequest};
 
-use super::{num, usage};
+use crate::cli::price::LpArgs;
 use crate::cmd::Ctx;
-use crate::output::{self, pct};
-
-/// `crosshedge price lp`.
-#[derive(Debug, Args)]
-pub struct LpArgs {
-    /// v2 (constant product) or v3 (concentrated range, with --lower and --upper).
-    #[arg(long)]
-    pub model: String,
-    /// Current price P = y/x (token y per token x, e.g. USDC per ETH).
-    #[arg(long, allow_negative_numbers = true)]
-    pub price: f64,
-    /// Lower price bound of a v3 range.
-    #[arg(long, allow_negative_numbers = true)]
-    pub lower: Option<f64>,
-    /// Upper price bound of a v3 range.
-    #[arg(long, allow_negative_numbers = true)]
-    pub upper: Option<f64>,
-    /// Position value in units of y.
-    #[arg(long, allow_negative_numbers = true)]
-    pub value: f64,
-    /// Annualised volatility of ln P, decimal, for LVR and the break-even.
-    #[arg(long, allow_negative_numbers = true)]
-    pub vol: Option<f64>,
-    /// Fee APR the position earns, decimal.
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
-    pub fee_apr: f64,
-    /// Hedge and other running costs per year, fraction of value.
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
-    pub hedge_cost: f64,
-    /// Relative price move for the impermanent loss (0.5 = +50 %, -0.3 = -30 %); a table of
-    /// moves when absent.
-    #[arg(long, allow_negative_numbers = true)]
-    pub r#move: Option<f64>,
-    /// Horizon of --move in days: adds the unhedged break-even fee APR of that scenario.
-    #[arg(long, allow_negative_numbers = true, requires = "move")]
-    pub horizon_days: Option<f64>,
-}
+use crate::exit::usage;
+use crate::output::{self, num, pct};
 
 pub fn run(ctx: &Ctx, a: LpArgs) -> anyhow::Result<()> {
     let model = match a.model.as_str() {

@@ -1,63 +1,12 @@
 //! `crosshedge price option`.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use crosshedge_app::price::option::{OptionModel, OptionRequest};
-use crosshedge_app::price::{date_flag, parse_kind, ExpiryRequest};
+use crosshedge_app::price::parse_kind;
 
-use super::{num, usage, ExpiryArgs};
+use crate::cli::price::OptionArgs;
 use crate::cmd::Ctx;
-use crate::output::{self, pct};
-
-/// `crosshedge price option`.
-#[derive(Debug, Args)]
-pub struct OptionArgs {
-    /// bs (Black–Scholes on spot with a dividend yield) or black76 (on a forward/futures price);
-    /// inferred from --spot / --forward when absent.
-    #[arg(long)]
-    pub model: Option<String>,
-    /// call or put.
-    #[arg(long)]
-    pub kind: String,
-    /// Spot price (Black–Scholes).
-    #[arg(long, allow_negative_numbers = true)]
-    pub spot: Option<f64>,
-    /// Forward or futures price of the option's expiry (Black-76); `--future` is the same flag.
-    #[arg(long, allow_negative_numbers = true, alias = "future")]
-    pub forward: Option<f64>,
-    /// Strike.
-    #[arg(long, allow_negative_numbers = true)]
-    pub strike: f64,
-    /// Time to expiry.
-    #[command(flatten)]
-    pub expiry: ExpiryArgs,
-    /// Annualised volatility, decimal (0.2 = 20 %); omit with --price.
-    #[arg(
-        long,
-        allow_negative_numbers = true,
-        required_unless_present = "price",
-        conflicts_with = "price"
-    )]
-    pub vol: Option<f64>,
-    /// Option price: solve for the implied volatility instead of pricing.
-    #[arg(long, allow_negative_numbers = true)]
-    pub price: Option<f64>,
-    /// Continuously compounded risk-free rate, decimal.
-    #[arg(long, allow_negative_numbers = true)]
-    pub rate: f64,
-    /// Continuous dividend yield, decimal (Black–Scholes only).
-    #[arg(long, allow_negative_numbers = true)]
-    pub div_yield: Option<f64>,
-    /// A VIX option: Black-76 on the VIX future of the same expiry (never on spot VIX).
-    #[arg(long)]
-    pub vix: bool,
-    /// With --vix, --expiry and --as-of but no --future: the futures settlement file to take
-    /// the future of the option's expiry from (settle on the --as-of date)
-    /// [default: vix_futures_contracts_daily.csv in the data directory].
-    #[arg(long)]
-    pub contracts: Option<PathBuf>,
-}
+use crate::exit::usage;
+use crate::output::{self, num, pct};
 
 /// The request of `a`: `--kind`, `--model` and the dates parsed here, every value checked by
 /// the job.
@@ -72,20 +21,7 @@ fn request(a: &OptionArgs) -> anyhow::Result<OptionRequest> {
         }
         Some(m) => return Err(usage(format!("--model '{m}': expected bs or black76"))),
     };
-    let e = &a.expiry;
-    let expiry = ExpiryRequest {
-        expiry_days: e.expiry_days,
-        expiry: if e.expiry_days.is_none() {
-            e.expiry.as_deref().map(|s| date_flag("expiry", s)).transpose()?
-        } else {
-            None
-        },
-        as_of: if e.expiry_days.is_none() {
-            e.as_of.as_deref().map(|s| date_flag("as-of", s)).transpose()?
-        } else {
-            None
-        },
-    };
+    let expiry = a.expiry.request()?;
     Ok(OptionRequest {
         model,
         kind,

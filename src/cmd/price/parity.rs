@@ -1,57 +1,12 @@
 //! `crosshedge price parity`.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use crosshedge_app::price::date_flag;
 use crosshedge_app::price::parity::ParityRequest;
 use crosshedge_pricing::parity::Underlying;
 
-use super::num;
+use crate::cli::price::ParityArgs;
 use crate::cmd::Ctx;
-use crate::output::{self, pct, serde_name};
-
-/// `crosshedge price parity`.
-#[derive(Debug, Args)]
-pub struct ParityArgs {
-    /// Chain CSV with columns strike, expiry, call_bid, call_ask, put_bid, put_ask.
-    #[arg(long)]
-    pub chain: PathBuf,
-    /// Spot price (both sides; see --spot-bid/--spot-ask).
-    #[arg(long, allow_negative_numbers = true, conflicts_with = "future")]
-    pub spot: Option<f64>,
-    /// Spot bid (with --spot-ask, instead of --spot).
-    #[arg(long, allow_negative_numbers = true, requires = "spot_ask", conflicts_with_all = ["spot", "future"])]
-    pub spot_bid: Option<f64>,
-    /// Spot ask.
-    #[arg(long, allow_negative_numbers = true, requires = "spot_bid")]
-    pub spot_ask: Option<f64>,
-    /// Futures price of the chain's expiry (options on a future, e.g. VIX), instead of spot.
-    #[arg(long, allow_negative_numbers = true)]
-    pub future: Option<f64>,
-    /// Continuously compounded rate for both borrowing and lending, decimal.
-    #[arg(long, allow_negative_numbers = true)]
-    pub rate: f64,
-    /// Borrowing rate of a conversion when it differs from --rate.
-    #[arg(long, allow_negative_numbers = true)]
-    pub borrow_rate: Option<f64>,
-    /// Lending rate of a reversal when it differs from --rate.
-    #[arg(long, allow_negative_numbers = true)]
-    pub lend_rate: Option<f64>,
-    /// Continuous dividend yield, decimal (spot underlyings).
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
-    pub div_yield: f64,
-    /// Valuation date YYYY-MM-DD.
-    #[arg(long, conflicts_with = "expiry_days")]
-    pub as_of: Option<String>,
-    /// Days to expiry (a chain with a single expiry; sets the valuation date that many days
-    /// before it).
-    #[arg(long, allow_negative_numbers = true)]
-    pub expiry_days: Option<i64>,
-    /// Commission per leg per unit (three legs per trade).
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
-    pub commission: f64,
-}
+use crate::output::{self, num, pct, serde_name};
 
 pub fn run(ctx: &Ctx, a: ParityArgs) -> anyhow::Result<()> {
     let req = ParityRequest {

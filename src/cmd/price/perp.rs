@@ -1,50 +1,12 @@
 //! `crosshedge price perp`.
 
-use clap::Args;
 use crosshedge_app::price::perp::PerpRequest;
 use crosshedge_defi::{ContractKind, Side};
 
-use super::{num, usage};
+use crate::cli::price::PerpArgs;
 use crate::cmd::Ctx;
-use crate::output::{self, pct, serde_name};
-
-/// `crosshedge price perp`.
-#[derive(Debug, Args)]
-pub struct PerpArgs {
-    /// long or short.
-    #[arg(long)]
-    pub side: String,
-    /// Quantity: base units (linear) or USD face value (inverse).
-    #[arg(long, allow_negative_numbers = true)]
-    pub qty: f64,
-    /// Entry price (quote per base).
-    #[arg(long, allow_negative_numbers = true)]
-    pub entry: f64,
-    /// Leverage: initial isolated margin = entry value / leverage.
-    #[arg(long, allow_negative_numbers = true)]
-    pub leverage: f64,
-    /// linear (USDT-margined) or inverse (coin-margined).
-    #[arg(long, default_value = "linear")]
-    pub kind: String,
-    /// Maintenance margin rate, decimal (Binance BTCUSDT tier 1: 0.004).
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.004)]
-    pub mmr: f64,
-    /// Tier maintenance amount (Binance `cum`), margin currency.
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
-    pub maint_amount: f64,
-    /// Closing fee rate reserved in the maintenance requirement (Bybit style), decimal.
-    #[arg(long, allow_negative_numbers = true, default_value_t = 0.0)]
-    pub close_fee: f64,
-    /// Funding rate per settlement interval, decimal (0.0001 = 1 bp; positive: longs pay).
-    #[arg(long, allow_negative_numbers = true)]
-    pub funding: Option<f64>,
-    /// Hours between funding settlements.
-    #[arg(long, allow_negative_numbers = true, default_value_t = 8.0)]
-    pub interval_hours: f64,
-    /// Mark price for the P&L and funding (default: the entry price).
-    #[arg(long, allow_negative_numbers = true)]
-    pub mark: Option<f64>,
-}
+use crate::exit::usage;
+use crate::output::{self, num, pct, serde_name};
 
 /// The request of `a`: `--side` and `--kind` parsed here, every value checked by the job.
 fn request(a: &PerpArgs) -> anyhow::Result<PerpRequest> {

@@ -17,6 +17,7 @@ pub mod lp;
 pub mod option;
 pub mod parity;
 pub mod perp;
+pub mod structure;
 
 /// Time to expiry: calendar days, or an expiry and a valuation date.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
