@@ -57,7 +57,7 @@ pub enum Command {
     /// Run the hedge book daily through history, net of costs (equity, drawdowns, carry, XIRR).
     Backtest(backtest::BacktestArgs),
     /// The whole pipeline as one self-contained HTML report plus the JSON behind it.
-    Report(crate::cmd::report::ReportArgs),
+    Report(ReportArgs),
     /// Price options, spreads, condors, the VIX futures curve, perpetuals and LP positions.
     Price(price::PriceArgs),
     /// Size every layer of a hedge book from the measured regime hedge ratios and the
@@ -319,13 +319,13 @@ pub struct DemoArgs {
     #[arg(long, default_value = "demo-out")]
     pub out: PathBuf,
     /// Random seed of the demo market.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = crosshedge_app::demo::DemoRequest::default().seed)]
     pub seed: u64,
     /// Stationary-bootstrap resamples of the basis analyses.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = crosshedge_app::demo::DemoRequest::default().bootstrap)]
     pub bootstrap: usize,
     /// Monte Carlo paths of the demo stress test.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = crosshedge_app::demo::DemoRequest::default().stress_paths)]
     pub stress_paths: u64,
 }
 
@@ -418,4 +418,39 @@ pub struct ExportArgs {
     /// The CSV file to write (atomically).
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// `crosshedge report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output directory for report.html, report.json and analysis.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The hedge book (TOML); `default` for the built-in adaptive layered VIX hedge.
+    #[arg(long, default_value = "default")]
+    pub book: String,
+    /// Targets analysed against the hedge (those present in the store are used).
+    #[arg(long, value_delimiter = ',', default_value = "btc,eth,nft,punks")]
+    pub targets: Vec<String>,
+    /// The hedge series.
+    #[arg(long, default_value_t = crosshedge_app::report::ReportRequest::default().hedge)]
+    pub hedge: String,
+    /// A TOML catalogue of episodes added to the built-in one.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Use only the --catalogue file, not the built-in catalogue.
+    #[arg(long, requires = "catalogue")]
+    pub no_builtin: bool,
+    /// Stationary-bootstrap resamples.
+    #[arg(long, default_value_t = crosshedge_app::report::ReportRequest::default().bootstrap)]
+    pub bootstrap: usize,
+    /// Monte Carlo paths of the stress test.
+    #[arg(long, default_value_t = crosshedge_app::report::ReportRequest::default().paths)]
+    pub paths: u64,
+    /// Seed of the bootstrap and the Monte Carlo.
+    #[arg(long, default_value_t = crosshedge_app::report::ReportRequest::default().seed)]
+    pub seed: u64,
+    /// Rolling-correlation window in trading days.
+    #[arg(long, default_value_t = crosshedge_app::report::ReportRequest::default().window)]
+    pub window: usize,
 }

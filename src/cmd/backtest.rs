@@ -6,12 +6,10 @@
 use crosshedge_app::backtest::{BacktestRequest, BacktestResponse, ExposurePolicyRequest};
 use crosshedge_app::progress::{Progress, Silent};
 use crosshedge_backtest::ledger::FlowKind;
-use crosshedge_data::store::Store;
 use crosshedge_hedging::Rebalance;
 
-pub use crate::cli::backtest::BacktestArgs;
-
 use super::Ctx;
+use crate::cli::backtest::BacktestArgs;
 use crate::output::{self, pct};
 
 /// The JSON of `backtest` (the app's response).
@@ -47,20 +45,6 @@ impl From<&BacktestArgs> for BacktestRequest {
             },
         }
     }
-}
-
-/// Runs the backtest of `a` on the store at `store_path` (with the default data directory),
-/// keeping the cash flows and daily checks whatever `a.full` says.
-// TODO(lead): remove when report/demo move (they call the app job directly then).
-pub fn analyse(
-    store_path: &std::path::Path,
-    _store: &Store,
-    a: &BacktestArgs,
-) -> anyhow::Result<BacktestOutput> {
-    let ws = crosshedge_app::Workspace::at(store_path);
-    let mut req = BacktestRequest::from(a);
-    req.full = true;
-    Ok(crosshedge_app::backtest::run(&ws, &req, &Silent)?)
 }
 
 pub fn run(ctx: &Ctx, a: BacktestArgs) -> anyhow::Result<()> {

@@ -2,23 +2,12 @@
 
 use crosshedge_app::basis::{BasisRequest, BasisResponse};
 use crosshedge_app::{Silent, Workspace, WorkspaceConfig};
-use crosshedge_core::regime::Labeling;
-use crosshedge_data::store::Store;
-use crosshedge_labels::bands::{vix_bands_over, BandConfig};
-use crosshedge_labels::episodes::Catalogue;
-use crosshedge_labels::events::EventWindowConfig;
-use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisStats, RegimeStats};
+use crosshedge_stats::basis::{BasisStats, RegimeStats};
 use crosshedge_stats::decorrelation::{DecorrelationFactor, NOT_IDENTIFIED};
 
-use super::pair::{load_pair, load_vix, Pair};
 use super::Ctx;
 use crate::cli::BasisArgs;
-use crate::exit::UsageError;
 use crate::output::{self, pct};
-
-/// The JSON of `basis` (the app's response).
-// TODO(lead): remove when report/demo move
-pub type BasisOutput = BasisResponse;
 
 /// The app's request for `a`: the pair and the flags, parsed with the CLI's messages.
 fn request(a: &BasisArgs) -> anyhow::Result<BasisRequest> {
@@ -59,110 +48,6 @@ pub fn run(ctx: &Ctx, a: BasisArgs) -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
     output::print(ctx.json, &out, render)
-}
-
-/// The labels of `pair`'s rows under `which`.
-// TODO(lead): remove when report/demo move
-pub fn labeling(
-    store: &Store,
-    pair: &Pair,
-    which: &str,
-    vix_name: &str,
-    bands: &BandConfig,
-) -> anyhow::Result<Option<Labeling>> {
-    match which {
-        "none" => Ok(None),
-        "vix-bands" => {
-            let vix = load_vix(store, vix_name)?;
-            bands.validate().map_err(|e| UsageError(format!("vix bands: {e}")))?;
-            Ok(Some(vix_bands_over(&vix, &pair.start_dates, &pair.dates, bands)?.labeling))
-        }
-        "episodes" => Ok(Some(Catalogue::builtin().labeling(&pair.dates)?)),
-        other => Err(UsageError(format!(
-            "unknown --regimes '{other}' (expected vix-bands, episodes, none)"
-        ))
-        .into()),
-    }
-}
-
-/// Runs the analysis of `a` on the store.
-// TODO(lead): remove when report/demo move
-pub fn analyse(store: &Store, a: &BasisArgs) -> anyhow::Result<BasisOutput> {
-    let pair = load_pair(store, &a.pair)?;
-    let bands = BandConfig {
-        calm_below: a.calm_below,
-        stress_above: a.stress_above,
-        ..BandConfig::default()
-    };
-    let lab = match a.regimes.as_str() {
-        "shocks" => {
-            // Every row is labelled: `no-shock` outside the detected windows, so the breakdown
-            // tests compare no-shock (as calm) with shock (as stress).
-            let d = super::shocks::detect(store, &a.shock_sources, None, None)?;
-            let mut l = d.detection.labeling(&pair.dates, false)?;
-            let quiet = l.states.len();
-            l.states.push("no-shock".into());
-            for x in &mut l.labels {
-                x.get_or_insert(quiet);
-            }
-            Some(l)
-        }
-        "events" => {
-            let (cal, _) = super::events::calendar(&a.event_sources)?;
-            let w = EventWindowConfig {
-                pre_days: a.event_sources.pre,
-                post_days: a.event_sources.post,
-            };
-            Some(cal.labeling(&pair.dates, &w)?)
-        }
-        "markov2" | "markov3" => {
-            let k = if a.regimes == "markov2" { 2 } else { 3 };
-            let l = super::regimes::markov_labeling(store, &a.pair.vix, k)?;
-            Some(Labeling { labels: l.labels_for(&pair.dates), dates: pair.dates.clone(), ..l })
-        }
-        other => labeling(store, &pair, other, &a.pair.vix, &bands)?,
-    };
-    let (calm_state, stress_state) = match a.regimes.as_str() {
-        "shocks" => ("no-shock".to_string(), "shock".to_string()),
-        _ => ("calm".to_string(), "stress".to_string()),
-    };
-    let cfg = BasisConfig {
-        calm_state,
-        stress_state,
-        bootstrap_resamples: a.bootstrap,
-        seed: a.seed,
-        hac_lags: a.hac_lags,
-        dimson_lags: a.dimson_lags,
-        periods_per_year: pair.meta.periods_per_year,
-        ..BasisConfig::default()
-    };
-    let labels = lab.as_ref().map(|l| l.labels.clone());
-    let regimes = lab.as_ref().zip(labels.as_deref()).map(|(l, lb)| (lb, l.states.as_slice()));
-    let report = basis_analysis(&pair.target, &pair.hedge, regimes, &cfg)?;
-    let mut n_per_regime = std::collections::BTreeMap::new();
-    if let Some(l) = &lab {
-        for (i, s) in l.states.iter().enumerate() {
-            n_per_regime.insert(s.clone(), l.labels.iter().filter(|x| **x == Some(i)).count());
-        }
-    }
-    let m = pair.meta;
-    Ok(BasisOutput {
-        meta: crosshedge_app::pair::PairMeta {
-            target: m.target,
-            hedge: m.hedge,
-            alignment: m.alignment,
-            periods_per_year: m.periods_per_year,
-            target_returns: m.target_returns,
-            hedge_returns: m.hedge_returns,
-            from: m.from,
-            to: m.to,
-            rows: m.rows,
-        },
-        regime_labeling: lab.map_or_else(|| "none".to_string(), |l| l.name),
-        n_per_regime,
-        report,
-        warnings: Vec::new(),
-    })
 }
 
 /// The decorrelation factor's line: a scale only when `k` is identified and positive; a sign

@@ -1,18 +1,11 @@
 //! `crosshedge episodes`: what a calm-sized hedge did through each named shock episode.
 
 use crosshedge_app::episodes::{CatalogueSource, EpisodesRequest};
-use crosshedge_app::pair::Pair;
 use crosshedge_app::Silent;
-use crosshedge_data::store::Store;
-use crosshedge_labels::episodes::Catalogue;
 
-use super::pair::{load_pair_with, load_vix};
 use super::Ctx;
 use crate::cli::EpisodesArgs;
 use crate::output::{self, pct};
-
-// TODO(lead): remove when report/demo move
-pub use crosshedge_app::episodes::{EpisodesResponse as EpisodesOutput, AUTO_HEDGE};
 
 /// The app's request for `a`.
 fn request(a: &EpisodesArgs) -> anyhow::Result<EpisodesRequest> {
@@ -27,48 +20,8 @@ pub fn run(ctx: &Ctx, a: EpisodesArgs) -> anyhow::Result<()> {
     output::print(ctx.json, &out, render)
 }
 
-/// The built-in catalogue, extended by (or, with `no_builtin`, replaced by) a user file.
-// TODO(lead): remove when report/demo move
-pub fn catalogue(file: Option<&std::path::Path>, no_builtin: bool) -> anyhow::Result<Catalogue> {
-    Ok(crosshedge_app::episodes::catalogue(file, no_builtin)?)
-}
-
-/// Runs the episode analysis of `a` on the store (`crosshedge_app::episodes::run` on an open
-/// store).
-// TODO(lead): remove when report/demo move
-pub fn analyse(store: &Store, a: &EpisodesArgs) -> anyhow::Result<EpisodesOutput> {
-    let choice = crosshedge_app::episodes::resolve_hedge(store, &a.pair.hedge)?;
-    let mut args = a.pair.clone();
-    args.hedge.clone_from(&choice.name);
-    let p = load_pair_with(store, &args, choice.series.as_ref())?;
-    let cat = catalogue(a.catalogue.as_deref(), a.no_builtin)?;
-    let vix = load_vix(store, &a.pair.vix)?;
-    // The app's `analyse` parses the kinds again; this keeps the binary's `Pair::kinds` in use
-    // (and so free of a dead-code warning) until the lead removes the binary's pair module.
-    p.kinds()?;
-    let m = p.meta;
-    let pair = Pair {
-        target: p.target,
-        hedge: p.hedge,
-        dates: p.dates,
-        start_dates: p.start_dates,
-        meta: crosshedge_app::pair::PairMeta {
-            target: m.target,
-            hedge: m.hedge,
-            alignment: m.alignment,
-            periods_per_year: m.periods_per_year,
-            target_returns: m.target_returns,
-            hedge_returns: m.hedge_returns,
-            from: m.from,
-            to: m.to,
-            rows: m.rows,
-        },
-    };
-    Ok(crosshedge_app::episodes::analyse(&pair, choice, &cat, &vix)?)
-}
-
 /// The human table.
-pub fn render(out: &EpisodesOutput) -> String {
+pub fn render(out: &crosshedge_app::episodes::EpisodesResponse) -> String {
     let m = &out.meta;
     let mut s = format!(
         "episodes: {} hedged with {} at the calm-band h* = {:+.4}{} (from {} calm rows) | alignment {}\n  hedge: {}\n",

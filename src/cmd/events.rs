@@ -1,8 +1,7 @@
 //! `crosshedge events`: VIX and crypto moves and correlation around FOMC, CPI and PPI dates.
 
 use crosshedge_app::events::{EventSources, EventsRequest, EventsResponse};
-use crosshedge_app::{Silent, Workspace, WorkspaceConfig};
-use crosshedge_labels::events::EventCalendar;
+use crosshedge_app::Silent;
 
 use super::Ctx;
 use crate::cli::{self, EventsArgs};
@@ -12,17 +11,6 @@ impl From<&cli::EventSources> for EventSources {
     fn from(s: &cli::EventSources) -> Self {
         Self { events_file: s.events_file.clone(), pre: s.pre, post: s.post }
     }
-}
-
-/// The event calendar of `src` (see `crosshedge_app::events::calendar`), read from
-/// `src.data_dir`.
-// TODO(lead): remove when report/demo move
-pub fn calendar(src: &cli::EventSources) -> anyhow::Result<(EventCalendar, Vec<String>)> {
-    let ws = Workspace::new(WorkspaceConfig {
-        data_dir: src.data_dir.clone(),
-        ..WorkspaceConfig::default()
-    });
-    Ok(crosshedge_app::events::calendar(&ws, &src.into())?)
 }
 
 /// The app's request for `a`.

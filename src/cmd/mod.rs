@@ -15,7 +15,6 @@ mod export;
 pub(crate) mod hedge;
 mod import;
 mod lags;
-mod pair;
 pub(crate) mod price;
 mod regimes;
 pub(crate) mod report;
@@ -68,10 +67,16 @@ impl Ctx {
     }
 }
 
-/// The current UTC time, RFC 3339: the binary's single clock read.
+/// The current UTC time: the binary's single clock read (the jobs take the time of a run in
+/// their requests).
 #[allow(clippy::disallowed_methods)]
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// [`now`] as RFC 3339 to the second.
 pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Parses an optional `YYYY-MM-DD` flag.

@@ -1,12 +1,8 @@
 //! `crosshedge regimes`: which regime the market is in, from VIX bands or a Markov-switching
 //! model (Hamilton filter, Kim smoother, in logs), with probabilities and a one-step forecast.
 
-use chrono::NaiveDate;
 use crosshedge_app::regimes::{BandsResponse, MarkovResponse, RegimesRequest, RegimesResponse};
 use crosshedge_app::Silent;
-use crosshedge_core::regime::Labeling;
-use crosshedge_data::store::Store;
-use crosshedge_regimes::MarkovOptions;
 
 use super::{parse_date_flag, Ctx};
 use crate::cli::RegimesArgs;
@@ -37,34 +33,6 @@ pub fn run(ctx: &Ctx, a: RegimesArgs) -> anyhow::Result<()> {
         RegimesResponse::Bands(b) => output::print(ctx.json, b, render_bands),
         RegimesResponse::Markov(m) => output::print(ctx.json, m.as_ref(), render),
     }
-}
-
-/// Fits a univariate Markov-switching model with `k` states on the log changes of `series`
-/// over NYSE days (the app's [`crosshedge_app::regimes::fit_univariate_on`] on the store's
-/// series).
-// TODO(lead): remove when report/demo move
-pub fn fit_univariate(
-    store: &Store,
-    series: &str,
-    k: usize,
-    opts: MarkovOptions,
-    span: (Option<NaiveDate>, Option<NaiveDate>),
-    tvtp: bool,
-) -> anyhow::Result<MarkovResponse> {
-    let s = store.load(series, span.0, span.1)?;
-    Ok(crosshedge_app::regimes::fit_univariate_on(&s, series, k, opts, tvtp)?)
-}
-
-/// The `markov2`/`markov3` labeling of the VIX for `basis --regimes` (smoothed, i.e. ex post,
-/// probabilities: the regime a date belonged to in hindsight).
-/// A spike state is warned about on stderr.
-// TODO(lead): remove when report/demo move
-pub fn markov_labeling(store: &Store, vix: &str, k: usize) -> anyhow::Result<Labeling> {
-    let m = fit_univariate(store, vix, k, MarkovOptions::default(), (None, None), false)?;
-    for w in &m.warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(m.fit.to_labeling(&m.model, &m.dates)?)
 }
 
 /// The human table of the VIX bands.

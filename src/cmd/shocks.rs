@@ -1,15 +1,8 @@
 //! `crosshedge shocks`: DeFi liquidity-shock windows detected from data, compared with the
 //! catalogue of named episodes.
 
-use chrono::NaiveDate;
 use crosshedge_app::shocks::{ShockSources, ShocksRequest, ShocksResponse};
 use crosshedge_app::Silent;
-use crosshedge_core::series::Series;
-use crosshedge_data::store::Store;
-use crosshedge_labels::shocks::{detect_shocks, ShockConfig, ShockInputs};
-
-// TODO(lead): remove when report/demo move
-pub use crosshedge_app::shocks::Detection;
 
 use super::{parse_date_flag, Ctx};
 use crate::cli::{self, ShocksArgs};
@@ -24,47 +17,6 @@ impl From<&cli::ShockSources> for ShockSources {
             funding: s.funding.clone(),
         }
     }
-}
-
-/// Runs the detector on the store's series named in `src`; absent series are skipped.
-// TODO(lead): remove when report/demo move (basis calls it with a `&Store`; the app's
-// `crosshedge_app::shocks::detect` is the same on a workspace).
-pub fn detect(
-    store: &Store,
-    src: &cli::ShockSources,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> anyhow::Result<Detection> {
-    let known: Vec<String> = store.list()?.into_iter().map(|s| s.name).collect();
-    let mut used = Vec::new();
-    let mut missing = Vec::new();
-    let mut load = |name: &str| -> anyhow::Result<Option<Series>> {
-        if known.iter().any(|k| k == name) {
-            used.push(name.to_string());
-            Ok(Some(store.load(name, from, to)?))
-        } else {
-            missing.push(name.to_string());
-            Ok(None)
-        }
-    };
-    let crypto = load(&src.crypto)?;
-    let mut stables = Vec::new();
-    for s in &src.stablecoins {
-        if let Some(x) = load(s)? {
-            stables.push(x);
-        }
-    }
-    let tvl = load(&src.tvl)?;
-    let funding = load(&src.funding)?;
-    let stable_refs: Vec<&Series> = stables.iter().collect();
-    let inputs = ShockInputs {
-        crypto_price: crypto.as_ref(),
-        stablecoins: &stable_refs,
-        tvl: tvl.as_ref(),
-        funding: funding.as_ref(),
-    };
-    let detection = detect_shocks(&inputs, &ShockConfig::default())?;
-    Ok(Detection { detection, used, missing })
 }
 
 /// The app's request for `a`; a bad date is a usage error.

@@ -6,9 +6,11 @@
 //! and imported through the ordinary parsers into a fresh store that replaces the target only
 //! when complete.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, NaiveDate, Utc};
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
 use crosshedge_data::export::write_atomic;
@@ -16,9 +18,19 @@ use crosshedge_data::futures::{parse_futures_file, FuturesOptions};
 use crosshedge_data::import::parse_file;
 use crosshedge_data::manifest::Manifest;
 use crosshedge_data::store::{OnConflict, Store};
-use crosshedge_demo::DemoMarket;
+use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket, DemoSummary};
+use crosshedge_labels::bands::{vix_bands, BandConfig};
+use crosshedge_regimes::MarkovOptions;
+use serde::{Deserialize, Serialize};
 
-use crate::{AppError, ResultExt};
+use crate::backtest::BacktestRequest;
+use crate::basis::BasisRequest;
+use crate::episodes::{CatalogueSource, EpisodesRequest, AUTO_HEDGE};
+use crate::pair::PairRequest;
+use crate::regimes::fit_univariate;
+use crate::report::{assemble, write, Analysis, Written};
+use crate::stress::StressRequest;
+use crate::{AppError, Progress, ResultExt, Workspace, WorkspaceConfig};
 
 /// The CSV text of series sharing a calendar: `date,<name>...` with blanks where a series has
 /// no observation.
@@ -135,4 +147,160 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
     std::fs::rename(&tmp, &target)
         .with_context(|| format!("renaming the store to {}", target.display()))?;
     Ok(target)
+}
+
+/// What `demo` generates and analyses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoRequest {
+    /// Output directory for the demo store, its CSV files and the report.
+    pub out: PathBuf,
+    /// Random seed of the demo market (and of the bootstrap and the Monte Carlo).
+    pub seed: u64,
+    /// Stationary-bootstrap resamples of the basis analyses.
+    pub bootstrap: usize,
+    /// Monte Carlo paths of the demo stress test.
+    pub stress_paths: u64,
+    /// The time of the run (UTC): the store's import records and the report's header carry
+    /// it (the job reads no clock).
+    pub generated_at: DateTime<Utc>,
+}
+
+impl Default for DemoRequest {
+    fn default() -> Self {
+        Self {
+            out: PathBuf::from("demo-out"),
+            seed: 42,
+            bootstrap: 2000,
+            stress_paths: 100_000,
+            generated_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+}
+
+/// The JSON of `demo`.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemoResponse {
+    /// The output directory.
+    pub out_dir: String,
+    /// The demo store's path.
+    pub store: String,
+    /// What was generated, series by series.
+    pub summary: DemoSummary,
+    /// The market's current regime.
+    pub regime: RegimeNow,
+    /// Where the HTML report and its JSON were written.
+    pub report: Written,
+    /// Basis, episodes, stress and backtest results (the same data as the report).
+    #[serde(flatten)]
+    pub analysis: Analysis,
+}
+
+/// The current regime of the demo market: its VIX band and the Markov model's probabilities.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegimeNow {
+    /// The last VIX date.
+    pub last_date: Option<NaiveDate>,
+    /// The last VIX close (index points).
+    pub vix_close: Option<f64>,
+    /// The VIX band of the last close (`calm`, `normal`, `stress`).
+    pub vix_band: Option<String>,
+    /// The most likely state of the 2-state Markov-switching model on the last day.
+    pub markov_state: String,
+    /// Smoothed state probabilities of the last day (0..1), by state.
+    pub markov_probabilities: Vec<(String, f64)>,
+    /// One-day-ahead state probabilities (0..1), by state.
+    pub markov_forecast: Vec<(String, f64)>,
+    /// Expected duration of each state in trading days.
+    pub expected_durations_days: Vec<(String, f64)>,
+}
+
+/// Generates the calibrated demo market, imports it through the ordinary import path into a
+/// fresh store under `req.out`, and runs every analysis on it: basis of BTC and the NFT index
+/// against the VIX, the episodes of BTC, the current regime, the stress test and the backtest
+/// of the default book, and the HTML report. `data_dir` is the data directory of the
+/// workspace the analyses run in (the demo store carries its own futures settlements).
+///
+/// # Errors
+/// An analysis error when a file cannot be written; any analysis's error, with the analysis
+/// named in front.
+pub fn run(
+    data_dir: &Path,
+    req: &DemoRequest,
+    progress: &dyn Progress,
+) -> Result<DemoResponse, AppError> {
+    let cfg = DemoConfig { seed: req.seed, ..DemoConfig::default() };
+    let market = generate(&cfg)?;
+    let sum = summary(&market);
+    std::fs::create_dir_all(&req.out).with_context(|| format!("creating {}", req.out.display()))?;
+    let imported_at = req.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let store_path = build_store(&req.out, &market, &imported_at)?;
+    let ws = Workspace::new(WorkspaceConfig {
+        store: store_path.clone(),
+        data_dir: data_dir.to_path_buf(),
+    });
+    let mut basis = Vec::new();
+    for target in ["btc", "nft"] {
+        let b = BasisRequest {
+            pair: PairRequest::new(target, "vix"),
+            bootstrap: req.bootstrap,
+            seed: req.seed,
+            ..BasisRequest::default()
+        };
+        basis.push(
+            crate::basis::run(&ws, &b, progress)
+                .with_context(|| format!("basis of {target} vs vix"))?,
+        );
+    }
+    let catalogue = CatalogueSource { file: Some(episodes_file(&req.out)), no_builtin: true };
+    let ep =
+        EpisodesRequest { pair: PairRequest::new("btc", AUTO_HEDGE), catalogue: catalogue.clone() };
+    let episodes = crate::episodes::run(&ws, &ep, progress).context("episodes of btc")?;
+    let vix = ws.load("vix", None, None)?;
+    let bands = vix_bands(&vix, &BandConfig::default())?;
+    let m = fit_univariate(&ws, "vix", 2, MarkovOptions::default(), (None, None), false)
+        .context("Markov-switching model of the VIX")?;
+    let zip = |v: &[f64]| -> Vec<(String, f64)> {
+        m.fit.state_names.iter().cloned().zip(v.iter().copied()).collect()
+    };
+    let regime = RegimeNow {
+        last_date: vix.dates().last().copied(),
+        vix_close: vix.values().last().copied(),
+        vix_band: bands.current.map(|b| b.as_str().to_string()),
+        markov_state: m.current_state.clone(),
+        markov_probabilities: zip(&m.current_probabilities),
+        markov_forecast: zip(&m.fit.forecast),
+        expected_durations_days: zip(&m.fit.expected_durations),
+    };
+    crate::checkpoint(progress)?;
+    let stress_req =
+        StressRequest { paths: req.stress_paths, seed: req.seed, ..StressRequest::default() };
+    let stress =
+        crate::stress::run(&ws, &stress_req, progress).context("stress test of the demo book")?;
+    // The demo's JSON carries the backtest in full (every flow and daily check).
+    let bt =
+        BacktestRequest { catalogue: catalogue.clone(), full: true, ..BacktestRequest::default() };
+    let backtest = crate::backtest::run(&ws, &bt, progress).context("backtest of the demo book")?;
+    let analysis = Analysis {
+        basis,
+        episodes: Some(episodes),
+        stress: Some(stress),
+        backtest: Some(backtest),
+    };
+    let cat = catalogue.load()?;
+    let mut config = BTreeMap::new();
+    config.insert("data".into(), format!("demo market, seed {}", req.seed));
+    config.insert("book".into(), "default (adaptive layered VIX hedge)".into());
+    config.insert("bootstrap".into(), req.bootstrap.to_string());
+    config.insert("paths".into(), req.stress_paths.to_string());
+    let input = assemble(&ws, &analysis, &cat, "vix", req.seed, 90, config, req.generated_at)?;
+    let written = write(&req.out, &input, &analysis)?;
+    Ok(DemoResponse {
+        out_dir: req.out.display().to_string(),
+        store: store_path.display().to_string(),
+        summary: sum,
+        regime,
+        report: written,
+        analysis,
+    })
 }

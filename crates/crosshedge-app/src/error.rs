@@ -170,6 +170,7 @@ domain_errors!(
     crosshedge_simulation::SimulationError,
     crosshedge_backtest::BacktestError,
     crosshedge_report::ReportError,
+    crosshedge_demo::DemoError,
     std::io::Error,
     serde_json::Error,
 );

@@ -276,10 +276,19 @@ fn nft_prints(
 /// Everything ends on the as-of date (`as_of`, default the last date the four series share)
 /// and every start value (VIX, SPX, VVIX, the band) is read there.
 ///
+/// The result is memoised in the workspace ([`Workspace::memo`], kind `"measure"`): the
+/// stress test and the backtest of one `report` measure the book once.
+///
 /// # Errors
 /// Input errors for a bad book, a wrong number of crypto series, bad bands, unknown series or
 /// a book without delta notional; analysis errors when a statistic or the fit fails.
 pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppError> {
+    let key = serde_json::to_string(req)?;
+    ws.memo("measure", key, || measure_uncached(ws, req))
+}
+
+/// [`measure`] without the workspace's memo.
+fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppError> {
     let book = req.book.load()?;
     let crypto: Vec<&str> = req.crypto.iter().map(|s| s.trim()).collect();
     if crypto.len() != 3 {

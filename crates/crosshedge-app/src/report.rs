@@ -1,1 +1,683 @@
-//! `report` (being moved from the binary).
+//! `report`: the whole pipeline — basis by VIX band for every target, episode slippage,
+//! stress test and backtest of the book — rendered into one self-contained HTML file plus the
+//! JSON behind it.
+//!
+//! The report crate only draws and formats; every number comes from the same jobs as the
+//! individual commands, run once on one [`Workspace`]: each series is loaded once, each pair
+//! aligned once and the book measured once (the workspace's caches), however many analyses
+//! use them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use crosshedge_backtest::metrics::drawdown_series;
+use crosshedge_core::align::{align, AlignPolicy};
+use crosshedge_data::export::write_atomic;
+use crosshedge_labels::bands::{vix_bands, BandConfig};
+use crosshedge_labels::episodes::Catalogue;
+use crosshedge_report::{
+    render_html, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
+    EpisodeBarsChart, EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint,
+    ExceedanceTail, Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader,
+    ReportInput, RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
+};
+use crosshedge_simulation::{CoarseHistogram, PnlSummary};
+use crosshedge_stats::basis::RegimeStats;
+use crosshedge_stats::breakdown::Tail;
+use crosshedge_stats::corr::fisher_z_ci;
+use crosshedge_stats::rolling::rolling_corr_beta;
+use serde::{Deserialize, Serialize};
+
+use crate::backtest::{BacktestRequest, BacktestResponse};
+use crate::basis::{BasisRequest, BasisResponse};
+use crate::episodes::{CatalogueSource, EpisodesRequest, EpisodesResponse, AUTO_HEDGE};
+use crate::measure::{BookSource, MeasureRequest};
+use crate::pair::{load_pair, PairRequest};
+use crate::stress::{StressRequest, StressResponse};
+use crate::{AppError, Progress, ResultExt, Workspace};
+
+/// What `report` analyses and where it writes.
+///
+/// As JSON, e.g. `{"out": "report-out", "bootstrap": 500, "paths": 20000}`; every field left
+/// out takes its default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportRequest {
+    /// Output directory for `report.html`, `report.json` and `analysis.json`.
+    pub out: PathBuf,
+    /// The hedge book (default: the built-in adaptive layered VIX hedge).
+    pub book: BookSource,
+    /// Targets analysed against the hedge (those present in the store are used).
+    pub targets: Vec<String>,
+    /// The hedge series of the basis analyses (the episodes use the tradable default
+    /// instead of spot VIX).
+    pub hedge: String,
+    /// The episode catalogue.
+    pub catalogue: CatalogueSource,
+    /// Stationary-bootstrap resamples per interval.
+    pub bootstrap: usize,
+    /// Monte Carlo paths of the stress test.
+    pub paths: u64,
+    /// Seed of the bootstrap and the Monte Carlo.
+    pub seed: u64,
+    /// Rolling-correlation window in trading days.
+    pub window: usize,
+    /// The time stamped into the report's header (UTC; the job reads no clock: the front end
+    /// passes the time of the run).
+    pub generated_at: DateTime<Utc>,
+}
+
+impl Default for ReportRequest {
+    fn default() -> Self {
+        Self {
+            out: PathBuf::from("report-out"),
+            book: BookSource::Default,
+            targets: ["btc", "eth", "nft", "punks"].map(String::from).to_vec(),
+            hedge: "vix".to_string(),
+            catalogue: CatalogueSource::default(),
+            bootstrap: 2000,
+            paths: 100_000,
+            seed: 42,
+            window: 90,
+            generated_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+}
+
+/// Everything the report shows, as computed (`analysis.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    /// Basis of each target against the hedge, by VIX band.
+    pub basis: Vec<BasisResponse>,
+    /// Episode slippage of the first target.
+    pub episodes: Option<EpisodesResponse>,
+    /// Stress test of the book.
+    pub stress: Option<StressResponse>,
+    /// Backtest of the book through the store's history.
+    pub backtest: Option<BacktestResponse>,
+}
+
+/// The JSON of `report`: where it went.
+#[derive(Clone, Debug, Serialize)]
+pub struct Written {
+    /// The HTML file.
+    pub html: String,
+    /// The report's input data.
+    pub json: String,
+    /// Every analysis result behind it.
+    pub analysis: String,
+    /// What was left out and why (e.g. the stress test without a daily NFT index); the CLI
+    /// prints these to stderr as `note: ...`. Absent from the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The book as the report's configuration names it: `default`, the file's path, or `toml`
+/// (a book given as TOML text).
+fn book_label(b: &BookSource) -> String {
+    match b {
+        BookSource::Default => "default".to_string(),
+        BookSource::Path(p) => p.display().to_string(),
+        BookSource::Toml(_) => "toml".to_string(),
+    }
+}
+
+/// `d` as `YYYY-MM-DD`, or `-`.
+fn date_or_dash(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
+}
+
+fn histogram(label: &str, h: &CoarseHistogram, s: &PnlSummary) -> PnlHistogram {
+    PnlHistogram {
+        label: label.into(),
+        bin_edges: h.bin_edges.clone(),
+        counts: h.counts.iter().map(|c| *c as f64).collect(),
+        markers: vec![
+            RiskMarker { level: 0.95, var: s.var95, es: s.es95 },
+            RiskMarker { level: 0.99, var: s.var99, es: s.es99 },
+        ],
+    }
+}
+
+/// `x` as a percentage with one decimal (`0.253` → `25.3%`), as the tables show it.
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// Builds the report's input from computed results and the store.
+///
+/// The VIX and the first target's pair come from the workspace's caches, so nothing the
+/// analyses already loaded or aligned is read again.
+///
+/// # Errors
+/// Store errors; the statistics' errors for a sample too short for the rolling window.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble(
+    ws: &Workspace,
+    analysis: &Analysis,
+    catalogue: &Catalogue,
+    hedge: &str,
+    seed: u64,
+    window: usize,
+    config: BTreeMap<String, String>,
+    generated_at: DateTime<Utc>,
+) -> Result<ReportInput, AppError> {
+    let mut charts = Vec::new();
+    let mut tables = Vec::new();
+    // Regime-shaded VIX on NYSE days, each day labelled with the band of the previous close.
+    let vix = ws.load("vix", None, None)?;
+    let vix_us = align(&[&vix], AlignPolicy::UsClose)?;
+    let vix_us = crosshedge_core::series::Series::new(
+        "vix",
+        vix.calendar,
+        vix.unit,
+        vix_us.dates.clone(),
+        vix_us.levels[0].clone(),
+    )?;
+    let bands = vix_bands(&vix_us, &BandConfig::default())?;
+    let lab = &bands.labeling;
+    let (first, last) = (lab.dates[0], lab.dates[lab.dates.len() - 1]);
+    let episodes_in: Vec<EpisodeWindow> = catalogue
+        .episodes
+        .iter()
+        .filter(|e| e.end >= first && e.start <= last)
+        .map(|e| EpisodeWindow {
+            name: e.name.clone(),
+            start: e.start.max(first),
+            end: e.end.min(last),
+        })
+        .collect();
+    charts.push(Chart {
+        caption: "The VIX on NYSE days, shaded by VIX band of the previous close (calm < 15, stress > 25), with the named shock episodes."
+            .into(),
+        spec: ChartSpec::RegimeVix(RegimeVixChart {
+            title: "VIX and regimes".into(),
+            dates: lab.dates.clone(),
+            vix: vix_us.values()[1..].to_vec(),
+            regimes: lab.labels.iter().map(|l| l.map_or_else(|| "unlabelled".to_string(), |i| lab.states[i].clone())).collect(),
+            episodes: episodes_in,
+        }),
+    });
+    if let Some(b) = analysis.basis.first() {
+        let p = load_pair(ws, &PairRequest::new(&b.meta.target, hedge))?;
+        let roll = rolling_corr_beta(&p.target, &p.hedge, window)?;
+        let (mut d, mut c, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, r) in roll.correlation.iter().enumerate() {
+            if let Some(r) = r {
+                let ci = fisher_z_ci(*r, window, 0.95)?;
+                d.push(p.dates[i]);
+                c.push(*r);
+                lo.push(ci[0]);
+                hi.push(ci[1]);
+            }
+        }
+        charts.push(Chart {
+            caption: format!(
+                "Rolling {window}-day correlation of {} and {} log returns (us-close), with the 95 % Fisher-z band.",
+                b.meta.target, b.meta.hedge
+            ),
+            spec: ChartSpec::RollingCorrelation(RollingCorrelationChart {
+                title: format!("{} vs {}: rolling correlation", b.meta.target, b.meta.hedge),
+                dates: d,
+                correlation: c,
+                lower: lo,
+                upper: hi,
+                line_label: format!("{window}-day correlation"),
+                band_label: "95 % Fisher-z band".into(),
+            }),
+        });
+        let mut pts: Vec<ExceedancePoint> = b
+            .report
+            .exceedance
+            .iter()
+            .map(|e| {
+                // Both tails on one axis: the upper tail's level q sits at 1 - q.
+                let (quantile, tail) = match e.tail {
+                    Tail::Lower => (e.quantile, ExceedanceTail::Lower),
+                    Tail::Upper => (1.0 - e.quantile, ExceedanceTail::Upper),
+                };
+                ExceedancePoint {
+                    quantile,
+                    tail,
+                    empirical: e.correlation,
+                    benchmark: e.normal_benchmark,
+                }
+            })
+            .collect();
+        pts.sort_by(|a, b| {
+            (a.tail == ExceedanceTail::Upper)
+                .cmp(&(b.tail == ExceedanceTail::Upper))
+                .then(a.quantile.total_cmp(&b.quantile))
+        });
+        pts.dedup_by(|a, b| a.tail == b.tail && a.quantile == b.quantile);
+        charts.push(Chart {
+            caption: format!(
+                "Longin-Solnik exceedance correlation of {} and {}, both tails (hedge oriented so the lower tail is a crash with a VIX spike, the upper tail a rally with a falling VIX), against the bivariate-normal benchmark.",
+                b.meta.target, b.meta.hedge
+            ),
+            spec: ChartSpec::Exceedance(ExceedanceChart { title: "Exceedance correlation".into(), points: pts }),
+        });
+    }
+    if let Some(e) = &analysis.episodes {
+        charts.push(Chart {
+            caption: format!(
+                "Named shock episodes: {} return, P&L of a {} hedge ({}) sized at the calm-band h* = {:+.4}, and the hedged book's net loss as a share of notional (target loss - hedge gain), in fractions of notional.",
+                e.meta.target, e.meta.hedge, e.hedge_instrument, e.hedge_ratio_calm
+            ),
+            spec: ChartSpec::EpisodeBars(EpisodeBarsChart {
+                title: "Protection in shock episodes".into(),
+                unit: Unit::Fraction,
+                episodes: e
+                    .episodes
+                    .iter()
+                    .map(|r| EpisodeBar {
+                        name: r.slippage.name.clone(),
+                        target_return: r.slippage.target_cum_return,
+                        hedge_pnl: r.slippage.hedge_pnl,
+                        net_loss_share_of_notional: r.slippage.net_loss_share_of_notional,
+                    })
+                    .collect(),
+            }),
+        });
+    }
+    if let Some(bt) = &analysis.backtest {
+        let r = &bt.report;
+        charts.push(Chart {
+            caption: format!(
+                "Backtest of the book through {} US trading days: equity of the exposures unhedged and with the hedge programme (net of commission, spread, slippage, gas and funding), with drawdowns.",
+                bt.days
+            ),
+            spec: ChartSpec::Equity(EquityChart {
+                title: "Equity, hedged and unhedged".into(),
+                unit: Unit::Usd,
+                dates: r.dates.clone(),
+                unhedged: r.unhedged_equity.clone(),
+                hedged: r.hedged_equity.clone(),
+                unhedged_drawdown: drawdown_series(&r.unhedged_equity),
+                hedged_drawdown: drawdown_series(&r.hedged_equity),
+            }),
+        });
+        let mut rows = Vec::new();
+        for (name, m) in [("unhedged", &r.unhedged_metrics), ("hedged", &r.hedged_metrics)] {
+            rows.push(match &m.metrics {
+                Some(x) => vec![
+                    name.to_string(),
+                    pct(x.total_return),
+                    pct(x.annualised_return),
+                    x.annualised_vol.map_or("-".into(), pct),
+                    pct(x.max_drawdown.max_drawdown),
+                    format!(
+                        "{}-{:02} {}",
+                        x.worst_month.year,
+                        x.worst_month.month,
+                        pct(x.worst_month.simple_return)
+                    ),
+                ],
+                None => vec![
+                    name.to_string(),
+                    m.error.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            });
+        }
+        tables.push(Table {
+            title: "Backtest".into(),
+            caption: Some(format!(
+                "{} .. {}; cost of carry per year: hedge P&L outside episodes {:.0} ({} of the exposure), cash outlay {:.0} ({}); XIRR of the hedge programme: {}; accounting identity held every day: {}",
+                date_or_dash(bt.from),
+                date_or_dash(bt.to),
+                r.cost_of_carry.hedge_pnl_outside_episodes_per_year,
+                r.cost_of_carry
+                    .hedge_pnl_outside_episodes_share_per_year
+                    .map_or("-".into(), pct),
+                r.cost_of_carry.outlay_per_year,
+                r.cost_of_carry.outlay_share_per_year.map_or("-".into(), pct),
+                match r.xirr.rate {
+                    Some(x) if r.xirr.roots.len() > 1 =>
+                        format!("{} (ambiguous: {} roots)", pct(x), r.xirr.roots.len()),
+                    Some(x) => pct(x),
+                    None => r.xirr.error.clone().unwrap_or_default(),
+                },
+                if r.all_checks_ok { "yes" } else { "no" }
+            )),
+            header: ["curve", "total return", "ann. return", "ann. vol", "max drawdown", "worst month"].map(String::from).to_vec(),
+            rows,
+        });
+    }
+    let mut headline = Headline::default();
+    if let Some(st) = &analysis.stress {
+        if let Some(rep) = &st.report {
+            if !rep.unhedged_histogram.counts.is_empty() && !rep.hedged_histogram.counts.is_empty()
+            {
+                charts.push(Chart {
+                    caption: format!(
+                        "Stress test: P&L over {} trading days of {} Monte Carlo paths, unhedged and with the sized book, with VaR and ES at 95 % and 99 %.",
+                        rep.horizon_days, rep.paths
+                    ),
+                    spec: ChartSpec::StressDistribution(StressDistributionChart {
+                        title: "Stress P&L distribution".into(),
+                        unit: Unit::Usd,
+                        unhedged: histogram("unhedged", &rep.unhedged_histogram, &rep.unhedged),
+                        hedged: histogram("hedged", &rep.hedged_histogram, &rep.hedged),
+                    }),
+                });
+            }
+            if let Some(s) = &rep.uncovered_share_of_loss_1_in_20 {
+                headline.uncovered_share_of_loss_1_in_20 = Some(Estimate {
+                    value: s.mean,
+                    interval: Some(Interval { lower: s.ci95[0], upper: s.ci95[1], level: 0.95 }),
+                });
+            }
+            tables.push(Table {
+                title: "Stress test".into(),
+                caption: Some(format!(
+                    "{} paths x {} days, seed {}; regime-switching model fitted to the store ({}), drift {}{}",
+                    rep.paths,
+                    rep.horizon_days,
+                    rep.seed,
+                    st.model,
+                    st.drift,
+                    if st.measured.nft_to < st.measured.to {
+                        format!(
+                            "; the NFT factor fitted on {} .. {}, the days its index covers",
+                            st.measured.nft_from.map_or("-".into(), |d| d.to_string()),
+                            st.measured.nft_to.map_or("-".into(), |d| d.to_string())
+                        )
+                    } else {
+                        String::new()
+                    }
+                )),
+                header: ["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: [("unhedged", &rep.unhedged), ("hedged", &rep.hedged)]
+                    .iter()
+                    .map(|(n, s)| {
+                        let f = |x: f64| format!("{x:.0}");
+                        vec![
+                            n.to_string(),
+                            f(s.mean),
+                            f(s.sd),
+                            f(s.var95),
+                            f(s.var99),
+                            f(s.es95),
+                            f(s.es99),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        headline.hedge_cost_per_year =
+            Some(crosshedge_report::Amount { value: st.plan.cost_per_year, unit: Unit::Usd });
+    }
+    if let Some(b) = analysis.basis.first() {
+        let r = &b.report;
+        if let (Some(RegimeStats::Available(c)), Some(RegimeStats::Available(s))) =
+            (r.regimes.get("calm"), r.regimes.get("stress"))
+        {
+            headline.correlation_break = Some(CorrelationBreak {
+                calm: c.pearson,
+                stress: s.pearson,
+                p_value: r.forbes_rigobon.as_ref().map(|f| f.p_value),
+            });
+        }
+        if let Some(k) = &r.decorrelation_factor {
+            headline.decorrelation_factor = Some(DecorrelationFigure {
+                value: k.value,
+                interval: k.ci95.map(|c| Interval { lower: c[0], upper: c[1], level: 0.95 }),
+                identified: k.identified,
+                hedge_ratio_calm: k.hedge_ratio_calm,
+                hedge_ratio_stress: k.hedge_ratio_stress,
+            });
+        }
+        headline.notes.push(format!(
+            "{} against {}: {} returns, alignment {} ({} periods/yr), {} .. {}.",
+            b.meta.target,
+            b.meta.hedge,
+            b.meta.target_returns,
+            b.meta.alignment,
+            b.meta.periods_per_year,
+            date_or_dash(b.meta.from),
+            date_or_dash(b.meta.to)
+        ));
+    }
+    // Basis table: every target, whole sample and each band.
+    let mut rows = Vec::new();
+    for b in &analysis.basis {
+        let r = &b.report;
+        let mut push = |name: &str, s: &crosshedge_stats::basis::BasisStats| {
+            rows.push(vec![
+                b.meta.target.clone(),
+                name.to_string(),
+                s.n.to_string(),
+                format!(
+                    "{:+.3} [{:+.2}, {:+.2}]",
+                    s.pearson, s.pearson_ci95_bootstrap[0], s.pearson_ci95_bootstrap[1]
+                ),
+                format!("{:+.4} ({:.4})", s.beta, s.beta_se_hac),
+                format!("{:.3}", s.r2),
+                format!("{:+.4}", s.dimson_beta),
+            ]);
+        };
+        push("all", &r.overall);
+        for (name, st) in &r.regimes {
+            if let RegimeStats::Available(s) = st {
+                push(name, s);
+            }
+        }
+    }
+    tables.push(Table {
+        title: format!("Basis against {hedge}"),
+        caption: Some("Pearson with 95 % stationary-bootstrap interval; beta = h* with Newey-West standard error.".into()),
+        header: ["target", "sample", "n", "pearson", "beta (HAC se)", "R2", "Dimson beta"].map(String::from).to_vec(),
+        rows,
+    });
+    if let Some(e) = &analysis.episodes {
+        tables.push(Table {
+            title: "Shock episodes".into(),
+            caption: Some(format!(
+                "hedge: {}; net loss / notional = (target loss - hedge gain) / target notional; uncovered share of loss = 1 - hedge gain / target loss (- when the target did not lose); from/to are the first and last in-sample dates{}",
+                e.hedge_instrument,
+                if e.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(". Warnings: {}", e.warnings.join("; "))
+                }
+            )),
+            header: [
+                "episode",
+                "from",
+                "to",
+                "target",
+                "hedge P&L",
+                "net loss / notional",
+                "uncovered share of loss",
+                "daily corr",
+                "strong corr but hedge lost",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: e
+                .episodes
+                .iter()
+                .map(|r| {
+                    let s = &r.slippage;
+                    vec![
+                        if r.truncated {
+                            format!("{} (truncated by the sample)", s.name)
+                        } else {
+                            s.name.clone()
+                        },
+                        r.start.clone(),
+                        r.end.clone(),
+                        pct(s.target_cum_return),
+                        pct(s.hedge_pnl),
+                        pct(s.net_loss_share_of_notional),
+                        s.uncovered_share_of_loss.map_or("-".into(), pct),
+                        s.correlation.map_or("-".into(), |c| format!("{c:+.2}")),
+                        if s.strong_correlation_but_hedge_lost {
+                            "yes".into()
+                        } else {
+                            String::new()
+                        },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let mut seen = BTreeSet::new();
+    let inputs = ws
+        .store()?
+        .imports()?
+        .into_iter()
+        .filter(|i| seen.insert((i.file_name.clone(), i.sha256.clone())))
+        .map(|i| InputFile { name: i.file_name, sha256: i.sha256 })
+        .collect();
+    Ok(ReportInput {
+        title: "crosshedge: how much of the hedge is really there".into(),
+        header: ReportHeader {
+            version: env!("CARGO_PKG_VERSION").into(),
+            git_revision: None,
+            generated_at,
+            seed,
+            alignment_policy: AlignPolicy::UsClose.to_string(),
+            inputs,
+            config,
+        },
+        headline,
+        charts,
+        tables,
+    })
+}
+
+/// Renders and writes `report.html`, `report.json` and `analysis.json` into `dir`.
+///
+/// # Errors
+/// An analysis error when the directory cannot be created or a file cannot be written (each
+/// file is written atomically: a failed write leaves the previous file whole).
+pub fn write(dir: &Path, input: &ReportInput, analysis: &Analysis) -> Result<Written, AppError> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let html = render_html(input)?;
+    let (h, j, a) = (dir.join("report.html"), dir.join("report.json"), dir.join("analysis.json"));
+    write_atomic(&j, serde_json::to_string(input)?.as_bytes())?;
+    write_atomic(&a, serde_json::to_string(analysis)?.as_bytes())?;
+    write_atomic(&h, html.as_bytes())?;
+    Ok(Written {
+        html: h.display().to_string(),
+        json: j.display().to_string(),
+        analysis: a.display().to_string(),
+        notes: Vec::new(),
+    })
+}
+
+/// Runs every analysis of the report on the workspace's store, assembles and writes it.
+///
+/// # Errors
+/// An input error when none of the targets is in the store; any analysis's error, with the
+/// analysis named in front (`basis of btc: ...`); write errors.
+pub fn run(
+    ws: &Workspace,
+    req: &ReportRequest,
+    progress: &dyn Progress,
+) -> Result<Written, AppError> {
+    let known: BTreeSet<String> = ws.store()?.list()?.into_iter().map(|s| s.name).collect();
+    let targets: Vec<&String> = req.targets.iter().filter(|t| known.contains(*t)).collect();
+    if targets.is_empty() {
+        return Err(AppError::input(format!(
+            "none of the targets {} is in the store",
+            req.targets.join(", ")
+        )));
+    }
+    let mut notes = Vec::new();
+    let mut basis = Vec::new();
+    for t in &targets {
+        let b = BasisRequest {
+            pair: PairRequest::new(t, &req.hedge),
+            bootstrap: req.bootstrap,
+            seed: req.seed,
+            ..BasisRequest::default()
+        };
+        basis.push(crate::basis::run(ws, &b, progress).with_context(|| format!("basis of {t}"))?);
+    }
+    crate::checkpoint(progress)?;
+    let catalogue = req.catalogue.load()?;
+    // The episodes' hedge is a P&L, so it must be tradable: the default spot VIX of the
+    // basis gives way to the tradable default (the constant-maturity futures proxy).
+    let ep_hedge = if req.hedge == "vix" { AUTO_HEDGE } else { req.hedge.as_str() };
+    let ep = EpisodesRequest {
+        pair: PairRequest::new(targets[0], ep_hedge),
+        catalogue: req.catalogue.clone(),
+    };
+    let episodes = crate::episodes::run(ws, &ep, progress).context("episodes")?;
+    crate::checkpoint(progress)?;
+    // The stress model needs a daily NFT index (`nft`, as in the demo). The real data's
+    // CryptoPunks floor proxy (`punks`, sparse sales-based prints in ETH) gives a fitted
+    // model with absurd tails, so it is not substituted.
+    let crypto: Vec<String> = ["btc", "eth", "nft"]
+        .into_iter()
+        .filter(|n| known.contains(*n))
+        .map(String::from)
+        .collect();
+    let stress = if crypto.len() == 3 {
+        let s = StressRequest {
+            measure: MeasureRequest { book: req.book.clone(), crypto, ..MeasureRequest::default() },
+            paths: req.paths,
+            seed: req.seed,
+            ..StressRequest::default()
+        };
+        Some(crate::stress::run(ws, &s, progress).context("stress test")?)
+    } else {
+        notes.push("the stress test needs btc, eth and a daily NFT index `nft` in the store; skipped (import one as `nft` to include it)".to_string());
+        None
+    };
+    // The backtest runs on the stored prices, so the CryptoPunks floor proxy of the real data
+    // may stand in for the NFT index there.
+    let nft = ["nft", "punks"].into_iter().find(|n| known.contains(*n));
+    let bt_crypto: Vec<String> = ["btc", "eth"]
+        .into_iter()
+        .filter(|n| known.contains(*n))
+        .chain(nft)
+        .map(String::from)
+        .collect();
+    let backtest = if bt_crypto.len() == 3 {
+        let b = BacktestRequest {
+            measure: MeasureRequest {
+                book: req.book.clone(),
+                crypto: bt_crypto,
+                ..MeasureRequest::default()
+            },
+            catalogue: req.catalogue.clone(),
+            ..BacktestRequest::default()
+        };
+        Some(crate::backtest::run(ws, &b, progress).context("backtest")?)
+    } else {
+        notes.push(
+            "the backtest needs btc, eth and an NFT index (nft or punks) in the store; skipped"
+                .to_string(),
+        );
+        None
+    };
+    let analysis = Analysis { basis, episodes: Some(episodes), stress, backtest };
+    let mut config = BTreeMap::new();
+    config.insert("book".into(), book_label(&req.book));
+    config.insert("bootstrap".into(), req.bootstrap.to_string());
+    config.insert("paths".into(), req.paths.to_string());
+    config.insert("window".into(), req.window.to_string());
+    let input = assemble(
+        ws,
+        &analysis,
+        &catalogue,
+        &req.hedge,
+        req.seed,
+        req.window,
+        config,
+        req.generated_at,
+    )?;
+    let mut w = write(&req.out, &input, &analysis)?;
+    w.notes = notes;
+    Ok(w)
+}
