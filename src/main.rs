@@ -14,6 +14,7 @@ mod cmd;
 mod exit;
 mod output;
 mod progress;
+mod render;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

@@ -5,6 +5,7 @@ use crosshedge_app::Silent;
 
 use super::{parse_date_flag, Ctx};
 use crate::cli::ExportArgs;
+use crate::render::export::render;
 
 /// The request of `args`; the policy, return kind and dates are checked here.
 pub fn request(a: &ExportArgs) -> anyhow::Result<ExportRequest> {
@@ -25,14 +26,6 @@ pub fn run(ctx: &Ctx, a: ExportArgs) -> anyhow::Result<()> {
     if ctx.json {
         return crate::output::print_json(&info);
     }
-    println!(
-        "wrote {} rows of {} ({}, alignment {}, {} periods/year) to {}",
-        info.rows,
-        info.columns.join(", "),
-        info.returns.as_deref().map_or("levels".to_string(), |k| format!("{k} returns")),
-        info.policy,
-        info.periods_per_year,
-        info.out
-    );
+    println!("{}", render(&info));
     Ok(())
 }

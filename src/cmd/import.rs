@@ -8,6 +8,7 @@ use super::{now_utc, Ctx};
 use crate::cli::ImportArgs;
 use crate::exit::UsageError;
 use crate::output;
+use crate::render::import::{conflicts_note, render};
 
 /// The request of `args`, stamped `imported_at`. The series, calendar and unit flags are read
 /// only when they are used (one file, no futures, no manifest), as they always were.
@@ -58,33 +59,9 @@ pub fn run(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<()> {
             f.root, f.rows, f.file, f.new, f.unchanged, f.conflicts
         );
     }
-    let mut t =
-        output::table(&["file", "rows", "series", "new", "unchanged", "conflicts", "sha256"]);
-    for s in &res.series {
-        for c in &s.series {
-            t.add_row(vec![
-                s.file.clone(),
-                s.rows.to_string(),
-                c.name.clone(),
-                c.new.to_string(),
-                c.unchanged.to_string(),
-                c.conflicts.to_string(),
-                s.sha256[..16].to_string(),
-            ]);
-        }
-    }
-    output::emit(&t.to_string());
-    let conflicts: u64 = res.series.iter().flat_map(|s| &s.series).map(|c| c.conflicts).sum();
-    if conflicts > 0 {
-        let on_conflict = req.on_conflict;
-        eprintln!(
-            "note: {conflicts} values differed from the store; policy {on_conflict:?} ({})",
-            match on_conflict {
-                OnConflict::Keep => "stored values stay current; new ones kept as revisions",
-                OnConflict::Replace => "new values are current; old ones kept as revisions",
-                OnConflict::Fail => "refused",
-            }
-        );
+    output::emit(&render(&res));
+    if let Some(note) = conflicts_note(&res, req.on_conflict) {
+        eprintln!("{note}");
     }
     println!("store: {}", ctx.store.display());
     Ok(())

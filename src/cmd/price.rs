@@ -1,7 +1,7 @@
 //! `crosshedge price`: the dispatch of the subcommands (flags in `crate::cli::price`, the jobs
 //! in `crosshedge_app::price`, one renderer per subcommand under `cmd/price/`).
 
-use crate::cli::price::{PriceArgs, PriceCommand};
+use crate::cli::{PriceArgs, PriceCommand};
 use crate::cmd::Ctx;
 
 mod curve;

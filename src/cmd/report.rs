@@ -7,6 +7,7 @@ use crosshedge_app::report::{ReportRequest, Written};
 use super::{now, Ctx};
 use crate::cli::ReportArgs;
 use crate::output;
+use crate::render::report::render;
 
 impl ReportArgs {
     /// The app's request; the report's header carries `generated_at`.
@@ -39,6 +40,6 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> anyhow::Result<()> {
     if ctx.json {
         return output::print_json(&w);
     }
-    output::emit(&format!("report: {}\ndata behind it: {} and {}", w.html, w.json, w.analysis));
+    output::emit(&render(&w));
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! `crosshedge shocks`: DeFi liquidity-shock windows detected from data, compared with the
 //! catalogue of named episodes.
 
-use crosshedge_app::shocks::{ShockSources, ShocksRequest, ShocksResponse};
+use crosshedge_app::shocks::{ShockSources, ShocksRequest};
 use crosshedge_app::Silent;
 
 use super::{parse_date_flag, Ctx};
 use crate::cli::{self, ShocksArgs};
-use crate::output::{self, pct, serde_name};
+use crate::output;
+use crate::render::shocks::render;
 
 impl From<&cli::ShockSources> for ShockSources {
     fn from(s: &cli::ShockSources) -> Self {
@@ -36,58 +37,4 @@ pub fn run(ctx: &Ctx, a: ShocksArgs) -> anyhow::Result<()> {
     }
     output::emit(&render(&out));
     Ok(())
-}
-
-/// The human tables.
-fn render(out: &ShocksResponse) -> String {
-    let mut s = format!(
-        "shocks from {} ({} of days are shock days){}\n",
-        out.series_used.join(", "),
-        pct(out.shock_day_share, 1),
-        if out.series_missing.is_empty() {
-            String::new()
-        } else {
-            format!("; not in the store: {}", out.series_missing.join(", "))
-        }
-    );
-    let mut t =
-        output::table(&["window", "from", "to", "days", "peak", "peak date", "fired", "catalogue"]);
-    for (i, w) in out.windows.iter().enumerate() {
-        let eps = out.catalogue.window_episodes.get(&i).map(|v| v.join(", ")).unwrap_or_default();
-        t.add_row(vec![
-            i.to_string(),
-            w.start.to_string(),
-            w.end.to_string(),
-            w.n_shock_days.to_string(),
-            format!("{:.2}", w.peak_score),
-            w.peak_date.to_string(),
-            w.fired.iter().map(serde_name).collect::<Vec<_>>().join("+"),
-            eps,
-        ]);
-    }
-    s.push_str(&t.to_string());
-    s.push_str("\ncatalogue episodes in the data span:\n");
-    let mut t = output::table(&[
-        "episode",
-        "from",
-        "to",
-        "detected",
-        "overlap days",
-        "first detection (days from start)",
-    ]);
-    for e in out.catalogue.episodes.iter().filter(|e| e.covered) {
-        t.add_row(vec![
-            e.episode.clone(),
-            e.start.to_string(),
-            e.end.to_string(),
-            if e.detected { "yes".into() } else { "no".into() },
-            e.overlap_days.to_string(),
-            e.first_detection_offset_days.map_or("-".into(), |x| format!("{x:+}")),
-        ]);
-    }
-    s.push_str(&t.to_string());
-    if let Some(r) = out.catalogue.recall {
-        s.push_str(&format!("\nrecall of the catalogue: {}\n", pct(r, 0)));
-    }
-    s
 }
