@@ -13,6 +13,8 @@ use crosshedge_app::price::structure::{CondorRequest, SpreadRequest};
 use crosshedge_app::price::{date_flag, ExpiryRequest};
 use crosshedge_app::stress::{Drift, StressModel};
 use crosshedge_app::AppError;
+use crosshedge_core::align::AlignPolicy;
+use crosshedge_core::returns::ReturnKind;
 
 /// Measure how much of a VIX/SPX hedge of crypto, NFT and DeFi exposure is really there.
 #[derive(Debug, Parser)]
@@ -83,8 +85,8 @@ pub struct RegimesArgs {
     pub series: String,
     /// bands, markov2, markov3 (switching mean and variance of log changes) or bivariate
     /// (2 states on --target/--hedge returns with switching correlation).
-    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().model.to_string())]
-    pub model: String,
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().model)]
+    pub model: crosshedge_app::regimes::RegimeModel,
     /// Target of the bivariate model.
     #[arg(long)]
     pub target: Option<String>,
@@ -101,11 +103,11 @@ pub struct RegimesArgs {
     #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().seed)]
     pub seed: u64,
     /// First date (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
 }
 
 /// `crosshedge dcc`.
@@ -115,8 +117,8 @@ pub struct DccArgs {
     #[command(flatten)]
     pub pair: PairArgs,
     /// Innovations of the GARCH margins: normal or t.
-    #[arg(long, default_value = "normal")]
-    pub dist: String,
+    #[arg(long, default_value_t = crosshedge_app::dcc::DccRequest::default().dist)]
+    pub dist: crosshedge_app::dcc::DccDist,
     /// Include the full daily correlation and hedge-ratio paths in --json.
     #[arg(long)]
     pub paths: bool,
@@ -163,11 +165,11 @@ pub struct ShocksArgs {
     #[command(flatten)]
     pub sources: ShockSources,
     /// First date (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
     /// Days of tolerance when matching detections to catalogue episodes.
     #[arg(long, default_value_t = crosshedge_app::shocks::ShocksRequest::default().tolerance)]
     pub tolerance: i64,
@@ -212,20 +214,20 @@ pub struct PairArgs {
     #[arg(long)]
     pub hedge: String,
     /// Alignment policy: us-close (default), weekly, crypto-days.
-    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().align.to_string())]
-    pub align: String,
+    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().align)]
+    pub align: AlignPolicy,
     /// Return kind: log, simple, points (rates always use points).
-    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().returns.to_string())]
-    pub returns: String,
+    #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().returns)]
+    pub returns: ReturnKind,
     /// Return kind of the hedge when it differs (e.g. points for the VIX).
     #[arg(long)]
-    pub hedge_returns: Option<String>,
+    pub hedge_returns: Option<ReturnKind>,
     /// First date (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
     /// The VIX series used for the vix-bands regimes (default `vix`).
     #[arg(long, default_value_t = crosshedge_app::pair::PairRequest::default().vix)]
     pub vix: String,
@@ -245,11 +247,11 @@ impl PairArgs {
         Ok(crosshedge_app::pair::PairRequest {
             target: self.target.clone(),
             hedge: self.hedge.clone(),
-            align: self.align.parse()?,
-            returns: self.returns.parse()?,
-            hedge_returns: self.hedge_returns.as_deref().map(str::parse).transpose()?,
-            from: crate::cmd::parse_date_flag("from", &self.from)?,
-            to: crate::cmd::parse_date_flag("to", &self.to)?,
+            align: self.align,
+            returns: self.returns,
+            hedge_returns: self.hedge_returns,
+            from: self.from,
+            to: self.to,
             vix: self.vix.clone(),
         })
     }
@@ -262,8 +264,8 @@ pub struct BasisArgs {
     #[command(flatten)]
     pub pair: PairArgs,
     /// Regime labeling: vix-bands (default), markov2, markov3, episodes, shocks, events, none.
-    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().regimes.to_string())]
-    pub regimes: String,
+    #[arg(long, default_value_t = crosshedge_app::basis::BasisRequest::default().regimes)]
+    pub regimes: crosshedge_app::labeling::RegimeSource,
     /// Series behind the `shocks` labeling.
     #[command(flatten)]
     pub shock_sources: ShockSources,
@@ -391,11 +393,11 @@ pub enum SeriesAction {
         /// The series name.
         name: String,
         /// First date (YYYY-MM-DD).
-        #[arg(long)]
-        from: Option<String>,
+        #[arg(long, value_parser = date)]
+        from: Option<NaiveDate>,
         /// Last date (YYYY-MM-DD).
-        #[arg(long)]
-        to: Option<String>,
+        #[arg(long, value_parser = date)]
+        to: Option<NaiveDate>,
     },
     /// List the imports recorded in the store (file, SHA-256, rows, time).
     Imports,
@@ -408,20 +410,20 @@ pub struct ExportArgs {
     #[arg(required = true)]
     pub names: Vec<String>,
     /// Alignment policy: us-close, weekly, crypto-days.
-    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().align.to_string())]
-    pub align: String,
+    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().align)]
+    pub align: AlignPolicy,
     /// Return kind for prices and index levels: log, simple, points (rates always use points).
-    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().returns.to_string())]
-    pub returns: String,
+    #[arg(long, default_value_t = crosshedge_app::export::ExportRequest::default().returns)]
+    pub returns: ReturnKind,
     /// Export aligned levels instead of returns.
     #[arg(long)]
     pub levels: bool,
     /// First date (YYYY-MM-DD).
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// Last date (YYYY-MM-DD).
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
     /// The CSV file to write (atomically).
     #[arg(long)]
     pub out: PathBuf,

@@ -32,6 +32,20 @@ pub fn one_line(e: &anyhow::Error) -> String {
     format!("{e:#}").replace('\n', " ")
 }
 
+/// Clap's rendered usage error as one line: its first paragraph (up to the blank line before
+/// the usage and the `--help` tip), lines joined by a space.
+///
+/// `"error: invalid value 'x' for '--align <ALIGN>': ...\n\nFor more information, try
+/// '--help'.\n"` becomes its first line; a list of missing arguments is joined onto it.
+pub fn clap_one_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A usage error (exit 2) with `msg`.
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()

@@ -17,7 +17,21 @@ mod progress;
 mod render;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        // Help and version go to stdout as clap prints them; a usage error is one line on
+        // stderr (the project's rule for bad input), exit 2.
+        Err(e)
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            eprintln!("{}", exit::clap_one_line(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
     match cmd::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

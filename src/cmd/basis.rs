@@ -14,7 +14,7 @@ fn request(a: &BasisArgs) -> anyhow::Result<BasisRequest> {
     let e = &a.event_sources;
     Ok(BasisRequest {
         pair: a.pair.request()?,
-        regimes: a.regimes.parse()?,
+        regimes: a.regimes,
         shock_sources: crosshedge_app::shocks::ShockSources {
             crypto: s.crypto.clone(),
             stablecoins: s.stablecoins.clone(),

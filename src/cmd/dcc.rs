@@ -11,7 +11,7 @@ use crate::render::dcc::render;
 
 /// The request of `a`: the pair and the flags, parsed with the CLI's messages.
 fn request(a: &DccArgs) -> anyhow::Result<DccRequest> {
-    Ok(DccRequest { pair: a.pair.request()?, dist: a.dist.parse()?, paths: a.paths })
+    Ok(DccRequest { pair: a.pair.request()?, dist: a.dist, paths: a.paths })
 }
 
 pub fn run(ctx: &Ctx, a: DccArgs) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use crosshedge_app::export::ExportRequest;
 use crosshedge_app::Silent;
 
-use super::{parse_date_flag, Ctx};
+use super::Ctx;
 use crate::cli::ExportArgs;
 use crate::render::export::render;
 
@@ -11,11 +11,11 @@ use crate::render::export::render;
 pub fn request(a: &ExportArgs) -> anyhow::Result<ExportRequest> {
     Ok(ExportRequest {
         names: a.names.clone(),
-        align: a.align.parse()?,
-        returns: a.returns.parse()?,
+        align: a.align,
+        returns: a.returns,
         levels: a.levels,
-        from: parse_date_flag("from", &a.from)?,
-        to: parse_date_flag("to", &a.to)?,
+        from: a.from,
+        to: a.to,
         out: a.out.clone(),
     })
 }

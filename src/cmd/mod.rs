@@ -1,9 +1,6 @@
 //! One module per command; each turns validated arguments into library calls and prints.
 
-use chrono::NaiveDate;
-
 use crate::cli::{Cli, Command};
-use crate::exit::UsageError;
 
 pub(crate) mod backtest;
 mod basis;
@@ -77,14 +74,4 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 /// [`now`] as RFC 3339 to the second.
 pub fn now_utc() -> String {
     now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// Parses an optional `YYYY-MM-DD` flag.
-pub fn parse_date_flag(flag: &str, v: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
-    v.as_deref()
-        .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| UsageError(format!("--{flag} '{s}' is not a date YYYY-MM-DD")).into())
-        })
-        .transpose()
 }

@@ -4,7 +4,7 @@
 use crosshedge_app::regimes::{RegimesRequest, RegimesResponse};
 use crosshedge_app::Silent;
 
-use super::{parse_date_flag, Ctx};
+use super::Ctx;
 use crate::cli::RegimesArgs;
 use crate::output;
 use crate::render::regimes::{render, render_bands};
@@ -12,10 +12,10 @@ use crate::render::regimes::{render, render_bands};
 /// The app's request for `a`; bad dates and an unknown model are usage errors with the
 /// messages the command has always printed.
 fn request(a: &RegimesArgs) -> anyhow::Result<RegimesRequest> {
-    let (from, to) = (parse_date_flag("from", &a.from)?, parse_date_flag("to", &a.to)?);
+    let (from, to) = (a.from, a.to);
     Ok(RegimesRequest {
         series: a.series.clone(),
-        model: a.model.parse()?,
+        model: a.model,
         target: a.target.clone(),
         hedge: a.hedge.clone(),
         tvtp: a.tvtp,

@@ -3,7 +3,7 @@
 use crosshedge_app::series::{SeriesAction, SeriesRequest, ShowRequest};
 use crosshedge_app::Silent;
 
-use super::{parse_date_flag, Ctx};
+use super::Ctx;
 use crate::cli::{SeriesAction as Action, SeriesArgs};
 use crate::output;
 use crate::render::series::render;
@@ -12,11 +12,9 @@ use crate::render::series::render;
 pub fn request(a: &SeriesArgs) -> anyhow::Result<SeriesRequest> {
     let action = match &a.action {
         None => SeriesAction::List,
-        Some(Action::Show { name, from, to }) => SeriesAction::Show(ShowRequest {
-            name: name.clone(),
-            from: parse_date_flag("from", from)?,
-            to: parse_date_flag("to", to)?,
-        }),
+        Some(Action::Show { name, from, to }) => {
+            SeriesAction::Show(ShowRequest { name: name.clone(), from: *from, to: *to })
+        }
         Some(Action::Imports) => SeriesAction::Imports,
     };
     Ok(SeriesRequest { action })

@@ -4,7 +4,7 @@
 use crosshedge_app::shocks::{ShockSources, ShocksRequest};
 use crosshedge_app::Silent;
 
-use super::{parse_date_flag, Ctx};
+use super::Ctx;
 use crate::cli::{self, ShocksArgs};
 use crate::output;
 use crate::render::shocks::render;
@@ -24,8 +24,8 @@ impl From<&cli::ShockSources> for ShockSources {
 fn request(a: &ShocksArgs) -> anyhow::Result<ShocksRequest> {
     Ok(ShocksRequest {
         sources: (&a.sources).into(),
-        from: parse_date_flag("from", &a.from)?,
-        to: parse_date_flag("to", &a.to)?,
+        from: a.from,
+        to: a.to,
         tolerance: a.tolerance,
     })
 }

@@ -30,6 +30,12 @@ impl DccDist {
     }
 }
 
+impl std::fmt::Display for DccDist {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl std::str::FromStr for DccDist {
     type Err = AppError;
     fn from_str(s: &str) -> Result<Self, AppError> {
