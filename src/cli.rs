@@ -324,9 +324,14 @@ pub struct EpisodesArgs {
 /// `crosshedge demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Output directory for the demo store, its CSV files and reports.
+    /// Output directory for the demo store, its CSV files and reports. The demo store is
+    /// always OUT/crosshedge.db: a global --store naming another path is refused.
     #[arg(long, default_value = "demo-out")]
     pub out: PathBuf,
+    /// Replace an existing OUT/crosshedge.db (without it, an existing store is left alone and
+    /// demo exits 2).
+    #[arg(long)]
+    pub force: bool,
     /// Random seed of the demo market.
     #[arg(long, default_value_t = crosshedge_app::demo::DemoRequest::default().seed)]
     pub seed: u64,
@@ -424,9 +429,13 @@ pub struct ExportArgs {
     /// Last date (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub to: Option<NaiveDate>,
-    /// The CSV file to write (atomically).
+    /// The CSV file to write (atomically). Never the store or another SQLite file.
     #[arg(long)]
     pub out: PathBuf,
+    /// Overwrite an existing --out file (without it, an existing file is left alone and export
+    /// exits 2).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `crosshedge report`.
@@ -542,7 +551,7 @@ pub struct StressArgs {
     /// Seed of every random stream.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Worker threads (default: all cores); the result does not depend on it.
+    /// Worker threads (default: all cores; at most 256); the result does not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
     /// The joint model: fit (to the store, default) or demo (the demo calibration).

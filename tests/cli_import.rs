@@ -327,3 +327,73 @@ fn futures_that_contradict_their_expiry_are_refused_unless_allowed() {
     let (rc, _, err) = f.cmd(&["import", "good.csv", "--series", "ok=close", "--allow-bad-expiry"]);
     assert_eq!(rc, 2, "{err}");
 }
+
+#[test]
+fn manifest_import_is_all_or_none() {
+    let f = Fixture::new();
+    // Files 1 and 2 are good; file 3 declares the existing series `ok` with another calendar:
+    // found only while writing, after files 1 and 2 were written.
+    f.write("a.csv", "date,close\n2024-01-02,1\n2024-01-03,2\n");
+    f.write("b.csv", "date,close\n2024-01-02,3\n2024-01-03,4\n");
+    f.write("c.csv", "date,close\n2024-01-06,5\n");
+    let entry = |p: &str, cal: &str, s: &str| {
+        format!(
+            "[[file]]\npath = \"{p}\"\ncalendar = \"{cal}\"\nseries = {{ {s} = \"close\" }}\n\n"
+        )
+    };
+    f.write(
+        "m.toml",
+        &(entry("a.csv", "us", "a") + &entry("b.csv", "us", "b") + &entry("c.csv", "crypto", "ok")),
+    );
+    let before = f.snapshot();
+    let (rc, _, err) = f.cmd(&["import", "--manifest", "m.toml"]);
+    assert_eq!(rc, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("series ok exists with calendar us"), "{err}");
+    assert_eq!(f.snapshot(), before, "files 1 and 2 of a failed manifest were kept");
+    // A conflict under --on-conflict fail in the 3rd file: likewise nothing is written.
+    f.write("c.csv", "date,close\n2024-01-02,99\n");
+    f.write(
+        "m.toml",
+        &(entry("a.csv", "us", "a") + &entry("b.csv", "us", "b") + &entry("c.csv", "us", "ok")),
+    );
+    let (rc, _, err) = f.cmd(&["import", "--manifest", "m.toml", "--on-conflict", "fail"]);
+    assert_eq!(rc, 2, "{err}");
+    assert_eq!(f.snapshot(), before);
+    // Fixed: all three are written.
+    let (rc, _, err) = f.cmd(&["import", "--manifest", "m.toml"]);
+    assert_eq!(rc, 0, "{err}");
+    let (_, imports, _) = f.cmd(&["series", "imports", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&imports).unwrap().as_array().unwrap().len(),
+        4
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_untouched() {
+    let f = Fixture::new();
+    f.write("notes.csv", "date,close\n2024-01-02,10\n");
+    for args in [
+        &["series"][..],
+        &["series", "imports"][..],
+        &["import", "good.csv", "--series", "ok=close"][..],
+    ] {
+        let out = Command::cargo_bin("crosshedge")
+            .unwrap()
+            .current_dir(f.dir.path())
+            .args(args)
+            .args(["--store", "notes.csv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("notes.csv") && err.contains("not a crosshedge store"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(f.path("notes.csv")).unwrap(),
+            "date,close\n2024-01-02,10\n"
+        );
+        assert!(!f.path("notes.csv-wal").exists() && !f.path("notes.csv-shm").exists());
+    }
+}

@@ -11,13 +11,21 @@ use crate::render::demo::render;
 
 impl DemoArgs {
     /// The app's request; the store's import records and the report carry `generated_at`.
-    pub fn request(&self, generated_at: chrono::DateTime<chrono::Utc>) -> DemoRequest {
+    /// `store` is the global `--store` when it is not the default (`crosshedge.db`).
+    pub fn request(
+        &self,
+        generated_at: chrono::DateTime<chrono::Utc>,
+        store: &std::path::Path,
+    ) -> DemoRequest {
+        let given = store != std::path::Path::new("crosshedge.db");
         DemoRequest {
             out: self.out.clone(),
             seed: self.seed,
             bootstrap: self.bootstrap,
             stress_paths: self.stress_paths,
             generated_at,
+            force: self.force,
+            store: given.then(|| store.to_path_buf()),
         }
     }
 }
@@ -25,6 +33,6 @@ impl DemoArgs {
 pub fn run(ctx: &Ctx, a: DemoArgs) -> anyhow::Result<()> {
     // A bar on stress runs of 200,000 paths or more; none with --json.
     let bar = crate::progress::Bar::new(if ctx.json { u64::MAX } else { 200_000 });
-    let out = crosshedge_app::demo::run(&ctx.data_dir, &a.request(now()), &bar)?;
+    let out = crosshedge_app::demo::run(&ctx.data_dir, &a.request(now(), &ctx.store), &bar)?;
     output::print(ctx.json, &out, render)
 }

@@ -17,6 +17,7 @@ pub fn request(a: &ExportArgs) -> anyhow::Result<ExportRequest> {
         from: a.from,
         to: a.to,
         out: a.out.clone(),
+        force: a.force,
     })
 }
 

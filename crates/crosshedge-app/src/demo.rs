@@ -164,6 +164,13 @@ pub struct DemoRequest {
     /// The time of the run (UTC): the store's import records and the report's header carry
     /// it (the job reads no clock).
     pub generated_at: DateTime<Utc>,
+    /// Replace an existing store at `out/crosshedge.db`. Without it an existing file there is
+    /// an input error and nothing is written.
+    pub force: bool,
+    /// The store path the caller was given (the CLI's `--store` when set). The demo always
+    /// writes its store to `out/crosshedge.db`: any other path is an input error rather than
+    /// silently ignored.
+    pub store: Option<PathBuf>,
 }
 
 impl Default for DemoRequest {
@@ -174,6 +181,8 @@ impl Default for DemoRequest {
             bootstrap: 2000,
             stress_paths: 100_000,
             generated_at: DateTime::<Utc>::UNIX_EPOCH,
+            force: false,
+            store: None,
         }
     }
 }
@@ -215,6 +224,52 @@ pub struct RegimeNow {
     pub expected_durations_days: Vec<(String, f64)>,
 }
 
+/// `path` made absolute against the current directory, `.` and `..` folded (lexically: the
+/// file need not exist).
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The demo store's path under `req.out`, after checking that the request may write there:
+/// a `store` other than `out/crosshedge.db` is refused, and so is an existing file there
+/// without `force`.
+///
+/// # Errors
+/// An input error naming the path and the way out (`--out`, `--force`).
+pub fn check_target(req: &DemoRequest) -> Result<PathBuf, AppError> {
+    let target = req.out.join("crosshedge.db");
+    if let Some(store) = &req.store {
+        if absolute(store) != absolute(&target) {
+            return Err(AppError::input(format!(
+                "--store {} is not used by demo: the demo writes its own store to {} (choose the \
+                 directory with --out, then pass --store {} to later commands)",
+                store.display(),
+                target.display(),
+                target.display()
+            )));
+        }
+    }
+    if !req.force && std::fs::symlink_metadata(&target).is_ok() {
+        return Err(AppError::input(format!(
+            "{} already exists: demo would replace it with the demo market's store; pass \
+             --force to replace it, or choose another --out",
+            target.display()
+        )));
+    }
+    Ok(target)
+}
+
 /// Generates the calibrated demo market, imports it through the ordinary import path into a
 /// fresh store under `req.out`, and runs every analysis on it: basis of BTC and the NFT index
 /// against the VIX, the episodes of BTC, the current regime, the stress test and the backtest
@@ -222,13 +277,26 @@ pub struct RegimeNow {
 /// workspace the analyses run in (the demo store carries its own futures settlements).
 ///
 /// # Errors
-/// An analysis error when a file cannot be written; any analysis's error, with the analysis
-/// named in front.
+/// An input error for `bootstrap` below 2 or `stress_paths` of 0 (before anything is
+/// written), when `out/crosshedge.db` exists and `force` is not set, or when `store`
+/// names another path (see [`check_target`]); an analysis error when a file cannot be
+/// written; any analysis's error, with the analysis named in front.
 pub fn run(
     data_dir: &Path,
     req: &DemoRequest,
     progress: &dyn Progress,
 ) -> Result<DemoResponse, AppError> {
+    // Every request value is checked before anything is written.
+    if req.bootstrap < 2 {
+        return Err(AppError::input(format!(
+            "--bootstrap must be at least 2, got {}",
+            req.bootstrap
+        )));
+    }
+    if req.stress_paths == 0 {
+        return Err(AppError::input("--stress-paths must be at least 1, got 0"));
+    }
+    check_target(req)?;
     let cfg = DemoConfig { seed: req.seed, ..DemoConfig::default() };
     let market = generate(&cfg)?;
     let sum = summary(&market);

@@ -1,6 +1,7 @@
 //! The `export` job: an aligned panel of returns or levels written to a CSV file.
 
-use std::path::PathBuf;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use crosshedge_core::align::{align, AlignPolicy};
@@ -9,6 +10,7 @@ use crosshedge_core::series::Series;
 use crosshedge_data::export::{levels_csv, returns_csv, write_atomic};
 use serde::{Deserialize, Serialize};
 
+use crate::demo::absolute;
 use crate::{AppError, Progress, Workspace};
 
 /// What to export and where.
@@ -30,8 +32,11 @@ pub struct ExportRequest {
     pub from: Option<NaiveDate>,
     /// Last date (inclusive), all when absent.
     pub to: Option<NaiveDate>,
-    /// The CSV file to write (atomically: a failed export leaves no file). Required.
+    /// The CSV file to write (atomically: a failed export leaves no file). Required; never
+    /// the store itself or any other SQLite file.
     pub out: PathBuf,
+    /// Overwrite an existing `out` file (a SQLite file is refused even then).
+    pub force: bool,
 }
 
 impl Default for ExportRequest {
@@ -44,6 +49,7 @@ impl Default for ExportRequest {
             from: None,
             to: None,
             out: PathBuf::new(),
+            force: false,
         }
     }
 }
@@ -66,10 +72,64 @@ pub struct ExportResponse {
     pub columns: Vec<String>,
 }
 
+/// Whether the file at `path` starts with the SQLite header (`SQLite format 3\0`).
+fn is_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
+/// Checks that `out` may be written: not the store (nor its `-wal`/`-shm`/`-journal` files),
+/// not any SQLite file, and not an existing file unless `force`.
+///
+/// # Errors
+/// An input error naming `out` and the way out.
+pub fn check_out(ws: &Workspace, out: &Path, force: bool) -> Result<(), AppError> {
+    let abs = absolute(out);
+    let store = absolute(ws.store_path());
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    };
+    let is_store = same(&abs, &store)
+        || ["-wal", "-shm", "-journal"].iter().any(|ext| {
+            let mut s = store.clone().into_os_string();
+            s.push(ext);
+            abs == Path::new(&s)
+        });
+    if is_store {
+        return Err(AppError::input(format!(
+            "--out {} is the store: export writes CSV and would destroy it; choose another file",
+            out.display()
+        )));
+    }
+    if is_sqlite(out) {
+        return Err(AppError::input(format!(
+            "--out {} is a SQLite database: export refuses to overwrite it with CSV; choose \
+             another file",
+            out.display()
+        )));
+    }
+    if out.is_dir() {
+        return Err(AppError::input(format!(
+            "--out {} is a directory: give the CSV file to write",
+            out.display()
+        )));
+    }
+    if !force && std::fs::symlink_metadata(out).is_ok() {
+        return Err(AppError::input(format!(
+            "--out {} already exists: pass --force to overwrite it, or choose another file",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Runs the export on the existing store.
 ///
 /// # Errors
-/// An input error for an empty `names` or `out`, no store, an unknown series or a panel that
+/// An input error for an empty `names` or `out`, an `out` that is the store, a SQLite file
+/// or (without `force`) an existing file (see [`check_out`]), no store, an unknown series or a panel that
 /// cannot be aligned; an analysis error when the file cannot be written.
 pub fn run(
     ws: &Workspace,
@@ -82,6 +142,7 @@ pub fn run(
     if req.out.as_os_str().is_empty() {
         return Err(AppError::input("request field `out`: give the CSV file to write"));
     }
+    check_out(ws, &req.out, req.force)?;
     let policy = req.align;
     let kind = req.returns;
     let series: Vec<Series> =

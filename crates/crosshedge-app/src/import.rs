@@ -2,7 +2,8 @@
 //! store.
 //!
 //! Every file is parsed (and every derived series computed) before the store is opened, so
-//! bad input never touches it; each file is then written in its own transaction.
+//! bad input never touches it; all files of the request (a whole manifest included) are then
+//! written in ONE transaction: an error in a later file or a kill leaves the store as it was.
 
 use std::path::PathBuf;
 
@@ -13,7 +14,7 @@ use crosshedge_data::derived::derived_import;
 use crosshedge_data::futures::{parse_futures_file, ExpiryRule, FuturesOptions, ParsedFutures};
 use crosshedge_data::import::{parse_file, ImportSpec, ParsedImport};
 use crosshedge_data::manifest::Manifest;
-use crosshedge_data::store::{FuturesImportSummary, ImportSummary, OnConflict};
+use crosshedge_data::store::{FuturesBatchFile, FuturesImportSummary, ImportSummary, OnConflict};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -225,24 +226,25 @@ pub fn run(
     let store = ws.store_mut().with_context(|| format!("opening store {store_path}"))?;
     let at = req.imported_at.as_str();
     let mut warnings = Vec::new();
-    let mut series = Vec::with_capacity(jobs.len());
-    for (path, parsed) in &jobs {
+    for (_, parsed) in &jobs {
         warnings.extend(parsed.warnings.iter().cloned());
-        series.push(store.import(parsed, path, at, req.on_conflict)?);
     }
-    let mut futures = Vec::with_capacity(futures_jobs.len());
-    for (root, path, parsed, sha) in &futures_jobs {
+    for (_, _, parsed, _) in &futures_jobs {
         warnings.extend(parsed.warnings.iter().cloned());
-        futures.push(store.import_futures(
+    }
+    // Every file of the request in one transaction: all or none.
+    let files: Vec<(&str, &ParsedImport)> = jobs.iter().map(|(p, x)| (p.as_str(), x)).collect();
+    let fut: Vec<FuturesBatchFile<'_>> = futures_jobs
+        .iter()
+        .map(|(root, path, parsed, sha)| FuturesBatchFile {
             root,
-            &parsed.rows,
-            path,
-            path,
-            sha,
-            at,
-            req.on_conflict,
-        )?);
-    }
+            rows: &parsed.rows,
+            file: path,
+            file_path: path,
+            sha256: sha,
+        })
+        .collect();
+    let (series, futures) = store.import_all(&files, &fut, at, req.on_conflict)?;
     Ok(ImportResponse { series, futures, warnings })
 }
 

@@ -287,8 +287,44 @@ pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppErro
     ws.memo("measure", key, || measure_uncached(ws, req))
 }
 
+/// The request's numbers and signal names: the rates finite decimals within ±10 (1000 %),
+/// the vol of vol finite and positive, every `--signal` a known signal
+/// ([`crosshedge_hedging::book::SIGNAL_NAMES`]).
+///
+/// # Errors
+/// An input error naming the flag.
+pub fn check_values(req: &MeasureRequest) -> Result<(), AppError> {
+    for (flag, v) in [
+        ("--rate", req.rate),
+        ("--funding", req.funding),
+        ("request field `spx_div_yield`", req.spx_div_yield),
+    ] {
+        if !(v.is_finite() && v.abs() <= 10.0) {
+            return Err(AppError::input(format!(
+                "{flag} must be a finite decimal a year within [-10, 10], got {v}"
+            )));
+        }
+    }
+    if let Some(v) = req.vol_of_vol {
+        if !(v.is_finite() && v > 0.0 && v <= 10.0) {
+            return Err(AppError::input(format!(
+                "--vol-of-vol must be a finite decimal in (0, 10], got {v}"
+            )));
+        }
+    }
+    let known = crosshedge_hedging::book::SIGNAL_NAMES;
+    if let Some(s) = req.signals.iter().find(|s| !known.contains(&s.as_str())) {
+        return Err(AppError::input(format!(
+            "--signal '{s}' is not a signal (known: {})",
+            known.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// [`measure`] without the workspace's memo.
 fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppError> {
+    check_values(req)?;
     let book = req.book.load()?;
     let crypto: Vec<&str> = req.crypto.iter().map(|s| s.trim()).collect();
     if crypto.len() != 3 {

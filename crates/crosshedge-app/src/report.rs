@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use crosshedge_backtest::metrics::drawdown_series;
 use crosshedge_core::align::{align, AlignPolicy};
-use crosshedge_data::export::write_atomic;
 use crosshedge_labels::bands::{vix_bands, BandConfig};
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_report::{
@@ -35,7 +34,7 @@ use crate::episodes::{CatalogueSource, EpisodesRequest, EpisodesResponse, AUTO_H
 use crate::measure::{BookSource, MeasureRequest};
 use crate::pair::{load_pair, PairRequest};
 use crate::stress::{StressRequest, StressResponse};
-use crate::{AppError, Progress, ResultExt, Workspace};
+use crate::{AppError, ErrorKind, Progress, ResultExt, Workspace};
 
 /// What `report` analyses and where it writes.
 ///
@@ -554,18 +553,71 @@ pub fn assemble(
     })
 }
 
+/// The temporary name of `path` while a set is written: `.NAME.partial` beside it.
+fn partial_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.partial"))
+}
+
+/// Writes `files` (path, bytes) as a set: every file is first written and synced under its
+/// temporary name ([`partial_path`]), and only when all are written are they renamed into
+/// place, so a failure (or a kill before the renames) leaves every previous file as it was,
+/// and no temporary file is left behind on an error. A target that is a directory is refused
+/// before anything is written.
+///
+/// # Errors
+/// An analysis error naming the file that could not be written or renamed.
+pub(crate) fn write_set(files: &[(PathBuf, Vec<u8>)]) -> Result<(), AppError> {
+    use std::io::Write as _;
+    for (path, _) in files {
+        if path.is_dir() {
+            return Err(AppError::analysis(format!(
+                "writing {}: a directory is in the way",
+                path.display()
+            )));
+        }
+    }
+    let cleanup = || {
+        for (path, _) in files {
+            let _ = std::fs::remove_file(partial_path(path));
+        }
+    };
+    let write_one = |path: &Path, bytes: &[u8]| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(partial_path(path))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    };
+    for (path, bytes) in files {
+        if let Err(e) = write_one(path, bytes) {
+            cleanup();
+            return Err(AppError::analysis(format!("writing {}: {e}", path.display())));
+        }
+    }
+    for (path, _) in files {
+        if let Err(e) = std::fs::rename(partial_path(path), path) {
+            cleanup();
+            return Err(AppError::analysis(format!("writing {}: {e}", path.display())));
+        }
+    }
+    Ok(())
+}
+
 /// Renders and writes `report.html`, `report.json` and `analysis.json` into `dir`.
 ///
 /// # Errors
-/// An analysis error when the directory cannot be created or a file cannot be written (each
-/// file is written atomically: a failed write leaves the previous file whole).
+/// An analysis error when the directory cannot be created or a file cannot be written. The
+/// three files are written as a set: all are written under temporary names
+/// first and renamed into place together, so a failure never leaves a new JSON beside an old
+/// HTML, nor temporary files behind.
 pub fn write(dir: &Path, input: &ReportInput, analysis: &Analysis) -> Result<Written, AppError> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let html = render_html(input)?;
     let (h, j, a) = (dir.join("report.html"), dir.join("report.json"), dir.join("analysis.json"));
-    write_atomic(&j, serde_json::to_string(input)?.as_bytes())?;
-    write_atomic(&a, serde_json::to_string(analysis)?.as_bytes())?;
-    write_atomic(&h, html.as_bytes())?;
+    write_set(&[
+        (j.clone(), serde_json::to_string(input)?.into_bytes()),
+        (a.clone(), serde_json::to_string(analysis)?.into_bytes()),
+        (h.clone(), html.into_bytes()),
+    ])?;
     Ok(Written {
         html: h.display().to_string(),
         json: j.display().to_string(),
@@ -577,13 +629,27 @@ pub fn write(dir: &Path, input: &ReportInput, analysis: &Analysis) -> Result<Wri
 /// Runs every analysis of the report on the workspace's store, assembles and writes it.
 ///
 /// # Errors
-/// An input error when none of the targets is in the store; any analysis's error, with the
-/// analysis named in front (`basis of btc: ...`); write errors.
+/// An input error for `bootstrap` below 2 or `paths` of 0, or when none of the targets is in
+/// the store; when no target is usable, the
+/// first target's error with the analysis named in front (`basis of btc: ...`); write
+/// errors. A target, the episodes, the stress test or the backtest that cannot be run is left
+/// out of the report with a note in `notes` and in the page's headline notes (the report is
+/// still written); a cancellation stops the report.
 pub fn run(
     ws: &Workspace,
     req: &ReportRequest,
     progress: &dyn Progress,
 ) -> Result<Written, AppError> {
+    // Request values are input errors up front, not a skipped part or an analysis failure.
+    if req.bootstrap < 2 {
+        return Err(AppError::input(format!(
+            "--bootstrap must be at least 2, got {}",
+            req.bootstrap
+        )));
+    }
+    if req.paths == 0 {
+        return Err(AppError::input("--paths must be at least 1, got 0"));
+    }
     let known: BTreeSet<String> = ws.store()?.list()?.into_iter().map(|s| s.name).collect();
     let targets: Vec<&String> = req.targets.iter().filter(|t| known.contains(*t)).collect();
     if targets.is_empty() {
@@ -594,6 +660,9 @@ pub fn run(
     }
     let mut notes = Vec::new();
     let mut basis = Vec::new();
+    // One unusable target is left out with a note; the report fails only when none is usable.
+    let mut first_error = None;
+    let mut usable = Vec::new();
     for t in &targets {
         let b = BasisRequest {
             pair: PairRequest::new(t, &req.hedge),
@@ -601,8 +670,24 @@ pub fn run(
             seed: req.seed,
             ..BasisRequest::default()
         };
-        basis.push(crate::basis::run(ws, &b, progress).with_context(|| format!("basis of {t}"))?);
+        match crate::basis::run(ws, &b, progress).with_context(|| format!("basis of {t}")) {
+            Ok(r) => {
+                basis.push(r);
+                usable.push(*t);
+            }
+            Err(e) if e.kind == ErrorKind::Cancelled => return Err(e),
+            Err(e) => {
+                notes.push(format!("target {t} left out: {}", e.message));
+                first_error.get_or_insert(e);
+            }
+        }
     }
+    if usable.is_empty() {
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+    }
+    let targets = usable;
     crate::checkpoint(progress)?;
     let catalogue = req.catalogue.load()?;
     // The episodes' hedge is a P&L, so it must be tradable: the default spot VIX of the
@@ -612,7 +697,8 @@ pub fn run(
         pair: PairRequest::new(targets[0], ep_hedge),
         catalogue: req.catalogue.clone(),
     };
-    let episodes = crate::episodes::run(ws, &ep, progress).context("episodes")?;
+    let episodes =
+        left_out(crate::episodes::run(ws, &ep, progress).context("episodes"), &mut notes)?;
     crate::checkpoint(progress)?;
     // The stress model needs a daily NFT index (`nft`, as in the demo). The real data's
     // CryptoPunks floor proxy (`punks`, sparse sales-based prints in ETH) gives a fitted
@@ -629,7 +715,7 @@ pub fn run(
             seed: req.seed,
             ..StressRequest::default()
         };
-        Some(crate::stress::run(ws, &s, progress).context("stress test")?)
+        left_out(crate::stress::run(ws, &s, progress).context("stress test"), &mut notes)?
     } else {
         notes.push("the stress test needs btc, eth and a daily NFT index `nft` in the store; skipped (import one as `nft` to include it)".to_string());
         None
@@ -653,7 +739,7 @@ pub fn run(
             catalogue: req.catalogue.clone(),
             ..BacktestRequest::default()
         };
-        Some(crate::backtest::run(ws, &b, progress).context("backtest")?)
+        left_out(crate::backtest::run(ws, &b, progress).context("backtest"), &mut notes)?
     } else {
         notes.push(
             "the backtest needs btc, eth and an NFT index (nft or punks) in the store; skipped"
@@ -661,7 +747,7 @@ pub fn run(
         );
         None
     };
-    let analysis = Analysis { basis, episodes: Some(episodes), stress, backtest };
+    let analysis = Analysis { basis, episodes, stress, backtest };
     let mut config = BTreeMap::new();
     config.insert("book".into(), book_label(&req.book));
     config.insert("bootstrap".into(), req.bootstrap.to_string());
@@ -677,7 +763,69 @@ pub fn run(
         config,
         req.generated_at,
     )?;
+    let mut input = input;
+    // What was left out is said in the page as well as in `notes`.
+    input.headline.notes.extend(notes.iter().map(|n| format!("{n}.")));
     let mut w = write(&req.out, &input, &analysis)?;
     w.notes = notes;
     Ok(w)
+}
+
+/// `Some` of a part of the report that ran, `None` with a note (its error) for one that could
+/// not; a cancellation stops the report.
+fn left_out<T>(r: Result<T, AppError>, notes: &mut Vec<String>) -> Result<Option<T>, AppError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.kind == ErrorKind::Cancelled => Err(e),
+        Err(e) => {
+            notes.push(format!("{} (left out)", e.message));
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn report_files_are_written_as_a_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let files = |tag: &str| -> Vec<(PathBuf, Vec<u8>)> {
+            ["report.json", "analysis.json", "report.html"]
+                .iter()
+                .map(|n| (d.join(n), format!("{tag} {n}").into_bytes()))
+                .collect()
+        };
+        write_set(&files("old")).unwrap();
+        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
+        // A write that cannot complete (here the HTML's name is taken by a directory) leaves
+        // every old file whole and no temporary file behind.
+        std::fs::remove_file(d.join("report.html")).unwrap();
+        std::fs::create_dir(d.join("report.html")).unwrap();
+        assert!(write_set(&files("new")).is_err());
+        assert_eq!(std::fs::read_to_string(d.join("report.json")).unwrap(), "old report.json");
+        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
+        // A failure while writing the temporaries removes those already written.
+        std::fs::remove_dir(d.join("report.html")).unwrap();
+        let mut bad = files("new");
+        bad.push((d.join("missing-dir").join("x.json"), b"x".to_vec()));
+        assert!(write_set(&bad).is_err());
+        assert_eq!(std::fs::read_to_string(d.join("report.json")).unwrap(), "old report.json");
+        assert_eq!(listing(d), ["analysis.json", "report.json"]);
+        write_set(&files("new")).unwrap();
+        assert_eq!(std::fs::read_to_string(d.join("report.html")).unwrap(), "new report.html");
+        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
+    }
 }

@@ -103,7 +103,8 @@ pub struct StressRequest {
     pub scenario: Option<String>,
     /// Seed of every random stream.
     pub seed: u64,
-    /// Worker threads (`None`: all cores); the result does not depend on it.
+    /// Worker threads (`None`: all cores; at most [`MAX_THREADS`]); the result does not
+    /// depend on it.
     pub threads: Option<usize>,
     /// The joint model: fitted to the store (default) or the demo calibration.
     pub model: StressModel,
@@ -202,13 +203,44 @@ fn band_means(
     Ok(Some((out, format!("calm, normal, stress: {}", parts.join(", ")))))
 }
 
+/// The most worker threads a stress run takes: more only adds scheduling overhead (10,000
+/// threads turn a 0.3 s run into minutes).
+pub const MAX_THREADS: usize = 256;
+
+/// `threads` must be at most [`MAX_THREADS`].
+///
+/// # Errors
+/// An input error naming `--threads`.
+pub fn check_threads(threads: Option<usize>) -> Result<(), AppError> {
+    match threads {
+        Some(n) if n > MAX_THREADS => {
+            Err(AppError::input(format!("--threads must be at most {MAX_THREADS}, got {n}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `paths` and `horizon` must be at least 1.
+///
+/// # Errors
+/// An input error naming `--paths` or `--horizon`.
+fn check_counts(req: &StressRequest) -> Result<(), AppError> {
+    if req.paths == 0 {
+        return Err(AppError::input("--paths must be at least 1, got 0"));
+    }
+    if req.horizon == 0 {
+        return Err(AppError::input("--horizon must be at least 1, got 0"));
+    }
+    Ok(())
+}
+
 /// Measures, sizes, fits and runs the scenario of `req`.
 ///
 /// A Monte Carlo run or replay reports `progress.start("simulating", paths)` and `inc` after
 /// every block of paths, and stops within one block once `progress` is cancelled.
 ///
 /// # Errors
-/// As [`measure`]; an input error for a scenario that is neither an episode nor a shock, or
+/// As [`measure`]; an input error for `threads` above [`MAX_THREADS`], a scenario that is neither an episode nor a shock, or
 /// an episode without rows in the sample; the fit's and the simulation's errors;
 /// [`AppError::cancelled`] when cancelled.
 pub fn run(
@@ -217,6 +249,8 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<StressResponse, AppError> {
     checkpoint(progress)?;
+    check_threads(req.threads)?;
+    check_counts(req)?;
     let m = measure(ws, &req.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
     // VIX option vols and perp funding per band from the store where it has them.

@@ -96,10 +96,13 @@ impl Workspace {
         &self.config
     }
 
-    /// The existing store, opened on first use.
+    /// The existing store, opened read-only on first use ([`Store::open_existing`]): reading
+    /// never writes, so it works in a read-only directory and never alters a file that is not
+    /// a crosshedge store.
     ///
     /// # Errors
-    /// An input error when there is no store at the path; an analysis error when SQLite fails.
+    /// An input error when there is no store at the path or the file is not a crosshedge
+    /// store; an analysis error when SQLite fails.
     pub fn store(&self) -> Result<&Store, AppError> {
         if let Some(s) = self.store.get() {
             return Ok(s);
@@ -108,13 +111,17 @@ impl Workspace {
         Ok(self.store.get_or_init(|| s))
     }
 
-    /// The store for writing, created when missing; clears the series cache.
+    /// The store for writing, created when missing (a read-only store opened by
+    /// [`Workspace::store`] is reopened for writing); clears the series cache.
     ///
     /// # Errors
-    /// As [`Store::open`].
+    /// As [`Store::open`]: an input error when the file is not a crosshedge store.
     pub fn store_mut(&mut self) -> Result<&mut Store, AppError> {
         self.cache.get_mut().clear();
         self.memo.get_mut().clear();
+        if self.store.get().is_some_and(Store::is_read_only) {
+            self.store = OnceCell::new();
+        }
         if self.store.get().is_none() {
             let s = Store::open(&self.config.store)?;
             let _ = self.store.set(s);

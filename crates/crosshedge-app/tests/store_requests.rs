@@ -181,7 +181,7 @@ fn an_export_request_writes_the_panel_and_serialises_back() {
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("date,start_date,ok_log,btc_log\n2024-01-03,2024-01-02,"), "{csv}");
     // Levels, and a failing export that leaves no file.
-    let levels = format!(r#"{{"names": ["ok"], "levels": true, "out": {out:?}}}"#);
+    let levels = format!(r#"{{"names": ["ok"], "levels": true, "out": {out:?}, "force": true}}"#);
     let res = crosshedge_app::export::run(&ws, &request_from_json(&levels).unwrap(), &Silent);
     assert_eq!(res.unwrap().returns, None);
     let q = path(dir.path(), "q.csv");

@@ -1,5 +1,42 @@
 //! The error type of the data crate.
 
+/// Longest file name shown in an input error, in characters.
+const FILE_CHARS: usize = 80;
+/// Longest column name shown in an input error, in characters.
+const NAME_CHARS: usize = 32;
+/// Longest message shown in an input error, in characters.
+const MESSAGE_CHARS: usize = 160;
+
+/// `s` as one short line: control characters (line breaks, tabs) shown as `\n`-style escapes
+/// and at most `max` characters, the middle elided with `…` when longer. Every input error
+/// is displayed through it, so an error never echoes a whole runaway cell.
+pub fn clip(s: &str, max: usize) -> String {
+    fn esc(c: char) -> std::char::EscapeDefault {
+        // A printable character escapes to itself only through this filter (below).
+        c.escape_default()
+    }
+    let one = |c: char| -> Vec<char> {
+        if c.is_control() {
+            esc(c).collect()
+        } else {
+            vec![c]
+        }
+    };
+    let n: usize = s.chars().map(|c| if c.is_control() { esc(c).count() } else { 1 }).sum();
+    if n <= max {
+        return s.chars().flat_map(one).collect();
+    }
+    let head = max * 2 / 3;
+    let tail = max.saturating_sub(head + 1);
+    let mut out: String = s.chars().flat_map(one).take(head).collect();
+    out.push('…');
+    let mut end: Vec<char> =
+        s.chars().rev().flat_map(|c| one(c).into_iter().rev()).take(tail).collect();
+    end.reverse();
+    out.extend(end);
+    out
+}
+
 /// Errors from importing, storing and exporting data.
 ///
 /// [`DataError::is_input`] tells bad input (exit code 2 at the command line) from other failures.
@@ -7,7 +44,7 @@
 #[non_exhaustive]
 pub enum DataError {
     /// A problem at a precise place in an input file.
-    #[error("{file}: line {line}, column {column}{}: {message}", column_name.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    #[error("{}: line {line}, column {column}{}: {}", clip(file, FILE_CHARS), column_name.as_ref().map(|c| format!(" ({})", clip(c, NAME_CHARS))).unwrap_or_default(), clip(message, MESSAGE_CHARS))]
     Input {
         /// The file as given by the user.
         file: String,
@@ -21,7 +58,7 @@ pub enum DataError {
         message: String,
     },
     /// A problem with a whole input file (missing, empty, unreadable).
-    #[error("{file}: {message}")]
+    #[error("{}: {}", clip(file, FILE_CHARS), clip(message, MESSAGE_CHARS))]
     File {
         /// The file as given by the user.
         file: String,

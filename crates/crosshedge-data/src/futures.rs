@@ -31,7 +31,7 @@ use std::io::Read;
 use chrono::{Datelike, NaiveDate};
 use crosshedge_core::calendar;
 
-use crate::import::{is_missing, read_error, Guarded};
+use crate::import::{is_missing, read_error, unterminated_quote, Guarded};
 use crate::DataError;
 
 /// One settlement of one futures contract.
@@ -129,15 +129,16 @@ pub fn parse_futures_csv_with<R: Read>(
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&mut guard);
     let mut record = csv::ByteRecord::new();
-    let read_err = |e: csv::Error, line: u64, too_long: bool| read_error(file, &e, line, too_long);
     match rdr.read_byte_record(&mut record) {
         Ok(true) => {}
         Ok(false) => return Err(file_err("empty file: no header line".into())),
         Err(e) => {
-            let too_long = rdr.get_ref().too_long;
-            let line = rdr.get_ref().line;
-            return Err(read_err(e, line, too_long));
+            let g = rdr.get_ref();
+            return Err(read_error(file, &e, g.line, g));
         }
+    }
+    if let Some(at) = rdr.get_ref().open_quote_before(rdr.position().byte()) {
+        return Err(unterminated_quote(file, at, &[]));
     }
     let header: Vec<String> = record
         .iter()
@@ -172,14 +173,14 @@ pub fn parse_futures_csv_with<R: Read>(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let too_long = rdr.get_ref().too_long;
-                let line = if too_long {
-                    rdr.get_ref().line
-                } else {
-                    e.position().map_or(0, csv::Position::line)
-                };
-                return Err(read_err(e, line, too_long));
+                let g = rdr.get_ref();
+                let line =
+                    if g.too_long { g.line } else { e.position().map_or(0, csv::Position::line) };
+                return Err(read_error(file, &e, line, g));
             }
+        }
+        if let Some(at) = rdr.get_ref().open_quote_before(rdr.position().byte()) {
+            return Err(unterminated_quote(file, at, &header));
         }
         let line = record.position().map_or(0, csv::Position::line);
         if record.iter().all(|f| f.is_empty()) {
@@ -256,6 +257,9 @@ pub fn parse_futures_csv_with<R: Read>(
             continue;
         }
         seen.insert((date, expiry), row);
+    }
+    if let Some(at) = rdr.get_ref().unterminated_quote() {
+        return Err(unterminated_quote(file, at, &header));
     }
     if seen.is_empty() {
         return Err(file_err("no settlement rows".into()));

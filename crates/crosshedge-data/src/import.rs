@@ -106,28 +106,92 @@ pub struct ParsedImport {
     pub warnings: Vec<String>,
 }
 
-/// A reader that hashes what passes through it, counts lines and refuses over-long ones: the
-/// guard every CSV parser of this crate reads through.
+/// Where the CSV state machine of a [`Guarded`] reader stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quote {
+    /// At the start of a field.
+    FieldStart,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field (line breaks do not end the record).
+    Quoted,
+    /// Just after a `"` inside a quoted field (closing, or the first half of `""`).
+    QuotedAfterQuoteMark,
+}
+
+/// A reader that hashes what passes through it, counts lines and refuses over-long records:
+/// the guard every CSV parser of this crate reads through.
+///
+/// It follows the CSV quoting rules itself, so a quoted field spanning lines counts against
+/// the limit as one record: a stray `"` cannot turn the rest of a file into one cell.
 pub(crate) struct Guarded<R> {
     inner: R,
     hasher: Sha256,
-    /// 1-based line being read.
+    /// 1-based physical line being read.
     pub(crate) line: u64,
-    line_bytes: usize,
-    /// Set when a line exceeded [`MAX_LINE_BYTES`].
+    record_bytes: usize,
+    /// Set when a record exceeded [`MAX_LINE_BYTES`].
     pub(crate) too_long: bool,
+    state: Quote,
+    field: usize,
+    /// Line and 1-based column of the quoted field being read.
+    pub(crate) quote_at: (u64, usize),
+    /// Byte offset of that field's opening quote.
+    quote_byte: u64,
+    /// Bytes read so far.
+    offset: u64,
 }
 
 impl<R> Guarded<R> {
     pub(crate) fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new(), line: 1, line_bytes: 0, too_long: false }
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            line: 1,
+            record_bytes: 0,
+            too_long: false,
+            state: Quote::FieldStart,
+            field: 1,
+            quote_at: (0, 0),
+            quote_byte: 0,
+            offset: 0,
+        }
+    }
+
+    /// The quoted field `(line, column)` still open although its opening quote lies before
+    /// byte `consumed` (what the CSV reader has returned as records): the input ended inside
+    /// it, and the CSV reader silently took the rest of the file as that field.
+    pub(crate) fn open_quote_before(&self, consumed: u64) -> Option<(u64, usize)> {
+        (self.state == Quote::Quoted && self.quote_byte < consumed).then_some(self.quote_at)
+    }
+
+    /// The open quoted field `(line, column)` when the input ended inside it.
+    pub(crate) fn unterminated_quote(&self) -> Option<(u64, usize)> {
+        (self.state == Quote::Quoted).then_some(self.quote_at)
+    }
+
+    /// The error for an over-long record at physical line `line`.
+    fn too_long_message(&self, line: u64) -> String {
+        if self.state == Quote::Quoted {
+            let (l, c) = self.quote_at;
+            format!(
+                "line {l}, column {c}: a quoted field opened here runs past {MAX_LINE_BYTES} bytes (a stray '\"'?)"
+            )
+        } else {
+            format!("line {line} is longer than {MAX_LINE_BYTES} bytes: not a CSV file?")
+        }
     }
 }
 
-/// The error of a failed CSV read through a [`Guarded`] reader at `line`.
-pub(crate) fn read_error(file: &str, e: &csv::Error, line: u64, too_long: bool) -> DataError {
-    let message = if too_long {
-        format!("line {line} is longer than {MAX_LINE_BYTES} bytes: not a CSV file?")
+/// The error of a failed CSV read through `guard` at `line`.
+pub(crate) fn read_error<R>(
+    file: &str,
+    e: &csv::Error,
+    line: u64,
+    guard: &Guarded<R>,
+) -> DataError {
+    let message = if guard.too_long {
+        guard.too_long_message(line)
     } else {
         match e.kind() {
             csv::ErrorKind::Io(io) => format!("read failed: {io}"),
@@ -137,21 +201,56 @@ pub(crate) fn read_error(file: &str, e: &csv::Error, line: u64, too_long: bool) 
     DataError::File { file: file.to_string(), message }
 }
 
+/// The error for input that ends inside the quoted field opened at `(line, column)`.
+pub(crate) fn unterminated_quote(
+    file: &str,
+    (line, column): (u64, usize),
+    header: &[String],
+) -> DataError {
+    DataError::Input {
+        file: file.to_string(),
+        line,
+        column,
+        column_name: header.get(column.wrapping_sub(1)).filter(|_| line > 1).cloned(),
+        message: "unterminated quote: the quoted field opened here never closes".into(),
+    }
+}
+
 impl<R: Read> Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
         self.hasher.update(chunk);
         for &b in chunk {
+            self.offset += 1;
             if b == b'\n' {
                 self.line += 1;
-                self.line_bytes = 0;
-            } else {
-                self.line_bytes += 1;
-                if self.line_bytes > MAX_LINE_BYTES {
-                    self.too_long = true;
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, "line too long"));
+            }
+            let end = matches!(b, b'\n' | b'\r');
+            self.state = match (self.state, b) {
+                (Quote::Quoted, b'"') => Quote::QuotedAfterQuoteMark,
+                (Quote::Quoted, _) => Quote::Quoted,
+                (Quote::QuotedAfterQuoteMark, b'"') => Quote::Quoted,
+                (Quote::FieldStart, b'"') => {
+                    self.quote_at = (self.line, self.field);
+                    self.quote_byte = self.offset - 1;
+                    Quote::Quoted
                 }
+                (_, b',') => {
+                    self.field += 1;
+                    Quote::FieldStart
+                }
+                (_, _) if end => {
+                    self.field = 1;
+                    self.record_bytes = 0;
+                    continue;
+                }
+                _ => Quote::Unquoted,
+            };
+            self.record_bytes += 1;
+            if self.record_bytes > MAX_LINE_BYTES {
+                self.too_long = true;
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "record too long"));
             }
         }
         Ok(n)
@@ -210,15 +309,17 @@ pub fn parse_csv<R: Read>(
     let mut rdr =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&mut guarded);
     let mut record = csv::ByteRecord::new();
-    let read_err = |e: csv::Error, line: u64, too_long: bool| read_error(file, &e, line, too_long);
     // Header.
     let has_header = match rdr.read_byte_record(&mut record) {
         Ok(b) => b,
         Err(e) => {
             drop(rdr);
-            return Err(read_err(e, guarded.line, guarded.too_long));
+            return Err(read_error(file, &e, guarded.line, &guarded));
         }
     };
+    if let Some(at) = rdr.get_ref().open_quote_before(rdr.position().byte()) {
+        return Err(unterminated_quote(file, at, &[]));
+    }
     if !has_header || record.iter().all(|f| f.is_empty()) {
         return Err(file_err("empty file: no header line".into()));
     }
@@ -261,10 +362,13 @@ pub fn parse_csv<R: Read>(
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                let too_long = rdr.get_ref().too_long;
-                let line = if too_long { rdr.get_ref().line } else { line };
-                return Err(read_err(e, line, too_long));
+                let g = rdr.get_ref();
+                let line = if g.too_long { g.line } else { line };
+                return Err(read_error(file, &e, line, g));
             }
+        }
+        if let Some(at) = rdr.get_ref().open_quote_before(rdr.position().byte()) {
+            return Err(unterminated_quote(file, at, &header));
         }
         let line = record.position().map_or(0, |p| p.line());
         if record.len() == 1 && record[0].is_empty() {
@@ -355,6 +459,9 @@ pub fn parse_csv<R: Read>(
         }
     }
     drop(rdr);
+    if let Some(at) = guarded.unterminated_quote() {
+        return Err(unterminated_quote(file, at, &header));
+    }
     if rows == 0 {
         return Err(file_err("no data rows after the header".into()));
     }
@@ -540,5 +647,103 @@ mod tests {
         let p = parse_csv("date,close\n03/01/2024,5\n".as_bytes(), "f.csv", &s).unwrap();
         assert_eq!(p.series[0].series.dates()[0], NaiveDate::from_ymd_opt(2024, 1, 3).unwrap());
         assert!((p.series[0].series.values()[0] - 0.05).abs() < 1e-15);
+    }
+
+    /// A CSV body of `n` good rows after the header.
+    fn rows(n: usize) -> String {
+        let start = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        (0..n)
+            .map(|i| format!("{},{}\n", start + chrono::Duration::days(i as i64), 10 + i % 7))
+            .collect()
+    }
+
+    #[test]
+    fn stray_quote_cannot_defeat_the_line_guard() {
+        // Line 3 opens a quote that never closes; 100 000 good lines (~1.5 MB) follow.
+        let body = rows(100_000);
+        for csv in [
+            format!("date,close\n2024-01-02,10\n2024-01-03,\"11\n{body}"),
+            format!("\"date,close\n{body}"),
+        ] {
+            let mut g = Guarded::new(csv.as_bytes());
+            let mut sink = Vec::new();
+            assert!(g.read_to_end(&mut sink).is_err(), "the guard let the record through");
+            let e = parse_csv(csv.as_bytes(), "f.csv", &spec(SeriesUnit::Price)).unwrap_err();
+            let m = e.to_string();
+            assert!(e.is_input(), "{m}");
+            assert!(m.contains("quoted field opened here runs past"), "{m}");
+            assert!(m.lines().count() == 1 && m.len() < 300, "{m}");
+        }
+        let e = err(&format!("date,close\n2024-01-02,10\n2024-01-03,\"11\n{body}"));
+        assert!(e.starts_with("f.csv: line 3, column 2: a quoted field"), "{e}");
+    }
+
+    #[test]
+    fn unterminated_quote_at_eof_is_an_error() {
+        assert_eq!(
+            err("date,close\n2024-01-02,10\n2024-01-03,\"11\n2024-01-04,12\n"),
+            "f.csv: line 3, column 2 (close): unterminated quote: the quoted field opened here never closes"
+        );
+        // Quoted fields that close, even across lines, and escaped quotes are fine.
+        let p = parse_csv(
+            "date,\"cl\"\"ose\"\n\"2024-01-02\",10\n".as_bytes(),
+            "f.csv",
+            &ImportSpec::new(vec![("x".into(), "cl\"ose".into())], Calendar::Us, SeriesUnit::Price),
+        )
+        .unwrap();
+        assert_eq!(p.series[0].series.len(), 1);
+        // A quote inside an unquoted field is data, not an opening quote.
+        assert!(err("date,close\n2024-01-02,1\"0\n").contains("invalid number '1\"0'"));
+    }
+
+    #[test]
+    fn importer_errors_never_echo_more_than_an_excerpt() {
+        let huge = "9".repeat(500_000) + "x";
+        let e = err(&format!("date,close\n2024-01-02,{huge}\n"));
+        assert!(e.lines().count() == 1 && e.chars().count() < 300, "{} chars", e.len());
+        assert!(e.starts_with("f.csv: line 2, column 2 (close): invalid number '999"), "{e}");
+        let e = err("date,close\n2024-01-02,\"1\n\n2\"\n");
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("'1\\n\\n2'"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_importer_error_is_one_short_line(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("\"".to_string()),
+                    proptest::strategy::Just(",".to_string()),
+                    proptest::strategy::Just("\n".to_string()),
+                    proptest::strategy::Just("\r\n".to_string()),
+                    proptest::strategy::Just("2024-01-02".to_string()),
+                    proptest::strategy::Just("01/02/2024".to_string()),
+                    proptest::strategy::Just("x".repeat(400)),
+                    "[ -~]{0,12}",
+                    "\\PC{0,6}",
+                ],
+                0..40,
+            ),
+            header in proptest::prop_oneof![
+                proptest::strategy::Just("date,close\n".to_string()),
+                "[ -~\n]{0,20}",
+            ],
+        ) {
+            let csv = header + &body.concat();
+            for r in [
+                parse_csv(csv.as_bytes(), "f.csv", &spec(SeriesUnit::Price)).map(|_| ()),
+                crate::futures::parse_futures_csv_with(
+                    csv.as_bytes(),
+                    "f.csv",
+                    &crate::futures::FuturesOptions::default(),
+                ).map(|_| ()),
+            ] {
+                if let Err(e) = r {
+                    let m = e.to_string();
+                    proptest::prop_assert!(m.lines().count() == 1, "{}", m);
+                    proptest::prop_assert!(m.chars().count() < 300, "{}", m);
+                }
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
 use crosshedge_core::units::SeriesUnit;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::import::ParsedImport;
@@ -124,6 +124,7 @@ pub struct ImportRecord {
 pub struct Store {
     conn: Connection,
     path: String,
+    read_only: bool,
 }
 
 const SCHEMA: &str = "
@@ -165,32 +166,108 @@ pub struct FuturesImportSummary {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens (creating if needed) the store at `path` for writing.
+    ///
+    /// An existing file is checked first, read-only: a file that is not a crosshedge store
+    /// (another application's SQLite file, a CSV file) is refused before anything is written.
+    /// The store runs in WAL mode with `synchronous=FULL`: a committed import survives a
+    /// power loss, not only a crash of the process.
     ///
     /// # Errors
-    /// [`DataError::Store`] when the file cannot be opened or is not a crosshedge store.
+    /// [`DataError::File`] (an input error) when the file is not a crosshedge store;
+    /// [`DataError::Store`] when it cannot be opened.
     pub fn open(path: &Path) -> Result<Self, DataError> {
         let p = path.display().to_string();
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            // Validates without writing; dropped before the writable connection opens.
+            Self::open_existing(path)?;
+        }
         let conn = Connection::open(path)
             .map_err(|source| DataError::Store { path: p.clone(), source })?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             .and_then(|_| conn.execute_batch(SCHEMA))
             .map_err(|source| DataError::Store { path: p.clone(), source })?;
-        Ok(Self { conn, path: p })
+        Ok(Self { conn, path: p, read_only: false })
     }
 
-    /// Opens an existing store, refusing to create one.
+    /// Opens an existing store read-only (SQLite `SQLITE_OPEN_READ_ONLY`): nothing is
+    /// created, no journal mode is switched, no table is added, so it works in a read-only
+    /// directory and on a read-only file.
     ///
     /// # Errors
-    /// [`DataError::File`] when there is no store at `path`.
+    /// [`DataError::File`] (an input error) when there is no file at `path` or the file is not
+    /// a crosshedge store; [`DataError::Store`] when SQLite fails otherwise.
     pub fn open_existing(path: &Path) -> Result<Self, DataError> {
+        let p = path.display().to_string();
         if !path.exists() {
             return Err(DataError::File {
-                file: path.display().to_string(),
+                file: p,
                 message: "no store here (run `crosshedge import` or `crosshedge demo` first, or pass --store)".into(),
             });
         }
-        Self::open(path)
+        let not_store = |why: &str| DataError::File {
+            file: p.clone(),
+            message: format!("not a crosshedge store ({why}); refusing to use it (pass --store)"),
+        };
+        if path.is_dir() {
+            return Err(not_store("a directory"));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let tables = |conn: &Connection| -> rusqlite::Result<Vec<String>> {
+            let mut q = conn.prepare("SELECT name FROM sqlite_master WHERE type='table'")?;
+            let names = q.query_map([], |r| r.get(0))?.collect();
+            names
+        };
+        let open = |uri: &str| -> rusqlite::Result<(Connection, Vec<String>)> {
+            let conn = Connection::open_with_flags(uri, flags)?;
+            let t = tables(&conn)?;
+            Ok((conn, t))
+        };
+        let uri = format!("file:{}?mode=ro", uri_path(path));
+        let (conn, names) = match open(&uri) {
+            Ok(x) => x,
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                return Err(not_store("not an SQLite database"))
+            }
+            // A WAL store in a read-only directory: SQLite cannot create the `-shm` file. No
+            // writer can commit there either, so the file is read as immutable.
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) => {
+                match open(&format!("file:{}?mode=ro&immutable=1", uri_path(path))) {
+                    Ok(x) => x,
+                    Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+                        return Err(not_store("not an SQLite database"))
+                    }
+                    Err(source) => return Err(DataError::Store { path: p, source }),
+                }
+            }
+            Err(source) => return Err(DataError::Store { path: p, source }),
+        };
+        let missing: Vec<&str> = ["series", "imports", "observations"]
+            .into_iter()
+            .filter(|t| !names.iter().any(|n| n == t))
+            .collect();
+        if !missing.is_empty() {
+            return Err(not_store(&format!("no table {}", missing.join(", "))));
+        }
+        Ok(Self { conn, path: p, read_only: true })
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"` for a sound file, else the problems found.
+    ///
+    /// # Errors
+    /// [`DataError::Store`] on a database failure.
+    pub fn integrity_check(&self) -> Result<String, DataError> {
+        let mut q = self.db(self.conn.prepare("PRAGMA integrity_check"))?;
+        let lines: Vec<String> =
+            self.db(q.query_map([], |r| r.get(0)).and_then(|it| it.collect()))?;
+        Ok(lines.join("; "))
+    }
+
+    /// True when the store was opened read-only ([`Store::open_existing`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     fn db<T>(&self, r: rusqlite::Result<T>) -> Result<T, DataError> {
@@ -213,139 +290,43 @@ impl Store {
         on_conflict: OnConflict,
     ) -> Result<ImportSummary, DataError> {
         let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| DataError::Store { path: path.clone(), source })?;
+        let sum = write_import(&tx, &path, parsed, file_path, imported_at, on_conflict)?;
+        tx.commit().map_err(|source| DataError::Store { path, source })?;
+        Ok(sum)
+    }
+
+    /// Writes several parsed series files and futures settlement files in ONE transaction:
+    /// every file is written or none is. An error in any file (a series that exists with
+    /// another calendar or unit, a conflict under [`OnConflict::Fail`], a store failure) or a
+    /// kill at any point leaves the store exactly as it was. Series files are written first,
+    /// in order, then futures files.
+    ///
+    /// # Errors
+    /// As [`Store::import`] and [`Store::import_futures`]; the store is unchanged on any error.
+    pub fn import_all(
+        &mut self,
+        files: &[(&str, &ParsedImport)],
+        futures: &[FuturesBatchFile<'_>],
+        imported_at: &str,
+        on_conflict: OnConflict,
+    ) -> Result<(Vec<ImportSummary>, Vec<FuturesImportSummary>), DataError> {
+        let path = self.path.clone();
         let st = |source| DataError::Store { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(st)?;
-        let names: Vec<&str> = parsed.series.iter().map(|s| s.series.name.as_str()).collect();
-        tx.execute(
-            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
-            params![parsed.file, file_path, parsed.sha256, parsed.rows as i64, imported_at, names.join(",")],
-        )
-        .map_err(st)?;
-        let import_id = tx.last_insert_rowid();
-        let mut counts = Vec::new();
-        for ps in &parsed.series {
-            let s = &ps.series;
-            let existing: Option<(String, String)> = tx
-                .query_row("SELECT calendar, unit FROM series WHERE name = ?1", [&s.name], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()
-                .map_err(st)?;
-            match existing {
-                Some((cal, unit)) => {
-                    if cal != s.calendar.as_str() || unit != s.unit.as_str() {
-                        return Err(DataError::Request(format!(
-                            "series {} exists with calendar {cal} and unit {unit}; this import declares {} and {}",
-                            s.name, s.calendar, s.unit
-                        )));
-                    }
-                }
-                None => {
-                    tx.execute(
-                        "INSERT INTO series(name, calendar, unit, created_import) VALUES (?1, ?2, ?3, ?4)",
-                        params![s.name, s.calendar.as_str(), s.unit.as_str(), import_id],
-                    )
-                    .map_err(st)?;
-                }
-            }
-            let mut c =
-                SeriesImportCounts { name: s.name.clone(), new: 0, unchanged: 0, conflicts: 0 };
-            let Some((lo, hi)) = s.span() else {
-                counts.push(c);
-                continue;
-            };
-            {
-                // The current values over the import's span, read in one range scan.
-                let (lo, hi) =
-                    (lo.format("%Y-%m-%d").to_string(), hi.format("%Y-%m-%d").to_string());
-                let mut current: std::collections::HashMap<String, f64> =
-                    std::collections::HashMap::new();
-                {
-                    let mut q = tx
-                        .prepare_cached(
-                            "SELECT date, value FROM observations WHERE series=?1 AND current=1 AND date>=?2 AND date<=?3",
-                        )
-                        .map_err(st)?;
-                    let rows = q
-                        .query_map(params![s.name, lo, hi], |r| {
-                            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
-                        })
-                        .map_err(st)?;
-                    for row in rows {
-                        let (d, v) = row.map_err(st)?;
-                        current.insert(d, v);
-                    }
-                }
-                let mut max_rev = tx
-                    .prepare_cached(
-                        "SELECT MAX(revision) FROM observations WHERE series=?1 AND date=?2",
-                    )
-                    .map_err(st)?;
-                let mut ins = tx
-                    .prepare_cached(
-                        "INSERT INTO observations(series, date, revision, value, import_id, current)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )
-                    .map_err(st)?;
-                let mut demote = tx
-                    .prepare_cached("UPDATE observations SET current=0 WHERE series=?1 AND date=?2 AND current=1")
-                    .map_err(st)?;
-                for ((d, &v), &line) in s.dates().iter().zip(s.values()).zip(&ps.lines) {
-                    let ds = d.format("%Y-%m-%d").to_string();
-                    match current.get(&ds).copied() {
-                        None => {
-                            ins.execute(params![s.name, ds, 0, v, import_id, 1]).map_err(st)?;
-                            c.new += 1;
-                        }
-                        Some(old) if old == v => c.unchanged += 1,
-                        Some(old) => {
-                            c.conflicts += 1;
-                            let rev: i64 =
-                                max_rev.query_row(params![s.name, ds], |r| r.get(0)).map_err(st)?;
-                            match on_conflict {
-                                OnConflict::Fail => {
-                                    return Err(DataError::Input {
-                                        file: parsed.file.clone(),
-                                        line,
-                                        column: ps.column_number,
-                                        column_name: Some(ps.column.clone()),
-                                        message: format!(
-                                            "{} on {ds} is {v} but the store holds {old} (use --on-conflict keep or replace)",
-                                            s.name
-                                        ),
-                                    })
-                                }
-                                OnConflict::Keep => {
-                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 0]).map_err(st)?;
-                                }
-                                OnConflict::Replace => {
-                                    demote.execute(params![s.name, ds]).map_err(st)?;
-                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 1]).map_err(st)?;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            counts.push(c);
+        let mut series = Vec::with_capacity(files.len());
+        for (file_path, parsed) in files {
+            series.push(write_import(&tx, &path, parsed, file_path, imported_at, on_conflict)?);
         }
-        let new: u64 = counts.iter().map(|c| c.new).sum();
-        let conflicts: u64 = counts.iter().map(|c| c.conflicts).sum();
-        tx.execute(
-            "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
-            params![new as i64, conflicts as i64, import_id],
-        )
-        .map_err(st)?;
+        let mut fut = Vec::with_capacity(futures.len());
+        for f in futures {
+            fut.push(write_futures(&tx, &path, f, imported_at, on_conflict)?);
+        }
         tx.commit().map_err(st)?;
-        Ok(ImportSummary {
-            import_id,
-            file: parsed.file.clone(),
-            sha256: parsed.sha256.clone(),
-            rows: parsed.rows,
-            series: counts,
-            warnings: parsed.warnings.clone(),
-        })
+        Ok((series, fut))
     }
 
     /// Writes the write-ahead log into the main file, so the store is one self-contained file.
@@ -378,78 +359,8 @@ impl Store {
         let path = self.path.clone();
         let st = |source| DataError::Store { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(st)?;
-        tx.execute(
-            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
-            params![file, file_path, sha256, rows.len() as i64, imported_at, format!("futures:{root}")],
-        )
-        .map_err(st)?;
-        let import_id = tx.last_insert_rowid();
-        let mut sum = FuturesImportSummary {
-            import_id,
-            file: file.to_string(),
-            sha256: sha256.to_string(),
-            root: root.to_string(),
-            rows: rows.len() as u64,
-            new: 0,
-            unchanged: 0,
-            conflicts: 0,
-        };
-        {
-            let mut get = tx
-                .prepare_cached(
-                    "SELECT settle FROM futures WHERE root=?1 AND date=?2 AND expiry=?3",
-                )
-                .map_err(st)?;
-            let mut ins = tx
-                .prepare_cached(
-                    "INSERT INTO futures(root, date, expiry, settle, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(st)?;
-            let mut upd = tx
-                .prepare_cached(
-                    "UPDATE futures SET settle=?4, import_id=?5 WHERE root=?1 AND date=?2 AND expiry=?3",
-                )
-                .map_err(st)?;
-            for r in rows {
-                let (d, e) = (
-                    r.date.format("%Y-%m-%d").to_string(),
-                    r.expiry.format("%Y-%m-%d").to_string(),
-                );
-                let old: Option<f64> =
-                    get.query_row(params![root, d, e], |x| x.get(0)).optional().map_err(st)?;
-                match old {
-                    None => {
-                        ins.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
-                        sum.new += 1;
-                    }
-                    Some(o) if o == r.settle => sum.unchanged += 1,
-                    Some(o) => {
-                        sum.conflicts += 1;
-                        match on_conflict {
-                            OnConflict::Fail => {
-                                return Err(DataError::File {
-                                    file: file.to_string(),
-                                    message: format!(
-                                        "line {}: {root} {e} on {d} settles at {} but the store holds {o} (use --on-conflict keep or replace)",
-                                        r.line, r.settle
-                                    ),
-                                })
-                            }
-                            OnConflict::Keep => {}
-                            OnConflict::Replace => {
-                                upd.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tx.execute(
-            "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
-            params![sum.new as i64, sum.conflicts as i64, import_id],
-        )
-        .map_err(st)?;
+        let f = FuturesBatchFile { root, rows, file, file_path, sha256 };
+        let sum = write_futures(&tx, &path, &f, imported_at, on_conflict)?;
         tx.commit().map_err(st)?;
         Ok(sum)
     }
@@ -459,6 +370,15 @@ impl Store {
     /// # Errors
     /// [`DataError::Store`] on a database failure.
     pub fn futures(&self, root: &str) -> Result<Vec<(NaiveDate, NaiveDate, f64)>, DataError> {
+        // A store written before futures existed has no table (and a read-only one gets none).
+        let has_table: bool = self.db(self.conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='futures'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        ))?;
+        if !has_table {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.db(self.conn.prepare(
             "SELECT date, expiry, settle FROM futures WHERE root=?1 ORDER BY date, expiry",
         ))?;
@@ -629,6 +549,259 @@ impl Store {
     }
 }
 
+/// Writes one parsed series file inside `tx` (no commit).
+fn write_import(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    parsed: &ParsedImport,
+    file_path: &str,
+    imported_at: &str,
+    on_conflict: OnConflict,
+) -> Result<ImportSummary, DataError> {
+    let st = |source| DataError::Store { path: path.to_string(), source };
+    let names: Vec<&str> = parsed.series.iter().map(|s| s.series.name.as_str()).collect();
+    tx.execute(
+            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+            params![parsed.file, file_path, parsed.sha256, parsed.rows as i64, imported_at, names.join(",")],
+        )
+        .map_err(st)?;
+    let import_id = tx.last_insert_rowid();
+    let mut counts = Vec::new();
+    for ps in &parsed.series {
+        let s = &ps.series;
+        let existing: Option<(String, String)> = tx
+            .query_row("SELECT calendar, unit FROM series WHERE name = ?1", [&s.name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(st)?;
+        match existing {
+            Some((cal, unit)) => {
+                if cal != s.calendar.as_str() || unit != s.unit.as_str() {
+                    return Err(DataError::Request(format!(
+                            "series {} exists with calendar {cal} and unit {unit}; this import declares {} and {}",
+                            s.name, s.calendar, s.unit
+                        )));
+                }
+            }
+            None => {
+                tx.execute(
+                        "INSERT INTO series(name, calendar, unit, created_import) VALUES (?1, ?2, ?3, ?4)",
+                        params![s.name, s.calendar.as_str(), s.unit.as_str(), import_id],
+                    )
+                    .map_err(st)?;
+            }
+        }
+        let mut c = SeriesImportCounts { name: s.name.clone(), new: 0, unchanged: 0, conflicts: 0 };
+        let Some((lo, hi)) = s.span() else {
+            counts.push(c);
+            continue;
+        };
+        {
+            // The current values over the import's span, read in one range scan.
+            let (lo, hi) = (lo.format("%Y-%m-%d").to_string(), hi.format("%Y-%m-%d").to_string());
+            let mut current: std::collections::HashMap<String, f64> =
+                std::collections::HashMap::new();
+            {
+                let mut q = tx
+                        .prepare_cached(
+                            "SELECT date, value FROM observations WHERE series=?1 AND current=1 AND date>=?2 AND date<=?3",
+                        )
+                        .map_err(st)?;
+                let rows = q
+                    .query_map(params![s.name, lo, hi], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+                    })
+                    .map_err(st)?;
+                for row in rows {
+                    let (d, v) = row.map_err(st)?;
+                    current.insert(d, v);
+                }
+            }
+            let mut max_rev = tx
+                .prepare_cached(
+                    "SELECT MAX(revision) FROM observations WHERE series=?1 AND date=?2",
+                )
+                .map_err(st)?;
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO observations(series, date, revision, value, import_id, current)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(st)?;
+            let mut demote = tx
+                .prepare_cached(
+                    "UPDATE observations SET current=0 WHERE series=?1 AND date=?2 AND current=1",
+                )
+                .map_err(st)?;
+            for ((d, &v), &line) in s.dates().iter().zip(s.values()).zip(&ps.lines) {
+                let ds = d.format("%Y-%m-%d").to_string();
+                match current.get(&ds).copied() {
+                    None => {
+                        ins.execute(params![s.name, ds, 0, v, import_id, 1]).map_err(st)?;
+                        c.new += 1;
+                    }
+                    Some(old) if old == v => c.unchanged += 1,
+                    Some(old) => {
+                        c.conflicts += 1;
+                        let rev: i64 =
+                            max_rev.query_row(params![s.name, ds], |r| r.get(0)).map_err(st)?;
+                        match on_conflict {
+                                OnConflict::Fail => {
+                                    return Err(DataError::Input {
+                                        file: parsed.file.clone(),
+                                        line,
+                                        column: ps.column_number,
+                                        column_name: Some(ps.column.clone()),
+                                        message: format!(
+                                            "{} on {ds} is {v} but the store holds {old} (use --on-conflict keep or replace)",
+                                            s.name
+                                        ),
+                                    })
+                                }
+                                OnConflict::Keep => {
+                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 0]).map_err(st)?;
+                                }
+                                OnConflict::Replace => {
+                                    demote.execute(params![s.name, ds]).map_err(st)?;
+                                    ins.execute(params![s.name, ds, rev + 1, v, import_id, 1]).map_err(st)?;
+                                }
+                            }
+                    }
+                }
+            }
+        }
+        counts.push(c);
+    }
+    let new: u64 = counts.iter().map(|c| c.new).sum();
+    let conflicts: u64 = counts.iter().map(|c| c.conflicts).sum();
+    tx.execute(
+        "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
+        params![new as i64, conflicts as i64, import_id],
+    )
+    .map_err(st)?;
+    Ok(ImportSummary {
+        import_id,
+        file: parsed.file.clone(),
+        sha256: parsed.sha256.clone(),
+        rows: parsed.rows,
+        series: counts,
+        warnings: parsed.warnings.clone(),
+    })
+}
+
+/// One futures settlement file of a batch ([`Store::import_all`]).
+#[derive(Clone, Copy, Debug)]
+pub struct FuturesBatchFile<'a> {
+    /// The futures root (e.g. `vx`).
+    pub root: &'a str,
+    /// The parsed settlement rows.
+    pub rows: &'a [crate::futures::FutureRow],
+    /// The file name recorded (and named in errors).
+    pub file: &'a str,
+    /// The file path recorded.
+    pub file_path: &'a str,
+    /// SHA-256 of the file.
+    pub sha256: &'a str,
+}
+
+/// Writes one futures settlement file inside `tx` (no commit).
+fn write_futures(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    f: &FuturesBatchFile<'_>,
+    imported_at: &str,
+    on_conflict: OnConflict,
+) -> Result<FuturesImportSummary, DataError> {
+    let st = |source| DataError::Store { path: path.to_string(), source };
+    let FuturesBatchFile { root, rows, file, file_path, sha256 } = *f;
+    tx.execute(
+            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
+            params![file, file_path, sha256, rows.len() as i64, imported_at, format!("futures:{root}")],
+        )
+        .map_err(st)?;
+    let import_id = tx.last_insert_rowid();
+    let mut sum = FuturesImportSummary {
+        import_id,
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        root: root.to_string(),
+        rows: rows.len() as u64,
+        new: 0,
+        unchanged: 0,
+        conflicts: 0,
+    };
+    {
+        let mut get = tx
+            .prepare_cached("SELECT settle FROM futures WHERE root=?1 AND date=?2 AND expiry=?3")
+            .map_err(st)?;
+        let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO futures(root, date, expiry, settle, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(st)?;
+        let mut upd = tx
+                .prepare_cached(
+                    "UPDATE futures SET settle=?4, import_id=?5 WHERE root=?1 AND date=?2 AND expiry=?3",
+                )
+                .map_err(st)?;
+        for r in rows {
+            let (d, e) =
+                (r.date.format("%Y-%m-%d").to_string(), r.expiry.format("%Y-%m-%d").to_string());
+            let old: Option<f64> =
+                get.query_row(params![root, d, e], |x| x.get(0)).optional().map_err(st)?;
+            match old {
+                None => {
+                    ins.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
+                    sum.new += 1;
+                }
+                Some(o) if o == r.settle => sum.unchanged += 1,
+                Some(o) => {
+                    sum.conflicts += 1;
+                    match on_conflict {
+                            OnConflict::Fail => {
+                                return Err(DataError::File {
+                                    file: file.to_string(),
+                                    message: format!(
+                                        "line {}: {root} {e} on {d} settles at {} but the store holds {o} (use --on-conflict keep or replace)",
+                                        r.line, r.settle
+                                    ),
+                                })
+                            }
+                            OnConflict::Keep => {}
+                            OnConflict::Replace => {
+                                upd.execute(params![root, d, e, r.settle, import_id]).map_err(st)?;
+                            }
+                        }
+                }
+            }
+        }
+    }
+    tx.execute(
+        "UPDATE imports SET new_obs=?1, conflicts=?2 WHERE id=?3",
+        params![sum.new as i64, sum.conflicts as i64, import_id],
+    )
+    .map_err(st)?;
+    Ok(sum)
+}
+
+/// `path` as the path part of an SQLite `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for c in abs.display().to_string().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,5 +917,58 @@ mod tests {
         st.import(&parsed("date,close\n2024-01-02,10\n"), "f.csv", "t", OnConflict::Keep).unwrap();
         let e = st.load("vix", None, None).unwrap_err().to_string();
         assert!(e.contains("known: x"), "{e}");
+    }
+
+    #[test]
+    fn read_commands_open_the_store_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut st = Store::open(&path).unwrap();
+        st.import(&parsed("date,close\n2024-01-02,10\n"), "f.csv", "t", OnConflict::Keep).unwrap();
+        st.checkpoint().unwrap();
+        drop(st);
+        let bytes = std::fs::read(&path).unwrap();
+        let ro = Store::open_existing(&path).unwrap();
+        assert!(ro.is_read_only());
+        assert_eq!(ro.list().unwrap().len(), 1);
+        assert!(ro.futures("vx").unwrap().is_empty());
+        // The connection cannot write at all.
+        assert!(ro.conn.execute_batch("CREATE TABLE t(x)").is_err());
+        drop(ro);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "a read changed the store");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_store_is_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another application's SQLite file, in rollback-journal mode.
+        let other = dir.path().join("other.sqlite");
+        {
+            let c = Connection::open(&other).unwrap();
+            c.execute_batch("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);").unwrap();
+        }
+        let csv = dir.path().join("prices.csv");
+        std::fs::write(&csv, "date,close\n2024-01-02,10\n").unwrap();
+        for p in [&other, &csv] {
+            let before = std::fs::read(p).unwrap();
+            for e in [Store::open_existing(p).err().unwrap(), Store::open(p).err().unwrap()] {
+                let m = e.to_string();
+                assert!(e.is_input(), "{m}");
+                assert!(m.contains("not a crosshedge store") && !m.contains('\n'), "{m}");
+            }
+            assert_eq!(std::fs::read(p).unwrap(), before);
+        }
+        let c = Connection::open(&other).unwrap();
+        let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete", "the foreign file was switched to WAL");
+        let n: i64 = c
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type='table'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "tables were added to the foreign file");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 }

@@ -355,6 +355,112 @@ pub struct Layer {
 }
 
 /// 1-based line and column (in characters) of byte offset `pos` in `text`.
+/// The largest USD amount a book may hold (exposure values and notionals): 10^15, far above
+/// any real book and far enough below `f64::MAX` that sums and products stay finite.
+pub const MAX_USD: f64 = 1e15;
+
+/// The largest fraction or multiple a book may hold (budgets, carries, fees, weights,
+/// moneyness, range ends): 1000 (= 100,000 %).
+pub const MAX_RATIO: f64 = 1e3;
+
+/// The longest layer tenor in calendar days (100 years).
+pub const MAX_TENOR_DAYS: u32 = 36_500;
+
+/// The signal names a `signal` trigger may use: the signals the backtest replays from the
+/// VIX (`macd`, `rsi`, `vix-signal`) and the VIX signal events of `crosshedge signals`
+/// (`crosshedge_labels::signals::SignalKind`). `hedge --signal NAME` turns them on.
+pub const SIGNAL_NAMES: [&str; 7] =
+    ["macd", "rsi", "vix-signal", "macd-cross-up", "macd-cross-down", "rsi-above", "rsi-below"];
+
+/// A number as an error message shows it: plain when moderate, in exponent form when very
+/// large or very small (so `1e308` stays short).
+pub(crate) fn show_value(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-6..1e16).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// The byte offset of the value of `key` in `s` (`key = value` or `key.sub = ...`): where a
+/// bare `key` starts a key path, the first non-blank byte after its `=` (or after the `.`
+/// for a dotted key).
+fn key_value_offset(s: &str, key: &str) -> Option<usize> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|t| t.find(key)).map(|i| i + from) {
+        from = i + key.len();
+        let before_ok = s[..i].chars().next_back().is_none_or(|c| !ident(c) && c != '.');
+        let rest = &s[from..];
+        let trimmed = rest.trim_start();
+        if before_ok && (trimmed.starts_with('=') || trimmed.starts_with('.')) {
+            let after = &trimmed[1..];
+            let value = after.len() - after.trim_start().len();
+            return Some(s.len() - after.len() + value);
+        }
+    }
+    None
+}
+
+/// The 1-based line and column of `field` (e.g. `value`, `sizing.weight`) of the book part
+/// `location` (`book`, `exposure N`, `layer N "name"`) in `text`; the part's header, else
+/// (1, 1), when the field is not found (a book written with inline tables).
+fn locate(text: &str, location: &str, field: &str) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_header = |l: &str| l.trim_start().starts_with('[');
+    let nth = |table: &str, rest: &str| -> Option<(&'static str, usize)> {
+        let n: usize = rest.split_whitespace().next()?.parse().ok()?;
+        Some((if table == "exposure" { "exposure" } else { "layer" }, n))
+    };
+    let part = if let Some(r) = location.strip_prefix("exposure ") {
+        nth("exposure", r)
+    } else if let Some(r) = location.strip_prefix("layer ") {
+        nth("layer", r)
+    } else {
+        None
+    };
+    let (header, start) = match part {
+        None => (None, 0),
+        Some((table, n)) => {
+            let want = format!("[[{table}]]");
+            let found = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    let code = l.split('#').next().unwrap_or("");
+                    code.split_whitespace().collect::<String>() == want
+                })
+                .nth(n.saturating_sub(1));
+            match found {
+                Some((i, _)) => (Some(i), i + 1),
+                None => return (1, 1),
+            }
+        }
+    };
+    let end = (start..lines.len()).find(|&i| is_header(lines[i])).unwrap_or(lines.len());
+    let (key, sub) = match field.split_once('.') {
+        Some((k, s)) => (k, Some(s)),
+        None => (field, None),
+    };
+    let column = |line: &str, byte: usize| line.get(..byte).map_or(0, |b| b.chars().count()) + 1;
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        let code = line.split('#').next().unwrap_or("");
+        let t = code.trim_start();
+        let indent = code.len() - t.len();
+        if !t.starts_with(key) {
+            continue;
+        }
+        let Some(v) = key_value_offset(t, key) else { continue };
+        let at = match sub {
+            None => indent + v,
+            Some(sub) => key_value_offset(&t[v..], sub).map_or(indent + v, |w| indent + v + w),
+        };
+        return (i + 1, column(line, at));
+    }
+    header.map_or((1, 1), |h| (h + 1, 1))
+}
+
 fn line_column(text: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(text.len());
     let before = text.get(..pos).unwrap_or(text);
@@ -399,7 +505,15 @@ impl Book {
             let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
             HedgingError::Toml { line, column, message: e.message().trim().to_string() }
         })?;
-        book.validate()?;
+        book.validate().map_err(|e| {
+            let (location, field) = match &e {
+                HedgingError::InvalidBook { location, field, .. } => (location.as_str(), *field),
+                HedgingError::UnknownSignal { location, .. } => (location.as_str(), "trigger.name"),
+                _ => return e,
+            };
+            let (line, column) = locate(text, location, field);
+            HedgingError::Toml { line, column, message: e.to_string() }
+        })?;
         Ok(book)
     }
 
@@ -418,7 +532,9 @@ impl Book {
     /// Checks every value's domain.
     ///
     /// # Errors
-    /// [`HedgingError::InvalidBook`] for the first out-of-domain value.
+    /// [`HedgingError::InvalidBook`] for the first out-of-domain value (including the upper
+    /// bounds [`MAX_USD`], [`MAX_RATIO`], [`MAX_TENOR_DAYS`]);
+    /// [`HedgingError::UnknownSignal`] for a `signal` trigger not in [`SIGNAL_NAMES`].
     pub fn validate(&self) -> Result<(), HedgingError> {
         check(
             self.budget.is_finite() && self.budget >= 0.0,
@@ -559,6 +675,15 @@ impl Book {
                 }
                 (false, None) => {}
             }
+            if let Trigger::Signal { name } = &l.trigger {
+                if !SIGNAL_NAMES.contains(&name.as_str()) {
+                    return Err(HedgingError::UnknownSignal {
+                        location: loc.clone(),
+                        name: name.clone(),
+                        known: SIGNAL_NAMES.join(", "),
+                    });
+                }
+            }
             match l.sizing {
                 SizingRule::HedgeRatio { weight, .. } => {
                     check(
@@ -578,6 +703,67 @@ impl Book {
                         fraction,
                     )?;
                 }
+            }
+        }
+        self.check_magnitudes()
+    }
+
+    /// The upper bounds of [`validate`](Self::validate): USD amounts at most [`MAX_USD`],
+    /// fractions and multiples at most [`MAX_RATIO`], tenors at most [`MAX_TENOR_DAYS`], so
+    /// that sizing, the stress test and the backtest never overflow.
+    fn check_magnitudes(&self) -> Result<(), HedgingError> {
+        let usd = |v: f64, loc: &str, field: &'static str| {
+            check(v.abs() <= MAX_USD, loc, field, "must be at most 1e15 (USD)", v)
+        };
+        let ratio = |v: f64, loc: &str, field: &'static str| {
+            check(v.abs() <= MAX_RATIO, loc, field, "must be at most 1000", v)
+        };
+        ratio(self.budget, "book", "budget")?;
+        if let Some(r) = self.cash_rate {
+            check(
+                r.abs() <= 10.0,
+                "book",
+                "cash-rate",
+                "must lie in [-10, 10] (decimal a year)",
+                r,
+            )?;
+        }
+        if let Some(a) = self.lp_fee_apr {
+            ratio(a, "book", "lp-fee-apr")?;
+        }
+        for (i, e) in self.exposures.iter().enumerate() {
+            let loc = format!("exposure {}", i + 1);
+            match e {
+                Exposure::BtcSpot { value } | Exposure::EthSpot { value } => {
+                    usd(*value, &loc, "value")?;
+                }
+                Exposure::NftInventory { value, carry_per_year } => {
+                    usd(*value, &loc, "value")?;
+                    ratio(*carry_per_year, &loc, "carry-per-year")?;
+                }
+                Exposure::Perp { notional, .. } => usd(*notional, &loc, "notional")?,
+                Exposure::AmmLp { value, range, .. } => {
+                    usd(*value, &loc, "value")?;
+                    ratio(range[1], &loc, "range")?;
+                }
+            }
+        }
+        for (i, l) in self.layers.iter().enumerate() {
+            let loc = format!("layer {} \"{}\"", i + 1, l.name);
+            check(
+                l.tenor_days <= MAX_TENOR_DAYS,
+                &loc,
+                "tenor-days",
+                "must be at most 36500",
+                f64::from(l.tenor_days),
+            )?;
+            if let Some(StrikeRule::Moneyness { long, short }) = l.strike {
+                ratio(long, &loc, "strike.long")?;
+                ratio(short, &loc, "strike.short")?;
+            }
+            match l.sizing {
+                SizingRule::HedgeRatio { weight, .. } => ratio(weight, &loc, "sizing.weight")?,
+                SizingRule::Notional { fraction } => ratio(fraction, &loc, "sizing.fraction")?,
             }
         }
         Ok(())
@@ -653,6 +839,33 @@ impl Book {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn book_value_1e308_names_the_field_with_line_and_column() {
+        let text = "name = \"x\"\nbudget = 0.0\n\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1.0\n\n[[exposure]]\nkind = \"eth-spot\"\n  value =  1e308 # big\n";
+        let e = Book::parse_toml(text).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "book line 10, column 12: exposure 2: value must be at most 1e15 (USD), got 1e308"
+        );
+        let layer = "name = \"x\"\nbudget = 0.0\n[[layer]]\nname = \"f\"\ninstrument = \"vix-future\"\ntenor-days = 30\nsizing = { rule = \"notional\", fraction = 1e300 }\n";
+        let e = Book::parse_toml(layer).unwrap_err().to_string();
+        assert!(e.starts_with("book line 7, column 42: layer 1 \"f\": sizing.fraction"), "{e}");
+        let e = Book::parse_toml("name = \"x\"\nbudget = 1e308\n").unwrap_err().to_string();
+        assert!(e.starts_with("book line 2, column 10: book: budget"), "{e}");
+    }
+
+    #[test]
+    fn misspelt_signal_trigger_is_an_error_with_line_and_column() {
+        let text = "name = \"x\"\nbudget = 0.0\n[[layer]]\nname = \"f\"\ninstrument = \"vix-future\"\ntenor-days = 30\nsizing = { rule = \"notional\", fraction = 0.1 }\ntrigger = { kind = \"signal\", name = \"vix-signl\" }\n";
+        let e = Book::parse_toml(text).unwrap_err().to_string();
+        assert!(
+            e.starts_with("book line 8, column 37: layer 1 \"f\": trigger.name 'vix-signl'"),
+            "{e}"
+        );
+        assert!(Book::parse_toml(&text.replace("vix-signl", "vix-signal")).is_ok());
+        assert!(Book::default_layered().validate().is_ok());
+    }
 
     #[test]
     fn roll_policy_defaults_and_parses() {

@@ -17,7 +17,7 @@ pub enum HedgingError {
         message: String,
     },
     /// A value in the book is out of its domain.
-    #[error("{location}: {field} {requirement}, got {value}")]
+    #[error("{location}: {field} {requirement}, got {}", crate::book::show_value(*value))]
     InvalidBook {
         /// Which exposure or layer (e.g. `layer 2 "vix futures"`).
         location: String,
@@ -27,6 +27,16 @@ pub enum HedgingError {
         requirement: &'static str,
         /// The offending value.
         value: f64,
+    },
+    /// A `signal` trigger names a signal that does not exist.
+    #[error("{location}: trigger.name '{name}' is not a signal (known: {known})")]
+    UnknownSignal {
+        /// Which layer (e.g. `layer 3 "SPX put spreads"`).
+        location: String,
+        /// The name as written.
+        name: String,
+        /// The known signal names, comma-separated.
+        known: String,
     },
     /// A sizing input is out of its domain.
     #[error("sizing input {name} {requirement}, got {value}")]

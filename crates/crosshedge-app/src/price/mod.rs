@@ -31,6 +31,25 @@ pub struct ExpiryRequest {
     pub as_of: Option<NaiveDate>,
 }
 
+/// The longest time to expiry a price request accepts, in calendar days (100 years): beyond
+/// it forwards and discount factors leave the range of `f64`.
+pub const MAX_EXPIRY_DAYS: f64 = 36_500.0;
+
+/// Every number of `values` (name, value) must be finite: a price or greek that overflowed
+/// is an input error naming the inputs rather than a NaN in the output.
+///
+/// # Errors
+/// An input error naming the first non-finite quantity.
+pub fn finite_results(what: &str, values: &[(&str, f64)]) -> Result<(), AppError> {
+    match values.iter().find(|(_, v)| !v.is_finite()) {
+        None => Ok(()),
+        Some((name, v)) => Err(AppError::input(format!(
+            "{what}: the inputs give a non-finite {name} ({v}); check the magnitudes of \
+             --expiry-days, --vol, --rate and the prices"
+        ))),
+    }
+}
+
 /// A resolved time to expiry.
 #[derive(Debug, Clone, Copy)]
 pub struct Expiry {
@@ -46,12 +65,17 @@ impl ExpiryRequest {
     /// Resolves the request to a strictly positive time to expiry.
     ///
     /// # Errors
-    /// An input error naming the flags when the time is missing, not positive or the dates
-    /// are in the wrong order.
+    /// An input error naming the flags when the time is missing, not positive, above
+    /// [`MAX_EXPIRY_DAYS`] or the dates are in the wrong order.
     pub fn resolve(&self) -> Result<Expiry, AppError> {
         match (self.expiry_days, self.expiry, self.as_of) {
             (Some(d), _, _) => {
                 let d = positive("expiry-days", d)?;
+                if d > MAX_EXPIRY_DAYS {
+                    return Err(AppError::input(format!(
+                        "--expiry-days must be at most {MAX_EXPIRY_DAYS} (100 years), got {d}"
+                    )));
+                }
                 Ok(Expiry { days: d, t_years: d / 365.0, dates: None })
             }
             (None, Some(e), Some(a)) => {

@@ -325,6 +325,21 @@ pub fn run(
             (g, None, forward, forward, None)
         }
     };
+    let mut results = vec![
+        ("forward", forward),
+        ("price", greeks.price),
+        ("delta", greeks.delta),
+        ("gamma", greeks.gamma),
+        ("vega", greeks.vega),
+        ("theta", greeks.theta),
+        ("rho", greeks.rho),
+        ("vega per vol point", greeks.vega_per_vol_point),
+        ("theta per day", greeks.theta_per_day),
+    ];
+    if let Some(r) = dividend_rho {
+        results.push(("dividend rho", r));
+    }
+    super::finite_results("price option", &results)?;
     Ok(OptionResponse {
         model: match (a.vix, model) {
             (true, _) => "vix-black76",

@@ -1,0 +1,99 @@
+"""Type stubs of crosshedge (units: decimals, 0.25 = 25 %; vols and rates per year)."""
+
+import datetime
+import os
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from . import price as price
+
+__version__: str
+
+ProgressFn = Callable[[int, int, str], Any]
+PathLike = Union[str, os.PathLike[str]]
+DateLike = Union[str, datetime.date, np.datetime64, None]
+#: A pandas Series with a DatetimeIndex, or a (dates, values) pair of numpy arrays.
+SeriesLike = Union[Any, Tuple[npt.ArrayLike, npt.ArrayLike]]
+
+JOBS: Tuple[str, ...]
+
+class InputError(ValueError):
+    """A bad request or input (the CLI's exit 2)."""
+
+class AnalysisError(RuntimeError):
+    """The analysis failed on valid input (the CLI's exit 1)."""
+
+class Cancelled(Exception):
+    """The job was cancelled: Ctrl-C (the CLI's exit 130)."""
+
+class Result:
+    job: str
+    def __init__(self, job: str, data: Any, warnings: Sequence[str] = ..., text: str = ...) -> None: ...
+    def to_dict(self) -> Any:
+        """Exactly the CLI's --json of the same request, parsed."""
+    @property
+    def warnings(self) -> List[str]: ...
+    def __getitem__(self, key: str) -> Any: ...
+    def keys(self) -> Any: ...
+    def to_frame(self) -> Any:
+        """A pandas DataFrame of the natural table (basis: one row per regime)."""
+    def summary(self) -> str: ...
+    def _repr_html_(self) -> str: ...
+
+class Workspace:
+    path: str
+    data_dir: Optional[str]
+    def __init__(self, path: PathLike, data_dir: Optional[PathLike] = None) -> None: ...
+    def run(self, job: str, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def import_csv(
+        self,
+        path: PathLike,
+        series: Mapping[str, str],
+        *,
+        calendar: str = "us",
+        unit: str = "price",
+        progress: Optional[ProgressFn] = None,
+        **fields: Any,
+    ) -> Result: ...
+    def series(self) -> List[Dict[str, Any]]: ...
+    def load(self, name: str, start: DateLike = None, end: DateLike = None) -> Any:
+        """A pandas Series (DatetimeIndex) or, without pandas, (datetime64[D], float64) arrays."""
+    def basis(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def lags(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def episodes(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def regimes(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def signals(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def shocks(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def events(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def dcc(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def hedge(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def stress(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def backtest(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+
+def basis(
+    target: SeriesLike,
+    hedge: SeriesLike,
+    *,
+    calendar: Union[str, Mapping[str, str], None] = None,
+    vix: Union[SeriesLike, str, None] = None,
+    progress: Optional[ProgressFn] = None,
+    **fields: Any,
+) -> Result: ...
+def lags(
+    target: SeriesLike,
+    hedge: SeriesLike,
+    *,
+    calendar: Union[str, Mapping[str, str], None] = None,
+    progress: Optional[ProgressFn] = None,
+    **fields: Any,
+) -> Result: ...
+def dcc(
+    target: SeriesLike,
+    hedge: SeriesLike,
+    *,
+    calendar: Union[str, Mapping[str, str], None] = None,
+    progress: Optional[ProgressFn] = None,
+    **fields: Any,
+) -> Result: ...

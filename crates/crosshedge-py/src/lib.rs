@@ -1,0 +1,541 @@
+//! # crosshedge-py: the native core of the Python package `crosshedge`
+//!
+//! A thin pyo3 layer over `crosshedge-app`: every Python job call becomes
+//! `run_job(job, store, data_dir, flat_request_json, progress)`, which parses the flat
+//! request (the CLI's flag names in snake_case, see `crosshedge_app::flat`), runs the app's job
+//! with the GIL released and returns the response serialised exactly as the CLI's `--json`.
+//! The pure-Python layer (`python/crosshedge/__init__.py`) turns keyword arguments into that
+//! JSON, the JSON back into a result object, and pandas/numpy inputs into a temporary store.
+//!
+//! Also here: the vectorised pricers (`black76`, `black_scholes`, `implied_vol`) over
+//! contiguous 1-D float64 arrays (the Python layer broadcasts and copies), the series loader
+//! (`load_series`) and the demo store builder (`build_demo_store`) the tests use.
+//!
+//! Errors map by [`ErrorKind`]: `Input` → `crosshedge.InputError` (a `ValueError`),
+//! `Analysis` → `crosshedge.AnalysisError` (a `RuntimeError`), `Cancelled` →
+//! `crosshedge.Cancelled`, each with the app's one-line message.
+//!
+//! Room for scale-out: a later `stress_blocks`/`stress_combine` pair is two more
+//! `#[pyfunction]`s over app kernels taking the same flat request JSON; nothing here holds
+//! state between calls (a [`Workspace`] is opened per call), so the functions are safe to call
+//! from worker processes and threads.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crosshedge_app::flat::FlatRequest;
+use crosshedge_app::{AppError, ErrorKind, Progress, Workspace, WorkspaceConfig};
+use crosshedge_pricing::batch::{
+    black76_greeks_batch, black_scholes_greeks_batch, implied_vol_black76_batch, Black76Batch,
+    BlackScholesBatch, BlackScholesGreeksSoA, GreeksSoA, ImpliedVolBatch,
+};
+use crosshedge_pricing::OptionKind;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+create_exception!(
+    crosshedge,
+    InputError,
+    PyValueError,
+    "A bad request or input (unknown field, bad value, missing series, malformed file): the CLI's exit 2."
+);
+create_exception!(
+    crosshedge,
+    AnalysisError,
+    PyRuntimeError,
+    "The analysis failed on valid input (a fit failed, too few rows, the store failed): the CLI's exit 1."
+);
+create_exception!(
+    crosshedge,
+    Cancelled,
+    PyException,
+    "The job was cancelled (Ctrl-C or a progress callback that raised): the CLI's exit 130."
+);
+
+/// The Python exception of an app error: its kind's class with the one-line message.
+fn py_err(e: AppError) -> PyErr {
+    match e.kind {
+        ErrorKind::Input => InputError::new_err(e.message),
+        ErrorKind::Analysis => AnalysisError::new_err(e.message),
+        ErrorKind::Cancelled => Cancelled::new_err(e.message),
+    }
+}
+
+/// A [`Progress`] that calls a Python callable `(done, total, message)` with the GIL
+/// re-acquired and is cancelled by Ctrl-C (see [`watch_signals`]). An exception raised by the
+/// callback cancels the job and is re-raised.
+struct PyProgress {
+    callback: Option<Py<PyAny>>,
+    total: AtomicU64,
+    done: AtomicU64,
+    phase: Mutex<String>,
+    cancelled: AtomicBool,
+    /// The callback's exception, raised after the job returns.
+    error: Mutex<Option<PyErr>>,
+}
+
+impl PyProgress {
+    fn new(callback: Option<Py<PyAny>>) -> Self {
+        Self {
+            callback,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            phase: Mutex::new(String::new()),
+            cancelled: AtomicBool::new(false),
+            error: Mutex::new(None),
+        }
+    }
+
+    fn call(&self, message: &str) {
+        let Some(cb) = &self.callback else { return };
+        if self.cancelled.load(Ordering::SeqCst) {
+            return;
+        }
+        let (done, total) = (self.done.load(Ordering::SeqCst), self.total.load(Ordering::SeqCst));
+        Python::attach(|py| {
+            if let Err(e) = cb.call1(py, (done, total, message)) {
+                self.fail(e);
+            }
+        });
+    }
+
+    fn fail(&self, e: PyErr) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Ok(mut slot) = self.error.lock() {
+            slot.get_or_insert(e);
+        }
+    }
+
+    fn take_error(&self) -> Option<PyErr> {
+        self.error.lock().ok().and_then(|mut e| e.take())
+    }
+}
+
+impl Progress for PyProgress {
+    fn start(&self, phase: &str, total: u64) {
+        self.total.store(total, Ordering::SeqCst);
+        self.done.store(0, Ordering::SeqCst);
+        if let Ok(mut p) = self.phase.lock() {
+            phase.clone_into(&mut p);
+        }
+        self.call(phase);
+    }
+
+    fn inc(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::SeqCst);
+        if self.callback.is_some() {
+            let phase = self.phase.lock().map(|p| p.clone()).unwrap_or_default();
+            self.call(&phase);
+        }
+    }
+
+    fn message(&self, text: &str) {
+        self.call(text);
+    }
+
+    /// Set by a raising callback or by Ctrl-C, which the calling thread checks with
+    /// `PyErr_CheckSignals` while the job runs (see [`watch_signals`]).
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs a flat request through `run` and serialises the response as the CLI's `--json`.
+fn flat_job<R: FlatRequest, T: Serialize>(
+    flat: &Value,
+    ws: &Workspace,
+    progress: &dyn Progress,
+    run: fn(&Workspace, &R, &dyn Progress) -> Result<T, AppError>,
+) -> Result<String, AppError> {
+    let req = R::from_flat(flat)?;
+    let out = run(ws, &req, progress)?;
+    Ok(serde_json::to_string(&out)?)
+}
+
+/// The job names [`run_job`] accepts.
+const JOBS: &[&str] = &[
+    "basis",
+    "lags",
+    "episodes",
+    "events",
+    "shocks",
+    "signals",
+    "regimes",
+    "dcc",
+    "hedge",
+    "stress",
+    "backtest",
+    "price_option",
+    "import",
+    "series",
+];
+
+/// Dispatches `job` on the workspace of `config`.
+fn dispatch(
+    job: &str,
+    flat: &Value,
+    config: WorkspaceConfig,
+    p: &dyn Progress,
+) -> Result<String, AppError> {
+    use crosshedge_app as app;
+    let mut ws = Workspace::new(config);
+    match job {
+        "basis" => flat_job(flat, &ws, p, app::basis::run),
+        "lags" => flat_job(flat, &ws, p, app::lags::run),
+        "episodes" => flat_job(flat, &ws, p, app::episodes::run),
+        "events" => flat_job(flat, &ws, p, app::events::run),
+        "shocks" => flat_job(flat, &ws, p, app::shocks::run),
+        "signals" => flat_job(flat, &ws, p, app::signals::run),
+        "regimes" => flat_job(flat, &ws, p, app::regimes::run),
+        "dcc" => flat_job(flat, &ws, p, app::dcc::run),
+        "hedge" => flat_job(flat, &ws, p, app::hedge::run),
+        "stress" => flat_job(flat, &ws, p, app::stress::run),
+        "backtest" => flat_job(flat, &ws, p, app::backtest::run),
+        "price_option" => flat_job(flat, &ws, p, app::price::option::run),
+        "import" => {
+            let req: app::import::ImportRequest = app::json::request_from_value(flat.clone())?;
+            let out = app::import::run(&mut ws, &req, p)?;
+            Ok(serde_json::to_string(&out)?)
+        }
+        "series" => {
+            let req: app::series::SeriesRequest = app::json::request_from_value(flat.clone())?;
+            let out = app::series::run(&ws, &req, p)?;
+            Ok(serde_json::to_string(&out)?)
+        }
+        _ => Err(AppError::input(format!(
+            "unknown job `{job}`, expected one of {}",
+            JOBS.join(", ")
+        ))),
+    }
+}
+
+/// Runs `job` on a thread of its own while the calling thread (the one Python delivers
+/// signals to) waits, checking for Ctrl-C every 50 ms and cancelling `progress` on one: a
+/// job's blocks may ask [`Progress::is_cancelled`] from worker threads, where
+/// `PyErr_CheckSignals` never sees the signal.
+fn watch_signals(
+    progress: &PyProgress,
+    job: impl FnOnce() -> Result<String, AppError> + Send,
+) -> Result<String, AppError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        let worker = s.spawn(move || {
+            let _ = tx.send(job());
+        });
+        loop {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(out) => return out,
+                Err(RecvTimeoutError::Timeout) => {
+                    if Python::attach(|py| py.check_signals()).is_err() {
+                        progress.cancelled.store(true, Ordering::SeqCst);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let why = if worker.is_finished() { "panicked" } else { "vanished" };
+                    return Err(AppError::analysis(format!("the job's thread {why}")));
+                }
+            }
+        }
+    })
+}
+
+/// Runs app job `job` (`basis`, `stress`, ... see `JOB_NAMES`) on the store at `store`
+/// (data directory `data_dir`, default `crosshedge_app::DEFAULT_DATA_DIR`) with the request
+/// given as flat JSON text; returns the response as JSON text, exactly the CLI's `--json`.
+/// The GIL is released while the job runs; `progress(done, total, message)` is called with it
+/// re-acquired.
+///
+/// Raises `InputError`, `AnalysisError` or `Cancelled` (Ctrl-C), or whatever `progress` raised.
+#[pyfunction]
+#[pyo3(signature = (job, store, data_dir, request, progress=None))]
+fn run_job(
+    py: Python<'_>,
+    job: &str,
+    store: PathBuf,
+    data_dir: Option<PathBuf>,
+    request: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let flat: Value = serde_json::from_str(request)
+        .map_err(|e| InputError::new_err(format!("request: not JSON: {e}")))?;
+    let mut config = WorkspaceConfig { store, ..WorkspaceConfig::default() };
+    if let Some(d) = data_dir {
+        config.data_dir = d;
+    }
+    let prog = PyProgress::new(progress);
+    let out = py.detach(|| watch_signals(&prog, || dispatch(job, &flat, config, &prog)));
+    if let Some(e) = prog.take_error() {
+        return Err(e);
+    }
+    out.map_err(py_err)
+}
+
+/// Parses an optional `YYYY-MM-DD` date argument named `what`.
+fn date_arg(what: &str, s: Option<&str>) -> PyResult<Option<chrono::NaiveDate>> {
+    s.map(|s| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+            InputError::new_err(format!("{what}: '{s}' is not a YYYY-MM-DD date ({e})"))
+        })
+    })
+    .transpose()
+}
+
+/// Days since 1970-01-01 and values of a series.
+type DatesValues<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f64>>);
+
+/// The observations of series `name` of the store at `store` in `[start, end]` (ISO dates,
+/// inclusive, none = open): `(days since 1970-01-01 as int64, values as float64 in the
+/// series' unit)`.
+#[pyfunction]
+#[pyo3(signature = (store, name, start=None, end=None))]
+fn load_series<'py>(
+    py: Python<'py>,
+    store: PathBuf,
+    name: &str,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> PyResult<DatesValues<'py>> {
+    let (from, to) = (date_arg("start", start)?, date_arg("end", end)?);
+    let out = py.detach(|| {
+        let ws = Workspace::at(store);
+        let s = ws.load(name, from, to)?;
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+        let days: Vec<i64> = s.dates().iter().map(|d| (*d - epoch).num_days()).collect();
+        Ok::<_, AppError>((days, s.values().to_vec()))
+    });
+    let (days, values) = out.map_err(py_err)?;
+    Ok((days.into_pyarray(py), values.into_pyarray(py)))
+}
+
+/// Builds the demo market of `seed` into `dir` (`dir/crosshedge.db` and `dir/data/`, import
+/// time 2026-01-01T00:00:00Z), as `crosshedge demo --out DIR --seed SEED` does; returns the
+/// store's path.
+#[pyfunction]
+fn build_demo_store(py: Python<'_>, dir: PathBuf, seed: u64) -> PyResult<PathBuf> {
+    py.detach(|| {
+        let cfg = crosshedge_demo::DemoConfig { seed, ..crosshedge_demo::DemoConfig::default() };
+        let market =
+            crosshedge_demo::generate(&cfg).map_err(|e| AppError::analysis(e.to_string()))?;
+        crosshedge_app::demo::build_store(&dir, &market, "2026-01-01T00:00:00Z")
+    })
+    .map_err(py_err)
+}
+
+/// A contiguous view of `a`, or a copy when it is strided.
+fn slice<'a, T: numpy::Element + Copy>(a: &'a PyReadonlyArray1<'_, T>) -> Cow<'a, [T]> {
+    match a.as_slice() {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(a.as_array().iter().copied().collect()),
+    }
+}
+
+/// `Err` naming the first NaN of the named inputs (`forward[3] is NaN`).
+fn no_nan(inputs: &[(&str, &[f64])]) -> Result<(), String> {
+    for (name, xs) in inputs {
+        if let Some(i) = xs.iter().position(|x| x.is_nan()) {
+            return Err(format!("{name}[{i}] is NaN"));
+        }
+    }
+    Ok(())
+}
+
+/// Calls (true) and puts (false) as option kinds.
+fn kinds(is_call: &[bool]) -> Vec<OptionKind> {
+    is_call.iter().map(|&c| if c { OptionKind::Call } else { OptionKind::Put }).collect()
+}
+
+/// The six arrays of a batch result, moved into numpy without copying.
+type GreekArrays<'py> = (
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+);
+
+fn greek_arrays(py: Python<'_>, g: GreeksSoA) -> GreekArrays<'_> {
+    (
+        g.price.into_pyarray(py),
+        g.delta.into_pyarray(py),
+        g.gamma.into_pyarray(py),
+        g.vega.into_pyarray(py),
+        g.theta.into_pyarray(py),
+        g.rho.into_pyarray(py),
+    )
+}
+
+/// Black-76 price and greeks of equal-length 1-D arrays (the Python layer broadcasts):
+/// `is_call` (bool), `forward` and `strike` (> 0, price units), `expiry_years` (≥ 0, years),
+/// `vol` (≥ 0, decimal per year), `rate` (continuously compounded, decimal per year). Returns
+/// `(price, delta, gamma, vega, theta, rho)`: true derivatives (vega per 1.00 of vol, theta
+/// `−∂V/∂T` per year, rho per 1.00 of rate). GIL released; NaN or invalid input: `InputError`.
+#[pyfunction]
+fn black76<'py>(
+    py: Python<'py>,
+    is_call: PyReadonlyArray1<'py, bool>,
+    forward: PyReadonlyArray1<'py, f64>,
+    strike: PyReadonlyArray1<'py, f64>,
+    expiry_years: PyReadonlyArray1<'py, f64>,
+    vol: PyReadonlyArray1<'py, f64>,
+    rate: PyReadonlyArray1<'py, f64>,
+) -> PyResult<GreekArrays<'py>> {
+    let (c, f, k, t, v, r) = (
+        slice(&is_call),
+        slice(&forward),
+        slice(&strike),
+        slice(&expiry_years),
+        slice(&vol),
+        slice(&rate),
+    );
+    let out = py.detach(|| {
+        no_nan(&[
+            ("forward", &f),
+            ("strike", &k),
+            ("expiry_years", &t),
+            ("vol", &v),
+            ("rate", &r),
+        ])?;
+        let kind = kinds(&c);
+        let batch =
+            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
+        let mut out = GreeksSoA::default();
+        black76_greeks_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        Ok::<_, String>(out)
+    });
+    Ok(greek_arrays(py, out.map_err(InputError::new_err)?))
+}
+
+/// Black–Scholes price and greeks (with a continuous dividend yield) of equal-length 1-D
+/// arrays: as [`black76`] with `spot` for `forward` and `div_yield` (decimal per year); delta
+/// and gamma are with respect to spot. Returns the six arrays and `dividend_rho` (`∂V/∂q`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn black_scholes<'py>(
+    py: Python<'py>,
+    is_call: PyReadonlyArray1<'py, bool>,
+    spot: PyReadonlyArray1<'py, f64>,
+    strike: PyReadonlyArray1<'py, f64>,
+    expiry_years: PyReadonlyArray1<'py, f64>,
+    vol: PyReadonlyArray1<'py, f64>,
+    rate: PyReadonlyArray1<'py, f64>,
+    div_yield: PyReadonlyArray1<'py, f64>,
+) -> PyResult<(GreekArrays<'py>, Bound<'py, PyArray1<f64>>)> {
+    let (c, s, k, t, v, r, q) = (
+        slice(&is_call),
+        slice(&spot),
+        slice(&strike),
+        slice(&expiry_years),
+        slice(&vol),
+        slice(&rate),
+        slice(&div_yield),
+    );
+    let out = py.detach(|| {
+        no_nan(&[
+            ("spot", &s),
+            ("strike", &k),
+            ("expiry_years", &t),
+            ("vol", &v),
+            ("rate", &r),
+            ("div_yield", &q),
+        ])?;
+        let kind = kinds(&c);
+        let batch = BlackScholesBatch {
+            kind: &kind,
+            spot: &s,
+            strike: &k,
+            vol: &v,
+            t_years: &t,
+            rate: &r,
+            div_yield: &q,
+        };
+        let mut out = BlackScholesGreeksSoA::default();
+        black_scholes_greeks_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        Ok::<_, String>(out)
+    });
+    let out = out.map_err(InputError::new_err)?;
+    Ok((greek_arrays(py, out.greeks), out.dividend_rho.into_pyarray(py)))
+}
+
+/// Black-76 implied volatility (decimal per year) of equal-length 1-D arrays `is_call`,
+/// `price` (the option's present value), `forward`, `strike`, `expiry_years`, `rate`; NaN
+/// where no volatility reproduces the price (as the batch kernel reports it).
+#[pyfunction]
+fn implied_vol<'py>(
+    py: Python<'py>,
+    is_call: PyReadonlyArray1<'py, bool>,
+    price: PyReadonlyArray1<'py, f64>,
+    forward: PyReadonlyArray1<'py, f64>,
+    strike: PyReadonlyArray1<'py, f64>,
+    expiry_years: PyReadonlyArray1<'py, f64>,
+    rate: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (c, p, f, k, t, r) = (
+        slice(&is_call),
+        slice(&price),
+        slice(&forward),
+        slice(&strike),
+        slice(&expiry_years),
+        slice(&rate),
+    );
+    let out = py.detach(|| {
+        no_nan(&[
+            ("price", &p),
+            ("forward", &f),
+            ("strike", &k),
+            ("expiry_years", &t),
+            ("rate", &r),
+        ])?;
+        let kind = kinds(&c);
+        let batch = ImpliedVolBatch {
+            kind: &kind,
+            price: &p,
+            forward: &f,
+            strike: &k,
+            t_years: &t,
+            rate: &r,
+        };
+        let mut out = vec![0.0; p.len()];
+        implied_vol_black76_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        Ok::<_, String>(out)
+    });
+    Ok(out.map_err(InputError::new_err)?.into_pyarray(py))
+}
+
+/// `text` parsed into a `serde_json::Value` and printed again, as the CLI's snapshot test
+/// stores `--json` output (sorted keys; serde_json's default float parser, which may move a
+/// float by one ulp): what the parity tests compare with `tests/snapshots/*.json`.
+#[pyfunction]
+fn snapshot_json(text: &str) -> PyResult<String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| InputError::new_err(format!("not JSON: {e}")))?;
+    serde_json::to_string(&v).map_err(|e| AnalysisError::new_err(e.to_string()))
+}
+
+/// The native module `crosshedge._native`.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add("AnalysisError", py.get_type::<AnalysisError>())?;
+    m.add("Cancelled", py.get_type::<Cancelled>())?;
+    m.add("JOB_NAMES", JOBS.to_vec())?;
+    m.add("DEFAULT_DATA_DIR", crosshedge_app::DEFAULT_DATA_DIR)?;
+    m.add_function(wrap_pyfunction!(run_job, m)?)?;
+    m.add_function(wrap_pyfunction!(load_series, m)?)?;
+    m.add_function(wrap_pyfunction!(build_demo_store, m)?)?;
+    m.add_function(wrap_pyfunction!(snapshot_json, m)?)?;
+    m.add_function(wrap_pyfunction!(black76, m)?)?;
+    m.add_function(wrap_pyfunction!(black_scholes, m)?)?;
+    m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
+    Ok(())
+}

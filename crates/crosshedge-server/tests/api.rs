@@ -1,0 +1,393 @@
+//! The API without a socket (`tower::ServiceExt::oneshot`): every route, the error bodies and
+//! statuses, the security checks and the long jobs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::{app, config, post, req, send, send_text, tmp_dir};
+use serde_json::{json, Value};
+
+fn error_kind(v: &Value) -> &str {
+    v["error"]["kind"].as_str().unwrap_or("<no error body>")
+}
+
+fn error_message(v: &Value) -> &str {
+    v["error"]["message"].as_str().unwrap_or("<no error body>")
+}
+
+/// Polls job `id` until it has ended; its final status.
+async fn wait(app: &axum::Router, id: &str) -> Value {
+    for _ in 0..1200 {
+        let (status, s) = send(app, req("GET", &format!("/api/v1/jobs/{id}"), "")).await;
+        assert_eq!(status, 200, "{s}");
+        if ["done", "failed", "cancelled"].contains(&s["state"].as_str().unwrap()) {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("job {id} did not end");
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_and_an_unknown_field_422_naming_it() {
+    let app = app(config());
+    let (status, v) = send(&app, req("POST", "/api/v1/basis", "{\"target\": ")).await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(error_kind(&v), "input");
+    assert!(error_message(&v).starts_with("malformed JSON"), "{v}");
+    let (status, v) =
+        post(&app, "/api/v1/basis", &json!({"target": "btc", "allign": "weekly"})).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(error_kind(&v), "input");
+    assert!(error_message(&v).contains("unknown field `allign`"), "{v}");
+    let (status, v) = post(&app, "/api/v1/basis", &json!({"align": "daily"})).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(error_message(&v).starts_with("request field `align`"), "{v}");
+    // A series that is not in the store is an input error of the job.
+    let (status, v) = post(&app, "/api/v1/lags", &json!({"target": "nope", "hedge": "vix"})).await;
+    assert_eq!(status, 422, "{v}");
+    // Spread inventory without a carry rate, as the CLI's `requires`.
+    let (status, v) = post(&app, "/api/v1/price/spread", &json!({"inventory_value": 5})).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(error_message(&v).contains("carry_rate"), "{v}");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limits_are_413() {
+    let app = app(config());
+    let big = format!("{{\"target\": \"{}\"}}", "x".repeat(1 << 20));
+    let (status, v) = send(&app, req("POST", "/api/v1/basis", big)).await;
+    assert_eq!(status, 413, "{v}");
+    assert_eq!(error_kind(&v), "input");
+    let mut small = config();
+    small.upload_limit = 100;
+    let app = common::app(small);
+    let (status, v) =
+        send(&app, req("POST", "/api/v1/import?series=a=close", "x".repeat(200))).await;
+    assert_eq!(status, 413, "{v}");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json() {
+    let app = app(config());
+    let (status, v) = send(&app, req("GET", "/api/v1/nope", "")).await;
+    assert_eq!(status, 404);
+    assert_eq!(error_message(&v), "no such route");
+    let (status, v) = send(&app, req("GET", "/api/v1/basis", "")).await;
+    assert_eq!(status, 405, "{v}");
+    assert_eq!(error_kind(&v), "input");
+    let (status, v) = send(&app, req("GET", "/api/v1/jobs/424242", "")).await;
+    assert_eq!(status, 404, "{v}");
+}
+
+#[tokio::test]
+async fn a_wrong_host_header_is_refused() {
+    let app = app(config());
+    for host in ["evil.example:8050", "127.0.0.1:9999", "localhost"] {
+        let r = Request::builder()
+            .uri("/api/v1/series")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        let (status, v) = send(&app, r).await;
+        assert_eq!(status, 421, "{host}: {v}");
+        assert!(error_message(&v).contains("Host header"), "{v}");
+    }
+    let r = Request::builder().uri("/api/v1/series").body(Body::empty()).unwrap();
+    assert_eq!(send(&app, r).await.0, 421, "no Host header");
+    for host in ["localhost:8050", "127.0.0.1:8050", "[::1]:8050"] {
+        let r = Request::builder()
+            .uri("/api/v1/series")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, r).await.0, 200, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn a_cross_origin_post_is_403_and_the_own_origin_passes() {
+    let app = app(config());
+    let body = json!({"side": "short", "qty": 1, "entry": 60000, "leverage": 3}).to_string();
+    let with_origin = |origin: &str| {
+        let mut r = req("POST", "/api/v1/price/perp", body.clone());
+        r.headers_mut().insert("origin", origin.parse().unwrap());
+        r
+    };
+    for origin in ["http://evil.example", "null", "http://127.0.0.1:9999", "https://127.0.0.1:8050"]
+    {
+        let (status, v) = send(&app, with_origin(origin)).await;
+        assert_eq!(status, 403, "{origin}: {v}");
+        assert!(error_message(&v).contains("cross-origin"), "{v}");
+    }
+    assert_eq!(send(&app, with_origin("http://127.0.0.1:8050")).await.0, 200);
+    assert_eq!(send(&app, with_origin("http://localhost:8050")).await.0, 200);
+    // A GET from another origin changes nothing and is answered.
+    let mut r = req("GET", "/api/v1/series", "");
+    r.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
+    assert_eq!(send(&app, r).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_token_is_required_when_configured() {
+    let mut cfg = config();
+    cfg.token = Some("s3cret-token".into());
+    let app = app(cfg);
+    let (status, v) = send(&app, req("GET", "/api/v1/series", "")).await;
+    assert_eq!(status, 401, "{v}");
+    assert!(error_message(&v).contains("token"), "{v}");
+    for auth in ["Bearer wrong", "Bearer s3cret-token-", "s3cret-token", "Basic s3cret-token"] {
+        let mut r = req("GET", "/api/v1/series", "");
+        r.headers_mut().insert("authorization", auth.parse().unwrap());
+        assert_eq!(send(&app, r).await.0, 401, "{auth}");
+    }
+    let mut r = req("GET", "/", "");
+    r.headers_mut().insert("authorization", "Bearer s3cret-token".parse().unwrap());
+    assert_eq!(send(&app, r).await.0, 200);
+    // Bound to every interface: any address literal with the port is this server, a name is
+    // not (DNS rebinding).
+    let mut cfg = config();
+    cfg.token = Some("s3cret-token".into());
+    cfg.bind = "0.0.0.0".parse().unwrap();
+    let app = common::app(cfg);
+    for (host, want) in
+        [("192.168.1.5:8050", 200), ("evil.example:8050", 421), ("10.0.0.1:80", 421)]
+    {
+        let r = Request::builder()
+            .uri("/api/v1/series")
+            .header("host", host)
+            .header("authorization", "Bearer s3cret-token")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, r).await.0, want, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn a_non_loopback_bind_needs_a_token() {
+    let mut cfg = config();
+    cfg.bind = "0.0.0.0".parse().unwrap();
+    let e = crosshedge_server::serve(cfg.clone(), async {}, |_| {}).await.unwrap_err();
+    assert!(e.to_string().contains("--token"), "{e}");
+    cfg.token = Some(String::new());
+    assert!(cfg.validate().is_err());
+    cfg.token = Some("t".into());
+    assert!(cfg.validate().is_ok());
+}
+
+#[tokio::test]
+async fn the_page_assets_and_openapi_are_served() {
+    let app = app(config());
+    let (status, page) = send_text(&app, req("GET", "/", "")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("/api/v1/openapi.json"));
+    let (status, css) = send_text(&app, req("GET", "/assets/style.css", "")).await;
+    assert_eq!(status, 200);
+    assert!(css.contains("font-family"));
+    assert_eq!(send(&app, req("GET", "/assets/nope.js", "")).await.0, 404);
+    let (status, doc) = send(&app, req("GET", "/api/v1/openapi.json", "")).await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let basis = &doc["paths"]["/api/v1/basis"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["properties"];
+    assert_eq!(
+        basis["bootstrap"]["default"],
+        crosshedge_app::basis::BasisRequest::default().bootstrap
+    );
+    assert!(basis.get("target").is_some(), "{basis}");
+    let spread = &doc["paths"]["/api/v1/price/spread"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["properties"];
+    for f in ["long", "short", "kind", "spot", "expiry_days", "carry_rate"] {
+        assert!(spread.get(f).is_some(), "spread lacks {f}: {spread}");
+    }
+}
+
+/// Every route of the router is in the OpenAPI document and every operation of the document
+/// is answered by a route (not the fallback), probed with a request that changes nothing.
+#[tokio::test]
+async fn the_openapi_document_covers_every_route_and_only_them() {
+    let app = app(config());
+    let doc = crosshedge_server::openapi::document();
+    let paths = doc["paths"].as_object().unwrap();
+    let routes = crosshedge_server::routes();
+    let mut in_doc = Vec::new();
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            in_doc.push((method.clone(), path.clone()));
+        }
+    }
+    let mut listed: Vec<(String, String)> =
+        routes.iter().map(|(m, p)| ((*m).to_string(), p.clone())).collect();
+    listed.sort();
+    in_doc.sort();
+    assert_eq!(listed, in_doc);
+    // The routes the router was built with, written out here by hand.
+    let by_hand = [
+        "post /api/v1/basis",
+        "post /api/v1/lags",
+        "post /api/v1/episodes",
+        "post /api/v1/regimes",
+        "post /api/v1/signals",
+        "post /api/v1/shocks",
+        "post /api/v1/events",
+        "post /api/v1/dcc",
+        "post /api/v1/hedge",
+        "post /api/v1/price/option",
+        "post /api/v1/price/spread",
+        "post /api/v1/price/condor",
+        "post /api/v1/price/vix-curve",
+        "post /api/v1/price/perp",
+        "post /api/v1/price/lp",
+        "post /api/v1/price/parity",
+        "post /api/v1/jobs/stress",
+        "post /api/v1/jobs/backtest",
+        "post /api/v1/jobs/report",
+        "post /api/v1/jobs/basis",
+        "get /api/v1/series",
+        "get /api/v1/series/{name}",
+        "get /api/v1/imports",
+        "post /api/v1/import",
+        "get /api/v1/jobs/{id}",
+        "delete /api/v1/jobs/{id}",
+        "get /api/v1/jobs/{id}/events",
+        "get /api/v1/openapi.json",
+        "get /",
+        "get /assets/{path}",
+    ];
+    let mut by_hand: Vec<(String, String)> = by_hand
+        .iter()
+        .map(|s| {
+            let (m, p) = s.split_once(' ').unwrap();
+            (m.to_string(), p.to_string())
+        })
+        .collect();
+    by_hand.sort();
+    assert_eq!(by_hand, in_doc, "the router's routes and the document differ");
+    for (method, path) in &in_doc {
+        let uri =
+            path.replace("{name}", "vix").replace("{id}", "999999").replace("{path}", "style.css");
+        let (uri, body) = match (method.as_str(), uri.as_str()) {
+            ("post", "/api/v1/import") => ("/api/v1/import?file=x.csv".to_string(), String::new()),
+            ("post", _) => (uri.clone(), json!({"__probe": 1}).to_string()),
+            _ => (uri.clone(), String::new()),
+        };
+        let (status, text) = send_text(&app, req(&method.to_uppercase(), &uri, body)).await;
+        assert!(
+            status != 405 && !text.contains("no such route"),
+            "{method} {uri}: {status} {text}"
+        );
+        if method == "post" {
+            assert_eq!(status, 422, "{method} {uri}: {text}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_job_runs_to_completion_with_progress_events() {
+    let app = app(config());
+    let (status, v) = post(&app, "/api/v1/jobs/stress", &json!({"paths": 2000, "seed": 4})).await;
+    assert_eq!(status, 202, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let (status, events) =
+        send_text(&app, req("GET", &format!("/api/v1/jobs/{id}/events"), "")).await;
+    assert_eq!(status, 200);
+    assert!(events.contains("event: end"), "{events}");
+    assert!(events.contains("\"state\":\"done\""), "{events}");
+    let s = wait(&app, &id).await;
+    assert_eq!(s["state"], "done", "{s}");
+    assert_eq!(s["kind"], "stress");
+    assert!(s["result"].is_object());
+    assert!(s["progress"]["total"].as_u64().unwrap() > 0, "{s}");
+    assert_eq!(s["progress"]["done"], s["progress"]["total"], "{s}");
+    // A finished job cannot be cancelled.
+    let (status, v) = send(&app, req("DELETE", &format!("/api/v1/jobs/{id}"), "")).await;
+    assert_eq!(status, 409, "{v}");
+    // The report, written into a temporary directory.
+    let out = tempfile::tempdir().unwrap();
+    let body = json!({"out": out.path(), "bootstrap": 50, "paths": 2000, "seed": 5});
+    let (status, v) = post(&app, "/api/v1/jobs/report", &body).await;
+    assert_eq!(status, 202, "{v}");
+    let s = wait(&app, v["id"].as_str().unwrap()).await;
+    assert_eq!(s["state"], "done", "{s}");
+    assert!(out.path().join("analysis.json").exists());
+    // A bad request is refused before it is queued; a job failing on its input ends failed.
+    let (status, v) =
+        post(&app, "/api/v1/jobs/backtest", &json!({"book": "/no/such/book.toml"})).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(error_message(&v).contains("`book`"), "{v}");
+    let (status, v) =
+        post(&app, "/api/v1/jobs/stress", &json!({"crypto": ["nope"], "paths": 100})).await;
+    assert_eq!(status, 202, "{v}");
+    let s = wait(&app, v["id"].as_str().unwrap()).await;
+    assert_eq!(s["state"], "failed", "{s}");
+    assert_eq!(s["error"]["kind"], "input", "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_long_job_ends_cancelled_and_too_many_get_429() {
+    let mut cfg = config();
+    cfg.max_long_jobs = 1;
+    let app = app(cfg);
+    let (status, v) =
+        post(&app, "/api/v1/jobs/stress", &json!({"paths": 5_000_000, "seed": 1})).await;
+    assert_eq!(status, 202, "{v}");
+    let id = v["id"].as_str().unwrap().to_string();
+    let (status, v) = post(&app, "/api/v1/jobs/backtest", &json!({})).await;
+    assert_eq!(status, 429, "{v}");
+    assert_eq!(error_kind(&v), "input");
+    let (status, v) = send(&app, req("DELETE", &format!("/api/v1/jobs/{id}"), "")).await;
+    assert_eq!(status, 202, "{v}");
+    let s = wait(&app, &id).await;
+    assert_eq!(s["state"], "cancelled", "{s}");
+    assert_eq!(s["error"]["kind"], "cancelled", "{s}");
+    // The slot is free again.
+    let (status, v) = post(&app, "/api/v1/jobs/stress", &json!({"paths": 1000, "seed": 1})).await;
+    assert_eq!(status, 202, "{v}");
+    assert_eq!(wait(&app, v["id"].as_str().unwrap()).await["state"], "done");
+}
+
+#[tokio::test]
+async fn a_csv_upload_imports_and_a_bad_one_leaves_the_store_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.store = dir.path().join("up.db");
+    cfg.data_dir = dir.path().to_path_buf();
+    let app = app(cfg);
+    let csv = "date,close\n2024-01-01,10\n2024-01-02,11\n2024-01-03,12\n";
+    let uri = "/api/v1/import?series=up=close&calendar=crypto&file_name=up.csv\
+               &imported_at=2026-01-01T00:00:00Z";
+    let (status, v) = send(&app, req("POST", uri, csv)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["series"], json!([{"name": "up", "new": 3, "unchanged": 0, "conflicts": 0}]));
+    let bad = "date,close\n2024-01-04,13\n2024-01-05,abc\n";
+    let (status, v) = send(&app, req("POST", uri, bad)).await;
+    assert_eq!(status, 422, "{v}");
+    let message = error_message(&v);
+    assert!(!message.contains('\n') && message.contains("abc"), "{message}");
+    let (_, imports) = send(&app, req("GET", "/api/v1/imports", "")).await;
+    assert_eq!(imports.as_array().unwrap().len(), 1, "{imports}");
+    let (status, shown) = send(&app, req("GET", "/api/v1/series/up", "")).await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["observations"].as_array().unwrap().len(), 3);
+    let (status, v) = send(&app, req("POST", "/api/v1/import?series=nocolumn", csv)).await;
+    assert_eq!(status, 422, "{v}");
+    let (status, v) = send(&app, req("GET", "/api/v1/series/up?form=2024-01-01", "")).await;
+    assert_eq!(status, 422, "{v}");
+    assert!(error_message(&v).contains("form"), "{v}");
+}
+
+#[tokio::test]
+async fn the_demo_store_is_shared_by_the_series_routes() {
+    let _ = tmp_dir();
+    let app = app(config());
+    let (status, v) =
+        send(&app, req("GET", "/api/v1/series/vix?from=2020-03-02&to=2020-03-06", "")).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["name"], "vix");
+    let (status, v) = send(&app, req("GET", "/api/v1/series/nope", "")).await;
+    assert_eq!(status, 422, "{v}");
+}

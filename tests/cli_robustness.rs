@@ -1,0 +1,133 @@
+//! Issue 15 at the command line: nothing a user types loses their data, and absurd values are
+//! one-line usage errors (exit 2), never a panic (exit 101) or a NaN with exit 0.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{demo_store, run};
+
+/// Asserts exit 2 with a single `error: ...` line on stderr and no panic.
+fn assert_usage_error(rc: i32, err: &str, needle: &str) {
+    assert_eq!(rc, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+}
+
+#[test]
+fn demo_out_dot_does_not_replace_an_existing_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("crosshedge.db"), "a real store").unwrap();
+    let (rc, _, err) = run(d, &["demo", "--out", "."]);
+    assert_usage_error(rc, &err, "--force");
+    assert_eq!(std::fs::read_to_string(d.join("crosshedge.db")).unwrap(), "a real store");
+    assert!(!d.join("data").exists());
+}
+
+#[test]
+fn demo_refuses_a_store_it_would_ignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (rc, _, err) = run(d, &["--store", "mine.db", "demo", "--out", "o"]);
+    assert_usage_error(rc, &err, "--store mine.db is not used by demo");
+    assert!(!d.join("o").exists() && !d.join("mine.db").exists());
+}
+
+#[test]
+fn export_never_overwrites_the_store_or_an_existing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    let before = std::fs::read(d.join(store)).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut a = vec!["export", "vix", "btc", "--store", store, "--out", store];
+        a.extend(extra);
+        let (rc, _, err) = run(d, &a);
+        assert_usage_error(rc, &err, "is the store");
+    }
+    assert_eq!(std::fs::read(d.join(store)).unwrap(), before);
+    let (rc, _, err) = run(d, &["series", "--store", store]);
+    assert_eq!(rc, 0, "{err}");
+    // An existing file needs --force.
+    std::fs::write(d.join("p.csv"), "precious").unwrap();
+    let (rc, _, err) = run(d, &["export", "vix", "btc", "--store", store, "--out", "p.csv"]);
+    assert_usage_error(rc, &err, "already exists");
+    assert_eq!(std::fs::read_to_string(d.join("p.csv")).unwrap(), "precious");
+    let (rc, _, err) =
+        run(d, &["export", "vix", "btc", "--store", store, "--out", "p.csv", "--force"]);
+    assert_eq!(rc, 0, "{err}");
+    // Absurd values on the same store: a book value of 1e308, a misspelt signal, 10,000
+    // threads.
+    let book = "name = \"big\"\nbudget = 0.03\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1e308\n";
+    std::fs::write(d.join("big.toml"), book).unwrap();
+    for cmd in ["hedge", "stress", "backtest"] {
+        let (rc, _, err) = run(d, &[cmd, "--store", store, "--book", "big.toml"]);
+        assert_usage_error(rc, &err, "big.toml: book line 5, column 9: exposure 1: value");
+    }
+    let signal = "name = \"s\"\nbudget = 0.03\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1e6\n\
+                  [[layer]]\nname = \"f\"\ninstrument = \"vix-future\"\ntenor-days = 30\n\
+                  sizing = { rule = \"notional\", fraction = 0.1 }\n\
+                  trigger = { kind = \"signal\", name = \"macdd\" }\n";
+    std::fs::write(d.join("signal.toml"), signal).unwrap();
+    let (rc, _, err) = run(d, &["hedge", "--store", store, "--book", "signal.toml"]);
+    assert_usage_error(rc, &err, "line 11, column 37: layer 1 \"f\": trigger.name 'macdd'");
+    let (rc, _, err) = run(d, &["stress", "--store", store, "--threads", "10000"]);
+    assert_usage_error(rc, &err, "--threads must be at most 256");
+}
+
+#[test]
+fn price_option_expiry_days_1e7_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "price",
+        "option",
+        "--kind",
+        "call",
+        "--spot",
+        "5000",
+        "--strike",
+        "5100",
+        "--expiry-days",
+        "1e7",
+        "--vol",
+        "0.18",
+        "--rate",
+        "0.045",
+        "--json",
+    ];
+    let (rc, out, err) = run(tmp.path(), &args);
+    assert_usage_error(rc, &err, "--expiry-days must be at most 36500");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // The demo checks its values before it writes anything.
+    for (args, needle) in [
+        (&["demo", "--out", "d", "--bootstrap", "0"][..], "--bootstrap must be at least 2"),
+        (&["demo", "--out", "d", "--stress-paths", "0"][..], "--stress-paths must be at least 1"),
+    ] {
+        let (rc, _, err) = run(d, args);
+        assert_usage_error(rc, &err, needle);
+        assert!(!d.join("d").exists(), "{args:?} wrote files");
+    }
+    let store = demo_store(d);
+    for (args, needle) in [
+        (&["stress", "--horizon", "0"][..], "--horizon must be at least 1"),
+        (&["stress", "--paths", "0"][..], "--paths must be at least 1"),
+        (&["hedge", "--rate", "nan"][..], "--rate must be a finite decimal"),
+        (&["hedge", "--vol-of-vol", "0"][..], "--vol-of-vol must be a finite decimal"),
+        (&["hedge", "--signal", "macdd"][..], "--signal 'macdd' is not a signal"),
+        (&["report", "--out", "r", "--bootstrap", "0"][..], "--bootstrap must be at least 2"),
+        (&["report", "--out", "r", "--paths", "0"][..], "--paths must be at least 1"),
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--store", store]);
+        let (rc, _, err) = run(d, &a);
+        assert_usage_error(rc, &err, needle);
+    }
+    assert!(!d.join("r").exists());
+}
