@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod common;
-use common::run;
+use common::{compare_snapshot, normalise_json, run};
 
 /// (snapshot name, arguments after the binary; `--json` and `--store` are added).
 const CASES: &[(&str, &[&str])] = &[
@@ -206,24 +206,6 @@ fn snapshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
 }
 
-/// Replaces the temporary directory and import timestamps.
-fn normalise(v: &mut Value, dir: &str) {
-    match v {
-        Value::String(s) if s.contains(dir) => *s = s.replace(dir, "$DIR"),
-        Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, dir)),
-        Value::Object(o) => {
-            for (k, x) in o.iter_mut() {
-                if (k == "time" || k == "imported_at" || k == "generated_at") && x.is_string() {
-                    *x = Value::String("$TIME".into());
-                } else {
-                    normalise(x, dir);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 fn check(name: &str, dir: &Path, args: &[&str], failures: &mut Vec<String>) {
     let (rc, out, err) = run(dir, args);
     if rc != 0 {
@@ -265,29 +247,11 @@ fn check_text(
     trim(&mut v);
     let canon = dir.canonicalize().unwrap();
     for d in [canon.to_str().unwrap(), dir.to_str().unwrap()] {
-        normalise(&mut v, d);
+        normalise_json(&mut v, d, "$DIR");
     }
     let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
     let path = snapshot_dir().join(format!("{name}.json"));
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(snapshot_dir()).unwrap();
-        std::fs::write(&path, &text).unwrap();
-        return;
-    }
-    match std::fs::read_to_string(&path) {
-        Ok(want) if want == text => {}
-        Ok(want) => {
-            let line = want.lines().zip(text.lines()).position(|(a, b)| a != b);
-            failures.push(format!(
-                "{name}: differs from {} (first differing line {:?}: {:?} vs {:?})",
-                path.display(),
-                line.map(|l| l + 1),
-                line.and_then(|l| want.lines().nth(l)),
-                line.and_then(|l| text.lines().nth(l)),
-            ));
-        }
-        Err(e) => failures.push(format!("{name}: cannot read {}: {e}", path.display())),
-    }
+    compare_snapshot(name, &path, &text, failures);
 }
 
 #[test]

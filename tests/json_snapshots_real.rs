@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 mod common;
-use common::run;
+use common::{compare_snapshot, normalise_json, run};
 
 /// First and last date of the rows copied into the small store.
 const FROM: &str = "2019-07-01";
@@ -166,24 +166,6 @@ fn copy_window(data: &Path, dir: &Path, file: &str) {
     std::fs::write(dir.join(file), out).unwrap();
 }
 
-/// Replaces the temporary and data directories and import timestamps.
-fn normalise(v: &mut Value, from: &str, to: &str) {
-    match v {
-        Value::String(s) if s.contains(from) => *s = s.replace(from, to),
-        Value::Array(a) => a.iter_mut().for_each(|x| normalise(x, from, to)),
-        Value::Object(o) => {
-            for (k, x) in o.iter_mut() {
-                if (k == "time" || k == "imported_at" || k == "generated_at") && x.is_string() {
-                    *x = Value::String("$TIME".into());
-                } else {
-                    normalise(x, from, to);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Removes the keys `path` (dot-separated object keys; `[]` maps over an array) names.
 fn strip(v: &mut Value, path: &[&str]) {
     match path {
@@ -256,29 +238,11 @@ fn check(name: &str, dirs: &[(&str, &str)], dir: &Path, args: &[&str], fails: &m
     };
     trim(name, &mut v);
     for (from, to) in dirs {
-        normalise(&mut v, from, to);
+        normalise_json(&mut v, from, to);
     }
     let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
     let path = snapshot_dir().join(format!("{name}.json"));
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(snapshot_dir()).unwrap();
-        std::fs::write(&path, &text).unwrap();
-        return;
-    }
-    match std::fs::read_to_string(&path) {
-        Ok(want) if want == text => {}
-        Ok(want) => {
-            let line = want.lines().zip(text.lines()).position(|(a, b)| a != b);
-            fails.push(format!(
-                "{name}: differs from {} (first differing line {:?}: {:?} vs {:?})",
-                path.display(),
-                line.map(|l| l + 1),
-                line.and_then(|l| want.lines().nth(l)),
-                line.and_then(|l| text.lines().nth(l)),
-            ));
-        }
-        Err(e) => fails.push(format!("{name}: cannot read {}: {e}", path.display())),
-    }
+    compare_snapshot(name, &path, &text, fails);
 }
 
 #[test]

@@ -40,3 +40,50 @@ pub(crate) fn demo_store(dir: &Path) -> &'static str {
     assert_eq!(rc, 0, "{err}");
     "out/crosshedge.db"
 }
+
+/// Replaces `from` by `to` inside every string of `v` and the timestamps (`time`,
+/// `imported_at`, the report's `generated_at`) by `$TIME`: what the JSON snapshot tests
+/// normalise before comparing.
+pub(crate) fn normalise_json(v: &mut serde_json::Value, from: &str, to: &str) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if s.contains(from) => *s = s.replace(from, to),
+        Value::Array(a) => a.iter_mut().for_each(|x| normalise_json(x, from, to)),
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if (k == "time" || k == "imported_at" || k == "generated_at") && x.is_string() {
+                    *x = Value::String("$TIME".into());
+                } else {
+                    normalise_json(x, from, to);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Compares `text` with the snapshot file `path` (writes it instead when `UPDATE_SNAPSHOTS`
+/// is set); a difference is pushed onto `failures` with the first differing line.
+pub(crate) fn compare_snapshot(name: &str, path: &Path, text: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(path) {
+        Ok(want) if want == text => {}
+        Ok(want) => {
+            let line = want.lines().zip(text.lines()).position(|(a, b)| a != b);
+            failures.push(format!(
+                "{name}: differs from {} (first differing line {:?}: {:?} vs {:?})",
+                path.display(),
+                line.map(|l| l + 1),
+                line.and_then(|l| want.lines().nth(l)),
+                line.and_then(|l| text.lines().nth(l)),
+            ));
+        }
+        Err(e) => failures.push(format!("{name}: cannot read {}: {e}", path.display())),
+    }
+}

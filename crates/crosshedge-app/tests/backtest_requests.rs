@@ -5,49 +5,15 @@
 
 mod common;
 
-use std::path::Path;
-
 use crosshedge_app::backtest::{self, BacktestRequest};
 use crosshedge_app::json::request_from_json;
 use crosshedge_app::progress::Counter;
 use crosshedge_app::{ErrorKind, Silent};
 use serde_json::Value;
 
-/// The CLI's snapshot `name` (tests/snapshots of the workspace).
+/// The CLI's snapshot `name` parsed.
 fn snapshot(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/snapshots")
-        .join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The same keys, strings and structure, numbers equal to 1e-12 relative (the app's test
-/// build may round the last bit of a sum differently from the binary's build; the CLI's
-/// snapshot test checks the bytes).
-fn close(a: &Value, b: &Value, at: &str) -> Result<(), String> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            if x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()) {
-                Ok(())
-            } else {
-                Err(format!("{at}: {x} vs {y}"))
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .try_for_each(|(i, (p, q))| close(p, q, &format!("{at}[{i}]"))),
-        (Value::Object(x), Value::Object(y))
-            if x.keys().collect::<Vec<_>>() == y.keys().collect::<Vec<_>>() =>
-        {
-            x.iter().try_for_each(|(k, v)| close(v, &y[k], &format!("{at}.{k}")))
-        }
-        _ if a == b => Ok(()),
-        _ => Err(format!("{at}: {a} vs {b}")),
-    }
+    serde_json::from_str(&common::snapshot_text(name)).unwrap()
 }
 
 #[test]
@@ -70,7 +36,7 @@ fn a_backtest_request_written_by_hand_gives_the_cli_json() {
     assert_eq!(req, BacktestRequest::default());
     let out = backtest::run(&ws, &req, &Silent).unwrap();
     let got = serde_json::to_value(&out).unwrap();
-    if let Err(at) = close(&got, &snapshot("backtest_default"), "") {
+    if let Err(at) = common::close(&got, &snapshot("backtest_default"), "") {
         panic!("backtest_default: differs from the snapshot at {at}");
     }
     let back: BacktestRequest = request_from_json(&serde_json::to_string(&req).unwrap()).unwrap();

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use crosshedge_app::hedge::{self, HedgeRequest};
 use crosshedge_app::json::request_from_json;
 use crosshedge_app::measure::{measure, BookSource, MeasureRequest};
@@ -15,47 +13,14 @@ use crosshedge_app::stress::{self, StressRequest};
 use crosshedge_app::{ErrorKind, Silent};
 use serde_json::Value;
 
-/// The CLI's snapshot `name` (tests/snapshots of the workspace), as the snapshot test writes it.
-fn snapshot(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/snapshots")
-        .join(format!("{name}.json"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// Asserts that `got` serialises to the snapshot `name`: the same keys, strings and structure,
 /// numbers equal to 1e-12 relative (the app's test build may round the last bit of a sum
 /// differently from the binary's build; the CLI's snapshot test checks the bytes).
 fn assert_matches_snapshot<T: serde::Serialize>(got: &T, name: &str) {
     let got: Value = serde_json::to_value(got).unwrap();
-    let want: Value = serde_json::from_str(&snapshot(name)).unwrap();
-    if let Err(at) = close(&got, &want, "") {
+    let want: Value = serde_json::from_str(&common::snapshot_text(name)).unwrap();
+    if let Err(at) = common::close(&got, &want, "") {
         panic!("{name}: differs from the snapshot at {at}");
-    }
-}
-
-fn close(a: &Value, b: &Value, at: &str) -> Result<(), String> {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            if x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()) {
-                Ok(())
-            } else {
-                Err(format!("{at}: {x} vs {y}"))
-            }
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .try_for_each(|(i, (p, q))| close(p, q, &format!("{at}[{i}]"))),
-        (Value::Object(x), Value::Object(y))
-            if x.keys().collect::<Vec<_>>() == y.keys().collect::<Vec<_>>() =>
-        {
-            x.iter().try_for_each(|(k, v)| close(v, &y[k], &format!("{at}.{k}")))
-        }
-        _ if a == b => Ok(()),
-        _ => Err(format!("{at}: {a} vs {b}")),
     }
 }
 
