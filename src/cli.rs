@@ -75,6 +75,9 @@ pub enum Command {
     /// Regime-switching Monte Carlo stress test of a hedge book (or an episode replay or a user
     /// shock): hedged and unhedged VaR/ES, cover probabilities, 1-in-20 slippage.
     Stress(StressArgs),
+    /// The local dashboard and its JSON API (`/api/v1`, every job above) on loopback, until
+    /// Ctrl-C.
+    Serve(ServeArgs),
 }
 
 /// `crosshedge regimes`.
@@ -962,4 +965,21 @@ pub struct ParityArgs {
     /// Commission per leg per unit (three legs per trade).
     #[arg(long, allow_negative_numbers = true, default_value_t = ParityRequest::default().commission)]
     pub commission: f64,
+}
+
+/// `crosshedge serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (0: any free port; the startup line names it).
+    #[arg(long, default_value_t = 8050)]
+    pub port: u16,
+    /// The address to bind: loopback by default; any other address needs --token.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// A secret every request must send as `Authorization: Bearer <token>`.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Open the dashboard in the default browser (best effort).
+    #[arg(long)]
+    pub open: bool,
 }

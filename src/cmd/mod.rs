@@ -16,6 +16,7 @@ pub(crate) mod price;
 mod regimes;
 pub(crate) mod report;
 mod series;
+mod serve;
 mod shocks;
 mod signals;
 pub(crate) mod stress;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Price(a) => price::run(&ctx, a),
         Command::Hedge(a) => hedge::run(&ctx, a),
         Command::Stress(a) => stress::run(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
     }
 }
 

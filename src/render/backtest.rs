@@ -1,7 +1,7 @@
 //! The human summary of `crosshedge backtest`.
 
 use crosshedge_app::backtest::BacktestResponse;
-use crosshedge_backtest::ledger::FlowKind;
+use crosshedge_app::backtest::FlowKind;
 
 use crate::output::{self, pct};
 

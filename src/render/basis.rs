@@ -2,8 +2,7 @@
 //! the correlation-breakdown tests.
 
 use crosshedge_app::basis::BasisResponse;
-use crosshedge_stats::basis::{BasisStats, RegimeStats};
-use crosshedge_stats::decorrelation::{DecorrelationFactor, NOT_IDENTIFIED};
+use crosshedge_app::basis::{BasisStats, DecorrelationFactor, RegimeStats, NOT_IDENTIFIED};
 
 use crate::output::{self, pct};
 

@@ -54,6 +54,9 @@ use crosshedge_hedging::{size_book, Rebalance, Trigger};
 use crosshedge_labels::bands::BandConfig;
 use crosshedge_labels::signals::{vix_signals, SignalConfig};
 use crosshedge_stats::realised::trailing_realised_vol;
+
+/// The kind of a cash flow in a [`BacktestResponse`]'s ledger, as front ends render it.
+pub use crosshedge_backtest::ledger::FlowKind;
 use serde::{Deserialize, Serialize};
 
 use crate::episodes::CatalogueSource;

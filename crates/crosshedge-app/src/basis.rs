@@ -6,6 +6,11 @@ use std::collections::BTreeMap;
 
 use crosshedge_labels::bands::BandConfig;
 use crosshedge_stats::basis::{basis_analysis, BasisConfig, BasisReport};
+
+/// The statistics types of a [`BasisResponse`], as front ends render them.
+pub use crosshedge_stats::basis::{BasisStats, RegimeStats};
+/// The decorrelation factor of a [`BasisResponse`] and its "not identified" marker.
+pub use crosshedge_stats::decorrelation::{DecorrelationFactor, NOT_IDENTIFIED};
 use serde::{Deserialize, Serialize};
 
 use crate::events::EventSources;
