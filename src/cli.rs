@@ -111,6 +111,12 @@ pub struct RegimesArgs {
     /// Last date (YYYY-MM-DD).
     #[arg(long, value_parser = date)]
     pub to: Option<NaiveDate>,
+    /// `--model bands`: calm below this close (the series' units; VIX index points by default).
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().calm_below)]
+    pub calm_below: f64,
+    /// `--model bands`: stress above this close.
+    #[arg(long, default_value_t = crosshedge_app::regimes::RegimesRequest::default().stress_above)]
+    pub stress_above: f64,
 }
 
 /// `crosshedge dcc`.
@@ -758,6 +764,11 @@ pub struct OptionArgs {
     /// [default: vix_futures_contracts_daily.csv in the data directory].
     #[arg(long)]
     pub contracts: Option<PathBuf>,
+    /// An inverse (coin-settled) crypto option on the Deribit convention: Black-76 on the USD
+    /// --forward, the coin premium `price_coin` (USD value / (D·F), = / F at --rate 0) printed
+    /// beside the USD value; --price is then the coin premium.
+    #[arg(long, conflicts_with_all = ["vix", "spot"])]
+    pub inverse: bool,
 }
 
 /// The market every leg is priced in: Black–Scholes on --spot or Black-76 on --forward.

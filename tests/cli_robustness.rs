@@ -131,3 +131,129 @@ fn bad_flags_exit_2_naming_the_flag() {
     }
     assert!(!d.join("r").exists());
 }
+
+#[test]
+fn basis_bootstrap_0_and_hedge_move_days_0_are_usage_errors_not_exit_1_or_clamped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    for (args, needle) in [
+        (
+            &["basis", "--target", "btc", "--hedge", "vix", "--bootstrap", "0"][..],
+            "--bootstrap must be at least 2, got 0",
+        ),
+        (
+            &["basis", "--target", "btc", "--hedge", "vix", "--bootstrap", "1"][..],
+            "--bootstrap must be at least 2, got 1",
+        ),
+        (&["hedge", "--move-days", "0"][..], "--move-days must be between 1 and 2520"),
+        (&["hedge", "--move-days", "100000000"][..], "--move-days must be between 1 and 2520"),
+        (&["stress", "--move-days", "0"][..], "--move-days must be between 1 and 2520"),
+        (&["stress", "--horizon", "1000000000"][..], "--horizon must be at most 2520"),
+        (
+            &["regimes", "--model", "bands", "--calm-below", "30", "--stress-above", "20"][..],
+            "vix bands:",
+        ),
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--store", store]);
+        let (rc, out, err) = run(d, &a);
+        assert_usage_error(rc, &err, needle);
+        assert!(out.is_empty(), "{args:?}: {out}");
+    }
+    // --move-days 1 is the smallest horizon and is what the cover table reports.
+    let (rc, out, err) = run(d, &["hedge", "--move-days", "1", "--store", store, "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["measured"]["move_days"], 1);
+}
+
+#[test]
+fn stress_threads_above_the_cores_are_capped_with_a_warning_and_the_same_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    let stress = |threads: &str| {
+        run(d, &["stress", "--store", store, "--paths", "3000", "--threads", threads, "--json"])
+    };
+    let (rc, one, err1) = stress("1");
+    assert_eq!(rc, 0, "{err1}");
+    assert!(!err1.contains("warning: --threads"), "{err1}");
+    let max = "256";
+    let (rc, many, err) = stress(max);
+    assert_eq!(rc, 0, "{err}");
+    assert_eq!(one, many, "the result depends on the thread count");
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if cores < 256 {
+        assert!(
+            err.contains(&format!(
+                "warning: --threads 256 is more than the {cores} core(s) available: using {cores}"
+            )),
+            "{err}"
+        );
+    } else {
+        println!("skipping the warning check: this machine has {cores} cores");
+    }
+}
+
+#[test]
+fn regime_tools_warn_on_a_series_that_is_not_vix_points_and_take_thresholds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    // BTC in USD is not VIX points: the default VIX bands would call every day stress.
+    let (rc, out, err) =
+        run(d, &["regimes", "--model", "bands", "--series", "btc", "--store", store, "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(err.contains("warning: series 'btc' does not look like VIX index points"), "{err}");
+    assert!(err.contains("--calm-below"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["config"]["calm_below"], 15.0);
+    // Thresholds in the series' own units: no warning, and they are the ones applied.
+    let (rc, out, err) = run(
+        d,
+        &[
+            "regimes",
+            "--model",
+            "bands",
+            "--series",
+            "btc",
+            "--calm-below",
+            "20000",
+            "--stress-above",
+            "60000",
+            "--store",
+            store,
+            "--json",
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["config"]["calm_below"], 20000.0);
+    assert_eq!(v["config"]["stress_above"], 60000.0);
+    // The VIX itself: no warning.
+    let (rc, _, err) = run(d, &["regimes", "--model", "bands", "--store", store, "--json"]);
+    assert_eq!(rc, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    // basis labels by the bands of --vix: the same warning when --vix is not VIX points.
+    let (rc, _, err) = run(
+        d,
+        &[
+            "basis",
+            "--target",
+            "btc",
+            "--hedge",
+            "spx",
+            "--vix",
+            "eth",
+            "--bootstrap",
+            "50",
+            "--store",
+            store,
+            "--json",
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    assert!(err.contains("warning: series 'eth' does not look like VIX index points"), "{err}");
+}

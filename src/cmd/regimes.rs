@@ -23,6 +23,8 @@ fn request(a: &RegimesArgs) -> anyhow::Result<RegimesRequest> {
         seed: a.seed,
         from,
         to,
+        calm_below: a.calm_below,
+        stress_above: a.stress_above,
     })
 }
 
@@ -31,7 +33,12 @@ pub fn run(ctx: &Ctx, a: RegimesArgs) -> anyhow::Result<()> {
     ws.store()?;
     let out = crosshedge_app::regimes::run(&ws, &request(&a)?, &Silent)?;
     match &out {
-        RegimesResponse::Bands(b) => output::print(ctx.json, b, render_bands),
+        RegimesResponse::Bands(b) => {
+            for w in &b.warnings {
+                eprintln!("warning: {w}");
+            }
+            output::print(ctx.json, b, render_bands)
+        }
         RegimesResponse::Markov(m) => output::print(ctx.json, m.as_ref(), render),
     }
 }

@@ -36,5 +36,8 @@ pub fn run(ctx: &Ctx, a: StressArgs) -> anyhow::Result<()> {
         &bar
     };
     let out = crosshedge_app::stress::run(&ctx.workspace(), &(&a).into(), progress)?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
     output::print(ctx.json, &out, render)
 }

@@ -87,13 +87,20 @@ pub struct BasisResponse {
 /// directory. Cancellation is checked before and after the bootstrap.
 ///
 /// # Errors
-/// An input error for an unknown series, equal target and hedge, bad band thresholds or an
-/// unreadable events file; the statistics' errors when the sample is too short.
+/// An input error for fewer than 2 bootstrap resamples, an unknown series, equal target and
+/// hedge, bad band thresholds or an unreadable events file; the statistics' errors when the sample is too short.
 pub fn run(
     ws: &Workspace,
     req: &BasisRequest,
     progress: &dyn Progress,
 ) -> Result<BasisResponse, AppError> {
+    if req.bootstrap < 2 {
+        // The same bound as `demo` and `report`: an interval needs at least two resamples.
+        return Err(AppError::input(format!(
+            "--bootstrap must be at least 2, got {}",
+            req.bootstrap
+        )));
+    }
     let pair = load_pair(ws, &req.pair)?;
     let bands = BandConfig {
         calm_below: req.calm_below,

@@ -13,6 +13,44 @@ use crate::pair::Pair;
 use crate::shocks::ShockSources;
 use crate::{AppError, Workspace};
 
+/// The range of index points a VIX-like series' median close lies in: the VIX has closed
+/// between 9.14 (2017-11-03) and 82.69 (2020-03-16) since 1990 (Cboe history), so a median
+/// outside `[5, 150]` is another unit (a decimal vol, a percent rate, a count).
+pub const VIX_POINTS_MEDIAN: (f64, f64) = (5.0, 150.0);
+
+/// A warning when the VIX band thresholds are applied, at their VIX defaults (calm < 15,
+/// stress > 25 index points), to a series that does not look like VIX index points: its unit
+/// is a rate, count or ratio, or its median close lies outside [`VIX_POINTS_MEDIAN`]. `None`
+/// for a VIX-like series or thresholds the user chose.
+pub fn vix_units_warning(
+    series: &crosshedge_core::series::Series,
+    name: &str,
+    bands: &BandConfig,
+) -> Option<String> {
+    use crosshedge_core::units::SeriesUnit;
+    let d = BandConfig::default();
+    if bands.calm_below != d.calm_below || bands.stress_above != d.stress_above {
+        return None;
+    }
+    let mut v = series.values().to_vec();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let median = v[v.len() / 2];
+    let unit_ok = matches!(series.unit, SeriesUnit::IndexLevel | SeriesUnit::Price);
+    let (lo, hi) = VIX_POINTS_MEDIAN;
+    if unit_ok && (lo..=hi).contains(&median) {
+        return None;
+    }
+    Some(format!(
+        "series '{name}' does not look like VIX index points (unit {}, median close {median}): \
+         the bands calm < {}, stress > {} are VIX thresholds; give --calm-below and \
+         --stress-above in the series' own units",
+        series.unit, d.calm_below, d.stress_above
+    ))
+}
+
 /// Where the regime of each row comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -118,6 +156,7 @@ pub fn label_pair(
         RegimeSource::VixBands => {
             let vix = ws.load(inputs.vix, None, None)?;
             inputs.bands.validate().map_err(|e| AppError::input(format!("vix bands: {e}")))?;
+            warnings.extend(vix_units_warning(&vix, inputs.vix, inputs.bands));
             Some(vix_bands_over(&vix, &pair.start_dates, &pair.dates, inputs.bands)?.labeling)
         }
         RegimeSource::Episodes => Some(Catalogue::builtin().labeling(&pair.dates)?),

@@ -50,6 +50,7 @@ pub mod series;
 pub mod shocks;
 pub mod signals;
 pub mod stress;
+pub mod stress_blocks;
 pub mod workspace;
 
 pub use error::{AppError, ErrorKind, ResultExt};

@@ -287,8 +287,13 @@ pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppErro
     ws.memo("measure", key, || measure_uncached(ws, req))
 }
 
+/// The longest horizon of the cover table's moves, in trading days (10 years): the moments
+/// are summed day by day.
+pub const MAX_MOVE_DAYS: usize = 2520;
+
 /// The request's numbers and signal names: the rates finite decimals within ±10 (1000 %),
-/// the vol of vol finite and positive, every `--signal` a known signal
+/// the vol of vol finite and positive, the cover table's `--move-days` in `1..=MAX_MOVE_DAYS`, every
+/// `--signal` a known signal
 /// ([`crosshedge_hedging::book::SIGNAL_NAMES`]).
 ///
 /// # Errors
@@ -311,6 +316,12 @@ pub fn check_values(req: &MeasureRequest) -> Result<(), AppError> {
                 "--vol-of-vol must be a finite decimal in (0, 10], got {v}"
             )));
         }
+    }
+    if !(1..=MAX_MOVE_DAYS).contains(&req.move_days) {
+        return Err(AppError::input(format!(
+            "--move-days must be between 1 and {MAX_MOVE_DAYS} (10 years of trading days), got {}",
+            req.move_days
+        )));
     }
     let known = crosshedge_hedging::book::SIGNAL_NAMES;
     if let Some(s) = req.signals.iter().find(|s| !known.contains(&s.as_str())) {
@@ -520,7 +531,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
     )
     .context("fitting the joint model behind the cover table")?
     .with_zero_drift();
-    let move_days = req.move_days.max(1);
+    let move_days = req.move_days;
     let moments = |s: usize| joint.horizon_moments(s, w, vix.ln(), move_days);
     let inputs = SizingInputs {
         hedge_ratio_calm: h_calm,

@@ -62,7 +62,7 @@ impl std::str::FromStr for RegimeModel {
 }
 
 /// What `regimes` fits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegimesRequest {
     /// The VIX (or other) series of the bands and the univariate models (index points).
@@ -84,6 +84,11 @@ pub struct RegimesRequest {
     pub from: Option<NaiveDate>,
     /// Last date, `YYYY-MM-DD`.
     pub to: Option<NaiveDate>,
+    /// The `bands` calm threshold: calm below this close (the series' units; VIX index
+    /// points by default).
+    pub calm_below: f64,
+    /// The `bands` stress threshold: stress above this close.
+    pub stress_above: f64,
 }
 
 impl Default for RegimesRequest {
@@ -98,6 +103,8 @@ impl Default for RegimesRequest {
             seed: 42,
             from: None,
             to: None,
+            calm_below: BandConfig::default().calm_below,
+            stress_above: BandConfig::default().stress_above,
         }
     }
 }
@@ -117,6 +124,10 @@ pub struct BandsResponse {
     pub last_date: Option<NaiveDate>,
     /// The last close (index points).
     pub last_close: Option<f64>,
+    /// Warnings (VIX thresholds on a series that does not look like VIX points). Not part of
+    /// the JSON: the CLI prints them on stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// A fitted Markov model with the dates of its rows: the JSON of `regimes --model markov2`,
@@ -194,10 +205,18 @@ pub fn run(
     Ok(RegimesResponse::Markov(Box::new(out)))
 }
 
-/// The VIX bands of `req.series` (default thresholds).
+/// The VIX bands of `req.series` with the request's thresholds.
 fn bands(ws: &Workspace, req: &RegimesRequest) -> Result<BandsResponse, AppError> {
     let s = ws.load(&req.series, req.from, req.to)?;
-    let b = vix_bands(&s, &BandConfig::default())?;
+    let config = BandConfig {
+        calm_below: req.calm_below,
+        stress_above: req.stress_above,
+        ..BandConfig::default()
+    };
+    config.validate().map_err(|e| AppError::input(format!("vix bands: {e}")))?;
+    let warnings =
+        crate::labeling::vix_units_warning(&s, &req.series, &config).into_iter().collect();
+    let b = vix_bands(&s, &config)?;
     Ok(BandsResponse {
         series: req.series.clone(),
         config: b.config,
@@ -205,6 +224,7 @@ fn bands(ws: &Workspace, req: &RegimesRequest) -> Result<BandsResponse, AppError
         current: b.current.map(|c| c.as_str().to_string()),
         last_date: s.dates().last().copied(),
         last_close: s.values().last().copied(),
+        warnings,
     })
 }
 

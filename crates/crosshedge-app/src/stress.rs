@@ -166,6 +166,10 @@ pub struct StressResponse {
     /// User-shock result (P&L in USD).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shock: Option<ShockReport>,
+    /// Warnings (`--threads` above the machine's parallelism, capped). Not part of the JSON:
+    /// the CLI prints them on stderr.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Per VIX band (calm, normal, stress): the mean of `scale · series` on the band's days (the
@@ -220,7 +224,27 @@ pub fn check_threads(threads: Option<usize>) -> Result<(), AppError> {
     }
 }
 
-/// `paths` and `horizon` must be at least 1.
+/// The worker threads a run uses for `threads`: at most the machine's available parallelism
+/// ([`std::thread::available_parallelism`], 1 when unknown) — more threads than cores only
+/// add scheduling overhead, and the report does not depend on the count — with a warning when
+/// the request asked for more.
+pub fn cap_threads(threads: Option<usize>) -> (Option<usize>, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    match threads {
+        Some(n) if n > cores => (
+            Some(cores),
+            Some(format!(
+                "--threads {n} is more than the {cores} core(s) available: using {cores} (the result does not depend on it)"
+            )),
+        ),
+        t => (t, None),
+    }
+}
+
+/// The longest stress horizon, in trading days (10 years).
+pub const MAX_HORIZON_DAYS: usize = 2520;
+
+/// `paths` must be at least 1 and `horizon` in `1..=MAX_HORIZON_DAYS`.
 ///
 /// # Errors
 /// An input error naming `--paths` or `--horizon`.
@@ -231,23 +255,109 @@ fn check_counts(req: &StressRequest) -> Result<(), AppError> {
     if req.horizon == 0 {
         return Err(AppError::input("--horizon must be at least 1, got 0"));
     }
+    if req.horizon > MAX_HORIZON_DAYS {
+        return Err(AppError::input(format!(
+            "--horizon must be at most {MAX_HORIZON_DAYS} (10 years of trading days), got {}",
+            req.horizon
+        )));
+    }
     Ok(())
 }
 
-/// Measures, sizes, fits and runs the scenario of `req`.
-///
-/// A Monte Carlo run or replay reports `progress.start("simulating", paths)` and `inc` after
-/// every block of paths, and stops within one block once `progress` is cancelled.
+/// What a Monte Carlo run or replay draws its days from, owned.
+pub(crate) enum PreparedScenario {
+    /// The model's own paths.
+    Model,
+    /// Block-bootstrap replay of one episode.
+    Replay { set: EpisodeSet, name: String, block_len: f64 },
+    /// A deterministic user shock.
+    Shock(UserShock),
+}
+
+/// Everything a stress run needs before it draws a path: measured, sized, fitted and the
+/// scenario resolved (see [`prepare`]); deterministic in the request and the store.
+pub(crate) struct Prepared {
+    pub(crate) meta: MeasureMeta,
+    pub(crate) plan: HedgePlan,
+    pub(crate) model: JointModel,
+    pub(crate) pf: Portfolio,
+    pub(crate) start: StartState,
+    pub(crate) cfg: StressConfig,
+    pub(crate) scenario: PreparedScenario,
+    vix_option_vol_source: String,
+    funding_source: String,
+}
+
+impl Prepared {
+    /// The simulation's scenario (`None` for a user shock).
+    pub(crate) fn sim_scenario(&self) -> Option<Scenario<'_>> {
+        match &self.scenario {
+            PreparedScenario::Model => Some(Scenario::Model),
+            PreparedScenario::Replay { set, name, block_len } => {
+                Some(Scenario::Replay { episodes: set, name, block_len: *block_len })
+            }
+            PreparedScenario::Shock(_) => None,
+        }
+    }
+
+    /// The response's scenario name: `model`, `replay:<episode>` or `shock`.
+    fn scenario_name(&self) -> String {
+        match &self.scenario {
+            PreparedScenario::Model => "model".to_string(),
+            PreparedScenario::Replay { name, .. } => format!("replay:{name}"),
+            PreparedScenario::Shock(_) => "shock".to_string(),
+        }
+    }
+
+    /// The job's response around a simulation `report` or a `shock` result.
+    ///
+    /// # Errors
+    /// The model summary's errors.
+    pub(crate) fn response(
+        &self,
+        req: &StressRequest,
+        report: Option<StressReport>,
+        shock: Option<ShockReport>,
+    ) -> Result<StressResponse, AppError> {
+        let demo_source = || "demo calibration (--model demo)".to_string();
+        let model = &self.model;
+        Ok(StressResponse {
+            measured: self.meta.clone(),
+            model: req.model,
+            drift: req.drift,
+            vix_option_vol: model.regimes.each_ref().map(|r| r.vix_option_vol),
+            vix_option_vol_source: if req.model == StressModel::Fit {
+                self.vix_option_vol_source.clone()
+            } else {
+                demo_source()
+            },
+            funding_per_day: model.regimes.each_ref().map(|r| r.funding_per_day),
+            funding_source: if req.model == StressModel::Fit {
+                self.funding_source.clone()
+            } else {
+                demo_source()
+            },
+            joint_model: model.summary()?,
+            scenario: self.scenario_name(),
+            start: self.start,
+            plan: self.plan.clone(),
+            report,
+            shock,
+            warnings: Vec::new(),
+        })
+    }
+}
+
+/// Measures, sizes and fits for `req` and resolves its scenario: every step of [`run`]
+/// before the first path.
 ///
 /// # Errors
-/// As [`measure`]; an input error for `threads` above [`MAX_THREADS`], a scenario that is neither an episode nor a shock, or
-/// an episode without rows in the sample; the fit's and the simulation's errors;
-/// [`AppError::cancelled`] when cancelled.
-pub fn run(
+/// As [`run`], less the simulation's.
+pub(crate) fn prepare(
     ws: &Workspace,
     req: &StressRequest,
     progress: &dyn Progress,
-) -> Result<StressResponse, AppError> {
+) -> Result<Prepared, AppError> {
     checkpoint(progress)?;
     check_threads(req.threads)?;
     check_counts(req)?;
@@ -314,28 +424,9 @@ pub fn run(
         seed: req.seed,
         ..StressConfig::default()
     };
-    let simulate = |scenario: Scenario<'_>| -> Result<StressReport, AppError> {
-        checkpoint(progress)?;
-        progress.start("simulating", req.paths);
-        let on_block = |paths: u64| {
-            progress.inc(paths);
-            if progress.is_cancelled() {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        };
-        simulate_with_threads(req.threads, &model, &pf, scenario, &cfg, &on_block).map_err(|e| {
-            if matches!(e, SimulationError::Cancelled) {
-                AppError::cancelled()
-            } else {
-                e.into()
-            }
-        })
-    };
     let catalogue = Catalogue::builtin();
-    let (scenario, report, shock) = match req.scenario.as_deref() {
-        None => ("model".to_string(), Some(simulate(Scenario::Model)?), None),
+    let scenario = match req.scenario.as_deref() {
+        None => PreparedScenario::Model,
         Some(name) if catalogue.get(name).is_ok() => {
             let ep = catalogue.get(name)?;
             let rows: Vec<usize> =
@@ -351,8 +442,7 @@ pub fn run(
                 &m.labels,
                 vec![Episode { name: name.to_string(), start: *first, end: last + 1 }],
             )?;
-            let sc = Scenario::Replay { episodes: &set, name, block_len: req.block_len };
-            (format!("replay:{name}"), Some(simulate(sc)?), None)
+            PreparedScenario::Replay { set, name: name.to_string(), block_len: req.block_len }
         }
         Some(text) => {
             let text = match std::fs::read_to_string(text) {
@@ -365,27 +455,67 @@ pub fn run(
                     catalogue.names().join(", ")
                 ))
             })?;
-            ("shock".to_string(), None, Some(revalue_shock(&model, &pf, &s, 2, req.horizon)?))
+            PreparedScenario::Shock(s)
         }
     };
-    let demo_source = || "demo calibration (--model demo)".to_string();
-    Ok(StressResponse {
-        measured: m.meta,
-        model: req.model,
-        drift: req.drift,
-        vix_option_vol: model.regimes.each_ref().map(|r| r.vix_option_vol),
-        vix_option_vol_source: if req.model == StressModel::Fit {
-            vix_option_vol_source
-        } else {
-            demo_source()
-        },
-        funding_per_day: model.regimes.each_ref().map(|r| r.funding_per_day),
-        funding_source: if req.model == StressModel::Fit { funding_source } else { demo_source() },
-        joint_model: model.summary()?,
-        scenario,
-        start,
+    Ok(Prepared {
+        meta: m.meta,
         plan,
-        report,
-        shock,
+        model,
+        pf,
+        start,
+        cfg,
+        scenario,
+        vix_option_vol_source,
+        funding_source,
     })
+}
+
+/// A simulation error as the app's: cancellation as [`AppError::cancelled`].
+pub(crate) fn sim_error(e: SimulationError) -> AppError {
+    if matches!(e, SimulationError::Cancelled) {
+        AppError::cancelled()
+    } else {
+        e.into()
+    }
+}
+
+/// Measures, sizes, fits and runs the scenario of `req`.
+///
+/// A Monte Carlo run or replay reports `progress.start("simulating", paths)` and `inc` after
+/// every block of paths, and stops within one block once `progress` is cancelled.
+///
+/// # Errors
+/// As [`measure`]; an input error for `threads` above [`MAX_THREADS`], a scenario that is neither an episode nor a shock, or
+/// an episode without rows in the sample; the fit's and the simulation's errors;
+/// [`AppError::cancelled`] when cancelled.
+pub fn run(
+    ws: &Workspace,
+    req: &StressRequest,
+    progress: &dyn Progress,
+) -> Result<StressResponse, AppError> {
+    let p = prepare(ws, req, progress)?;
+    if let PreparedScenario::Shock(s) = &p.scenario {
+        let shock = revalue_shock(&p.model, &p.pf, s, 2, req.horizon)?;
+        return p.response(req, None, Some(shock));
+    }
+    let Some(scenario) = p.sim_scenario() else {
+        return Err(AppError::analysis("stress: no scenario to simulate"));
+    };
+    let (threads, warning) = cap_threads(req.threads);
+    checkpoint(progress)?;
+    progress.start("simulating", req.paths);
+    let on_block = |paths: u64| {
+        progress.inc(paths);
+        if progress.is_cancelled() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let report = simulate_with_threads(threads, &p.model, &p.pf, scenario, &p.cfg, &on_block)
+        .map_err(sim_error)?;
+    let mut out = p.response(req, Some(report), None)?;
+    out.warnings.extend(warning);
+    Ok(out)
 }

@@ -94,11 +94,30 @@ impl Manifest {
             file: file.clone(),
             message: format!("cannot read: {e}"),
         })?;
-        let m: Manifest = toml::from_str(&text).map_err(|e| {
+        let m = Self::parse(&text, &file)?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        let dir = match &m.data_dir {
+            Some(d) => base.join(d),
+            None => base.to_path_buf(),
+        };
+        Ok((m, dir))
+    }
+
+    /// Parses and checks manifest TOML text; `file` names the source in errors. What
+    /// [`Manifest::load`] does after reading the file (and what the fuzz target `manifest`
+    /// exercises).
+    ///
+    /// # Errors
+    /// [`DataError::File`] when the text is not valid manifest TOML (with line and column from
+    /// the TOML parser), names an unknown calendar or unit, or a `[[derived]]` series whose
+    /// inputs are not the manifest's series.
+    pub fn parse(text: &str, file: &str) -> Result<Self, DataError> {
+        let file = file.to_string();
+        let m: Manifest = toml::from_str(text).map_err(|e| {
             let (line, col) = e
                 .span()
                 .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
+                    let before = text.get(..s.start.min(text.len())).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
                     (line, col)
@@ -109,11 +128,6 @@ impl Manifest {
                 message: format!("line {line}, column {col}: {}", e.message()),
             }
         })?;
-        let base = path.parent().unwrap_or_else(|| Path::new("."));
-        let dir = match &m.data_dir {
-            Some(d) => base.join(d),
-            None => base.to_path_buf(),
-        };
         for f in &m.files {
             f.spec().map_err(|e| DataError::File {
                 file: file.clone(),
@@ -136,7 +150,7 @@ impl Manifest {
                 }
             }
         }
-        Ok((m, dir))
+        Ok(m)
     }
 }
 

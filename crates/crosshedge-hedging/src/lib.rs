@@ -11,6 +11,9 @@
 //!   layer ([`LayerPosition`]), premium, expected cost per year, budget scale, greeks
 //!   ([`PositionGreeks`], true derivatives) and the expected cover in the calm and stress moves
 //!   ([`RegimeCover`]).
+//! - [`frontier`]: the optimal mix of hedge candidates (minimum expected shortfall over
+//!   simulated scenarios under a carry budget, the Rockafellar–Uryasev programme solved exactly)
+//!   and the cost–protection frontier over a budget grid.
 //! - Helpers shared with the simulation: [`lp_value`], [`lp_risky_share`], [`expected_vix`],
 //!   [`interpolate_curve`].
 //!
@@ -61,6 +64,7 @@
 
 pub mod book;
 pub mod error;
+pub mod frontier;
 mod quadrature;
 pub mod sizing;
 

@@ -13,6 +13,8 @@
 //!   lognormal mean of VIX `h` days ahead) and the futures price it implies with the term
 //!   premium [`term_premium`] — the one copy the demo market, the stress model and the hedge
 //!   sizing share.
+//! - [`inverse`]: crypto options on the Deribit convention (BTC/ETH calls, puts, put spreads;
+//!   inverse — coin premium `c = B/F`, coin parity `c_C − c_P = 1 − K/F` — or linear USDC).
 //! - [`implied`]: [`implied_vol_black76`] and [`implied_vol_black_scholes`], after Jäckel's
 //!   "Let's Be Rational", with [`PricingError::PriceOutOfBounds`] (carrying the bounds) where no
 //!   volatility exists.
@@ -48,6 +50,7 @@ pub mod black;
 pub mod error;
 mod fast;
 pub mod implied;
+pub mod inverse;
 pub mod normal;
 pub mod parity;
 pub mod simd;

@@ -15,10 +15,10 @@
 //! `Analysis` → `crosshedge.AnalysisError` (a `RuntimeError`), `Cancelled` →
 //! `crosshedge.Cancelled`, each with the app's one-line message.
 //!
-//! Room for scale-out: a later `stress_blocks`/`stress_combine` pair is two more
-//! `#[pyfunction]`s over app kernels taking the same flat request JSON; nothing here holds
-//! state between calls (a [`Workspace`] is opened per call), so the functions are safe to call
-//! from worker processes and threads.
+//! Scale-out: `stress_block_count`, `stress_blocks` (bytes) and `stress_combine` over the app's
+//! kernels (`crosshedge_app::stress_blocks`), and `basis_scan`, all taking the same flat request
+//! JSON; nothing here holds state between calls (a [`Workspace`] is opened per call), so the
+//! functions are safe to call from worker processes and threads (`crosshedge.distributed`).
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -38,6 +38,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -272,6 +273,130 @@ fn run_job(
     }
     let prog = PyProgress::new(progress);
     let out = py.detach(|| watch_signals(&prog, || dispatch(job, &flat, config, &prog)));
+    if let Some(e) = prog.take_error() {
+        return Err(e);
+    }
+    out.map_err(py_err)
+}
+
+/// The workspace configuration of `store` and `data_dir` (default data directory when None).
+fn config(store: PathBuf, data_dir: Option<PathBuf>) -> WorkspaceConfig {
+    let mut config = WorkspaceConfig { store, ..WorkspaceConfig::default() };
+    if let Some(d) = data_dir {
+        config.data_dir = d;
+    }
+    config
+}
+
+/// A flat request given as JSON text.
+fn flat_value(request: &str) -> PyResult<Value> {
+    serde_json::from_str(request)
+        .map_err(|e| InputError::new_err(format!("request: not JSON: {e}")))
+}
+
+/// The number of seed blocks of the stress run of flat `request` (`⌈paths / 4096⌉`): the
+/// range `stress_blocks` shards.
+#[pyfunction]
+fn stress_block_count(request: &str) -> PyResult<u64> {
+    let req =
+        crosshedge_app::stress::StressRequest::from_flat(&flat_value(request)?).map_err(py_err)?;
+    crosshedge_app::stress_blocks::stress_block_count(&req).map_err(py_err)
+}
+
+/// Blocks `first_block .. first_block + n_blocks` of the stress run of flat `request` on the
+/// store at `store`, as bytes (`crosshedge_app::stress_blocks::stress_blocks`: versioned,
+/// checksummed per-block statistics). GIL released; `progress(done, total, message)` per
+/// block; Ctrl-C cancels.
+#[pyfunction]
+#[pyo3(signature = (store, data_dir, request, first_block, n_blocks, progress=None))]
+fn stress_blocks<'py>(
+    py: Python<'py>,
+    store: PathBuf,
+    data_dir: Option<PathBuf>,
+    request: &str,
+    first_block: u64,
+    n_blocks: u64,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let flat = flat_value(request)?;
+    let cfg = config(store, data_dir);
+    let prog = PyProgress::new(progress);
+    let out = py.detach(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let r = watch_signals(&prog, || {
+            let req = crosshedge_app::stress::StressRequest::from_flat(&flat)?;
+            let ws = Workspace::new(cfg);
+            let b = crosshedge_app::stress_blocks::stress_blocks(
+                &ws,
+                &req,
+                first_block,
+                n_blocks,
+                &prog,
+            )?;
+            let _ = tx.send(b);
+            Ok(String::new())
+        });
+        r.and_then(|_| rx.recv().map_err(|_| AppError::analysis("stress blocks: no result")))
+    });
+    if let Some(e) = prog.take_error() {
+        return Err(e);
+    }
+    Ok(PyBytes::new(py, &out.map_err(py_err)?))
+}
+
+/// The stress response (JSON text, exactly `stress --json`) of flat `request` from the
+/// `payloads` of `stress_blocks` covering every block once, in any order. Refuses damaged,
+/// foreign, overlapping or missing payloads with `InputError`. GIL released.
+#[pyfunction]
+fn stress_combine(
+    py: Python<'_>,
+    store: PathBuf,
+    data_dir: Option<PathBuf>,
+    request: &str,
+    payloads: Vec<Vec<u8>>,
+) -> PyResult<String> {
+    let flat = flat_value(request)?;
+    let cfg = config(store, data_dir);
+    py.detach(|| {
+        let req = crosshedge_app::stress::StressRequest::from_flat(&flat)?;
+        let ws = Workspace::new(cfg);
+        let out = crosshedge_app::stress_blocks::stress_combine(&ws, &req, &payloads)?;
+        Ok(serde_json::to_string(&out)?)
+    })
+    .map_err(py_err)
+}
+
+/// `basis` of every flat request of the JSON array `requests` on one workspace (series
+/// loaded once): a JSON array whose items are `{"ok": <basis --json>}` or
+/// `{"error": {"kind": ..., "message": ...}}`. GIL released; progress per pair.
+#[pyfunction]
+#[pyo3(signature = (store, data_dir, requests, progress=None))]
+fn basis_scan(
+    py: Python<'_>,
+    store: PathBuf,
+    data_dir: Option<PathBuf>,
+    requests: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let flat = flat_value(requests)?;
+    let Value::Array(items) = flat else {
+        return Err(InputError::new_err("requests: expected a JSON array of basis requests"));
+    };
+    let cfg = config(store, data_dir);
+    let prog = PyProgress::new(progress);
+    let out = py.detach(|| {
+        watch_signals(&prog, || {
+            let mut reqs = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let r = crosshedge_app::basis::BasisRequest::from_flat(item)
+                    .map_err(|e| AppError { message: format!("pair {i}: {}", e.message), ..e })?;
+                reqs.push(r);
+            }
+            let ws = Workspace::new(cfg);
+            let out = crosshedge_app::stress_blocks::basis_scan(&ws, &reqs, &prog)?;
+            Ok(serde_json::to_string(&out)?)
+        })
+    });
     if let Some(e) = prog.take_error() {
         return Err(e);
     }
@@ -537,5 +662,9 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(black76, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
+    m.add_function(wrap_pyfunction!(stress_block_count, m)?)?;
+    m.add_function(wrap_pyfunction!(stress_blocks, m)?)?;
+    m.add_function(wrap_pyfunction!(stress_combine, m)?)?;
+    m.add_function(wrap_pyfunction!(basis_scan, m)?)?;
     Ok(())
 }

@@ -43,6 +43,7 @@ use axum::{Json, Router};
 use crosshedge_app::{AppError, Progress, Silent, Workspace, WorkspaceConfig};
 use serde_json::Value;
 
+pub mod assets;
 pub mod error;
 pub mod jobs;
 mod jobs_table;
@@ -181,12 +182,8 @@ impl AppState {
 
 type Shared = Arc<AppState>;
 
-/// The embedded files under `/assets/`: (path, content type, bytes).
-const ASSETS: &[(&str, &str, &[u8])] =
-    &[("style.css", "text/css; charset=utf-8", include_bytes!("../assets/style.css"))];
-
-/// The page at `/`.
-const INDEX: &str = include_str!("../assets/index.html");
+/// The name of the cookie that carries the token for a browser (see the request guard in this module).
+pub const TOKEN_COOKIE: &str = "crosshedge_token";
 
 /// The whole application: every route, the security checks and the limits.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -218,7 +215,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/jobs/{id}", get(job_status).delete(job_cancel))
         .route("/api/v1/jobs/{id}/events", get(job_events))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
-        .route("/", get(|| async { axum::response::Html(INDEX) }))
+        .route("/api/v1/book/default", get(default_book))
+        .route("/", get(|headers: HeaderMap| async move { assets::INDEX.respond(&headers) }))
         .route("/assets/{*path}", get(asset))
         .layer(DefaultBodyLimit::max(json_limit));
     let upload = Router::new()
@@ -322,11 +320,63 @@ fn host_ok(state: &AppState, hosts: &[String], host: &str) -> bool {
 
 /// The security checks of every request: the token, the `Host` header, the origin of a
 /// state-changing request.
+///
+/// **A browser and the token.** A browser cannot add `Authorization` to the page's own
+/// requests, so it brings the token once in the address: `GET /?token=<token>` (the URL the
+/// startup line prints). When the token is right, the answer is a redirect to `/` that sets it
+/// as the cookie [`TOKEN_COOKIE`] (`HttpOnly`: no script reads it; `SameSite=Strict`: no
+/// other site's page sends it; `Path=/`), and the address bar no longer shows it; every later
+/// request of the page carries the cookie, which the guard accepts like the header. A wrong
+/// token in the address is 401 like a wrong header.
 async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    if let Some(r) = token_login(&state, &req) {
+        return r;
+    }
     match check(&state, req.method(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     }
+}
+
+/// The value of `name` in the query string `query` (no percent-decoding: a token is
+/// URL-safe text).
+fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// `GET /?token=...` with the right token and `Host`: the redirect that sets the cookie; a
+/// wrong token: 401; anything else: `None` (the ordinary checks follow).
+fn token_login(state: &AppState, req: &Request) -> Option<Response> {
+    let token = state.config.token.as_deref()?;
+    if req.method() != Method::GET || req.uri().path() != "/" {
+        return None;
+    }
+    let given = query_value(req.uri().query()?, "token")?;
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !host_ok(state, &allowed_hosts(state), &host.to_ascii_lowercase()) {
+        return None;
+    }
+    if !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+        return Some(
+            ApiError::request(StatusCode::UNAUTHORIZED, "wrong token in the address")
+                .into_response(),
+        );
+    }
+    let cookie = format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
+    Some(
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, cookie)],
+        )
+            .into_response(),
+    )
+}
+
+/// The token of the [`TOKEN_COOKIE`] cookie, if any.
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').find_map(|kv| kv.trim().strip_prefix(TOKEN_COOKIE)?.strip_prefix('='))
+    })
 }
 
 fn check(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -341,10 +391,13 @@ fn check(state: &AppState, method: &Method, headers: &HeaderMap) -> Result<(), A
     }
     if let Some(token) = &state.config.token {
         let given = text(header::AUTHORIZATION).and_then(|a| a.strip_prefix("Bearer "));
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+        let ok =
+            |g: Option<&str>| g.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes()));
+        if !ok(given) && !ok(cookie_token(headers)) {
             return Err(ApiError::request(
                 StatusCode::UNAUTHORIZED,
-                "missing or wrong token: send Authorization: Bearer <token>",
+                "missing or wrong token: send Authorization: Bearer <token> (a browser: open \
+                 /?token=<token> once)",
             ));
         }
     }
@@ -648,12 +701,19 @@ async fn import(
 }
 
 /// `GET /assets/{path}`: an embedded file.
-async fn asset(Path(path): Path<String>) -> Result<Response, ApiError> {
-    ASSETS
-        .iter()
-        .find(|(p, _, _)| *p == path)
-        .map(|(_, mime, bytes)| ([(header::CONTENT_TYPE, *mime)], *bytes).into_response())
+async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    assets::find(&path)
+        .map(|a| a.respond(&headers))
         .ok_or_else(|| ApiError::request(StatusCode::NOT_FOUND, format!("no asset '{path}'")))
+}
+
+/// `GET /api/v1/book/default`: the built-in hedge book as TOML text (what the page's book
+/// editor starts from; the jobs take it back as `{"book": {"toml": ...}}`).
+async fn default_book() -> Result<Response, ApiError> {
+    let text = toml::to_string(&crosshedge_hedging::Book::default_layered()).map_err(|e| {
+        ApiError::from(AppError::analysis(format!("the default book as TOML: {e}")))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
 /// The routes the router serves, as (method, path) in OpenAPI's path syntax: what
@@ -675,6 +735,7 @@ pub fn routes() -> Vec<(&'static str, String)> {
         ("delete", "/api/v1/jobs/{id}"),
         ("get", "/api/v1/jobs/{id}/events"),
         ("get", "/api/v1/openapi.json"),
+        ("get", "/api/v1/book/default"),
         ("get", "/"),
         ("get", "/assets/{path}"),
     ] {

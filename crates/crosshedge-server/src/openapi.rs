@@ -121,6 +121,11 @@ pub fn document() -> Value {
         op("Server-sent events of a job's progress until it ends", &[("id", "path")]),
     );
     add("/api/v1/openapi.json".into(), "get", op("This document", &[]));
+    add(
+        "/api/v1/book/default".into(),
+        "get",
+        op("The built-in hedge book as TOML text (text/plain)", &[]),
+    );
     add("/".into(), "get", op("The dashboard page", &[]));
     add("/assets/{path}".into(), "get", op("An embedded file of the page", &[("path", "path")]));
     json!({

@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::Request;
 use common::{app, config, post, req, send, send_text, tmp_dir};
 use serde_json::{json, Value};
+use tower::ServiceExt;
 
 fn error_kind(v: &Value) -> &str {
     v["error"]["kind"].as_str().unwrap_or("<no error body>")
@@ -255,6 +256,7 @@ async fn the_openapi_document_covers_every_route_and_only_them() {
         "delete /api/v1/jobs/{id}",
         "get /api/v1/jobs/{id}/events",
         "get /api/v1/openapi.json",
+        "get /api/v1/book/default",
         "get /",
         "get /assets/{path}",
     ];
@@ -390,4 +392,57 @@ async fn the_demo_store_is_shared_by_the_series_routes() {
     assert_eq!(v["name"], "vix");
     let (status, v) = send(&app, req("GET", "/api/v1/series/nope", "")).await;
     assert_eq!(status, 422, "{v}");
+}
+
+#[tokio::test]
+async fn the_dashboard_files_have_types_validators_and_cache_headers() {
+    let app = app(config());
+    for (path, mime) in [
+        ("/", "text/html"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/vendor/uPlot.iife.min.js", "text/javascript"),
+        ("/assets/vendor/uPlot.min.css", "text/css"),
+        ("/assets/vendor/uPlot.LICENSE", "text/plain"),
+    ] {
+        let resp = app.clone().oneshot(req("GET", path, "")).await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let hd = resp.headers();
+        assert!(hd["content-type"].to_str().unwrap().starts_with(mime), "{path}");
+        assert!(hd.contains_key("cache-control"), "{path}");
+        let etag = hd["etag"].to_str().unwrap().to_string();
+        let mut again = req("GET", path, "");
+        again.headers_mut().insert("if-none-match", etag.parse().unwrap());
+        assert_eq!(app.clone().oneshot(again).await.unwrap().status(), 304, "{path}");
+    }
+    let (status, page) = send_text(&app, req("GET", "/", "")).await;
+    assert_eq!(status, 200);
+    for needed in ["/assets/app.js", "/assets/vendor/uPlot.iife.min.js", "Basis explorer"] {
+        assert!(page.contains(needed), "the page lacks {needed}");
+    }
+    let (status, book) = send_text(&app, req("GET", "/api/v1/book/default", "")).await;
+    assert_eq!(status, 200);
+    let parsed = crosshedge_hedging::Book::parse_toml(&book).unwrap();
+    assert_eq!(parsed, crosshedge_hedging::Book::default_layered());
+}
+
+#[tokio::test]
+async fn a_browser_brings_the_token_once_and_then_carries_the_cookie() {
+    let mut cfg = config();
+    cfg.token = Some("s3cret-token".into());
+    let app = app(cfg);
+    let resp = app.clone().oneshot(req("GET", "/?token=wrong", "")).await.unwrap();
+    assert_eq!(resp.status(), 401);
+    let resp = app.clone().oneshot(req("GET", "/?token=s3cret-token", "")).await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/");
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    for attr in ["crosshedge_token=s3cret-token", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    let mut r = req("GET", "/api/v1/series", "");
+    r.headers_mut().insert("cookie", "other=1; crosshedge_token=s3cret-token".parse().unwrap());
+    assert_eq!(send(&app, r).await.0, 200);
+    let mut r = req("GET", "/api/v1/series", "");
+    r.headers_mut().insert("cookie", "crosshedge_token=nope".parse().unwrap());
+    assert_eq!(send(&app, r).await.0, 401);
 }

@@ -22,13 +22,13 @@ const TAIL_GROWTH: f64 = 0.02;
 /// distance from the range (and its tail sums exact) instead of piling into one overflow.
 #[derive(Debug, Clone)]
 pub(crate) struct Hist {
-    lo: f64,
-    width: f64,
+    pub(crate) lo: f64,
+    pub(crate) width: f64,
     inv_width: f64,
-    counts: Vec<u64>,
-    sums: Vec<f64>,
-    min: f64,
-    max: f64,
+    pub(crate) counts: Vec<u64>,
+    pub(crate) sums: Vec<f64>,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
 }
 
 /// `G(k) = (e^{kc} − 1)/c`: the distance, in linear bin widths, from the range edge to the

@@ -137,7 +137,7 @@ struct DriverState {
 }
 
 #[derive(Debug, Clone)]
-enum Driver<'a> {
+pub(crate) enum Driver<'a> {
     Model(Box<Compiled>),
     Replay { rows: &'a [FactorDay], start: usize, len: usize, p_new: f64 },
     Shock { day: FactorDay, days: usize },
@@ -219,7 +219,7 @@ impl Block {
 /// Simulates one block of `n` paths with its own stream and feeds every path's result to
 /// `sink`; `daily` (if given) receives the unhedged and hedged P&L of path 0 every day.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
-fn run_block<F: FnMut(PathResult)>(
+pub(crate) fn run_block<F: FnMut(PathResult)>(
     model: &JointModel,
     driver: &Driver<'_>,
     pf: &Portfolio,
@@ -348,7 +348,7 @@ fn run_block<F: FnMut(PathResult)>(
     Ok(())
 }
 
-fn check_config(cfg: &StressConfig) -> Result<(), SimulationError> {
+pub(crate) fn check_config(cfg: &StressConfig) -> Result<(), SimulationError> {
     let bad = |name, requirement, value| {
         Err(SimulationError::InvalidSetting { name, requirement, value })
     };
@@ -369,7 +369,7 @@ fn check_config(cfg: &StressConfig) -> Result<(), SimulationError> {
     Ok(())
 }
 
-fn make_driver<'a>(
+pub(crate) fn make_driver<'a>(
     model: &JointModel,
     scenario: Scenario<'a>,
 ) -> Result<Driver<'a>, SimulationError> {
@@ -387,6 +387,49 @@ fn make_driver<'a>(
             Driver::Replay { rows: &episodes.rows, start, len, p_new: 1.0 / block_len }
         }
     })
+}
+
+/// The histograms' range `(lo, hi)` from the pilot run on its own stream (see [`simulate`]).
+pub(crate) fn pilot_range(
+    model: &JointModel,
+    driver: &Driver<'_>,
+    portfolio: &Portfolio,
+    cfg: &StressConfig,
+) -> Result<(f64, f64), SimulationError> {
+    let horizon = cfg.horizon_days;
+    // Pilot: the histogram range.
+    let pilot_n = (cfg.paths as usize).min(PILOT_PATHS);
+    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, PILOT_TAG));
+    let mut pilot = Vec::with_capacity(2 * pilot_n);
+    run_block(
+        model,
+        driver,
+        portfolio,
+        pilot_n,
+        horizon,
+        &mut rng,
+        |r| pilot.extend([r.unhedged, r.hedged]),
+        None,
+    )?;
+    if let Some(bad) = pilot.iter().find(|v| !v.is_finite()) {
+        return Err(SimulationError::InvalidSetting {
+            name: "pilot P&L",
+            requirement: "must be finite",
+            value: *bad,
+        });
+    }
+    // The linear range spans the pilot's 1 % quantile `a` to its 99 % quantile `b` (capped at
+    // the median's mirror of `a`, so a heavy gain tail cannot stretch the bins), widened by
+    // `b − a` on each side; anything beyond falls in the geometric tail bins. (The pilot's
+    // extremes would let one heavy tail stretch the linear bins until the loss quantiles
+    // share a bin.)
+    pilot.sort_by(f64::total_cmp);
+    let at = |p: f64| pilot[((p * (pilot.len() - 1) as f64).round() as usize).min(pilot.len() - 1)];
+    let (a, m, b) = (at(0.01), at(0.5), at(0.99));
+    let (lo, hi) = (a, b.min(m + (m - a)));
+    let span = (hi - lo).max(1e-9 * (1.0 + lo.abs().max(hi.abs())));
+    let (lo, hi) = (lo - span, hi + span);
+    Ok((lo, hi))
 }
 
 /// Runs the stress test: `cfg.paths` paths of `cfg.horizon_days` trading days, the book
@@ -434,38 +477,7 @@ fn run_blocks(
     check_config(cfg)?;
     let driver = make_driver(model, scenario)?;
     let horizon = cfg.horizon_days;
-    // Pilot: the histogram range.
-    let pilot_n = (cfg.paths as usize).min(PILOT_PATHS);
-    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, PILOT_TAG));
-    let mut pilot = Vec::with_capacity(2 * pilot_n);
-    run_block(
-        model,
-        &driver,
-        portfolio,
-        pilot_n,
-        horizon,
-        &mut rng,
-        |r| pilot.extend([r.unhedged, r.hedged]),
-        None,
-    )?;
-    if let Some(bad) = pilot.iter().find(|v| !v.is_finite()) {
-        return Err(SimulationError::InvalidSetting {
-            name: "pilot P&L",
-            requirement: "must be finite",
-            value: *bad,
-        });
-    }
-    // The linear range spans the pilot's 1 % quantile `a` to its 99 % quantile `b` (capped at
-    // the median's mirror of `a`, so a heavy gain tail cannot stretch the bins), widened by
-    // `b − a` on each side; anything beyond falls in the geometric tail bins. (The pilot's
-    // extremes would let one heavy tail stretch the linear bins until the loss quantiles
-    // share a bin.)
-    pilot.sort_by(f64::total_cmp);
-    let at = |p: f64| pilot[((p * (pilot.len() - 1) as f64).round() as usize).min(pilot.len() - 1)];
-    let (a, m, b) = (at(0.01), at(0.5), at(0.99));
-    let (lo, hi) = (a, b.min(m + (m - a)));
-    let span = (hi - lo).max(1e-9 * (1.0 + lo.abs().max(hi.abs())));
-    let (lo, hi) = (lo - span, hi + span);
+    let (lo, hi) = pilot_range(model, &driver, portfolio, cfg)?;
     let bs = cfg.block_size as u64;
     let n_blocks = cfg.paths.div_ceil(bs);
     let mut total = Accum::new(lo, hi, &cfg.cover_levels);
@@ -501,7 +513,7 @@ fn run_blocks(
     Ok(report(&total, cfg))
 }
 
-fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
+pub(crate) fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
     let n = total.n;
     let unhedged = summarise(&total.unhedged, &total.m_unhedged, n);
     let hedged = summarise(&total.hedged, &total.m_hedged, n);

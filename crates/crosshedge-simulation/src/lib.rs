@@ -42,6 +42,7 @@
 //! ```
 
 mod accum;
+pub mod blocks;
 pub mod engine;
 pub mod error;
 mod fastmath;
@@ -52,6 +53,9 @@ pub mod portfolio;
 pub mod scenario;
 
 pub use accum::{wilson95, CoarseHistogram, PnlSummary};
+pub use blocks::{
+    block_count, combine_blocks, simulate_blocks, BlockRange, PayloadError, BLOCKS_FORMAT_VERSION,
+};
 pub use engine::{
     revalue_shock, simulate, simulate_with_threads, CoverProbability, Scenario, ShockReport,
     StressConfig, StressReport, TailUncoveredShare,

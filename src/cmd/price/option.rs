@@ -36,6 +36,7 @@ fn request(a: &OptionArgs) -> anyhow::Result<OptionRequest> {
         div_yield: a.div_yield,
         vix: a.vix,
         contracts: a.contracts.clone(),
+        inverse: a.inverse,
     })
 }
 

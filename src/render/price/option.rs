@@ -22,6 +22,9 @@ pub fn render(out: &OptionResponse, vix: bool) -> String {
     let on = match (vix, out.expiry) {
         (true, Some(e)) => format!("VIX option on the {e} VIX future"),
         (true, None) => "VIX option on the same-expiry VIX future".to_string(),
+        (false, _) if out.coin.is_some() => {
+            format!("inverse (coin-settled) option on the USD {}", out.underlying)
+        }
         (false, _) => format!("on {}", out.underlying),
     };
     let mut head = format!(
@@ -39,7 +42,8 @@ pub fn render(out: &OptionResponse, vix: bool) -> String {
     }
     let mut t = output::table(&["", "value"]);
     if let Some(p) = market_price {
-        t.add_row(vec!["market price".into(), num(p, 6)]);
+        let label = if out.coin.is_some() { "market price (coin)" } else { "market price" };
+        t.add_row(vec![label.into(), num(p, 6)]);
         t.add_row(vec!["implied vol".into(), pct(vol, 4)]);
     } else {
         t.add_row(vec!["vol".into(), pct(vol, 2)]);
@@ -62,6 +66,18 @@ pub fn render(out: &OptionResponse, vix: bool) -> String {
     }
     if let Some(r) = dividend_rho {
         t.add_row(vec!["dividend rho".into(), num(r, 6)]);
+    }
+    if let Some(c) = &out.coin {
+        for (name, v) in [
+            ("price (coin)", c.price_coin),
+            ("delta (coin per USD)", c.delta_coin_per_usd),
+            ("delta premium-adjusted (coin per coin)", c.delta_premium_adjusted),
+            ("gamma (coin per USD²)", c.gamma_coin_per_usd2),
+            ("vega (coin per 1.00 vol)", c.vega_coin),
+            ("theta (coin per year)", c.theta_coin_per_year),
+        ] {
+            t.add_row(vec![name.into(), num(v, 8)]);
+        }
     }
     let note = if at_lower_bound {
         "\nthe price is the discounted intrinsic value, the lower bound, reached at volatility 0: \

@@ -1,10 +1,13 @@
 //! `price option`: one option — price and greeks, or the implied volatility of a price;
-//! a VIX option on the VIX future of its expiry.
+//! a VIX option on the VIX future of its expiry; an inverse (coin-settled) crypto option on the
+//! Deribit convention ([`crosshedge_pricing::inverse`]): the coin premium
+//! `price_coin = price / (D·F)` (= `price / F` at rate 0) beside the USD value `price`.
 
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate};
 use crosshedge_core::calendar;
+use crosshedge_pricing::inverse::{coin_greeks, CoinGreeks, CryptoOptionInputs, Settlement};
 use crosshedge_pricing::vix::{price_vix_option, VixCurve, VixOption, VixOptionInputs};
 use crosshedge_pricing::{
     black76_greeks, black_scholes_greeks, implied_vol_black76, implied_vol_black_scholes,
@@ -66,6 +69,10 @@ pub struct OptionRequest {
     /// With `vix`, dates and no `forward`: the futures settlement file to read the future
     /// from (settle on `as_of`); none: the default file of the workspace's data directory.
     pub contracts: Option<PathBuf>,
+    /// An inverse crypto option (Deribit's BTC/ETH convention: premium and settlement in the
+    /// coin): Black-76 on the USD `forward` and the coin premium `price_coin = price / (D·F)`
+    /// with its coin greeks; `price`, when given, is then the coin premium.
+    pub inverse: bool,
 }
 
 impl Default for OptionRequest {
@@ -83,6 +90,7 @@ impl Default for OptionRequest {
             div_yield: None,
             vix: false,
             contracts: None,
+            inverse: false,
         }
     }
 }
@@ -135,6 +143,14 @@ pub struct OptionResponse {
     pub greeks: Greeks,
     /// Sensitivity to the dividend yield (Black–Scholes).
     pub dividend_rho: Option<f64>,
+    /// `inverse` for a coin-settled option (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<&'static str>,
+    /// The coin premium `price_coin` and coin greeks of an inverse option (flattened; absent
+    /// otherwise): `delta_coin_per_usd`, `delta_premium_adjusted` (coins per coin),
+    /// `gamma_coin_per_usd2`, `vega_coin` (per 1.0 vol), `theta_coin_per_year`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub coin: Option<CoinGreeks>,
 }
 
 const SPOT_VIX: &str = "VIX options are priced with Black-76 on the VIX future of the option's \
@@ -142,6 +158,19 @@ const SPOT_VIX: &str = "VIX options are priced with Black-76 on the VIX future o
     --future F (the settle of the future expiring with the option)";
 
 fn model_of(a: &OptionRequest) -> Result<(Model, Underlying), AppError> {
+    if a.inverse {
+        if a.vix {
+            return Err(AppError::input(
+                "--inverse is a crypto option; it does not apply to --vix",
+            ));
+        }
+        if a.model == Some(OptionModel::Bs) || a.spot.is_some() {
+            return Err(AppError::input(
+                "--inverse prices with --model black76 on the USD --forward F of the coin, not \
+                 on --spot",
+            ));
+        }
+    }
     if a.vix {
         if a.spot.is_some() {
             return Err(AppError::input(SPOT_VIX));
@@ -271,7 +300,12 @@ pub fn run(
     let vol_in = a.vol.map(|v| positive("vol", v)).transpose()?;
     let market_price = a.price.map(|p| non_negative("price", p)).transpose()?;
     let t = exp.t_years;
-    let vol = match (vol_in, market_price) {
+    // An inverse option's market price is its coin premium: the USD value is `c·D·F`.
+    let usd_market_price = match (a.inverse, market_price, und) {
+        (true, Some(c), Underlying::Forward(f)) => Some(c * (-rate * t).exp() * f),
+        _ => market_price,
+    };
+    let vol = match (vol_in, usd_market_price) {
         (Some(v), _) => v,
         (None, Some(p)) => match und {
             Underlying::Spot { spot, div_yield } => {
@@ -339,6 +373,28 @@ pub fn run(
     if let Some(r) = dividend_rho {
         results.push(("dividend rho", r));
     }
+    let coin = if a.inverse {
+        let i = CryptoOptionInputs {
+            kind,
+            settlement: Settlement::Inverse,
+            forward,
+            strike,
+            vol,
+            t_years: t,
+            rate,
+        };
+        let c = coin_greeks(&i).map_err(pricing_err)?;
+        results.extend([
+            ("price_coin", c.price_coin),
+            ("delta_coin_per_usd", c.delta_coin_per_usd),
+            ("gamma_coin_per_usd2", c.gamma_coin_per_usd2),
+            ("vega_coin", c.vega_coin),
+            ("theta_coin_per_year", c.theta_coin_per_year),
+        ]);
+        Some(c)
+    } else {
+        None
+    };
     super::finite_results("price option", &results)?;
     Ok(OptionResponse {
         model: match (a.vix, model) {
@@ -367,5 +423,7 @@ pub fn run(
         div_yield_ann: div_yield,
         greeks,
         dividend_rho,
+        settlement: a.inverse.then_some(Settlement::Inverse.as_str()),
+        coin,
     })
 }

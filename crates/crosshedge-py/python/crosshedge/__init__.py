@@ -50,9 +50,13 @@ __all__ = [
     "Result",
     "Workspace",
     "basis",
+    "basis_scan",
     "dcc",
     "lags",
     "price",
+    "stress_block_count",
+    "stress_blocks",
+    "stress_combine",
     "__version__",
 ]
 
@@ -421,3 +425,44 @@ def dcc(target: SeriesLike, hedge: SeriesLike, *, calendar: Any = None,
         progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
     """DCC-GARCH of your own series (inputs as :func:`basis`)."""
     return _pair_job("dcc", target, hedge, calendar=calendar, progress=progress, **fields)
+
+
+# ----- scale-out kernels (crosshedge.distributed runs them on threads, Dask or Ray) --------
+
+
+def stress_block_count(**fields: Any) -> int:
+    """The number of seed blocks (4,096 paths each, the last one shorter) of the stress run of
+    ``fields`` (as :meth:`Workspace.stress`): the range :func:`stress_blocks` shards."""
+    return _native.stress_block_count(_request_json(fields))
+
+
+def stress_blocks(store: Union[str, os.PathLike], first_block: int, n_blocks: int, *,
+                  data_dir: Union[str, os.PathLike, None] = None,
+                  progress: Optional[ProgressFn] = None, **fields: Any) -> bytes:
+    """Blocks ``first_block .. first_block + n_blocks`` of the stress run of ``fields`` on the
+    store at ``store``, as bytes: the per-block statistics (exact per-slot counts and sums,
+    moments, cover tallies), versioned and checksummed. Any worker with the same store and
+    crosshedge build may compute any range; :func:`stress_combine` merges them."""
+    dd = os.fspath(data_dir) if data_dir is not None else None
+    return _native.stress_blocks(os.fspath(store), dd, _request_json(fields), int(first_block),
+                                 int(n_blocks), progress)
+
+
+def stress_combine(store: Union[str, os.PathLike], payloads: Sequence[bytes], *,
+                   data_dir: Union[str, os.PathLike, None] = None, **fields: Any) -> Result:
+    """The stress result of ``fields`` from :func:`stress_blocks` payloads covering every
+    block once (any order, any sharding): ``to_dict()`` equals ``stress --json`` of the same
+    fields bit for bit. Damaged, foreign (another request, store or build), overlapping or
+    missing payloads raise ``InputError``."""
+    dd = os.fspath(data_dir) if data_dir is not None else None
+    text = _native.stress_combine(os.fspath(store), dd, _request_json(fields),
+                                  [bytes(p) for p in payloads])
+    return Result("stress", json.loads(text), (), text)
+
+
+def basis_scan(store: Union[str, os.PathLike], pairs: Any, **kwargs: Any) -> list:
+    """``basis`` of every ``(target, hedge)`` pair of the store (a universe scan); see
+    :func:`crosshedge.distributed.basis_scan` (``client=`` for Dask or Ray)."""
+    from . import distributed
+
+    return distributed.basis_scan(store, pairs, **kwargs)

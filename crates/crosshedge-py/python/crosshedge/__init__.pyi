@@ -97,3 +97,18 @@ def dcc(
     progress: Optional[ProgressFn] = None,
     **fields: Any,
 ) -> Result: ...
+
+def stress_block_count(**fields: Any) -> int: ...
+def stress_blocks(
+    store: PathLike,
+    first_block: int,
+    n_blocks: int,
+    *,
+    data_dir: Optional[PathLike] = None,
+    progress: Optional[ProgressFn] = None,
+    **fields: Any,
+) -> bytes: ...
+def stress_combine(
+    store: PathLike, payloads: Sequence[bytes], *, data_dir: Optional[PathLike] = None, **fields: Any
+) -> Result: ...
+def basis_scan(store: PathLike, pairs: Any, **kwargs: Any) -> List[Union[Result, Exception]]: ...
