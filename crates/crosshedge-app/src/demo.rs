@@ -141,7 +141,10 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
         store.checkpoint()?;
     }
     let target = dir.join("crosshedge.db");
-    for ext in ["", "-wal", "-shm"] {
+    // Only the old store's WAL and shared-memory files are removed (they must not be applied
+    // to the new store); the store itself is replaced by the rename, so a kill at any point
+    // leaves either the old store or the new one, never none.
+    for ext in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", target.display()));
     }
     std::fs::rename(&tmp, &target)

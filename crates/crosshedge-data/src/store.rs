@@ -76,7 +76,8 @@ pub struct SeriesInfo {
 /// What one import did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ImportSummary {
-    /// The import's id in the store.
+    /// The import's id in the store; 0 when the file was [`ImportSummary::unchanged`] (no
+    /// import record is written then).
     pub import_id: i64,
     /// The file name.
     pub file: String,
@@ -88,6 +89,11 @@ pub struct ImportSummary {
     pub series: Vec<SeriesImportCounts>,
     /// Warnings from parsing.
     pub warnings: Vec<String>,
+    /// True when the import changed nothing in the store (every value already stored, every
+    /// differing value already kept as a revision): a true no-op, no import record written.
+    /// Serialized only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unchanged: bool,
 }
 
 /// Counts for one series of one import.
@@ -118,6 +124,28 @@ pub struct ImportRecord {
     pub imported_at: String,
     /// The series it wrote, comma-separated.
     pub series: String,
+}
+
+/// One stored revision of one observation, joined with the import that wrote it
+/// ([`Store::revision_history`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RevisionRecord {
+    /// Observation date (YYYY-MM-DD, UTC).
+    pub date: NaiveDate,
+    /// Revision number: 0 for the first value stored on the date, then 1, 2, ...
+    pub revision: i64,
+    /// The value of this revision.
+    pub value: f64,
+    /// Whether this revision is the current value (the one every command reads).
+    pub current: bool,
+    /// Id of the import that wrote this revision.
+    pub import_id: i64,
+    /// File name of that import.
+    pub file_name: String,
+    /// SHA-256 of that file.
+    pub sha256: String,
+    /// UTC time of that import (RFC 3339).
+    pub imported_at: String,
 }
 
 /// The SQLite store.
@@ -408,7 +436,7 @@ impl Store {
                     (SELECT MAX(date) FROM observations o WHERE o.series=s.name AND o.current=1),
                     (SELECT COUNT(*) FROM observations o WHERE o.series=s.name AND o.current=1),
                     COALESCE((SELECT i.file_name FROM imports i JOIN observations o ON o.import_id=i.id
-                              WHERE o.series=s.name ORDER BY i.id DESC LIMIT 1), '')
+                              WHERE o.series=s.name AND o.current=1 ORDER BY i.id DESC LIMIT 1), '')
              FROM series s ORDER BY s.name",
         ))?;
         let rows = self.db(stmt
@@ -524,6 +552,73 @@ impl Store {
             .and_then(|it| it.collect()))
     }
 
+    /// Every stored revision of series `name` (optionally only on `date`), joined with the
+    /// import that wrote it, ordered by date then revision.
+    ///
+    /// # Errors
+    /// [`DataError::Request`] for an unknown series (listing the known ones);
+    /// [`DataError::Store`] on a database failure.
+    pub fn revision_history(
+        &self,
+        name: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<RevisionRecord>, DataError> {
+        let known: Option<i64> = self.db(self
+            .conn
+            .query_row("SELECT 1 FROM series WHERE name=?1", [name], |r| r.get(0))
+            .optional())?;
+        if known.is_none() {
+            let known: Vec<String> = self.list()?.into_iter().map(|s| s.name).collect();
+            return Err(DataError::Request(format!(
+                "no series '{name}' in the store {} (known: {})",
+                self.path,
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            )));
+        }
+        let (lo, hi) = match date {
+            Some(d) => (d.format("%Y-%m-%d").to_string(), d.format("%Y-%m-%d").to_string()),
+            None => ("0000-00-00".to_string(), "9999-99-99".to_string()),
+        };
+        let mut stmt = self.db(self.conn.prepare(
+            "SELECT o.date, o.revision, o.value, o.current, o.import_id,
+                    COALESCE(i.file_name, ''), COALESCE(i.sha256, ''), COALESCE(i.imported_at, '')
+             FROM observations o LEFT JOIN imports i ON i.id=o.import_id
+             WHERE o.series=?1 AND o.date>=?2 AND o.date<=?3
+             ORDER BY o.date, o.revision",
+        ))?;
+        let rows = self.db(stmt
+            .query_map(params![name, lo, hi], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, f64>(2)?,
+                    r.get::<_, i64>(3)? == 1,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>()))?;
+        rows.into_iter()
+            .map(|(d, revision, value, current, import_id, file_name, sha256, imported_at)| {
+                let date = NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| {
+                    DataError::Request(format!("corrupt date '{d}' in the store: {e}"))
+                })?;
+                Ok(RevisionRecord {
+                    date,
+                    revision,
+                    value,
+                    current,
+                    import_id,
+                    file_name,
+                    sha256,
+                    imported_at,
+                })
+            })
+            .collect()
+    }
+
     /// The SHA-256 of the latest import of each series in `names`, for report provenance.
     ///
     /// # Errors
@@ -567,6 +662,8 @@ fn write_import(
         )
         .map_err(st)?;
     let import_id = tx.last_insert_rowid();
+    // Whether this import wrote anything (a series, an observation or a revision).
+    let mut changed = false;
     let mut counts = Vec::new();
     for ps in &parsed.series {
         let s = &ps.series;
@@ -591,6 +688,7 @@ fn write_import(
                         params![s.name, s.calendar.as_str(), s.unit.as_str(), import_id],
                     )
                     .map_err(st)?;
+                changed = true;
             }
         }
         let mut c = SeriesImportCounts { name: s.name.clone(), new: 0, unchanged: 0, conflicts: 0 };
@@ -619,9 +717,11 @@ fn write_import(
                     current.insert(d, v);
                 }
             }
-            let mut max_rev = tx
+            // The newest revision (number and value) stored for one date.
+            let mut newest = tx
                 .prepare_cached(
-                    "SELECT MAX(revision) FROM observations WHERE series=?1 AND date=?2",
+                    "SELECT revision, value FROM observations WHERE series=?1 AND date=?2
+                     ORDER BY revision DESC LIMIT 1",
                 )
                 .map_err(st)?;
             let mut ins = tx
@@ -641,12 +741,14 @@ fn write_import(
                     None => {
                         ins.execute(params![s.name, ds, 0, v, import_id, 1]).map_err(st)?;
                         c.new += 1;
+                        changed = true;
                     }
                     Some(old) if old == v => c.unchanged += 1,
                     Some(old) => {
                         c.conflicts += 1;
-                        let rev: i64 =
-                            max_rev.query_row(params![s.name, ds], |r| r.get(0)).map_err(st)?;
+                        let (rev, newest_v): (i64, f64) = newest
+                            .query_row(params![s.name, ds], |r| Ok((r.get(0)?, r.get(1)?)))
+                            .map_err(st)?;
                         match on_conflict {
                                 OnConflict::Fail => {
                                     return Err(DataError::Input {
@@ -660,12 +762,17 @@ fn write_import(
                                         ),
                                     })
                                 }
+                                // Re-running the same changed file: the newest revision
+                                // already holds v, so nothing is added.
+                                OnConflict::Keep if newest_v == v => {}
                                 OnConflict::Keep => {
                                     ins.execute(params![s.name, ds, rev + 1, v, import_id, 0]).map_err(st)?;
+                                    changed = true;
                                 }
                                 OnConflict::Replace => {
                                     demote.execute(params![s.name, ds]).map_err(st)?;
                                     ins.execute(params![s.name, ds, rev + 1, v, import_id, 1]).map_err(st)?;
+                                    changed = true;
                                 }
                             }
                     }
@@ -673,6 +780,19 @@ fn write_import(
             }
         }
         counts.push(c);
+    }
+    if !changed {
+        // A true no-op: drop the import record written above (same transaction).
+        tx.execute("DELETE FROM imports WHERE id=?1", [import_id]).map_err(st)?;
+        return Ok(ImportSummary {
+            import_id: 0,
+            file: parsed.file.clone(),
+            sha256: parsed.sha256.clone(),
+            rows: parsed.rows,
+            series: counts,
+            warnings: parsed.warnings.clone(),
+            unchanged: true,
+        });
     }
     let new: u64 = counts.iter().map(|c| c.new).sum();
     let conflicts: u64 = counts.iter().map(|c| c.conflicts).sum();
@@ -688,6 +808,7 @@ fn write_import(
         rows: parsed.rows,
         series: counts,
         warnings: parsed.warnings.clone(),
+        unchanged: false,
     })
 }
 
@@ -845,7 +966,8 @@ mod tests {
             "{e}"
         );
         assert_eq!(st.load("x", None, None).unwrap(), before);
-        assert_eq!(st.imports().unwrap().len(), 3);
+        // f.csv and g.csv; the identical re-import wrote no record, the refused one nothing.
+        assert_eq!(st.imports().unwrap().len(), 2);
         // Replace: new value current, old one history.
         st.import(&c, "h.csv", "t", OnConflict::Replace).unwrap();
         assert_eq!(st.load("x", None, None).unwrap().values(), &[10.0, 99.0, 13.0, 1.0]);

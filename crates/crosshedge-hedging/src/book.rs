@@ -461,6 +461,33 @@ fn locate(text: &str, location: &str, field: &str) -> (usize, usize) {
     header.map_or((1, 1), |h| (h + 1, 1))
 }
 
+/// Longest message (in characters) of a [`HedgingError::Toml`] built by [`Book::parse_toml`],
+/// so that the whole error stays one line under ~300 characters.
+const MAX_MESSAGE_CHARS: usize = 240;
+
+/// `message` as one short line: the toml parser's messages span lines ("invalid table
+/// header" / "expected `.`, `]`") and a layer name may hold a line break, so every line break
+/// (with the blanks around it) becomes "; ", any other control character a space, and a
+/// message longer than [`MAX_MESSAGE_CHARS`] is cut with "…".
+fn one_line(message: &str) -> String {
+    let joined = message
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out: String = joined
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_MESSAGE_CHARS)
+        .collect();
+    if joined.chars().count() > MAX_MESSAGE_CHARS {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
 fn line_column(text: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(text.len());
     let before = text.get(..pos).unwrap_or(text);
@@ -503,7 +530,7 @@ impl Book {
     pub fn parse_toml(text: &str) -> Result<Self, HedgingError> {
         let book: Book = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
-            HedgingError::Toml { line, column, message: e.message().trim().to_string() }
+            HedgingError::Toml { line, column, message: one_line(e.message()) }
         })?;
         book.validate().map_err(|e| {
             let (location, field) = match &e {
@@ -512,7 +539,7 @@ impl Book {
                 _ => return e,
             };
             let (line, column) = locate(text, location, field);
-            HedgingError::Toml { line, column, message: e.to_string() }
+            HedgingError::Toml { line, column, message: one_line(&e.to_string()) }
         })?;
         Ok(book)
     }
@@ -948,6 +975,31 @@ mod tests {
         let mut book = Book::default_layered();
         book.exposures[4] = Exposure::AmmLp { asset: Asset::Eth, value: 1.0, range: [1.1, 1.5] };
         assert!(book.validate().unwrap_err().to_string().contains("exposure 5"));
+    }
+
+    /// The book example with one header mistyped (`[Yexposure]]`), found by the `book_toml`
+    /// fuzz target (fuzz/artifacts/book_toml/crash-3a10389f...): the toml parser's message
+    /// spans two lines, the error must be one.
+    #[test]
+    fn fuzz_book_toml_mistyped_header_is_a_one_line_error() {
+        let text = "name = \"my book\"\nbudget = 0.03                 # premium per year as a fraction of the delta notional\n\n[[exposure]]\nkind = \"btc-spot\"             # btc-spot | eth-spot | nft-inventory | perp | amm-lp\nvalue = 1000000.0\n\n[[exposure]]\nkind = \"nft-inventory\"\nvalue = 250000.0\ncarry-per-year = 0.08         # financing/storage cost, fraction of value per year\n\n[[exposure]]\nkind = \"perp\"\nasset = \"btc\"                 # btc | eth | nft\nnotional = -200000.0          # signed: long > 0\n\n[Yexposure]]\nkind = \"amm-lp\"\nasset = \"eth\"\nvalue = 300000.0\nrange = [0.8, 1.25]           # price range as ratios of the current price\n\n[[layer]]\n";
+        let e = Book::parse_toml(text).unwrap_err().to_string();
+        assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+        assert!(e.chars().count() < 300, "{e:?}");
+        assert!(e.starts_with("book line 18, column "), "{e}");
+    }
+
+    /// A layer name with a line break and 1,000 characters (the name is echoed in the
+    /// domain error) still gives one line under 300 characters.
+    #[test]
+    fn long_multi_line_layer_name_gives_a_short_one_line_error() {
+        let name = format!("a\\nb{}", "x".repeat(1000));
+        let text = format!("name = \"x\"\nbudget = 0.0\n[[layer]]\nname = \"{name}\"\ninstrument = \"vix-future\"\ntenor-days = 30\nsizing = {{ rule = \"notional\", fraction = 1e300 }}\n");
+        let e = Book::parse_toml(&text).unwrap_err().to_string();
+        assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+        assert!(e.chars().count() < 300, "{} chars: {e:?}", e.chars().count());
+        assert!(e.starts_with("book line 7, column 42: layer 1 \"a; b"), "{e}");
+        assert!(e.ends_with('…'), "{e}");
     }
 
     #[test]

@@ -75,6 +75,41 @@ struct RawCatalogue {
     episode: Vec<RawEpisode>,
 }
 
+/// Longest parser message or reason (in characters) in a catalogue error, and longest
+/// episode name echoed in one, so that every error stays one line under ~300 characters.
+const MAX_MESSAGE_CHARS: usize = 200;
+const MAX_NAME_CHARS: usize = 60;
+
+/// `message` as one line of at most `max` characters: the toml parser's messages span lines
+/// ("invalid table header" / "expected `.`, `]`") and a name may hold a line break, so every
+/// line break (with the blanks around it) becomes "; ", any other control character a space,
+/// and a longer text is cut with "…".
+fn one_line(message: &str, max: usize) -> String {
+    let joined = message
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out: String =
+        joined.chars().map(|c| if c.is_control() { ' ' } else { c }).take(max).collect();
+    if joined.chars().count() > max {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
+/// The 1-based line and column (in characters) of byte `pos` of `text`.
+fn line_column(text: &str, pos: usize) -> (usize, usize) {
+    let pos = pos.min(text.len());
+    let before = text.get(..pos).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
 /// An ordered list of episodes with unique names.
 ///
 /// # Invariants
@@ -110,8 +145,25 @@ impl Catalogue {
     /// [`LabelsError::BadEpisode`] for a bad date, an empty name, `start > end` or a
     /// duplicate name.
     pub fn parse_toml(text: &str) -> Result<Self, LabelsError> {
-        let raw: RawCatalogue =
-            toml::from_str(text).map_err(|e| LabelsError::Catalogue { message: e.to_string() })?;
+        Self::parse_raw(text).map_err(|e| match e {
+            LabelsError::BadEpisode { name, reason } => LabelsError::BadEpisode {
+                name: one_line(&name, MAX_NAME_CHARS),
+                reason: one_line(&reason, MAX_MESSAGE_CHARS),
+            },
+            other => other,
+        })
+    }
+
+    fn parse_raw(text: &str) -> Result<Self, LabelsError> {
+        let raw: RawCatalogue = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+            LabelsError::Catalogue {
+                message: format!(
+                    "line {line}, column {column}: {}",
+                    one_line(e.message(), MAX_MESSAGE_CHARS)
+                ),
+            }
+        })?;
         let mut episodes = Vec::with_capacity(raw.episode.len());
         for r in raw.episode {
             let date = |s: &str, which: &str| {
@@ -274,5 +326,30 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Found by the `episodes_toml` fuzz target (fuzz/artifacts/episodes_toml/crash-ff8083d5...):
+    /// a header broken over two lines gave the toml crate's multi-line report.
+    #[test]
+    fn fuzz_episodes_toml_broken_header_is_a_one_line_error_with_line_and_column() {
+        let text = "[[episoe\nd]]name = \"ftx-2022\"\nstart = \"2022-11-06\"\nend = \"2022-11-21\"\ncategory = \"crypto\"\ndescription = \"FTX collapse\"\nsource = \"hand-made seed\"\n";
+        let e = Catalogue::parse_toml(text).unwrap_err().to_string();
+        assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+        assert!(e.chars().count() < 300, "{e:?}");
+        assert!(e.starts_with("episode catalogue: line 1, column 9: "), "{e}");
+    }
+
+    /// An episode name with a line break and 1,000 characters is echoed on one short line.
+    #[test]
+    fn long_multi_line_episode_name_gives_a_short_one_line_error() {
+        let text = format!(
+            "[[episode]]\nname = \"a\\nb{}\"\nstart = \"2022-12-01\"\nend = \"2022-11-14\"\ndescription = \"\"\nsource = \"\"\n",
+            "x".repeat(1000)
+        );
+        let e = Catalogue::parse_toml(&text).unwrap_err().to_string();
+        assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+        assert!(e.chars().count() < 300, "{} chars: {e:?}", e.chars().count());
+        assert!(e.starts_with("episode a; bxx"), "{e}");
+        assert!(e.ends_with(": start 2022-12-01 after end 2022-11-14"), "{e}");
     }
 }

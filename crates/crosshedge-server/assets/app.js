@@ -149,12 +149,16 @@ function chart(parent, spec) {
   card.append(tools, h("h3", {}, spec.title), body);
   if (spec.note) card.append(h("p", { class: "note" }, spec.note));
   parent.append(card);
-  const width = Math.max(300, card.clientWidth - 34);
+  // The card may not be laid out yet (its view is built before it is shown): start from a
+  // guess and size from the container once it has a width, and on every resize after.
+  const width = Math.max(300, body.clientWidth || 600);
   const series = [{ label: spec.labels[0], value: spec.time ? (u, v) => (v == null ? "–" : ymd(v)) : undefined }];
+  const barred = spec.bars ? spec.labels.slice(1).map((_, i) => spec.series?.[i]?.paths !== null) : [];
+  const nBars = barred.filter(Boolean).length;
   spec.labels.slice(1).forEach((label, i) => {
     const s = { label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, ...(spec.series?.[i] || {}) };
     if (spec.bars && !(spec.series?.[i]?.paths === null)) {
-      s.paths = s.paths || uPlot.paths.bars({ size: [0.8 / (spec.labels.length - 1), 60], align: 0 });
+      s.paths = s.paths || groupedBars(barred.slice(0, i).filter(Boolean).length, nBars);
       s.fill = s.fill || COLORS[i % COLORS.length] + "cc";
       s.points = { show: false };
     }
@@ -166,21 +170,71 @@ function chart(parent, spec) {
     height: spec.height || 260,
     series,
     scales: { x: { time: !!spec.time }, y: spec.logY ? { distr: 3 } : {}, ...(spec.scales || {}) },
-    axes: [{}, { size: 80 }, ...Object.keys(spec.scales || {}).filter((k) => k !== "x" && k !== "y").map((k) => ({ scale: k, side: 1, size: 60, grid: { show: false } }))],
+    axes: [xAxis(spec), { size: 70, values: axisValues }, ...Object.keys(spec.scales || {}).filter((k) => k !== "x" && k !== "y").map((k) => ({ scale: k, side: 1, size: 60, grid: { show: false }, values: axisValues }))],
     cursor: { drag: { x: true, y: false } },
     hooks: spec.hooks || {},
   };
   if (spec.bars) opts.scales.x.range = (u, min, max) => [min - 0.6, max + 0.6];
   const u = new uPlot(opts, spec.data, body);
-  CH.charts[spec.id] = { u, data: spec.data, labels: spec.labels, time: !!spec.time, title: spec.title };
+  let lastW = width;
+  const fit = () => {
+    const w = Math.max(300, Math.floor(body.clientWidth));
+    if (body.clientWidth > 0 && w !== lastW) {
+      lastW = w;
+      u.setSize({ width: w, height: opts.height });
+    }
+  };
+  const ro = new ResizeObserver(fit);
+  ro.observe(body);
+  requestAnimationFrame(fit);
+  CH.charts[spec.id] = { u, ro, data: spec.data, labels: spec.labels, time: !!spec.time, title: spec.title };
   return u;
+}
+// Axis tick labels short enough for the axis: 12.5M, 250k, 0.3 (no float noise).
+function axisValues(u, splits) {
+  return splits.map((v) => {
+    if (v === null || v === undefined) return "";
+    const a = Math.abs(v);
+    if (a >= 1e9) return +(v / 1e9).toPrecision(4) + "G";
+    if (a >= 1e6) return +(v / 1e6).toPrecision(4) + "M";
+    if (a >= 1e4) return +(v / 1e3).toPrecision(4) + "k";
+    return String(+v.toPrecision(6));
+  });
+}
+// The x axis: for bar charts over categories (integer x), one tick per bar, named by
+// `spec.xNames` when given.
+function xAxis(spec) {
+  if (spec.time) return {};
+  if (!spec.bars || spec.scales?.x) return { values: axisValues };
+  return {
+    splits: (u) => u.data[0],
+    values: (u, splits) => splits.map((v) => (spec.xNames ? spec.xNames[v] ?? "" : String(v))),
+  };
+}
+// Bars of series `k` of `n` side by side around each x (a uPlot paths function): the group
+// takes 80 % of the distance between neighbouring x values, each series 1/n of it.
+function groupedBars(k, n) {
+  return (u, sidx, i0, i1) => {
+    const xs = u.data[0], ys = u.data[sidx], scale = u.series[sidx].scale || "y";
+    const step = xs.length > 1 ? Math.abs(u.valToPos(xs[1], "x", true) - u.valToPos(xs[0], "x", true)) : u.bbox.width / 2;
+    const slot = Math.min((step * 0.8) / n, 60 * devicePixelRatio);
+    const zero = u.valToPos(0, scale, true);
+    const p = new Path2D();
+    for (let i = i0; i <= i1; i++) {
+      if (!isNum(ys[i])) continue;
+      const x = u.valToPos(xs[i], "x", true) - (slot * n) / 2 + k * slot;
+      const y = u.valToPos(ys[i], scale, true);
+      p.rect(Math.round(x), Math.min(y, zero), Math.max(1, Math.round(slot * 0.9)), Math.max(1, Math.abs(zero - y)));
+    }
+    return { stroke: p, fill: p };
+  };
 }
 // A vertical marker line at x value `at` (a uPlot draw hook).
 function vlines(marks) {
   return [(u) => {
     const g = u.ctx;
     g.save();
-    for (const m of marks) {
+    marks.forEach((m, k) => {
       const x = u.valToPos(m.at, "x", true);
       g.strokeStyle = m.color;
       g.setLineDash([5, 4]);
@@ -190,9 +244,10 @@ function vlines(marks) {
       g.lineTo(x, u.bbox.top + u.bbox.height);
       g.stroke();
       g.fillStyle = m.color;
-      g.font = "12px system-ui";
-      g.fillText(m.label, x + 4, u.bbox.top + 14);
-    }
+      g.font = `${12 * devicePixelRatio}px system-ui`;
+      // Staggered, so that the labels of close lines do not overprint one another.
+      g.fillText(m.label, x + 4, u.bbox.top + (14 + 16 * k) * devicePixelRatio);
+    });
     g.restore();
   }];
 }
@@ -316,7 +371,7 @@ VIEWS.overview = async (root) => {
   const probs = markov.current_probabilities || [];
   const bar = h("div", { class: "probbar" }, probs.map((p, i) =>
     h("span", { style: `width:${(p * 100).toFixed(2)}%;background:${REGIME_COLOR[markov.state_names[i]] || COLORS[i]}` }, `${markov.state_names[i]} ${pct(p)}`)));
-  grid.append(card("Current regime",
+  grid.append(h("div", { class: "card wide", id: "current-regime" }, h("h3", {}, "Current regime"),
     h("p", {}, "VIX band on ", bands.last_date, ": ", h("span", { class: "pill regime-" + bands.current, id: "band" }, bands.current),
       ` (VIX close ${num(bands.last_close, 2)}; calm below ${bands.config.calm_below}, stress above ${bands.config.stress_above})`),
     h("p", {}, "Markov switching (2 states) on the VIX: ", h("span", { class: "pill regime-" + markov.current_state }, markov.current_state)),
@@ -324,7 +379,7 @@ VIEWS.overview = async (root) => {
     table(["state", "filtered now", "forecast", "expected duration (days)", "stays (transition)"], markov.state_names.map((s, i) =>
       [s, pct(probs[i]), pct(markov.forecast?.[i]), num(markov.expected_durations?.[i], 1), pct(markov.transition?.[i]?.[i])]))));
   const first = Math.min(...list.map((s) => sec(s.first))), last = Math.max(...list.map((s) => sec(s.last)));
-  grid.append(card("Data coverage", table(["series", "calendar", "unit", "first", "last", "rows", "coverage"], list.map((s) => [
+  grid.append(h("div", { class: "card wide", id: "coverage" }, h("h3", {}, "Data coverage"), table(["series", "calendar", "unit", "first", "last", "rows", "coverage"], list.map((s) => [
     s.name, s.calendar, s.unit, s.first, s.last, s.rows,
     h("div", { class: "coverage", title: `${s.first} to ${s.last}` }, h("span", { style: `left:${((sec(s.first) - first) / (last - first) * 100).toFixed(1)}%;right:${((last - sec(s.last)) / (last - first) * 100).toFixed(1)}%` })),
   ]))));
@@ -334,6 +389,7 @@ VIEWS.overview = async (root) => {
     data: [markov.dates.map(sec), markov.smoothed.map((p) => p[si]), markov.filtered.map((p) => p[si])],
     series: [{ fill: "#b3261e22", stroke: "#b3261e" }, { stroke: "#2456b3", width: 1 }],
     scales: { y: { range: [0, 1] } }, note: "Drag to zoom, double-click to reset." });
+  loaded("overview");
 };
 
 VIEWS.basis = async (root) => {
@@ -385,7 +441,7 @@ VIEWS.basis = async (root) => {
       labels: ["lag", "ccf", "+95 % band", "−95 % band"], data: [cc.lags, cc.ccf, cc.lags.map(() => cc.band95), cc.lags.map(() => -cc.band95)],
       series: [{}, { paths: null, fill: undefined, dash: [4, 4], stroke: "#888" }, { paths: null, fill: undefined, dash: [4, 4], stroke: "#888" }] });
     const d = r.decorrelation_factor, fz = r.fisher_z_test, fr = r.forbes_rigobon;
-    grid.append(card("Decorrelation factor and breakdown tests", h("div", { class: "stats", id: "decorrelation" },
+    grid.append(h("div", { class: "card wide", id: "breakdown" }, h("h3", {}, "Decorrelation factor and breakdown tests"), h("div", { class: "stats", id: "decorrelation" },
       stat("decorrelation factor", d && d.identified ? num(d.value, 2) : "not identified"), stat("95 % CI", d && d.identified ? ci(d.ci95, (x) => num(x, 2)) : "–"),
       stat("ρ calm", num(d?.rho_calm)), stat("ρ stress", num(d?.rho_stress)),
       stat("hedge ratio calm", num(d?.hedge_ratio_calm, 4)), stat("hedge ratio stress", num(d?.hedge_ratio_stress, 4)),
@@ -430,7 +486,7 @@ VIEWS.episodes = async (root) => {
       levels.setScale("x", { min: sec(x.start) - 20 * 86400, max: sec(x.end) + 20 * 86400 });
       setParams({ episode: x.name });
       out.querySelectorAll("tr.selected").forEach((t) => t.classList.remove("selected"));
-      out.querySelectorAll("tbody tr")[i]?.classList.add("selected");
+      out.querySelectorAll("#episode-table tbody tr")[i]?.classList.add("selected");
       document.body.dataset.zoomed = x.name;
     };
     out.append(h("div", { class: "card wide", id: "episode-table" }, h("h3", {}, `${eps.length} episodes, hedge ratio ${num(e.hedge_ratio_calm, 4)} (calm, t ${num(e.hedge_ratio_calm_t_hac, 2)}), ${e.hedge_instrument}`),
@@ -459,7 +515,7 @@ VIEWS.book = async (root) => {
   area.value = text;
   const err = h("div");
   const out = h("div");
-  const grid = h("div", { class: "grid" });
+  const grid = h("div", { class: "grid book" });
   grid.append(h("div", { class: "card" }, h("h3", {}, "The book (TOML)"), area, err,
     h("div", { class: "controls" }, h("button", { id: "size", onclick: () => run() }, "Size the book"),
       h("button", { class: "secondary", onclick: () => { area.value = dflt; run(); } }, "Reset to the default"))), out);
@@ -615,7 +671,7 @@ VIEWS.backtest = async (root) => {
     const m = (k, x) => [k, pct(x?.total_return), pct(x?.annualised_return), pct(x?.annualised_vol), pct(x?.max_drawdown?.max_drawdown), x?.max_drawdown?.peak_date, x?.max_drawdown?.trough_date, x?.max_drawdown?.recovery_date ?? "not recovered", `${x?.worst_month?.year}-${String(x?.worst_month?.month).padStart(2, "0")} ${pct(x?.worst_month?.simple_return)}`];
     grid.append(h("div", { class: "card wide", id: "backtest-metrics" }, h("h3", {}, `${r.days} days; contracts: ${r.contracts}`),
       table(["book", "total return", "annualised", "vol", "max drawdown", "peak", "trough", "recovery", "worst month"], [m("hedged", hm), m("unhedged", um)])));
-    grid.append(card("Episode protection", table(["episode", "from", "to", "unhedged P&L", "hedge P&L", "hedged P&L", "share offset"],
+    grid.append(h("div", { class: "card wide", id: "episode-protection" }, h("h3", {}, "Episode protection"), table(["episode", "from", "to", "unhedged P&L", "hedge P&L", "hedged P&L", "share offset"],
       rep.episodes.map((x) => [x.name, x.from, x.to, money(x.unhedged_pnl), money(x.hedge_pnl), money(x.hedged_pnl), pct(x.share_offset)]))));
     const cc = rep.cost_of_carry;
     grid.append(card("Carry", h("div", { class: "stats" }, stat("outlay per year", money(cc.outlay_per_year)), stat("outlay share per year", pct(cc.outlay_share_per_year, 2)),
@@ -657,9 +713,9 @@ VIEWS.compare = async (root) => {
     out.replaceChildren(h("div", { class: "card", id: "compare-table" }, h("h3", {}, `Against ${v.hedge}, labeling ${v.regimes}`), table(["", ...targets], rows)));
     const grid = h("div", { class: "grid" });
     out.append(grid);
-    chart(grid, { id: "compare-corr", title: "Correlation by regime (x: whole sample, then " + regimes.join(", ") + ")", bars: true,
+    chart(grid, { id: "compare-corr", xNames: ["whole sample", ...regimes], title: "Correlation by regime (x: whole sample, then " + regimes.join(", ") + ")", bars: true,
       labels: ["regime", ...targets], data: [[0, ...regimes.map((_, i) => i + 1)], ...res.map((b) => [b.pearson, ...regimes.map((g) => b.regimes?.[g]?.pearson ?? null)])] });
-    chart(grid, { id: "compare-beta", title: "Hedge ratio by regime (x as left)", bars: true,
+    chart(grid, { id: "compare-beta", xNames: ["whole sample", ...regimes], title: "Hedge ratio by regime (x as left)", bars: true,
       labels: ["regime", ...targets], data: [[0, ...regimes.map((_, i) => i + 1)], ...res.map((b) => [b.beta, ...regimes.map((g) => b.regimes?.[g]?.beta ?? null)])] });
     loaded("compare");
   }
@@ -671,7 +727,7 @@ VIEWS.data = async (root) => {
   const grid = h("div", { class: "grid" });
   root.append(grid);
   const listCard = h("div", { class: "card wide", id: "series-list" });
-  const importsCard = h("div", { class: "card" });
+  const importsCard = h("div", { class: "card wide", id: "imports" });
   const plotCard = h("div", { class: "wide" });
   const csv = h("textarea", { id: "csv", rows: 6, style: "width:100%;font-family:monospace", placeholder: "date,close\n2024-01-02,100.5" });
   const file = h("input", { type: "file", id: "csv-file", accept: ".csv,text/csv" });
@@ -691,7 +747,7 @@ VIEWS.data = async (root) => {
       list.map((s) => [s.name, s.calendar, s.unit, s.first, s.last, s.rows, s.source]), (i) => { setParams({ series: list[i].name }); plot(list[i].name); }),
     h("p", { class: "note" }, "Click a series to draw it. Revisions are not listed: no job returns them yet (series --json lists the current observations and the imports)."));
     importsCard.replaceChildren(h("h3", {}, "Imports"), table(["id", "file", "rows", "series", "imported at", "SHA-256"],
-      imports.map((x) => [x.id, x.file_name, x.rows, x.series, x.imported_at, x.sha256.slice(0, 12) + "…"])));
+      imports.map((x) => [x.id, h("span", { title: x.file_name }, String(x.file_name).split(/[\\/]/).pop()), x.rows, x.series, x.imported_at, x.sha256.slice(0, 12) + "…"])));
   }
   async function plot(name) {
     const s = await get(`/api/v1/series/${encodeURIComponent(name)}`);
@@ -724,7 +780,10 @@ async function render() {
   CH.view = view;
   const my = ++rendering;
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.dataset.view === view);
-  for (const c of Object.values(CH.charts)) c.u.destroy();
+  for (const c of Object.values(CH.charts)) {
+    c.ro.disconnect();
+    c.u.destroy();
+  }
   CH.charts = {};
   const root = h("section", { id: "view-" + view });
   $("#main").replaceChildren(root);

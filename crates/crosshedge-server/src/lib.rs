@@ -693,7 +693,13 @@ async fn import(
         std::fs::write(&path, &bytes)?;
         let req = import_request(&q, &path)?;
         let mut ws = st.workspace();
-        Ok(serde_json::to_value(crosshedge_app::import::run(&mut ws, &req, &Silent)?)?)
+        // The message names the uploaded file as the browser sent it, not the temporary path.
+        let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+        let done = crosshedge_app::import::run(&mut ws, &req, &Silent).map_err(|mut e| {
+            e.message = e.message.replace(&prefix, "");
+            e
+        })?;
+        Ok(serde_json::to_value(done)?)
     })
     .await
     .map_err(|e| ApiError::from(AppError::analysis(format!("import panicked: {e}"))))??;

@@ -370,6 +370,8 @@ async fn a_csv_upload_imports_and_a_bad_one_leaves_the_store_untouched() {
     assert_eq!(status, 422, "{v}");
     let message = error_message(&v);
     assert!(!message.contains('\n') && message.contains("abc"), "{message}");
+    // Named as uploaded, not by the server's temporary path.
+    assert!(message.starts_with("up.csv: line 3, column 2 (close)"), "{message}");
     let (_, imports) = send(&app, req("GET", "/api/v1/imports", "")).await;
     assert_eq!(imports.as_array().unwrap().len(), 1, "{imports}");
     let (status, shown) = send(&app, req("GET", "/api/v1/series/up", "")).await;

@@ -1,0 +1,541 @@
+//! End to end in headless Chromium (Debian's `chromium`; skipped, saying why, when it is not
+//! installed): the server on a free loopback port with the seed-3 demo store, the browser driven
+//! over the DevTools protocol through `--remote-debugging-pipe` (fds 3 and 4, NUL-separated
+//! JSON; `sh` maps our stdin/stdout pipes onto them, so neither a websocket crate nor `unsafe`
+//! is needed). Every view is loaded, a basis-explorer control is changed and the chart must
+//! redraw with new data, a small stress job runs to completion, a bad CSV upload must show its
+//! one-line error. Any exception, console error, failed request or unexpected HTTP status >= 400
+//! fails the test. A screenshot of each view is saved under `target/dashboard-screenshots/`.
+//! Every step has a timeout and the whole test a deadline: it always stops by itself.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// The longest any one step (a command, a view loading, the stress job) may take.
+const STEP: Duration = Duration::from_secs(20);
+/// The longest the whole test may take.
+const WHOLE: Duration = Duration::from_secs(300);
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
+    }
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Standard base64 (as `Page.captureScreenshot` returns it) to bytes.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        }
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= val(*c) << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}
+
+/// One browser tab over the DevTools pipe, with the problems seen on the page.
+struct Browser {
+    child: Child,
+    to_browser: ChildStdin,
+    from_browser: Receiver<Value>,
+    next_id: u64,
+    session: Option<String>,
+    /// requestId -> (url, resource type).
+    requests: HashMap<String, (String, String)>,
+    /// Exceptions, console errors, failed requests, unexpected statuses.
+    problems: Vec<String>,
+    started: Instant,
+    log: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// True for the one failing request the test provokes: the bad CSV refused with 422.
+fn expected_failure(url: &str, status: i64) -> bool {
+    url.contains("/api/v1/import?") && status == 422
+}
+
+impl Browser {
+    fn start(chromium: &Path, profile: &Path) -> Browser {
+        let log = profile.join("chromium.log");
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$0" "$@" 3<&0 4>&1 1>&2"#)
+            .arg(chromium)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--remote-debugging-pipe",
+            ])
+            .arg(format!("--user-data-dir={}", profile.join("profile").display()))
+            .arg("about:blank")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start chromium");
+        let to_browser = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, from_browser) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                match r.read_until(0, &mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {
+                        if buf.last() == Some(&0) {
+                            buf.pop();
+                        }
+                        match serde_json::from_slice::<Value>(&buf) {
+                            Ok(v) => {
+                                if tx.send(v).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(e) => eprintln!("unparsable DevTools message: {e}"),
+                        }
+                    }
+                }
+            }
+        });
+        Browser {
+            child,
+            to_browser,
+            from_browser,
+            next_id: 0,
+            session: None,
+            requests: HashMap::new(),
+            problems: Vec::new(),
+            started: Instant::now(),
+            log,
+        }
+    }
+
+    fn deadline(&self, step: Duration) -> Instant {
+        (Instant::now() + step).min(self.started + WHOLE)
+    }
+
+    fn fail(&self, what: &str) -> ! {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let tail: String = log
+            .lines()
+            .filter(|l| !l.contains("dbus"))
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .join("\n");
+        panic!(
+            "{what}\nproblems on the page: {:#?}\nchromium log (last lines, reversed):\n{tail}",
+            self.problems
+        );
+    }
+
+    fn on_event(&mut self, v: &Value) {
+        let p = &v["params"];
+        match v["method"].as_str().unwrap_or("") {
+            "Runtime.exceptionThrown" => {
+                let d = &p["exceptionDetails"];
+                self.problems.push(format!(
+                    "exception: {} {}",
+                    d["text"].as_str().unwrap_or(""),
+                    d["exception"]["description"].as_str().unwrap_or("")
+                ));
+            }
+            "Runtime.consoleAPICalled" if p["type"] == "error" || p["type"] == "assert" => {
+                self.problems.push(format!("console.{}: {}", p["type"], p["args"]));
+            }
+            "Log.entryAdded" if p["entry"]["level"] == "error" => {
+                let e = &p["entry"];
+                let url = e["url"].as_str().unwrap_or("");
+                let expected = e["source"] == "network"
+                    && url.contains("/api/v1/import?")
+                    && e["text"].as_str().unwrap_or("").contains("422");
+                if !expected {
+                    self.problems.push(format!("log error: {} ({url})", e["text"]));
+                }
+            }
+            "Network.requestWillBeSent" => {
+                self.requests.insert(
+                    p["requestId"].as_str().unwrap_or("").to_string(),
+                    (
+                        p["request"]["url"].as_str().unwrap_or("").to_string(),
+                        p["type"].as_str().unwrap_or("").to_string(),
+                    ),
+                );
+            }
+            "Network.responseReceived" => {
+                let status = p["response"]["status"].as_i64().unwrap_or(0);
+                let url = p["response"]["url"].as_str().unwrap_or("");
+                if status >= 400 && !expected_failure(url, status) {
+                    self.problems.push(format!("HTTP {status} for {url}"));
+                }
+            }
+            "Network.loadingFailed" => {
+                let id = p["requestId"].as_str().unwrap_or("");
+                let (url, kind) = self.requests.get(id).cloned().unwrap_or_default();
+                // The page closes a job's event stream itself once the job has ended.
+                let closed_stream = p["canceled"] == true && kind == "EventSource";
+                if !closed_stream {
+                    self.problems
+                        .push(format!("request failed: {url} ({kind}): {}", p["errorText"]));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends `method` (to the attached tab once there is one) and waits for its result.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = json!({"id": id, "method": method, "params": params});
+        if let Some(s) = &self.session {
+            msg["sessionId"] = json!(s);
+        }
+        let mut bytes = msg.to_string().into_bytes();
+        bytes.push(0);
+        if let Err(e) = self.to_browser.write_all(&bytes).and_then(|()| self.to_browser.flush()) {
+            self.fail(&format!("writing {method} to chromium: {e}"));
+        }
+        let deadline = self.deadline(STEP);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.from_browser.recv_timeout(left) {
+                Ok(v) if v["id"] == id => {
+                    if !v["error"].is_null() {
+                        self.fail(&format!("{method} failed: {}", v["error"]));
+                    }
+                    return v["result"].clone();
+                }
+                Ok(v) => self.on_event(&v),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.fail(&format!("no answer to {method} in time"))
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.fail(&format!("chromium exited during {method}"))
+                }
+            }
+        }
+    }
+
+    /// Handles the events that arrived so far.
+    fn drain(&mut self) {
+        while let Ok(v) = self.from_browser.try_recv() {
+            self.on_event(&v);
+        }
+    }
+
+    /// The value of the JavaScript expression `expr` (promises awaited).
+    fn eval(&mut self, expr: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        if !r["exceptionDetails"].is_null() {
+            self.fail(&format!("evaluating `{expr}` threw: {}", r["exceptionDetails"]));
+        }
+        r["result"]["value"].clone()
+    }
+
+    /// Waits until `cond` (JavaScript) is true, failing on a timeout or a problem on the page.
+    fn wait_for(&mut self, what: &str, cond: &str, step: Duration) {
+        let deadline = self.deadline(step);
+        loop {
+            let cond_js = format!(
+                "(() => {{ try {{ return !!({cond}); }} catch (_) {{ return false; }} }})()"
+            );
+            if self.eval(&cond_js) == json!(true) {
+                self.drain();
+                self.assert_no_problems(what);
+                return;
+            }
+            self.assert_no_problems(what);
+            if Instant::now() > deadline {
+                let state = self.eval(
+                    "JSON.stringify({href: location.href, ready: document.readyState, main: (document.querySelector('#main')?.innerText || '').slice(0, 300), view: document.body.dataset.view, loads: document.body.dataset.loads, \
+                     pending: window.__ch && __ch.pending, job: document.body.dataset.job, \
+                     errors: [...document.querySelectorAll('.error')].map((e) => e.textContent)})",
+                );
+                self.fail(&format!("timed out waiting for {what} ({cond}); page state {state}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn assert_no_problems(&self, what: &str) {
+        if !self.problems.is_empty() {
+            self.fail(&format!("problem on the page during {what}"));
+        }
+    }
+
+    fn loads(&mut self) -> i64 {
+        self.eval("+(document.body.dataset.loads || 0)").as_i64().unwrap_or(0)
+    }
+
+    /// Waits for view `view` to have loaded after `before` loads, with no request open.
+    fn wait_loaded(&mut self, view: &str, before: i64, step: Duration) {
+        self.wait_for(
+            &format!("the {view} view"),
+            &format!(
+                "document.body.dataset.view === '{view}' && +document.body.dataset.loads > {before} \
+                 && !!window.__ch && window.__ch.pending === 0"
+            ),
+            step,
+        );
+        // Let the charts size themselves from their laid-out cards (ResizeObserver, rAF).
+        self.eval("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))");
+        let overflowing = self.eval(
+            "[...document.querySelectorAll('.card.chart')].filter((c) => { const u = c.querySelector('.uplot'); \
+             return u && u.getBoundingClientRect().right > c.getBoundingClientRect().right + 1; }).map((c) => c.id)",
+        );
+        if overflowing != json!([]) {
+            self.fail(&format!("charts wider than their cards in {view}: {overflowing}"));
+        }
+        let cut = self.eval(
+            "[...document.querySelectorAll('.tablewrap')].filter((t) => t.scrollWidth > t.clientWidth + 1)\
+             .map((t) => `${t.closest('.card')?.querySelector('h3')?.textContent} (${t.scrollWidth} > ${t.clientWidth} px)`)",
+        );
+        if cut != json!([]) {
+            self.fail(&format!("tables wider than their cards in {view} (at 1400 px): {cut}"));
+        }
+        let errors =
+            self.eval("[...document.querySelectorAll('#main .error')].map((e) => e.textContent)");
+        if errors != json!([]) {
+            self.fail(&format!("error boxes in {view}: {errors}"));
+        }
+    }
+
+    fn screenshot(&mut self, dir: &Path, name: &str) {
+        let m = self.call("Page.getLayoutMetrics", json!({}));
+        let w = m["cssContentSize"]["width"].as_f64().unwrap_or(1400.0);
+        let h = m["cssContentSize"]["height"].as_f64().unwrap_or(1000.0).min(8000.0);
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "captureBeyondViewport": true,
+                   "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}}),
+        );
+        let png = base64_decode(shot["data"].as_str().unwrap_or(""));
+        assert!(png.starts_with(b"\x89PNG"), "screenshot of {name} is not a PNG");
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"), PathBuf::from);
+    let dir = target.join("dashboard-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_view_works_in_headless_chromium() {
+    let Some(chromium) = find_chromium() else {
+        println!("skipped: no `chromium` on PATH (Debian's chromium package) nor at $CHROMIUM");
+        return;
+    };
+
+    // The server, on its own runtime, on a free loopback port.
+    let mut cfg = common::config();
+    cfg.port = 0;
+    let (url_tx, url_rx) = channel::<String>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(crosshedge_server::serve(
+            cfg,
+            async {
+                let _ = stop_rx.await;
+            },
+            move |u| {
+                let _ = url_tx.send(u.to_string());
+            },
+        ))
+        .unwrap();
+    });
+    let base = url_rx.recv_timeout(STEP).expect("the server did not start");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
+    let profile = tempfile::tempdir().unwrap();
+    let shots = screenshot_dir();
+    let mut b = Browser::start(&chromium, profile.path());
+    let target = b.call("Target.createTarget", json!({"url": "about:blank"}));
+    let target_id = target["targetId"].as_str().unwrap().to_string();
+    let attached = b.call("Target.attachToTarget", json!({"targetId": target_id, "flatten": true}));
+    b.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    for domain in ["Runtime", "Log", "Network", "Page"] {
+        b.call(&format!("{domain}.enable"), json!({}));
+    }
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1400, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+    );
+
+    b.call("Page.navigate", json!({"url": format!("{base}#view=overview")}));
+    b.wait_loaded("overview", 0, STEP);
+    b.screenshot(&shots, "overview");
+
+    for view in ["basis", "episodes", "book", "stress", "backtest", "compare", "data"] {
+        let before = b.loads();
+        b.eval(&format!("document.querySelector('#nav a[data-view=\"{view}\"]').click()"));
+        b.wait_loaded(view, before, STEP);
+        match view {
+            "basis" => {
+                // Change the target: the levels chart must redraw with other data.
+                let old = b.eval("JSON.stringify(__ch.charts.levels.u.data)");
+                let before = b.loads();
+                let chosen = b.eval(
+                    "(() => { const s = document.querySelector('#ctl-target'); \
+                     const hedge = document.querySelector('#ctl-hedge').value; \
+                     const o = [...s.options].map((o) => o.value).find((v) => v !== s.value && v !== hedge); \
+                     s.value = o; s.dispatchEvent(new Event('change', { bubbles: true })); return o; })()",
+                );
+                let chosen = chosen.as_str().expect("a second series to choose").to_string();
+                b.wait_loaded("basis", before, STEP);
+                let new = b.eval("JSON.stringify(__ch.charts.levels.u.data)");
+                assert_ne!(
+                    old, new,
+                    "the levels chart kept its data after the target changed to {chosen}"
+                );
+                let hash = b.eval("location.hash");
+                assert!(
+                    hash.as_str().unwrap_or("").contains(&format!("target={chosen}")),
+                    "the address does not keep the control: {hash}"
+                );
+                b.screenshot(&shots, "basis-changed");
+                // The original target back, for the screenshot of the view as it opens.
+                let before = b.loads();
+                b.eval(
+                    "(() => { const s = document.querySelector('#ctl-target'); s.value = 'btc'; \
+                     s.dispatchEvent(new Event('change', { bubbles: true })); })()",
+                );
+                b.wait_loaded("basis", before, STEP);
+            }
+            "episodes" => {
+                // Click the first episode of the table: the levels chart zooms to it.
+                b.screenshot(&shots, "episodes-unzoomed");
+                let full = b.eval("(() => { const s = __ch.charts['episode-levels'].u.scales.x; return s.max - s.min; })()");
+                let name = b.eval(
+                    "(() => { const r = document.querySelector('#episode-table tbody tr'); r.click(); \
+                     return r.cells[0].textContent; })()",
+                );
+                b.wait_for(
+                    "the zoom to the episode",
+                    &format!("document.body.dataset.zoomed === {name}"),
+                    STEP,
+                );
+                let span = b.eval("(() => { const s = __ch.charts['episode-levels'].u.scales.x; return s.max - s.min; })()");
+                let (full, span) = (full.as_f64().unwrap(), span.as_f64().unwrap());
+                assert!(span > 0.0 && span < full / 10.0, "no zoom: {span} s of {full} s shown");
+                let hash = b.eval("location.hash");
+                assert!(hash.as_str().unwrap().contains("episode="), "{hash}");
+                let selected = b.eval(
+                    "document.querySelector('#episode-table tbody tr.selected')?.cells[0].textContent ?? null",
+                );
+                assert_eq!(selected, name, "the clicked row is not marked");
+            }
+            "stress" => {
+                let before = b.loads();
+                b.eval(
+                    "(() => { document.querySelector('#ctl-paths').value = '300'; \
+                     document.querySelector('#ctl-horizon').value = '10'; \
+                     document.querySelector('#run').click(); })()",
+                );
+                b.wait_loaded("stress", before, STEP);
+                let state = b.eval("document.body.dataset.job");
+                assert_eq!(state, json!("done"), "the stress job did not finish");
+                let summary = b.eval("document.querySelector('#stress-summary h3').textContent");
+                assert!(
+                    summary.as_str().unwrap_or("").starts_with("300 paths over 10 days"),
+                    "{summary}"
+                );
+                let bar = b.eval("document.querySelector('#progress span').style.width");
+                assert_eq!(bar, json!("100%"), "the progress bar did not reach the end");
+                assert!(
+                    b.eval("!!__ch.charts['pnl-hedged']") == json!(true),
+                    "no hedged P&L histogram"
+                );
+            }
+            "data" => {
+                b.eval(
+                    "(() => { document.querySelector('#csv').value = 'date,close\\n2024-01-02,100.5\\n2024-01-03,abc\\n'; \
+                     document.querySelector('#csv-series').value = 'mine=close'; \
+                     document.querySelector('#import').click(); })()",
+                );
+                b.wait_for(
+                    "the import to be refused",
+                    "document.body.dataset.imported && !!window.__ch && window.__ch.pending === 0",
+                    STEP,
+                );
+                let msg =
+                    b.eval("document.querySelector('#import-result .error')?.textContent ?? null");
+                let msg = msg.as_str().unwrap_or_else(|| b.fail("no error shown for the bad CSV"));
+                assert!(!msg.trim().is_empty() && !msg.contains('\n'), "not one line: {msg:?}");
+                assert_eq!(msg, "pasted.csv: line 3, column 2 (close): invalid number 'abc'");
+                println!("bad CSV refused with: {msg}");
+                let imported = b.eval("!!document.querySelector('#import-ok')");
+                assert_eq!(imported, json!(false));
+            }
+            _ => {}
+        }
+        b.screenshot(&shots, view);
+    }
+    b.drain();
+    b.assert_no_problems("the whole run");
+    drop(b);
+    let _ = stop_tx.send(());
+    server.join().unwrap();
+    println!("screenshots in {}", shots.display());
+}
