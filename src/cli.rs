@@ -415,6 +415,14 @@ pub enum SeriesAction {
     },
     /// List the imports recorded in the store (file, SHA-256, rows, time).
     Imports,
+    /// List every stored revision of one series' values, with the import of each.
+    Revisions {
+        /// The series name.
+        name: String,
+        /// Only this date (YYYY-MM-DD).
+        #[arg(long, value_parser = date)]
+        date: Option<NaiveDate>,
+    },
 }
 
 /// `crosshedge export`.

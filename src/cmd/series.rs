@@ -1,6 +1,7 @@
-//! `crosshedge series`: list the store's series, show one, or list imports.
+//! `crosshedge series`: list the store's series, show one, list imports, or list the
+//! revisions of one.
 
-use crosshedge_app::series::{SeriesAction, SeriesRequest, ShowRequest};
+use crosshedge_app::series::{RevisionsRequest, SeriesAction, SeriesRequest, ShowRequest};
 use crosshedge_app::Silent;
 
 use super::Ctx;
@@ -16,6 +17,9 @@ pub fn request(a: &SeriesArgs) -> anyhow::Result<SeriesRequest> {
             SeriesAction::Show(ShowRequest { name: name.clone(), from: *from, to: *to })
         }
         Some(Action::Imports) => SeriesAction::Imports,
+        Some(Action::Revisions { name, date }) => {
+            SeriesAction::Revisions(RevisionsRequest { name: name.clone(), date: *date })
+        }
     };
     Ok(SeriesRequest { action })
 }

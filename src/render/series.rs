@@ -1,4 +1,5 @@
-//! The human tables of `crosshedge series`: the list, one series, or the imports.
+//! The human tables of `crosshedge series`: the list, one series, the imports, or the
+//! revisions of one series.
 
 use crosshedge_app::series::SeriesResponse;
 
@@ -50,6 +51,31 @@ pub fn render(res: &SeriesResponse) -> String {
                 ]);
             }
             t.to_string()
+        }
+        SeriesResponse::Revisions(r) => {
+            let mut t = output::table(&[
+                "date",
+                "revision",
+                "value",
+                "current",
+                "import",
+                "file",
+                "imported_at (UTC)",
+                "sha256",
+            ]);
+            for x in &r.revisions {
+                t.add_row(vec![
+                    x.date.to_string(),
+                    x.revision.to_string(),
+                    format!("{}", x.value),
+                    if x.current { "yes" } else { "no" }.to_string(),
+                    x.import_id.to_string(),
+                    x.file.clone(),
+                    x.imported_at.clone(),
+                    x.sha256.clone(),
+                ]);
+            }
+            format!("{} ({} revisions)\n{t}", r.name, r.revisions.len())
         }
     }
 }

@@ -1,5 +1,5 @@
-//! The `series` job: list the store's series, show the observations of one, or list the
-//! imports recorded in the store.
+//! The `series` job: list the store's series, show the observations of one, list the
+//! imports recorded in the store, or list the stored revisions of one series.
 
 use chrono::NaiveDate;
 use crosshedge_data::store::{ImportRecord, SeriesInfo};
@@ -34,6 +34,49 @@ pub enum SeriesAction {
     Show(ShowRequest),
     /// The imports recorded in the store (file, SHA-256, rows, time).
     Imports,
+    /// Every stored revision of one series' observations, with the import of each.
+    Revisions(RevisionsRequest),
+}
+
+/// Which revisions of one series to list.
+/// JSON: `{"name": "vix"}` or `{"name": "vix", "date": "2020-03-02"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RevisionsRequest {
+    /// The series name.
+    pub name: String,
+    /// Only the revisions of this date (all dates when absent).
+    pub date: Option<NaiveDate>,
+}
+
+/// One stored revision of one observation and the import that wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RevisionShown {
+    /// Observation date (YYYY-MM-DD, UTC).
+    pub date: NaiveDate,
+    /// Revision number: 0 for the first value stored on the date, then 1, 2, ...
+    pub revision: i64,
+    /// The value of this revision, as stored (the series' unit).
+    pub value: f64,
+    /// Whether this revision is the current value (the one every command reads).
+    pub current: bool,
+    /// Id of the import that wrote this revision.
+    pub import_id: i64,
+    /// File name of that import.
+    pub file: String,
+    /// SHA-256 of that file.
+    pub sha256: String,
+    /// UTC time of that import (RFC 3339).
+    pub imported_at: String,
+}
+
+/// The revisions of one series, as `series revisions NAME --json` prints them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeriesRevisions {
+    /// The series name.
+    pub name: String,
+    /// The revisions, ordered by date, then revision number.
+    pub revisions: Vec<RevisionShown>,
 }
 
 /// A request of the `series` job. JSON: `{}` (list), `{"action": "imports"}`,
@@ -69,6 +112,8 @@ pub enum SeriesResponse {
     Show(SeriesShown),
     /// The imports, in the order they were made.
     Imports(Vec<ImportRecord>),
+    /// The revisions of one series.
+    Revisions(SeriesRevisions),
 }
 
 /// Runs the `series` job on the existing store.
@@ -99,5 +144,22 @@ pub fn run(
             })
         }
         SeriesAction::Imports => SeriesResponse::Imports(store.imports()?),
+        SeriesAction::Revisions(r) => SeriesResponse::Revisions(SeriesRevisions {
+            name: r.name.clone(),
+            revisions: store
+                .revision_history(&r.name, r.date)?
+                .into_iter()
+                .map(|x| RevisionShown {
+                    date: x.date,
+                    revision: x.revision,
+                    value: x.value,
+                    current: x.current,
+                    import_id: x.import_id,
+                    file: x.file_name,
+                    sha256: x.sha256,
+                    imported_at: x.imported_at,
+                })
+                .collect(),
+        }),
     })
 }
