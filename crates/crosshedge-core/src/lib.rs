@@ -37,6 +37,7 @@ pub mod error;
 pub mod regime;
 pub mod returns;
 pub mod series;
+pub mod text;
 pub mod tol;
 pub mod units;
 

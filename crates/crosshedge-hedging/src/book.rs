@@ -1,5 +1,6 @@
 //! The hedge book: exposures to protect and the layers that protect them, read from TOML.
 
+use crosshedge_core::text::{self, line_column};
 use serde::{Deserialize, Serialize};
 
 use crate::HedgingError;
@@ -465,36 +466,9 @@ fn locate(text: &str, location: &str, field: &str) -> (usize, usize) {
 /// so that the whole error stays one line under ~300 characters.
 const MAX_MESSAGE_CHARS: usize = 240;
 
-/// `message` as one short line: the toml parser's messages span lines ("invalid table
-/// header" / "expected `.`, `]`") and a layer name may hold a line break, so every line break
-/// (with the blanks around it) becomes "; ", any other control character a space, and a
-/// message longer than [`MAX_MESSAGE_CHARS`] is cut with "…".
+/// `message` as one short line ([`text::one_line`] at [`MAX_MESSAGE_CHARS`]).
 fn one_line(message: &str) -> String {
-    let joined = message
-        .split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut out: String = joined
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_MESSAGE_CHARS)
-        .collect();
-    if joined.chars().count() > MAX_MESSAGE_CHARS {
-        out.pop();
-        out.push('…');
-    }
-    out
-}
-
-fn line_column(text: &str, pos: usize) -> (usize, usize) {
-    let pos = pos.min(text.len());
-    let before = text.get(..pos).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
+    text::one_line(message, MAX_MESSAGE_CHARS)
 }
 
 fn invalid(

@@ -80,35 +80,7 @@ struct RawCatalogue {
 const MAX_MESSAGE_CHARS: usize = 200;
 const MAX_NAME_CHARS: usize = 60;
 
-/// `message` as one line of at most `max` characters: the toml parser's messages span lines
-/// ("invalid table header" / "expected `.`, `]`") and a name may hold a line break, so every
-/// line break (with the blanks around it) becomes "; ", any other control character a space,
-/// and a longer text is cut with "…".
-fn one_line(message: &str, max: usize) -> String {
-    let joined = message
-        .split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut out: String =
-        joined.chars().map(|c| if c.is_control() { ' ' } else { c }).take(max).collect();
-    if joined.chars().count() > max {
-        out.pop();
-        out.push('…');
-    }
-    out
-}
-
-/// The 1-based line and column (in characters) of byte `pos` of `text`.
-fn line_column(text: &str, pos: usize) -> (usize, usize) {
-    let pos = pos.min(text.len());
-    let before = text.get(..pos).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
-}
+use crosshedge_core::text::{line_column, one_line};
 
 /// An ordered list of episodes with unique names.
 ///
