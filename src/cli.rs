@@ -51,6 +51,9 @@ pub enum Command {
     Basis(BasisArgs),
     /// Lead-lag ("time-shifted") relation: the cross-correlation function and the Dimson beta.
     Lags(LagsArgs),
+    /// Rolling-window correlation of a target and a hedge with its Fisher-z band, and the
+    /// rolling beta: one row per window.
+    Rolling(RollingArgs),
     /// Hedge slippage through the named shock episodes, with the hedge sized in calm markets.
     Episodes(EpisodesArgs),
     /// MACD and RSI signals on the VIX and how early they warn of a move into stress.
@@ -310,6 +313,23 @@ pub struct LagsArgs {
     /// Largest lead/lag K (the CCF covers -K..K).
     #[arg(long, default_value_t = crosshedge_app::lags::LagsRequest::default().max_lag)]
     pub max_lag: usize,
+}
+
+/// `crosshedge rolling`.
+#[derive(Debug, Args)]
+pub struct RollingArgs {
+    /// Target, hedge, alignment and sample.
+    #[command(flatten)]
+    pub pair: PairArgs,
+    /// Window length in aligned rows (at least 4).
+    #[arg(long, default_value_t = crosshedge_app::rolling::RollingRequest::default().window)]
+    pub window: usize,
+    /// Confidence level of the band (0.95 = 95 %).
+    #[arg(long, default_value_t = crosshedge_app::rolling::RollingRequest::default().level)]
+    pub level: f64,
+    /// Print only every Nth window in the human table (the JSON always has every window).
+    #[arg(long, default_value_t = 21, value_parser = clap::value_parser!(u64).range(1..))]
+    pub every: u64,
 }
 
 /// `crosshedge episodes`.

@@ -15,6 +15,7 @@ mod lags;
 pub(crate) mod price;
 mod regimes;
 pub(crate) mod report;
+mod rolling;
 mod series;
 mod serve;
 mod shocks;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(a) => export::run(&ctx, a),
         Command::Basis(a) => basis::run(&ctx, a),
         Command::Lags(a) => lags::run(&ctx, a),
+        Command::Rolling(a) => rolling::run(&ctx, a),
         Command::Episodes(a) => episodes::run(&ctx, a),
         Command::Signals(a) => signals::run(&ctx, a),
         Command::Shocks(a) => shocks::run(&ctx, a),

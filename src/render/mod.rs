@@ -15,6 +15,7 @@ pub mod lags;
 pub mod price;
 pub mod regimes;
 pub mod report;
+pub mod rolling;
 pub mod series;
 pub mod shocks;
 pub mod signals;

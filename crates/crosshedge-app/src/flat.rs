@@ -72,6 +72,7 @@ macro_rules! flat_requests {
 flat_requests!(
     crate::basis::BasisRequest,
     crate::lags::LagsRequest,
+    crate::rolling::RollingRequest,
     crate::episodes::EpisodesRequest = CATALOGUE_ALIASES,
     crate::events::EventsRequest,
     crate::shocks::ShocksRequest,

@@ -46,6 +46,7 @@ pub mod price;
 pub mod progress;
 pub mod regimes;
 pub mod report;
+pub mod rolling;
 pub mod series;
 pub mod shocks;
 pub mod signals;

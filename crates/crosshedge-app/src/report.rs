@@ -24,8 +24,6 @@ use crosshedge_report::{
 use crosshedge_simulation::{CoarseHistogram, PnlSummary};
 use crosshedge_stats::basis::RegimeStats;
 use crosshedge_stats::breakdown::Tail;
-use crosshedge_stats::corr::fisher_z_ci;
-use crosshedge_stats::rolling::rolling_corr_beta;
 use serde::{Deserialize, Serialize};
 
 use crate::backtest::{BacktestRequest, BacktestResponse};
@@ -200,17 +198,11 @@ pub fn assemble(
     });
     if let Some(b) = analysis.basis.first() {
         let p = load_pair(ws, &PairRequest::new(&b.meta.target, hedge))?;
-        let roll = rolling_corr_beta(&p.target, &p.hedge, window)?;
-        let (mut d, mut c, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, r) in roll.correlation.iter().enumerate() {
-            if let Some(r) = r {
-                let ci = fisher_z_ci(*r, window, 0.95)?;
-                d.push(p.dates[i]);
-                c.push(*r);
-                lo.push(ci[0]);
-                hi.push(ci[1]);
-            }
-        }
+        let roll = crate::rolling::points(&p, window, 0.95)?;
+        let d = roll.iter().map(|q| q.date).collect();
+        let c = roll.iter().map(|q| q.correlation).collect();
+        let lo = roll.iter().map(|q| q.low).collect();
+        let hi = roll.iter().map(|q| q.high).collect();
         charts.push(Chart {
             caption: format!(
                 "Rolling {window}-day correlation of {} and {} log returns (us-close), with the 95 % Fisher-z band.",

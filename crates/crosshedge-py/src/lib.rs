@@ -165,6 +165,7 @@ fn flat_job<R: FlatRequest, T: Serialize>(
 const JOBS: &[&str] = &[
     "basis",
     "lags",
+    "rolling",
     "episodes",
     "events",
     "shocks",
@@ -191,6 +192,7 @@ fn dispatch(
     match job {
         "basis" => flat_job(flat, &ws, p, app::basis::run),
         "lags" => flat_job(flat, &ws, p, app::lags::run),
+        "rolling" => flat_job(flat, &ws, p, app::rolling::run),
         "episodes" => flat_job(flat, &ws, p, app::episodes::run),
         "events" => flat_job(flat, &ws, p, app::events::run),
         "shocks" => flat_job(flat, &ws, p, app::shocks::run),

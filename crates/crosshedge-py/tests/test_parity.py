@@ -16,6 +16,7 @@ CASES = [
     ("basis_btc_vix_shocks", "basis", dict(target="btc", hedge="vix", regimes="shocks", bootstrap=50)),
     ("basis_btc_vix_events", "basis", dict(target="btc", hedge="vix", regimes="events", bootstrap=50)),
     ("lags_btc_vix", "lags", dict(target="btc", hedge="vix", max_lag=5)),
+    ("rolling_btc_vix", "rolling", {"target": "btc", "hedge": "vix", "window": 42, "from": "2022-01-01", "to": "2022-06-30"}),
     ("episodes_btc_vix", "episodes", dict(target="btc", hedge="vix")),
     ("signals", "signals", {}),
     ("shocks", "shocks", {}),

@@ -402,10 +402,12 @@ VIEWS.basis = async (root) => {
     from: input("from", param("from", ""), { type: "date" }), to: input("to", param("to", ""), { type: "date" }),
     bootstrap: input("bootstrap", param("bootstrap", "200"), { type: "number", min: 0 }),
     seed: input("seed", param("seed", "1"), { type: "number", min: 0 }),
+    window: input("window", param("window", "63"), { type: "number", min: 4 }),
   };
   const out = h("div");
   const values = controls(root, [["target", c.target], ["hedge", c.hedge], ["alignment", c.align], ["returns", c.returns],
-    ["regime labeling", c.regimes], ["from", c.from], ["to", c.to], ["bootstrap", c.bootstrap], ["seed", c.seed]], () => { setParams(values()); run(); });
+    ["regime labeling", c.regimes], ["from", c.from], ["to", c.to], ["bootstrap", c.bootstrap], ["seed", c.seed],
+    ["rolling window (rows)", c.window]], () => { setParams(values()); run(); });
   root.append(out);
   async function run() {
     const v = values();
@@ -413,9 +415,13 @@ VIEWS.basis = async (root) => {
     if (v.from) req.from = v.from;
     if (v.to) req.to = v.to;
     const range = (v.from ? `from=${v.from}&` : "") + (v.to ? `to=${v.to}` : "");
-    let b, ts, hs;
+    const rreq = { target: v.target, hedge: v.hedge, align: v.align, returns: v.returns, window: +v.window, level: 0.95 };
+    if (v.from) rreq.from = v.from;
+    if (v.to) rreq.to = v.to;
+    let b, ts, hs, roll;
     try {
-      [b, ts, hs] = await Promise.all([job("basis", req), get(`/api/v1/series/${v.target}?${range}`), get(`/api/v1/series/${v.hedge}?${range}`)]);
+      [b, ts, hs, roll] = await Promise.all([job("basis", req), get(`/api/v1/series/${v.target}?${range}`), get(`/api/v1/series/${v.hedge}?${range}`),
+        job("rolling", rreq).catch((e) => ({ window: +v.window, level: 0.95, points: [], error: e.message || String(e) }))]);
     } catch (e) {
       out.replaceChildren(errorBox(e));
       return loaded("basis");
@@ -428,7 +434,14 @@ VIEWS.basis = async (root) => {
     chart(grid, { id: "levels", wide: true, title: `${b.target} and ${b.hedge} (stored levels, log scale)`, time: true, logY: true,
       labels: ["date", b.target, b.hedge], data: onDates([ts.observations, hs.observations]),
       series: [{ scale: "y" }, { scale: "h" }], scales: { h: { distr: 3 } },
-      note: "Drag to zoom, double-click to reset. The rolling correlation with its band is not drawn: no job returns it yet (report computes it internally; basis --json has no time series)." });
+      note: "Drag to zoom, double-click to reset." });
+    const pts = roll.points;
+    chart(grid, { id: "rolling", wide: true, time: true,
+      title: `Rolling ${roll.window}-row correlation with its ${num(roll.level * 100, 0)} % Fisher-z band, and the rolling beta`,
+      labels: ["date", "correlation", "band low", "band high", "beta"],
+      data: [pts.map((p) => sec(p.date)), pts.map((p) => p.correlation), pts.map((p) => p.low), pts.map((p) => p.high), pts.map((p) => p.beta)],
+      series: [{}, { dash: [4, 4], stroke: "#888" }, { dash: [4, 4], stroke: "#888" }, { scale: "b" }], scales: { b: {} },
+      note: pts.length ? "Each point is the window ending that day; the bands are pointwise (windows overlap). Beta on the right axis." : `Not drawn: ${roll.error || "no window"}` });
     const lo = r.exceedance.filter((e) => e.tail === "lower"), up = r.exceedance.filter((e) => e.tail === "upper");
     const qs = [...new Set(r.exceedance.map((e) => e.quantile))].sort((a, b2) => a - b2);
     const at = (arr, q, k) => { const e = arr.find((x) => x.quantile === q); return e && e[k] !== null ? e[k] : null; };

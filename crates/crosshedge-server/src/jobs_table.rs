@@ -66,6 +66,7 @@ mod alias {
     req!(
         basis::basis => BasisRequest,
         lags::lags => LagsRequest,
+        rolling::rolling => RollingRequest,
         episodes::episodes => EpisodesRequest,
         regimes::regimes => RegimesRequest,
         signals::signals => SignalsRequest,
@@ -93,6 +94,11 @@ pub(crate) fn sync_jobs() -> Vec<Job> {
             alias::basis
         ),
         job!("lags", "Lead-lag cross-correlation and the Dimson beta", alias::lags),
+        job!(
+            "rolling",
+            "Rolling-window correlation with its Fisher-z band, and the rolling beta",
+            alias::rolling
+        ),
         job!("episodes", "Hedge slippage through the named shock episodes", alias::episodes),
         job!(
             "regimes",

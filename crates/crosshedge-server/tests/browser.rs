@@ -454,6 +454,16 @@ fn every_view_works_in_headless_chromium() {
                     hash.as_str().unwrap_or("").contains(&format!("target={chosen}")),
                     "the address does not keep the control: {hash}"
                 );
+                // The rolling correlation is drawn with its band around it.
+                let band = b.eval(
+                    "(() => { const d = __ch.charts.rolling.u.data; const n = d[0].length; \
+                     let ok = n > 0; for (let i = 0; i < n; i++) ok = ok && d[2][i] <= d[1][i] && d[1][i] <= d[3][i]; \
+                     return [n, ok]; })()",
+                );
+                assert!(
+                    band[0].as_u64().unwrap_or(0) > 0 && band[1].as_bool() == Some(true),
+                    "the rolling-correlation chart has no points or a band not around them: {band}"
+                );
                 b.screenshot(&shots, "basis-changed");
                 // The original target back, for the screenshot of the view as it opens.
                 let before = b.loads();

@@ -104,6 +104,12 @@ async fn every_api_response_equals_its_cli_snapshot() {
             json!({"target": "btc", "hedge": "vix", "regimes": "events", "bootstrap": 50}),
         ),
         ("lags_btc_vix", "lags", json!({"target": "btc", "hedge": "vix", "max_lag": 5})),
+        (
+            "rolling_btc_vix",
+            "rolling",
+            json!({"target": "btc", "hedge": "vix", "window": 42,
+            "from": "2022-01-01", "to": "2022-06-30"}),
+        ),
         ("episodes_btc_vix", "episodes", json!({"target": "btc", "hedge": "vix"})),
         ("signals", "signals", json!({})),
         ("shocks", "shocks", json!({})),

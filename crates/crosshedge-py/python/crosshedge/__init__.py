@@ -64,6 +64,7 @@ __all__ = [
 JOBS = (
     "basis",
     "lags",
+    "rolling",
     "episodes",
     "regimes",
     "signals",
@@ -85,6 +86,7 @@ _TABLES = {
     "regimes": "stats",
     "backtest": "layers",
     "lags": "ccf",
+    "rolling": "points",
 }
 
 ProgressFn = Callable[[int, int, str], Any]
@@ -293,6 +295,11 @@ class Workspace:
     def regimes(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
         """Regime labels or a Markov-switching fit (``crosshedge regimes``, model=bands|markov2|bivariate)."""
         return self.run("regimes", progress, **fields)
+
+    def rolling(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
+        """Rolling-window correlation with its Fisher-z band and the rolling beta, one row per
+        window (``crosshedge rolling``; window in aligned rows, level a decimal, 0.95)."""
+        return self.run("rolling", progress, **fields)
 
     def signals(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
         """Stress signals (RSI, MACD, ...) of a series (``crosshedge signals``)."""
