@@ -42,6 +42,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Import CSV columns as series (or a whole manifest) into the store.
     Import(ImportArgs),
+    /// Fetch vendor data (Cboe, FRED, Binance, Deribit, DefiLlama) into the store through the
+    /// importer: incremental, cached, one transaction.
+    Fetch(FetchArgs),
     /// List the series in the store, or show one.
     Series(SeriesArgs),
     /// Write an aligned panel of returns (or levels) to CSV.
@@ -394,9 +397,14 @@ pub struct ImportArgs {
     /// The date column (default `date`, else the first column).
     #[arg(long)]
     pub date_column: Option<String>,
-    /// A chrono date format such as %m/%d/%Y (detected when absent).
+    /// A chrono date format such as %m/%d/%Y (detected when absent; slash dates where no day
+    /// exceeds 12 are ambiguous and need it: %d/%m/%Y or %m/%d/%Y).
     #[arg(long)]
     pub date_format: Option<String>,
+    /// Multiply every imported value by this factor, e.g. 0.01 for FRED-style percent rates
+    /// into decimals (finite, non-zero; recorded with the import).
+    #[arg(long, allow_negative_numbers = true)]
+    pub scale: Option<f64>,
     /// When a value differs from the stored one: keep (stored stays current), replace, fail.
     #[arg(long, default_value_t = crate::output::serde_name(&crosshedge_app::import::ImportRequest::default().on_conflict))]
     pub on_conflict: String,
@@ -409,6 +417,42 @@ pub struct ImportArgs {
     /// given, and one warning counts them.
     #[arg(long)]
     pub allow_bad_expiry: bool,
+    /// Read FILE in a vendor's raw format as downloaded: cboe, yahoo, fred, binance-klines,
+    /// deribit-dvol (--series then names the normalised columns: close, adj_close, the FRED id).
+    #[arg(long, conflicts_with_all = ["futures", "manifest"])]
+    pub format: Option<crosshedge_fetch::vendor::VendorFormat>,
+}
+
+/// `crosshedge fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// What to fetch: `SOURCE:SYMBOL[=NAME]` (sources: cboe, cboe-vx, fred, binance,
+    /// binance-funding, deribit-dvol, defillama-tvl, defillama-stablecoin,
+    /// defillama-stablecoin-supply) or a preset (vix, vvix, vx, btc, eth, funding-btc,
+    /// dvol-btc, tvl, usdc, t3m, ...).
+    #[arg(required_unless_present = "manifest")]
+    pub specs: Vec<String>,
+    /// First date (default: from the last stored date minus a 7-day overlap re-checked for
+    /// revisions, or the start of the vendor's history).
+    #[arg(long, value_parser = date)]
+    pub from: Option<NaiveDate>,
+    /// Last date (default: yesterday, UTC).
+    #[arg(long, value_parser = date)]
+    pub to: Option<NaiveDate>,
+    /// The raw response cache (default: `.crosshedge-cache` beside the store).
+    #[arg(long)]
+    pub cache: Option<PathBuf>,
+    /// Serve every response from the cache; make no request.
+    #[arg(long)]
+    pub offline: bool,
+    /// Replace a vendor's scheme and host: SOURCE=URL (CBOE, FRED, BINANCE, BINANCE_FUTURES,
+    /// DERIBIT, DEFILLAMA, DEFILLAMA_STABLECOINS), repeatable; else
+    /// `CROSSHEDGE_BASE_URL_<SOURCE>`, else the vendor's.
+    #[arg(long)]
+    pub base_url: Vec<String>,
+    /// A TOML file `specs = ["vix", "btc", ...]` fetched too.
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
 }
 
 /// `crosshedge series`.

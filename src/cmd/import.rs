@@ -19,9 +19,11 @@ pub fn request(a: &ImportArgs, imported_at: String) -> anyhow::Result<ImportRequ
         futures: a.futures.clone(),
         date_column: a.date_column.clone(),
         date_format: a.date_format.clone(),
+        scale: a.scale,
         on_conflict,
         manifest: a.manifest.clone(),
         allow_bad_expiry: a.allow_bad_expiry,
+        format: a.format,
         imported_at,
         ..ImportRequest::default()
     };

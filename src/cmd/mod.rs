@@ -9,6 +9,7 @@ mod demo;
 mod episodes;
 mod events;
 mod export;
+mod fetch;
 pub(crate) mod hedge;
 mod import;
 mod lags;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
+        Command::Fetch(a) => fetch::run(&ctx, a),
         Command::Series(a) => series::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Basis(a) => basis::run(&ctx, a),

@@ -22,7 +22,14 @@ pub fn render(res: &ImportResponse) -> String {
             ]);
         }
     }
-    t.to_string()
+    let mut out = t.to_string();
+    for s in res.series.iter().filter(|s| s.unchanged) {
+        out.push_str(&format!(
+            "\n{}: no-op: every value is already stored, nothing changed and no import recorded",
+            s.file
+        ));
+    }
+    out
 }
 
 /// The note on values that differed from the store under the policy `on_conflict`, when any

@@ -5,7 +5,7 @@
 //! bad input never touches it; all files of the request (a whole manifest included) are then
 //! written in ONE transaction: an error in a later file or a kill leaves the store as it was.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
@@ -42,6 +42,10 @@ pub struct ImportRequest {
     /// The CSV file to import (a series file, or a settlement file with `futures`); not with
     /// `manifest`.
     pub file: Option<PathBuf>,
+    /// The name recorded for `file` in the store (the import's file name and path) and used in
+    /// its messages instead of its path: e.g. the name of an uploaded file that the server
+    /// wrote to a temporary path. Only with `file`.
+    pub source_name: Option<String>,
     /// Series to create from `file`, in order (ignored with `futures` or `manifest`).
     pub series: Vec<SeriesColumn>,
     /// Import `file` as futures settlements (`date,expiry,settle`, one row per date and
@@ -55,6 +59,10 @@ pub struct ImportRequest {
     pub date_column: Option<String>,
     /// A chrono date format such as `%m/%d/%Y` (detected when absent).
     pub date_format: Option<String>,
+    /// Multiply every value of `file`'s series by this factor on import (e.g. `0.01` for
+    /// FRED-style percent rates into decimals); finite and non-zero; recorded with the import.
+    /// Only with `series` (a manifest gives `scale` per series).
+    pub scale: Option<f64>,
     /// When a value differs from the stored one: `keep` (stored stays current), `replace`,
     /// `fail`.
     pub on_conflict: OnConflict,
@@ -64,6 +72,11 @@ pub struct ImportRequest {
     /// kept (with one warning counting them) instead of refusing the file. Only with
     /// `futures` or `manifest`.
     pub allow_bad_expiry: bool,
+    /// Read `file` in a vendor's raw format (`cboe`, `yahoo`, `fred`, `binance-klines`,
+    /// `deribit-dvol`) as downloaded, instead of a plain CSV; the series' columns name the
+    /// vendor's normalised columns (`close`, `adj_close`, the FRED id). Only with `file` and
+    /// `series`.
+    pub format: Option<crosshedge_fetch::vendor::VendorFormat>,
     /// The time stamped on every import record: RFC 3339, UTC (e.g. `2026-01-01T00:00:00Z`).
     /// Required: the job has no clock.
     pub imported_at: String,
@@ -73,15 +86,18 @@ impl Default for ImportRequest {
     fn default() -> Self {
         Self {
             file: None,
+            source_name: None,
             series: Vec::new(),
             futures: None,
             calendar: Calendar::Us,
             unit: SeriesUnit::Price,
             date_column: None,
             date_format: None,
+            scale: None,
             on_conflict: OnConflict::Keep,
             manifest: None,
             allow_bad_expiry: false,
+            format: None,
             imported_at: String::new(),
         }
     }
@@ -128,6 +144,25 @@ fn futures_options(root: &str, allow_bad_expiry: bool) -> FuturesOptions {
     }
 }
 
+/// What `file` is recorded and named as: `source_name` when given, else its path.
+fn recorded_name(req: &ImportRequest, file: &Path) -> String {
+    req.source_name.clone().unwrap_or_else(|| file.display().to_string())
+}
+
+/// `text` with `file`'s path replaced by its recorded name.
+fn renamed_text(req: &ImportRequest, file: &Path, text: &str) -> String {
+    match &req.source_name {
+        Some(name) => text.replace(&file.display().to_string(), name),
+        None => text.to_string(),
+    }
+}
+
+/// `e` with `file`'s path in its message replaced by the recorded name.
+fn renamed(req: &ImportRequest, file: &Path, mut e: AppError) -> AppError {
+    e.message = renamed_text(req, file, &e.message);
+    e
+}
+
 /// A futures file parsed and waiting to be written: root, file name, rows, SHA-256.
 type FuturesJob = (String, String, ParsedFutures, String);
 
@@ -152,16 +187,41 @@ pub fn run(
     if req.file.is_some() && req.manifest.is_some() {
         return Err(AppError::input("give a FILE or --manifest, not both"));
     }
+    if req.source_name.is_some() && req.file.is_none() {
+        return Err(AppError::input("request field `source_name`: only with a file"));
+    }
+    if req.format.is_some() && (req.futures.is_some() || req.manifest.is_some()) {
+        return Err(AppError::input(
+            "--format applies to one series FILE: not with --futures or --manifest",
+        ));
+    }
     if req.allow_bad_expiry && req.futures.is_none() && req.manifest.is_none() {
         return Err(AppError::input(
             "--allow-bad-expiry applies to futures files: give --futures ROOT or --manifest",
         ));
     }
+    if let Some(f) = req.scale {
+        if req.manifest.is_some() || req.futures.is_some() {
+            return Err(AppError::input(
+                "--scale applies to one series FILE: a manifest gives `scale` per series, futures are not scaled",
+            ));
+        }
+        if !f.is_finite() || f == 0.0 {
+            return Err(AppError::input(format!(
+                "--scale must be a finite, non-zero factor, got {f}"
+            )));
+        }
+    }
     // Futures settlement files: parsed first, written in one transaction each.
     let mut futures_jobs: Vec<FuturesJob> = Vec::new();
     if let (Some(root), Some(file)) = (&req.futures, &req.file) {
-        let (parsed, sha) = parse_futures_file(file, &futures_options(root, req.allow_bad_expiry))?;
-        futures_jobs.push((root.clone(), file.display().to_string(), parsed, sha));
+        let (mut parsed, sha) =
+            parse_futures_file(file, &futures_options(root, req.allow_bad_expiry))
+                .map_err(|e| renamed(req, file, AppError::from(e)))?;
+        for w in &mut parsed.warnings {
+            *w = renamed_text(req, file, w);
+        }
+        futures_jobs.push((root.clone(), recorded_name(req, file), parsed, sha));
     }
     // Parse everything before opening the store, so bad input never touches it.
     let mut jobs: Vec<(String, ParsedImport)> = Vec::new();
@@ -218,8 +278,19 @@ pub fn run(
         let mut spec = ImportSpec::new(pairs, req.calendar, req.unit);
         spec.date_column = req.date_column.clone();
         spec.date_format = req.date_format.clone();
-        let parsed = parse_file(file, &spec)?;
-        jobs.push((file.display().to_string(), parsed));
+        if let Some(f) = req.scale {
+            for (name, _) in &spec.series {
+                spec.scale.insert(name.clone(), f);
+            }
+        }
+        let mut parsed = parse_input(req, file, &spec).map_err(|e| renamed(req, file, e))?;
+        if req.source_name.is_some() {
+            parsed.file = recorded_name(req, file);
+            for w in &mut parsed.warnings {
+                *w = renamed_text(req, file, w);
+            }
+        }
+        jobs.push((recorded_name(req, file), parsed));
     }
     crate::checkpoint(progress)?;
     let store_path = ws.store_path().display().to_string();
@@ -246,6 +317,23 @@ pub fn run(
         .collect();
     let (series, futures) = store.import_all(&files, &fut, at, req.on_conflict)?;
     Ok(ImportResponse { series, futures, warnings })
+}
+
+/// `file` parsed with `spec`: as a plain CSV, or in the vendor format `req.format` through the
+/// vendor parsers of crosshedge-fetch and the same importer checks (the SHA-256 is the raw
+/// file's).
+fn parse_input(
+    req: &ImportRequest,
+    file: &std::path::Path,
+    spec: &ImportSpec,
+) -> Result<ParsedImport, AppError> {
+    let Some(format) = req.format else { return Ok(parse_file(file, spec)?) };
+    let name = file.display().to_string();
+    let raw =
+        std::fs::read(file).map_err(|e| AppError::input(format!("{name}: cannot open: {e}")))?;
+    let table = format.parse(&raw, &name)?;
+    let sha = crosshedge_data::import::sha256_hex(&raw);
+    Ok(crosshedge_fetch::normalise::table_import(&table, &name, &sha, spec)?)
 }
 
 #[cfg(test)]

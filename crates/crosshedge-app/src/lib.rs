@@ -34,6 +34,7 @@ pub mod episodes;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod fetch;
 pub mod flat;
 pub mod hedge;
 pub mod import;

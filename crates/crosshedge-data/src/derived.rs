@@ -233,6 +233,7 @@ pub fn derived_import(
             lines: vec![0; n],
         }],
         warnings: Vec::new(),
+        scale: std::collections::BTreeMap::new(),
     })
 }
 

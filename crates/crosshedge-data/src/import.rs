@@ -3,8 +3,13 @@
 //! Every problem is reported with the file, the 1-based line and column, and nothing is
 //! returned half-parsed: [`parse_csv`] either yields every requested series in full or an error.
 //!
-//! Checks: missing or unknown columns, unparsable dates, mixed date formats, unparsable numbers,
-//! non-positive prices (for [`SeriesUnit::Price`] and [`SeriesUnit::IndexLevel`]), duplicate
+//! Checks: missing, unknown or duplicate columns, rows whose field count differs from the
+//! header's, unparsable dates, mixed date formats, slash dates whose day order no row decides
+//! (ambiguous: `--date-format` needed) or that mix both orders, unparsable or non-finite
+//! numbers (`NaN`, `inf`: an empty cell is the missing value), a zero or non-finite scale,
+//! weekend dates of a `us` price or index level (from 1952-06-01; rates, ratios and counts are
+//! published on weekends, e.g. FRED's DFF), time stamps with an offset (converted to the UTC
+//! day), non-positive prices (for [`SeriesUnit::Price`] and [`SeriesUnit::IndexLevel`]), duplicate
 //! dates with different values (an error; identical duplicates are dropped with a warning),
 //! unsorted dates (sorted, with a warning), empty files and over-long lines (a file of garbage
 //! without line breaks stops after [`MAX_LINE_BYTES`] bytes instead of filling memory).
@@ -12,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
 use crosshedge_core::units::SeriesUnit;
@@ -29,6 +34,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Date formats tried, in order, when none is given.
+///
+/// `%m/%d/%Y` stands for both slash orders: without `--date-format` a file of `a/b/YYYY`
+/// dates is read day-first when some first part exceeds 12, month-first when some second part
+/// does, refused when both occur (mixed) and refused as ambiguous when neither does. Time stamps
+/// with an offset (`Z`, `+00:00`, `-05:00`) are converted to UTC and dated by the UTC day.
 pub const DATE_FORMATS: &[&str] = &[
     "%Y-%m-%d",
     "%Y/%m/%d",
@@ -37,7 +47,18 @@ pub const DATE_FORMATS: &[&str] = &[
     "%Y%m%d",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%dT%H:%M:%S%.f",
 ];
+
+/// The detected slash format before the file has decided between day-first and month-first.
+const SLASH_AUTO: &str = "%m/%d/%Y";
+
+/// The first day on which NYSE held no Saturday session (1952-06-01): from then on a price or
+/// index level of a `us` series dated on a weekend is refused.
+const NO_SATURDAYS_FROM: (i32, u32, u32) = (1952, 6, 1);
 
 /// What to import from a CSV file.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,6 +125,17 @@ pub struct ParsedImport {
     pub series: Vec<ParsedSeries>,
     /// Non-fatal findings (unsorted dates, identical duplicates).
     pub warnings: Vec<String>,
+    /// The multipliers applied on import (series name → factor, only factors other than 1),
+    /// recorded with the import.
+    pub scale: BTreeMap<String, f64>,
+}
+
+impl ParsedImport {
+    /// The applied multipliers as recorded in the store: `name=factor` comma-separated, in
+    /// name order; empty when no value was scaled.
+    pub fn scale_record(&self) -> String {
+        self.scale.iter().map(|(n, f)| format!("{n}={f}")).collect::<Vec<_>>().join(",")
+    }
 }
 
 /// Where the CSV state machine of a [`Guarded`] reader stands.
@@ -257,9 +289,10 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
-/// True for the cells that mean "no observation".
+/// True for the cells that mean "no observation". `NaN` is not one of them: it is refused as
+/// not a number (an empty cell is the missing value).
 pub(crate) fn is_missing(s: &str) -> bool {
-    matches!(s, "" | "NA" | "N/A" | "na" | "null" | "NULL" | "NaN" | "nan" | "." | "-")
+    matches!(s, "" | "NA" | "N/A" | "na" | "null" | "NULL" | "." | "-")
 }
 
 /// `YYYY-MM-DD` without the general format machinery (the common case, ~10x faster).
@@ -279,6 +312,15 @@ fn parse_date(s: &str, fmt: &str) -> Option<NaiveDate> {
     if fmt == "%Y-%m-%d" {
         return parse_iso(s);
     }
+    if fmt.contains("%z") {
+        // An offset time stamp: converted to UTC, dated by the UTC day.
+        let s = match s.strip_suffix('Z') {
+            Some(t) => format!("{t}+00:00"),
+            None => s.to_string(),
+        };
+        return chrono::DateTime::parse_from_str(&s, fmt).ok().map(|dt| dt.naive_utc().date());
+    }
+    let s = s.trim_end_matches('Z');
     if fmt.contains("%H") {
         NaiveDateTime::parse_from_str(s, fmt).ok().map(|dt| dt.date())
     } else {
@@ -287,8 +329,25 @@ fn parse_date(s: &str, fmt: &str) -> Option<NaiveDate> {
 }
 
 fn parse_date_any(s: &str) -> Option<(&'static str, NaiveDate)> {
-    let s = s.trim_end_matches('Z');
+    if let Some((a, b, y)) = slash_parts(s) {
+        // Either order: the file decides (see [`DATE_FORMATS`]).
+        let d = NaiveDate::from_ymd_opt(y, a, b).or_else(|| NaiveDate::from_ymd_opt(y, b, a))?;
+        return Some((SLASH_AUTO, d));
+    }
     DATE_FORMATS.iter().find_map(|f| parse_date(s, f).map(|d| (*f, d)))
+}
+
+/// `a/b/YYYY` (one or two digits each for `a` and `b`) as `(a, b, year)`.
+fn slash_parts(s: &str) -> Option<(u32, u32, i32)> {
+    let mut it = s.split('/');
+    let (a, b, y) = (it.next()?, it.next()?, it.next()?);
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|c| c.is_ascii_digit())
+    };
+    if it.next().is_some() || !digits(a, 1..=2) || !digits(b, 1..=2) || !digits(y, 4..=4) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
 }
 
 /// Parses a CSV stream into the series of `spec`.
@@ -333,6 +392,28 @@ pub fn parse_csv<R: Read>(
             return Err(file_err("line 1: the header is not UTF-8 text: not a CSV file?".into()))
         }
     };
+    for (j, h) in header.iter().enumerate() {
+        if let Some(i) = header[..j].iter().position(|x| x == h).filter(|_| !h.is_empty()) {
+            return Err(DataError::Input {
+                file: file.to_string(),
+                line: 1,
+                column: j + 1,
+                column_name: Some(h.clone()),
+                message: format!(
+                    "duplicate column name: columns {} and {} are both '{h}'",
+                    i + 1,
+                    j + 1
+                ),
+            });
+        }
+    }
+    for (name, f) in &spec.scale {
+        if !f.is_finite() || *f == 0.0 {
+            return Err(DataError::Request(format!(
+                "scale {f} for series {name} must be a finite, non-zero factor"
+            )));
+        }
+    }
     let find = |name: &str| header.iter().position(|h| h == name);
     let date_idx = match &spec.date_column {
         Some(c) => find(c).ok_or_else(|| {
@@ -356,6 +437,10 @@ pub fn parse_csv<R: Read>(
     let mut warnings = Vec::new();
     let mut last_date: Option<NaiveDate> = None;
     let mut unsorted_at: Option<u64> = None;
+    // Slash dates without a stated format: the deciding order (day-first?, its line and
+    // date) and every row's parts, resolved after the last row.
+    let mut slash_order: Option<(bool, u64, String)> = None;
+    let mut slash_rows: Vec<(u64, u32, u32, i32)> = Vec::new();
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -375,6 +460,21 @@ pub fn parse_csv<R: Read>(
             continue;
         }
         rows += 1;
+        if record.len() != header.len() {
+            let column = record.len().min(header.len()) + 1;
+            return Err(DataError::Input {
+                file: file.to_string(),
+                line,
+                column,
+                column_name: header.get(column - 1).cloned(),
+                message: format!(
+                    "row has {} fields, the header has {}{}",
+                    record.len(),
+                    header.len(),
+                    if record.len() > header.len() { " (extra fields)" } else { "" }
+                ),
+            });
+        }
         let cell = |idx: usize| -> Result<&str, DataError> {
             let raw = record.get(idx).ok_or_else(|| DataError::Input {
                 file: file.to_string(),
@@ -400,7 +500,47 @@ pub fn parse_csv<R: Read>(
             message,
         };
         let date = match fmt {
-            Some(f) => match parse_date(ds.trim_end_matches('Z'), f) {
+            Some(f) if f == SLASH_AUTO && spec.date_format.is_none() => {
+                let Some((a, b, y)) = slash_parts(ds) else {
+                    return Err(bad_date(match parse_date_any(ds) {
+                        Some((other, _)) => format!(
+                            "mixed date formats: '{ds}' is {other} but earlier rows are a/b/YYYY"
+                        ),
+                        None => {
+                            format!("unparsable date '{ds}' (expected DD/MM/YYYY or MM/DD/YYYY)")
+                        }
+                    }));
+                };
+                let (day_first, month_first) =
+                    (NaiveDate::from_ymd_opt(y, b, a), NaiveDate::from_ymd_opt(y, a, b));
+                let order = match (day_first, month_first) {
+                    (Some(_), None) => Some(true),
+                    (None, Some(_)) => Some(false),
+                    (Some(_), Some(_)) => None,
+                    (None, None) => {
+                        return Err(bad_date(format!(
+                            "unparsable date '{ds}' (neither DD/MM/YYYY nor MM/DD/YYYY)"
+                        )))
+                    }
+                };
+                if let Some(o) = order {
+                    match slash_order {
+                        Some((prev, at, ref prev_ds)) if prev != o => {
+                            return Err(bad_date(format!(
+                                "mixed day orders: '{ds}' is {} but '{prev_ds}' on line {at} is {}",
+                                if o { "DD/MM/YYYY" } else { "MM/DD/YYYY" },
+                                if prev { "DD/MM/YYYY" } else { "MM/DD/YYYY" }
+                            )))
+                        }
+                        Some(_) => {}
+                        None => slash_order = Some((o, line, ds.to_string())),
+                    }
+                }
+                slash_rows.push((line, a, b, y));
+                // Provisional; fixed once the file has decided the order.
+                day_first.or(month_first).unwrap_or_default()
+            }
+            Some(f) => match parse_date(ds, f) {
                 Some(d) => d,
                 None => {
                     return Err(match (spec.date_format.is_none(), parse_date_any(ds)) {
@@ -414,6 +554,14 @@ pub fn parse_csv<R: Read>(
             None => match parse_date_any(ds) {
                 Some((f, d)) => {
                     fmt = Some(f);
+                    if f == SLASH_AUTO && spec.date_format.is_none() {
+                        if let Some((a, b, y)) = slash_parts(ds) {
+                            if a > 12 || b > 12 {
+                                slash_order = Some((a > 12, line, ds.to_string()));
+                            }
+                            slash_rows.push((line, a, b, y));
+                        }
+                    }
                     d
                 }
                 None => {
@@ -445,7 +593,9 @@ pub fn parse_csv<R: Read>(
             };
             let v: f64 = s.parse().map_err(|_| bad(format!("invalid number '{s}'")))?;
             if !v.is_finite() {
-                return Err(bad(format!("non-finite number '{s}'")));
+                return Err(bad(format!(
+                    "'{s}' is not a finite number (leave the cell empty for a missing value)"
+                )));
             }
             let v = v * spec.scale.get(name).copied().unwrap_or(1.0);
             let unit = spec.unit_of(name);
@@ -464,6 +614,47 @@ pub fn parse_csv<R: Read>(
     }
     if rows == 0 {
         return Err(file_err("no data rows after the header".into()));
+    }
+    if !slash_rows.is_empty() {
+        let day_first = match &slash_order {
+            Some((o, _, _)) => *o,
+            None => {
+                let (line, ..) = slash_rows[0];
+                return Err(DataError::Input {
+                    file: file.to_string(),
+                    line,
+                    column: date_idx + 1,
+                    column_name: Some(header[date_idx].clone()),
+                    message: "ambiguous dates: no day exceeds 12, so DD/MM/YYYY and MM/DD/YYYY both fit; give --date-format %d/%m/%Y or --date-format %m/%d/%Y".into(),
+                });
+            }
+        };
+        let mut by_line = std::collections::HashMap::with_capacity(slash_rows.len());
+        unsorted_at = None;
+        let mut prev: Option<NaiveDate> = None;
+        for &(line, a, b, y) in &slash_rows {
+            let (m, d) = if day_first { (b, a) } else { (a, b) };
+            let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DataError::Input {
+                file: file.to_string(),
+                line,
+                column: date_idx + 1,
+                column_name: Some(header[date_idx].clone()),
+                message: format!(
+                    "unparsable date '{a}/{b}/{y}' (the file is {})",
+                    if day_first { "DD/MM/YYYY" } else { "MM/DD/YYYY" }
+                ),
+            })?;
+            if prev.is_some_and(|p| date < p) && unsorted_at.is_none() {
+                unsorted_at = Some(line);
+            }
+            prev = Some(date);
+            by_line.insert(line, date);
+        }
+        for o in &mut obs {
+            for x in o.iter_mut() {
+                x.0 = by_line.get(&x.2).copied().unwrap_or(x.0);
+            }
+        }
     }
     if let Some(l) = unsorted_at {
         warnings
@@ -501,6 +692,27 @@ pub fn parse_csv<R: Read>(
             }
             dedup.push(x);
         }
+        let unit = spec.unit_of(name);
+        if spec.calendar == Calendar::Us && unit.is_positive_level() {
+            let (y, m, d) = NO_SATURDAYS_FROM;
+            let from = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+            if let Some(x) = dedup.iter().find(|x| {
+                x.0 >= from && matches!(x.0.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+            }) {
+                return Err(DataError::Input {
+                    file: file.to_string(),
+                    line: x.2,
+                    column: date_idx + 1,
+                    column_name: Some(header[date_idx].clone()),
+                    message: format!(
+                        "{} {} is a {} but series {name} is declared --calendar us (NYSE trading days): give --calendar crypto or drop the row",
+                        unit,
+                        x.0,
+                        x.0.format("%A")
+                    ),
+                });
+            }
+        }
         if dups > 0 {
             warnings.push(format!("{file}: {dups} identical duplicate rows for {name} dropped"));
         }
@@ -511,7 +723,12 @@ pub fn parse_csv<R: Read>(
         series.push(ParsedSeries { column: col.clone(), column_number: idx + 1, series: s, lines });
     }
     let sha256 = hex::encode(guarded.hasher.finalize());
-    Ok(ParsedImport { file: file.to_string(), sha256, rows, series, warnings })
+    let scale = spec
+        .series
+        .iter()
+        .filter_map(|(n, _)| spec.scale.get(n).filter(|f| **f != 1.0).map(|f| (n.clone(), *f)))
+        .collect();
+    Ok(ParsedImport { file: file.to_string(), sha256, rows, series, warnings, scale })
 }
 
 /// Parses the file at `path` with `spec` (opened read-only, buffered), naming the file in
@@ -647,6 +864,142 @@ mod tests {
         let p = parse_csv("date,close\n03/01/2024,5\n".as_bytes(), "f.csv", &s).unwrap();
         assert_eq!(p.series[0].series.dates()[0], NaiveDate::from_ymd_opt(2024, 1, 3).unwrap());
         assert!((p.series[0].series.values()[0] - 0.05).abs() < 1e-15);
+    }
+
+    fn dates_of(csv: &str, s: &ImportSpec) -> Vec<String> {
+        let p = parse_csv(csv.as_bytes(), "f.csv", s).unwrap();
+        p.series[0].series.dates().iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn ambiguous_slash_dates_are_refused_naming_the_remedy() {
+        // A monthly file dated on the 1st: every part <= 12, so both orders fit.
+        let e = err("date,close\n01/02/2024,10\n01/03/2024,11\n");
+        assert!(e.starts_with("f.csv: line 2, column 1 (date): ambiguous dates"), "{e}");
+        assert!(e.contains("--date-format %d/%m/%Y") && e.contains("%m/%d/%Y"), "{e}");
+        // Stated, either order is read as stated.
+        let mut s = spec(SeriesUnit::Price);
+        s.date_format = Some("%d/%m/%Y".into());
+        assert_eq!(
+            dates_of("date,close\n01/02/2024,10\n01/03/2024,11\n", &s),
+            ["2024-02-01", "2024-03-01"]
+        );
+        s.date_format = Some("%m/%d/%Y".into());
+        assert_eq!(
+            dates_of("date,close\n01/02/2024,10\n01/03/2024,11\n", &s),
+            ["2024-01-02", "2024-01-03"]
+        );
+    }
+
+    #[test]
+    fn slash_dates_take_the_order_a_day_above_12_decides() {
+        // Expected dates: pandas to_datetime with the stated format, gen_import_dates.py.
+        let s = spec(SeriesUnit::Price);
+        // Day-first decided by line 4 (25/01), applied to the earlier rows too.
+        assert_eq!(
+            dates_of("date,close\n02/01/2024,1\n03/01/2024,2\n25/01/2024,3\n", &s),
+            ["2024-01-02", "2024-01-03", "2024-01-25"]
+        );
+        // Month-first decided by the first row.
+        assert_eq!(
+            dates_of("date,close\n01/25/2024,1\n02/01/2024,2\n", &s),
+            ["2024-01-25", "2024-02-01"]
+        );
+        // Both orders in one file: refused at the second.
+        let e = err("date,close\n01/25/2024,1\n25/01/2024,2\n");
+        assert!(e.starts_with("f.csv: line 3, column 1 (date): mixed day orders"), "{e}");
+        assert!(e.contains("'01/25/2024' on line 2 is MM/DD/YYYY"), "{e}");
+        // Impossible in the decided order (31 February read day-first).
+        let e = err("date,close\n25/01/2024,1\n02/31/2024,2\n");
+        assert!(e.contains("line 3") && e.contains("neither") || e.contains("unparsable"), "{e}");
+        // Mixed with ISO dates.
+        assert!(err("date,close\n25/01/2024,1\n2024-01-26,2\n").contains("mixed date formats"));
+    }
+
+    #[test]
+    fn nan_and_inf_cells_are_refused_not_missing() {
+        for cell in ["NaN", "nan", "inf", "-inf", "Infinity"] {
+            let e = err(&format!("date,close\n2024-01-02,10\n2024-01-03,{cell}\n"));
+            assert!(e.starts_with("f.csv: line 3, column 2 (close): "), "{e}");
+            assert!(e.contains("not a finite number") && e.contains("empty"), "{e}");
+        }
+    }
+
+    #[test]
+    fn ragged_rows_and_extra_fields_are_refused_naming_the_row() {
+        assert_eq!(
+            err("date,close\n2024-01-02,10\n2024-01-03,11,12\n"),
+            "f.csv: line 3, column 3: row has 3 fields, the header has 2 (extra fields)"
+        );
+        // A short row, even when the missing field is not imported.
+        let e = err("date,close,open\n2024-01-02,10,1\n2024-01-03,11\n");
+        assert_eq!(e, "f.csv: line 3, column 3 (open): row has 2 fields, the header has 3");
+    }
+
+    #[test]
+    fn duplicate_header_names_are_refused_naming_both_columns() {
+        assert_eq!(
+            err("date,close,close\n2024-01-02,10,11\n"),
+            "f.csv: line 1, column 3 (close): duplicate column name: columns 2 and 3 are both 'close'"
+        );
+    }
+
+    #[test]
+    fn weekend_dates_in_a_us_price_series_are_refused() {
+        // 2024-01-06 is a Saturday.
+        let e = err("date,close\n2024-01-05,10\n2024-01-06,11\n");
+        assert!(
+            e.starts_with("f.csv: line 3, column 1 (date): price 2024-01-06 is a Saturday"),
+            "{e}"
+        );
+        assert!(e.contains("--calendar crypto"), "{e}");
+        // Crypto series trade every day; rates (FRED's daily DFF) are published on weekends;
+        // NYSE held Saturday sessions until May 1952.
+        let mut c = spec(SeriesUnit::Price);
+        c.calendar = Calendar::Crypto;
+        assert_eq!(dates_of("date,close\n2024-01-06,1\n", &c).len(), 1);
+        assert_eq!(dates_of("date,close\n2024-01-06,1\n", &spec(SeriesUnit::Rate)).len(), 1);
+        assert_eq!(dates_of("date,close\n1952-05-24,1\n", &spec(SeriesUnit::Price)).len(), 1);
+        // A weekend row whose cell is empty is no observation.
+        assert_eq!(
+            dates_of("date,close\n2024-01-05,1\n2024-01-06,\n", &spec(SeriesUnit::Price)).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn timezone_offsets_are_converted_to_the_utc_day() {
+        // Expected days: pandas Timestamp.tz_convert("UTC"), tests/golden/gen_import_dates.py.
+        let s = spec(SeriesUnit::Price);
+        // 23:30 at -05:00 is 04:30 UTC the next day; +00:00 and Z are UTC.
+        assert_eq!(
+            dates_of("date,close\n2024-01-02T23:30:00-05:00,1\n2024-01-04T10:00:00+00:00,2\n2024-01-05T01:00:00Z,3\n", &s),
+            ["2024-01-03", "2024-01-04", "2024-01-05"]
+        );
+        // 00:30 at +02:00 is the previous UTC day.
+        assert_eq!(dates_of("date,close\n2024-01-03 00:30:00+02:00,1\n", &s), ["2024-01-02"]);
+        let mut f = spec(SeriesUnit::Price);
+        f.date_format = Some("%Y-%m-%dT%H:%M:%S%z".into());
+        assert_eq!(dates_of("date,close\n2024-01-02T23:30:00-0500,1\n", &f), ["2024-01-03"]);
+    }
+
+    #[test]
+    fn zero_or_non_finite_scale_is_refused_and_the_scale_is_recorded() {
+        for f in [0.0, f64::NAN, f64::INFINITY] {
+            let mut s = spec(SeriesUnit::Rate);
+            s.scale.insert("x".into(), f);
+            let e = parse_csv("date,close\n2024-01-02,5\n".as_bytes(), "f.csv", &s).unwrap_err();
+            assert!(e.is_input() && e.to_string().contains("finite, non-zero"), "{e}");
+        }
+        let mut s = spec(SeriesUnit::Rate);
+        s.scale.insert("x".into(), 0.01);
+        let p = parse_csv("date,close\n2024-01-02,5.25\n".as_bytes(), "f.csv", &s).unwrap();
+        assert_eq!(p.scale_record(), "x=0.01");
+        assert!((p.series[0].series.values()[0] - 0.0525).abs() < 1e-15);
+        let p =
+            parse_csv("date,close\n2024-01-02,5\n".as_bytes(), "f.csv", &spec(SeriesUnit::Rate))
+                .unwrap();
+        assert_eq!(p.scale_record(), "");
     }
 
     /// A CSV body of `n` good rows after the header.

@@ -5,7 +5,9 @@
 //! - `series(name, calendar, unit, created_import)`.
 //! - `observations(series, date, revision, value, import_id, current)`: one row per revision;
 //!   exactly one revision of a `(series, date)` is `current`.
-//! - `imports(id, file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)`.
+//! - `imports(id, file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts,
+//!   scale)`: `scale` is the multipliers applied (`name=factor,...`, empty when none); a store
+//!   written before it existed gains the column on its next write-open.
 //!
 //! # Re-imports
 //! An identical value is a no-op. A differing value is never silently overwritten: with
@@ -124,6 +126,20 @@ pub struct ImportRecord {
     pub imported_at: String,
     /// The series it wrote, comma-separated.
     pub series: String,
+    /// The multipliers applied on import (`name=factor`, comma-separated, e.g. `dff=0.01`);
+    /// serialized only when some value was scaled.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub scale: String,
+}
+
+/// True when the `imports` table has the `scale` column (stores written before it have not).
+fn has_scale_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('imports') WHERE name='scale'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }
 
 /// One stored revision of one observation, joined with the import that wrote it
@@ -214,6 +230,23 @@ impl Store {
             .map_err(|source| DataError::Store { path: p.clone(), source })?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             .and_then(|_| conn.execute_batch(SCHEMA))
+            .and_then(|_| {
+                if has_scale_column(&conn)? {
+                    Ok(())
+                } else {
+                    // A concurrent writer may have added it first: then the column is there.
+                    conn.execute_batch(
+                        "ALTER TABLE imports ADD COLUMN scale TEXT NOT NULL DEFAULT ''",
+                    )
+                    .or_else(|e| {
+                        if has_scale_column(&conn)? {
+                            Ok(())
+                        } else {
+                            Err(e)
+                        }
+                    })
+                }
+            })
             .map_err(|source| DataError::Store { path: p.clone(), source })?;
         Ok(Self { conn, path: p, read_only: false })
     }
@@ -516,9 +549,10 @@ impl Store {
     /// # Errors
     /// [`DataError::Store`] on a database failure.
     pub fn imports(&self) -> Result<Vec<ImportRecord>, DataError> {
-        let mut stmt = self.db(self.conn.prepare(
-            "SELECT id, file_name, sha256, rows, imported_at, series FROM imports ORDER BY id",
-        ))?;
+        let scale = if self.db(has_scale_column(&self.conn))? { "scale" } else { "''" };
+        let mut stmt = self.db(self.conn.prepare(&format!(
+            "SELECT id, file_name, sha256, rows, imported_at, series, {scale} FROM imports ORDER BY id"
+        )))?;
         self.db(stmt
             .query_map([], |r| {
                 Ok(ImportRecord {
@@ -528,6 +562,7 @@ impl Store {
                     rows: r.get::<_, i64>(3)? as u64,
                     imported_at: r.get(4)?,
                     series: r.get(5)?,
+                    scale: r.get(6)?,
                 })
             })
             .and_then(|it| it.collect()))
@@ -656,9 +691,9 @@ fn write_import(
     let st = |source| DataError::Store { path: path.to_string(), source };
     let names: Vec<&str> = parsed.series.iter().map(|s| s.series.name.as_str()).collect();
     tx.execute(
-            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)",
-            params![parsed.file, file_path, parsed.sha256, parsed.rows as i64, imported_at, names.join(",")],
+            "INSERT INTO imports(file_name, file_path, sha256, rows, imported_at, series, new_obs, conflicts, scale)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
+            params![parsed.file, file_path, parsed.sha256, parsed.rows as i64, imported_at, names.join(","), parsed.scale_record()],
         )
         .map_err(st)?;
     let import_id = tx.last_insert_rowid();
@@ -1092,5 +1127,34 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_store_from_before_the_scale_column_is_read_as_is_and_gains_it_on_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut st = Store::open(&path).unwrap();
+            st.import(&parsed("date,close\n2024-01-02,10\n"), "f.csv", "t", OnConflict::Keep)
+                .unwrap();
+            // The schema as it was: no `scale` column.
+            st.conn.execute_batch("ALTER TABLE imports DROP COLUMN scale").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let ro = Store::open_existing(&path).unwrap();
+        assert_eq!(ro.imports().unwrap()[0].scale, "");
+        drop(ro);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "a read changed the old store");
+        let mut st = Store::open(&path).unwrap();
+        let spec = {
+            let mut s =
+                ImportSpec::new(vec![("r".into(), "close".into())], Calendar::Us, SeriesUnit::Rate);
+            s.scale.insert("r".into(), 0.01);
+            s
+        };
+        let p = parse_csv("date,close\n2024-01-02,5\n".as_bytes(), "g.csv", &spec).unwrap();
+        st.import(&p, "g.csv", "t", OnConflict::Keep).unwrap();
+        let scales: Vec<String> = st.imports().unwrap().into_iter().map(|r| r.scale).collect();
+        assert_eq!(scales, ["", "r=0.01"]);
     }
 }

@@ -28,6 +28,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crosshedge_app::flat::FlatRequest;
+use crosshedge_app::stress_blocks::ScanItem;
 use crosshedge_app::{AppError, ErrorKind, Progress, Workspace, WorkspaceConfig};
 use crosshedge_pricing::batch::{
     black76_greeks_batch, black_scholes_greeks_batch, implied_vol_black76_batch, Black76Batch,
@@ -149,16 +150,23 @@ impl Progress for PyProgress {
     }
 }
 
-/// Runs a flat request through `run` and serialises the response as the CLI's `--json`.
+/// Runs a flat request through `run`: the response serialised as the CLI's `--json`, and its
+/// human table exactly as the CLI prints it (`render`, from `crosshedge-render`).
 fn flat_job<R: FlatRequest, T: Serialize>(
     flat: &Value,
     ws: &Workspace,
     progress: &dyn Progress,
     run: fn(&Workspace, &R, &dyn Progress) -> Result<T, AppError>,
-) -> Result<String, AppError> {
+    render: fn(&T) -> String,
+) -> Result<(String, Option<String>), AppError> {
     let req = R::from_flat(flat)?;
     let out = run(ws, &req, progress)?;
-    Ok(serde_json::to_string(&out)?)
+    Ok((serde_json::to_string(&out)?, Some(render(&out))))
+}
+
+/// The CLI's default `--every` of `crosshedge rolling`'s table.
+fn rolling_table(o: &crosshedge_app::rolling::RollingResponse) -> String {
+    crosshedge_render::rolling::render(o, 21)
 }
 
 /// The job names [`run_job`] accepts.
@@ -186,32 +194,37 @@ fn dispatch(
     flat: &Value,
     config: WorkspaceConfig,
     p: &dyn Progress,
-) -> Result<String, AppError> {
+) -> Result<(String, Option<String>), AppError> {
     use crosshedge_app as app;
+    use crosshedge_render as R;
     let mut ws = Workspace::new(config);
     match job {
-        "basis" => flat_job(flat, &ws, p, app::basis::run),
-        "lags" => flat_job(flat, &ws, p, app::lags::run),
-        "rolling" => flat_job(flat, &ws, p, app::rolling::run),
-        "episodes" => flat_job(flat, &ws, p, app::episodes::run),
-        "events" => flat_job(flat, &ws, p, app::events::run),
-        "shocks" => flat_job(flat, &ws, p, app::shocks::run),
-        "signals" => flat_job(flat, &ws, p, app::signals::run),
-        "regimes" => flat_job(flat, &ws, p, app::regimes::run),
-        "dcc" => flat_job(flat, &ws, p, app::dcc::run),
-        "hedge" => flat_job(flat, &ws, p, app::hedge::run),
-        "stress" => flat_job(flat, &ws, p, app::stress::run),
-        "backtest" => flat_job(flat, &ws, p, app::backtest::run),
-        "price_option" => flat_job(flat, &ws, p, app::price::option::run),
+        "basis" => flat_job(flat, &ws, p, app::basis::run, R::basis::render),
+        "lags" => flat_job(flat, &ws, p, app::lags::run, R::lags::render),
+        "rolling" => flat_job(flat, &ws, p, app::rolling::run, rolling_table),
+        "episodes" => flat_job(flat, &ws, p, app::episodes::run, R::episodes::render),
+        "events" => flat_job(flat, &ws, p, app::events::run, R::events::render),
+        "shocks" => flat_job(flat, &ws, p, app::shocks::run, R::shocks::render),
+        "signals" => flat_job(flat, &ws, p, app::signals::run, R::signals::render),
+        "regimes" => flat_job(flat, &ws, p, app::regimes::run, R::regimes::render_response),
+        "dcc" => flat_job(flat, &ws, p, app::dcc::run, R::dcc::render),
+        "hedge" => flat_job(flat, &ws, p, app::hedge::run, R::hedge::render),
+        "stress" => flat_job(flat, &ws, p, app::stress::run, R::stress::render),
+        "backtest" => flat_job(flat, &ws, p, app::backtest::run, R::backtest::render),
+        "price_option" => {
+            let req = app::price::option::OptionRequest::from_flat(flat)?;
+            let out = app::price::option::run(&ws, &req, p)?;
+            Ok((serde_json::to_string(&out)?, None))
+        }
         "import" => {
             let req: app::import::ImportRequest = app::json::request_from_value(flat.clone())?;
             let out = app::import::run(&mut ws, &req, p)?;
-            Ok(serde_json::to_string(&out)?)
+            Ok((serde_json::to_string(&out)?, None))
         }
         "series" => {
             let req: app::series::SeriesRequest = app::json::request_from_value(flat.clone())?;
             let out = app::series::run(&ws, &req, p)?;
-            Ok(serde_json::to_string(&out)?)
+            Ok((serde_json::to_string(&out)?, None))
         }
         _ => Err(AppError::input(format!(
             "unknown job `{job}`, expected one of {}",
@@ -224,10 +237,10 @@ fn dispatch(
 /// signals to) waits, checking for Ctrl-C every 50 ms and cancelling `progress` on one: a
 /// job's blocks may ask [`Progress::is_cancelled`] from worker threads, where
 /// `PyErr_CheckSignals` never sees the signal.
-fn watch_signals(
+fn watch_signals<T: Send>(
     progress: &PyProgress,
-    job: impl FnOnce() -> Result<String, AppError> + Send,
-) -> Result<String, AppError> {
+    job: impl FnOnce() -> Result<T, AppError> + Send,
+) -> Result<T, AppError> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         let worker = s.spawn(move || {
@@ -252,7 +265,9 @@ fn watch_signals(
 
 /// Runs app job `job` (`basis`, `stress`, ... see `JOB_NAMES`) on the store at `store`
 /// (data directory `data_dir`, default `crosshedge_app::DEFAULT_DATA_DIR`) with the request
-/// given as flat JSON text; returns the response as JSON text, exactly the CLI's `--json`.
+/// given as flat JSON text; returns `(json, table)`: the response as JSON text, exactly the
+/// CLI's `--json`, and the analysis jobs' human table exactly as the CLI prints it (`None` for
+/// `import`, `series` and `price_option`).
 /// The GIL is released while the job runs; `progress(done, total, message)` is called with it
 /// re-acquired.
 ///
@@ -266,7 +281,7 @@ fn run_job(
     data_dir: Option<PathBuf>,
     request: &str,
     progress: Option<Py<PyAny>>,
-) -> PyResult<String> {
+) -> PyResult<(String, Option<String>)> {
     let flat: Value = serde_json::from_str(request)
         .map_err(|e| InputError::new_err(format!("request: not JSON: {e}")))?;
     let mut config = WorkspaceConfig { store, ..WorkspaceConfig::default() };
@@ -346,7 +361,8 @@ fn stress_blocks<'py>(
     Ok(PyBytes::new(py, &out.map_err(py_err)?))
 }
 
-/// The stress response (JSON text, exactly `stress --json`) of flat `request` from the
+/// `(json, table)`: the stress response (JSON text, exactly `stress --json`; and its table as
+/// `crosshedge stress` prints it) of flat `request` from the
 /// `payloads` of `stress_blocks` covering every block once, in any order. Refuses damaged,
 /// foreign, overlapping or missing payloads with `InputError`. GIL released.
 #[pyfunction]
@@ -356,20 +372,20 @@ fn stress_combine(
     data_dir: Option<PathBuf>,
     request: &str,
     payloads: Vec<Vec<u8>>,
-) -> PyResult<String> {
+) -> PyResult<(String, String)> {
     let flat = flat_value(request)?;
     let cfg = config(store, data_dir);
     py.detach(|| {
         let req = crosshedge_app::stress::StressRequest::from_flat(&flat)?;
         let ws = Workspace::new(cfg);
         let out = crosshedge_app::stress_blocks::stress_combine(&ws, &req, &payloads)?;
-        Ok(serde_json::to_string(&out)?)
+        Ok((serde_json::to_string(&out)?, crosshedge_render::stress::render(&out)))
     })
     .map_err(py_err)
 }
 
 /// `basis` of every flat request of the JSON array `requests` on one workspace (series
-/// loaded once): a JSON array whose items are `{"ok": <basis --json>}` or
+/// loaded once): a JSON array whose items are `{"ok": <basis --json>, "summary": <its table>}` or
 /// `{"error": {"kind": ..., "message": ...}}`. GIL released; progress per pair.
 #[pyfunction]
 #[pyo3(signature = (store, data_dir, requests, progress=None))]
@@ -396,7 +412,16 @@ fn basis_scan(
             }
             let ws = Workspace::new(cfg);
             let out = crosshedge_app::stress_blocks::basis_scan(&ws, &reqs, &prog)?;
-            Ok(serde_json::to_string(&out)?)
+            // Each answer with its table as `crosshedge basis` prints it.
+            let mut items = Vec::with_capacity(out.len());
+            for item in &out {
+                let mut v = serde_json::to_value(item)?;
+                if let (ScanItem::Ok(r), Value::Object(m)) = (item, &mut v) {
+                    m.insert("summary".into(), Value::String(crosshedge_render::basis::render(r)));
+                }
+                items.push(v);
+            }
+            Ok(serde_json::to_string(&items)?)
         })
     });
     if let Some(e) = prog.take_error() {

@@ -319,6 +319,9 @@ function controls(parent, items, onChange, button = null) {
   return () => Object.fromEntries(items.map(([, el]) => [el.name, el.value.trim()]));
 }
 function loaded(view) {
+  // When the view finished (ms since navigation): the browser test prints its timings from it.
+  CH.loadedAt = performance.now();
+  if (!CH.loads) CH.firstLoadedAt = CH.loadedAt;
   CH.loads += 1;
   document.body.dataset.loads = CH.loads;
   document.body.dataset.view = view;
@@ -549,6 +552,9 @@ VIEWS.book = async (root) => {
         err.append(h("pre", { class: "note", id: "book-error-line" }, `${line} | ${lines[line - 1] ?? ""}\n${" ".repeat(String(line).length + 3 + (+m[2]) - 1)}^`));
         area.focus();
         area.setSelectionRange(startOff, startOff + (lines[line - 1] || "").length);
+        // Scroll the line into view (a selection alone does not move a textarea).
+        const lh = parseFloat(getComputedStyle(area).lineHeight) || 17;
+        area.scrollTop = Math.max(0, (line - 4) * lh);
       }
       out.replaceChildren();
       return loaded("book");
@@ -680,14 +686,21 @@ VIEWS.backtest = async (root) => {
     const dd = [hm, um].filter(Boolean).map((m, i) => ({ from: sec(m.max_drawdown.peak_date), to: sec(m.max_drawdown.trough_date), color: i ? "#b3261e18" : "#2456b318" }));
     chart(grid, { id: "equity", wide: true, title: `Equity, hedged and unhedged (log scale): ${r.book}, ${r.from} to ${r.to}`, time: true, logY: true,
       labels: ["date", "hedged", "unhedged"], data: [rep.dates.map(sec), rep.hedged_equity, rep.unhedged_equity], hooks: { drawClear: shades(dd) },
-      note: "Shaded: the maximum drawdown, peak to trough. The daily drawdown series is not drawn: no job returns it yet (backtest --json has the equity and the drawdown metrics only)." });
+      note: "Shaded: the maximum drawdown, peak to trough." });
+    // The drawdown D_t = V_t / max(V_s, s ≤ t) − 1 of each equity curve of the job (drawn
+    // from its equity; its lowest point is the job's maximum drawdown).
+    const drawdown = (v) => { let peak = -Infinity; return v.map((x) => { if (!isNum(x)) return null; peak = Math.max(peak, x); return x / peak - 1; }); };
+    chart(grid, { id: "drawdown", wide: true, title: "Drawdown from the running peak, hedged and unhedged", time: true, height: 200,
+      labels: ["date", "hedged", "unhedged"], data: [rep.dates.map(sec), drawdown(rep.hedged_equity), drawdown(rep.unhedged_equity)],
+      series: [{ fill: "#2456b322" }, { fill: "#b3261e22" }], note: "Equity over its highest value so far, minus one (0: at a new high)." });
+    CH.backtest = r;
     const m = (k, x) => [k, pct(x?.total_return), pct(x?.annualised_return), pct(x?.annualised_vol), pct(x?.max_drawdown?.max_drawdown), x?.max_drawdown?.peak_date, x?.max_drawdown?.trough_date, x?.max_drawdown?.recovery_date ?? "not recovered", `${x?.worst_month?.year}-${String(x?.worst_month?.month).padStart(2, "0")} ${pct(x?.worst_month?.simple_return)}`];
     grid.append(h("div", { class: "card wide", id: "backtest-metrics" }, h("h3", {}, `${r.days} days; contracts: ${r.contracts}`),
       table(["book", "total return", "annualised", "vol", "max drawdown", "peak", "trough", "recovery", "worst month"], [m("hedged", hm), m("unhedged", um)])));
-    grid.append(h("div", { class: "card wide", id: "episode-protection" }, h("h3", {}, "Episode protection"), table(["episode", "from", "to", "unhedged P&L", "hedge P&L", "hedged P&L", "share offset"],
+    if (rep.episodes?.length) grid.append(h("div", { class: "card wide", id: "episode-protection" }, h("h3", {}, "Episode protection"), table(["episode", "from", "to", "unhedged P&L", "hedge P&L", "hedged P&L", "share offset"],
       rep.episodes.map((x) => [x.name, x.from, x.to, money(x.unhedged_pnl), money(x.hedge_pnl), money(x.hedged_pnl), pct(x.share_offset)]))));
     const cc = rep.cost_of_carry;
-    grid.append(card("Carry", h("div", { class: "stats" }, stat("outlay per year", money(cc.outlay_per_year)), stat("outlay share per year", pct(cc.outlay_share_per_year, 2)),
+    if (cc) grid.append(card("Carry", h("div", { class: "stats" }, stat("outlay per year", money(cc.outlay_per_year)), stat("outlay share per year", pct(cc.outlay_share_per_year, 2)),
       stat("hedge P&L outside episodes per year", money(cc.hedge_pnl_outside_episodes_per_year)), stat("… share per year", pct(cc.hedge_pnl_outside_episodes_share_per_year, 2)),
       stat("years", num(cc.years, 2)), stat("XIRR of the hedge", pct(rep.xirr?.rate))),
       table(["layer", "cost share"], r.layers.map(([n, x]) => [n, pct(x, 2)]))));
@@ -742,6 +755,7 @@ VIEWS.data = async (root) => {
   const listCard = h("div", { class: "card wide", id: "series-list" });
   const importsCard = h("div", { class: "card wide", id: "imports" });
   const plotCard = h("div", { class: "wide" });
+  const revCard = h("div", { class: "card wide", id: "revisions" });
   const csv = h("textarea", { id: "csv", rows: 6, style: "width:100%;font-family:monospace", placeholder: "date,close\n2024-01-02,100.5" });
   const file = h("input", { type: "file", id: "csv-file", accept: ".csv,text/csv" });
   const mapping = h("input", { id: "csv-series", placeholder: "NAME=COLUMN[,NAME=COLUMN]", value: "mine=close" });
@@ -752,20 +766,32 @@ VIEWS.data = async (root) => {
     h("div", { class: "controls" }, field("file", file), field("series (NAME=COLUMN)", mapping), field("calendar", cal)),
     field("…or paste the CSV text", csv),
     h("div", { class: "controls" }, h("button", { id: "import", onclick: () => doImport() }, "Import")), result);
-  grid.append(listCard, plotCard, upload, importsCard);
+  grid.append(listCard, plotCard, revCard, upload, importsCard);
   async function refresh() {
     seriesCache = null;
     const [list, imports] = await Promise.all([seriesList(), get("/api/v1/imports")]);
     listCard.replaceChildren(h("h3", {}, `${list.length} series in the store`), table(["series", "calendar", "unit", "first", "last", "rows", "source"],
-      list.map((s) => [s.name, s.calendar, s.unit, s.first, s.last, s.rows, s.source]), (i) => { setParams({ series: list[i].name }); plot(list[i].name); }),
-    h("p", { class: "note" }, "Click a series to draw it. Revisions are not listed: no job returns them yet (series --json lists the current observations and the imports)."));
+      list.map((s) => [s.name, s.calendar, s.unit, s.first, s.last, s.rows, h("span", { title: s.source }, String(s.source).split(/[\\/]/).pop())]), (i) => { setParams({ series: list[i].name }); plot(list[i].name); }),
+    h("p", { class: "note" }, "Click a series to draw it and list its revisions."));
     importsCard.replaceChildren(h("h3", {}, "Imports"), table(["id", "file", "rows", "series", "imported at", "SHA-256"],
       imports.map((x) => [x.id, h("span", { title: x.file_name }, String(x.file_name).split(/[\\/]/).pop()), x.rows, x.series, x.imported_at, x.sha256.slice(0, 12) + "…"])));
   }
   async function plot(name) {
-    const s = await get(`/api/v1/series/${encodeURIComponent(name)}`);
+    const path = `/api/v1/series/${encodeURIComponent(name)}`;
+    const [s, rv] = await Promise.all([get(path), get(path + "/revisions")]);
     plotCard.replaceChildren();
     chart(plotCard, { id: "series-" + name, wide: true, title: `${s.name} (${s.unit}, ${s.calendar} calendar)`, time: true, labels: ["date", s.name], data: onDates([s.observations]) });
+    // The dates with more than one stored value, each with every revision and its import.
+    const per = new Map();
+    for (const r of rv.revisions) per.set(r.date, (per.get(r.date) || 0) + 1);
+    const revised = rv.revisions.filter((r) => per.get(r.date) > 1);
+    const shown = revised.slice(0, 200);
+    revCard.replaceChildren(h("h3", {}, `Revisions of ${rv.name}: ${[...per.values()].filter((n) => n > 1).length} of ${per.size} dates have more than one stored value`),
+      revised.length ? table(["date", "revision", "value", "current", "import", "file", "imported at"],
+        shown.map((r) => [r.date, r.revision, String(r.value), r.current ? "current" : "", r.import_id, h("span", { title: r.file }, String(r.file).split(/[\\/]/).pop()), r.imported_at]))
+        : h("p", { class: "note" }, "Every import agreed with the stored values: no revisions."),
+      ...(revised.length > shown.length ? [h("p", { class: "note" }, `The first ${shown.length} of ${revised.length} revisions shown (series revisions ${rv.name} --json lists all).`)] : []));
+    document.body.dataset.plotted = name;
   }
   async function doImport() {
     result.replaceChildren();
@@ -774,7 +800,9 @@ VIEWS.data = async (root) => {
     const q = new URLSearchParams({ series: mapping.value.trim(), calendar: cal.value, file_name: fileName });
     try {
       const r = await call("POST", "/api/v1/import?" + q, body, "text/csv");
-      result.replaceChildren(h("p", { id: "import-ok" }, "imported: " + JSON.stringify(r)));
+      const files = Array.isArray(r) ? r : r.series || [];
+      result.replaceChildren(h("p", { id: "import-ok" }, "imported " + files.map((f) => `${f.file} (${f.rows} rows${f.unchanged ? ", nothing new" : ""}): ` +
+        f.series.map((c) => `${c.name} ${c.new} new, ${c.unchanged} unchanged, ${c.conflicts} differing (kept as revisions)`).join("; ")).join("; ")));
       await refresh();
     } catch (e) {
       result.replaceChildren(errorBox(e));

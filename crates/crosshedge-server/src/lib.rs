@@ -211,6 +211,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let api = api
         .route("/api/v1/series", get(series_list))
         .route("/api/v1/series/{name}", get(series_show))
+        .route("/api/v1/series/{name}/revisions", get(series_revisions))
         .route("/api/v1/imports", get(imports))
         .route("/api/v1/jobs/{id}", get(job_status).delete(job_cancel))
         .route("/api/v1/jobs/{id}/events", get(job_events))
@@ -600,6 +601,21 @@ async fn series_show(
     series(&state, serde_json::json!({"action": {"show": show}})).await
 }
 
+/// `GET /api/v1/series/{name}/revisions?date=`: every stored revision of one series (of one
+/// date with `date`), as `crosshedge series revisions NAME [--date D] --json`.
+async fn series_revisions(
+    State(state): State<Shared>,
+    Path(name): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let mut r = serde_json::Map::new();
+    r.insert("name".into(), Value::String(name));
+    for (k, v) in q {
+        r.insert(k, Value::String(v));
+    }
+    series(&state, serde_json::json!({"action": {"revisions": r}})).await
+}
+
 async fn series(state: &Shared, req: Value) -> Result<Json<Value>, ApiError> {
     let req: crosshedge_app::series::SeriesRequest =
         crosshedge_app::json::request_from_value(req).map_err(ApiError::from)?;
@@ -611,15 +627,22 @@ async fn series(state: &Shared, req: Value) -> Result<Json<Value>, ApiError> {
 }
 
 /// The import request of an upload: the query's fields (strings; `series` as
-/// `NAME=COLUMN[,NAME=COLUMN...]`, `allow_bad_expiry` as `true`/`false`), the file at `file`.
+/// `NAME=COLUMN[,NAME=COLUMN...]`, `allow_bad_expiry` as `true`/`false`), the file at `file`,
+/// recorded in the store as `name` (the uploaded file's name, not the temporary path).
 fn import_request(
     q: &HashMap<String, String>,
     file: &std::path::Path,
+    name: &str,
 ) -> Result<crosshedge_app::import::ImportRequest, AppError> {
     let mut m = serde_json::Map::new();
     for (k, v) in q {
         let value = match k.as_str() {
-            "file_name" => continue,
+            "file_name" | "filename" => continue,
+            "source_name" => {
+                return Err(AppError::input(
+                    "request field `source_name`: an upload is named by `file_name`",
+                ))
+            }
             "file" | "manifest" => {
                 return Err(AppError::input(format!(
                     "request field `{k}`: not with an upload (the body is the file)"
@@ -650,7 +673,28 @@ fn import_request(
         m.insert("imported_at".into(), Value::String(now_utc()));
     }
     m.insert("file".into(), Value::String(file.display().to_string()));
+    m.insert("source_name".into(), Value::String(name.to_string()));
     crosshedge_app::json::request_from_value(Value::Object(m))
+}
+
+/// The uploaded file's name: the query's `file_name` (or `filename`), else the `filename` of
+/// a `Content-Disposition` header, else `upload.csv`; only its last path component.
+fn upload_name(q: &HashMap<String, String>, headers: &HeaderMap) -> String {
+    let disposition =
+        headers.get(header::CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()).and_then(|d| {
+            d.split(';').find_map(|p| {
+                let v = p.trim().strip_prefix("filename=")?;
+                Some(v.trim_matches('"').to_string())
+            })
+        });
+    let given = q.get("file_name").or_else(|| q.get("filename")).cloned().or(disposition);
+    given
+        .as_deref()
+        .and_then(|n| n.rsplit(['/', '\\']).next())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+        .unwrap_or("upload.csv")
+        .to_string()
 }
 
 /// The server's clock, read once per upload that does not stamp its own time.
@@ -660,11 +704,13 @@ fn now_utc() -> String {
 }
 
 /// `POST /api/v1/import?series=NAME=COLUMN&calendar=...`: the body is the CSV file; it is
-/// written to a temporary directory as `file_name` (default `upload.csv`) and imported; a bad
-/// file leaves the store untouched.
+/// written to a temporary directory and imported, recorded in the store (and named in
+/// messages) by the uploaded file's name ([`upload_name`]); a bad file leaves the store
+/// untouched.
 async fn import(
     State(state): State<Shared>,
     Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let bytes = body.map_err(|r| {
@@ -678,20 +724,14 @@ async fn import(
             },
         )
     })?;
-    let name = q.get("file_name").map_or("upload.csv", String::as_str);
-    let name = std::path::Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .filter(|n| !n.is_empty())
-        .unwrap_or("upload.csv")
-        .to_string();
+    let name = upload_name(&q, &headers);
     let _lock = state.import_lock.lock().await;
     let st = Arc::clone(&state);
     let v = tokio::task::spawn_blocking(move || -> Result<Value, AppError> {
         let dir = tempfile::tempdir()?;
-        let path = dir.path().join(&name);
+        let path = dir.path().join("upload.csv");
         std::fs::write(&path, &bytes)?;
-        let req = import_request(&q, &path)?;
+        let req = import_request(&q, &path, &name)?;
         let mut ws = st.workspace();
         // The message names the uploaded file as the browser sent it, not the temporary path.
         let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
@@ -735,6 +775,7 @@ pub fn routes() -> Vec<(&'static str, String)> {
     for (m, p) in [
         ("get", "/api/v1/series"),
         ("get", "/api/v1/series/{name}"),
+        ("get", "/api/v1/series/{name}/revisions"),
         ("get", "/api/v1/imports"),
         ("post", "/api/v1/import"),
         ("get", "/api/v1/jobs/{id}"),

@@ -87,6 +87,14 @@ pub fn document() -> Value {
         "get",
         op("One series' observations", &[("name", "path"), ("from", "query"), ("to", "query")]),
     );
+    add(
+        "/api/v1/series/{name}/revisions".into(),
+        "get",
+        op(
+            "Every stored revision of one series (of one date with `date`), with its import",
+            &[("name", "path"), ("date", "query")],
+        ),
+    );
     add("/api/v1/imports".into(), "get", op("The imports recorded in the store", &[]));
     let import_fields = [
         ("series", "query"),
@@ -99,6 +107,7 @@ pub fn document() -> Value {
         ("allow_bad_expiry", "query"),
         ("imported_at", "query"),
         ("file_name", "query"),
+        ("filename", "query"),
     ];
     let mut import = op(
         "Import a CSV file (the body, text/csv, at most the upload limit); the query holds the \

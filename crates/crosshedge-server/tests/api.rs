@@ -251,6 +251,7 @@ async fn the_openapi_document_covers_every_route_and_only_them() {
         "post /api/v1/jobs/basis",
         "get /api/v1/series",
         "get /api/v1/series/{name}",
+        "get /api/v1/series/{name}/revisions",
         "get /api/v1/imports",
         "post /api/v1/import",
         "get /api/v1/jobs/{id}",
@@ -383,6 +384,95 @@ async fn a_csv_upload_imports_and_a_bad_one_leaves_the_store_untouched() {
     let (status, v) = send(&app, req("GET", "/api/v1/series/up?form=2024-01-01", "")).await;
     assert_eq!(status, 422, "{v}");
     assert!(error_message(&v).contains("form"), "{v}");
+}
+
+/// An upload is recorded under the name it was sent with (the query's `file_name` or
+/// `filename`, else the `Content-Disposition` file name, else `upload.csv`), never the server's
+/// temporary path; a re-upload with a differing value keeps it as a revision, which the
+/// revisions route lists with the import that wrote it.
+#[tokio::test]
+async fn an_upload_is_recorded_by_its_name_and_its_revisions_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.store = dir.path().join("rev.db");
+    cfg.data_dir = dir.path().to_path_buf();
+    let app = app(cfg);
+    let q = "series=x=close&calendar=crypto&imported_at=2026-01-0";
+    let first = "date,close\n2024-01-01,10\n2024-01-02,11\n";
+    let (status, v) = send(
+        &app,
+        req("POST", &format!("/api/v1/import?{q}1T00:00:00Z&file_name=a/b/first.csv"), first),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["file"], "first.csv", "{v}");
+    // The second file by the Content-Disposition header, with a revised value on 2024-01-02.
+    let second = "date,close\n2024-01-02,11.5\n2024-01-03,12\n";
+    let mut r = req("POST", &format!("/api/v1/import?{q}2T00:00:00Z"), second);
+    r.headers_mut()
+        .insert("content-disposition", "attachment; filename=\"second.csv\"".parse().unwrap());
+    let (status, v) = send(&app, r).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["series"][0]["conflicts"], 1, "{v}");
+    // Neither a name nor a header: upload.csv; `filename` is accepted as well.
+    let third = "date,close\n2024-01-04,13\n";
+    let (status, v) =
+        send(&app, req("POST", &format!("/api/v1/import?{q}3T00:00:00Z"), third)).await;
+    assert_eq!(status, 200, "{v}");
+    let fourth = "date,close\n2024-01-05,14\n";
+    let uri = format!("/api/v1/import?{q}4T00:00:00Z&filename=fourth.csv");
+    let (status, v) = send(&app, req("POST", &uri, fourth)).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, imports) = send(&app, req("GET", "/api/v1/imports", "")).await;
+    let files: Vec<&str> =
+        imports.as_array().unwrap().iter().map(|i| i["file_name"].as_str().unwrap()).collect();
+    assert_eq!(files, ["first.csv", "second.csv", "upload.csv", "fourth.csv"], "{imports}");
+    let (_, list) = send(&app, req("GET", "/api/v1/series", "")).await;
+    assert_eq!(list[0]["source"], "fourth.csv", "{list}");
+    // The revisions of the one revised date: the first value current (on_conflict keep).
+    let (status, v) =
+        send(&app, req("GET", "/api/v1/series/x/revisions?date=2024-01-02", "")).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["name"], "x");
+    let revs = v["revisions"].as_array().unwrap();
+    let got: Vec<(i64, f64, bool, &str, &str)> = revs
+        .iter()
+        .map(|r| {
+            (
+                r["revision"].as_i64().unwrap(),
+                r["value"].as_f64().unwrap(),
+                r["current"].as_bool().unwrap(),
+                r["file"].as_str().unwrap(),
+                r["imported_at"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (0, 11.0, true, "first.csv", "2026-01-01T00:00:00Z"),
+            (1, 11.5, false, "second.csv", "2026-01-02T00:00:00Z")
+        ],
+        "{v}"
+    );
+    // Every date: five values, one of them revised.
+    let (status, v) = send(&app, req("GET", "/api/v1/series/x/revisions", "")).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["revisions"].as_array().unwrap().len(), 6, "{v}");
+    // An unknown query field, a bad date, an unknown series: 422 naming them.
+    for (uri, names) in [
+        ("/api/v1/series/x/revisions?dat=2024-01-02", "dat"),
+        ("/api/v1/series/x/revisions?date=2024-13-01", "date"),
+        ("/api/v1/series/nope/revisions", "nope"),
+    ] {
+        let (status, v) = send(&app, req("GET", uri, "")).await;
+        assert_eq!(status, 422, "{uri}: {v}");
+        assert!(error_message(&v).contains(names), "{uri}: {v}");
+    }
+    // A source name in the query is refused: the upload's name is `file_name`.
+    let uri = format!("/api/v1/import?{q}5T00:00:00Z&source_name=x.csv");
+    let (status, v) = send(&app, req("POST", &uri, fourth)).await;
+    assert_eq!(status, 422, "{v}");
 }
 
 #[tokio::test]

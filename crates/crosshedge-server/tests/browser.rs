@@ -4,7 +4,11 @@
 //! JSON; `sh` maps our stdin/stdout pipes onto them, so neither a websocket crate nor `unsafe`
 //! is needed). Every view is loaded, a basis-explorer control is changed and the chart must
 //! redraw with new data, a small stress job runs to completion, a bad CSV upload must show its
-//! one-line error. Any exception, console error, failed request or unexpected HTTP status >= 400
+//! one-line error, a book with a typo must show its inline line/column error, a big stress job
+//! must stop when cancelled, a chart's CSV export must hold the chart's data, the backtest's
+//! drawdown chart must bottom at the job's maximum drawdown, an upload's revisions must be
+//! listed. The first paint of the overview and a basis-explorer change round trip are printed
+//! (`timing: ...`), not asserted. Any exception, console error, failed request or unexpected HTTP status >= 400
 //! fails the test. A screenshot of each view is saved under `target/dashboard-screenshots/`.
 //! Every step has a timeout and the whole test a deadline: it always stops by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -77,6 +81,8 @@ struct Browser {
     requests: HashMap<String, (String, String)>,
     /// Exceptions, console errors, failed requests, unexpected statuses.
     problems: Vec<String>,
+    /// The failing requests the current step provokes: (a part of the URL, the status).
+    allowed: Vec<(String, i64)>,
     started: Instant,
     log: PathBuf,
 }
@@ -88,9 +94,11 @@ impl Drop for Browser {
     }
 }
 
-/// True for the one failing request the test provokes: the bad CSV refused with 422.
-fn expected_failure(url: &str, status: i64) -> bool {
-    url.contains("/api/v1/import?") && status == 422
+/// True for a failing request the test provokes: the bad CSV refused with 422, or one of
+/// `allowed` (a part of the URL, the status).
+fn expected_failure(allowed: &[(String, i64)], url: &str, status: &str) -> bool {
+    (url.contains("/api/v1/import?") && status.contains("422"))
+        || allowed.iter().any(|(u, s)| url.contains(u.as_str()) && status.contains(&s.to_string()))
 }
 
 impl Browser {
@@ -154,6 +162,7 @@ impl Browser {
             session: None,
             requests: HashMap::new(),
             problems: Vec::new(),
+            allowed: Vec::new(),
             started: Instant::now(),
             log,
         }
@@ -196,8 +205,7 @@ impl Browser {
                 let e = &p["entry"];
                 let url = e["url"].as_str().unwrap_or("");
                 let expected = e["source"] == "network"
-                    && url.contains("/api/v1/import?")
-                    && e["text"].as_str().unwrap_or("").contains("422");
+                    && expected_failure(&self.allowed, url, e["text"].as_str().unwrap_or(""));
                 if !expected {
                     self.problems.push(format!("log error: {} ({url})", e["text"]));
                 }
@@ -214,7 +222,7 @@ impl Browser {
             "Network.responseReceived" => {
                 let status = p["response"]["status"].as_i64().unwrap_or(0);
                 let url = p["response"]["url"].as_str().unwrap_or("");
-                if status >= 400 && !expected_failure(url, status) {
+                if status >= 400 && !expected_failure(&self.allowed, url, &status.to_string()) {
                     self.problems.push(format!("HTTP {status} for {url}"));
                 }
             }
@@ -425,7 +433,11 @@ fn every_view_works_in_headless_chromium() {
 
     b.call("Page.navigate", json!({"url": format!("{base}#view=overview")}));
     b.wait_loaded("overview", 0, STEP);
+    let first_paint =
+        b.eval("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1");
+    let overview_ready = b.eval("__ch.firstLoadedAt");
     b.screenshot(&shots, "overview");
+    let mut basis_change = json!(-1);
 
     for view in ["basis", "episodes", "book", "stress", "backtest", "compare", "data"] {
         let before = b.loads();
@@ -440,10 +452,12 @@ fn every_view_works_in_headless_chromium() {
                     "(() => { const s = document.querySelector('#ctl-target'); \
                      const hedge = document.querySelector('#ctl-hedge').value; \
                      const o = [...s.options].map((o) => o.value).find((v) => v !== s.value && v !== hedge); \
-                     s.value = o; s.dispatchEvent(new Event('change', { bubbles: true })); return o; })()",
+                     s.value = o; __ch.t0 = performance.now(); \
+                     s.dispatchEvent(new Event('change', { bubbles: true })); return o; })()",
                 );
                 let chosen = chosen.as_str().expect("a second series to choose").to_string();
                 b.wait_loaded("basis", before, STEP);
+                basis_change = b.eval("__ch.loadedAt - __ch.t0");
                 let new = b.eval("JSON.stringify(__ch.charts.levels.u.data)");
                 assert_ne!(
                     old, new,
@@ -465,6 +479,7 @@ fn every_view_works_in_headless_chromium() {
                     "the rolling-correlation chart has no points or a band not around them: {band}"
                 );
                 b.screenshot(&shots, "basis-changed");
+                check_csv_export(&mut b, "rolling");
                 // The original target back, for the screenshot of the view as it opens.
                 let before = b.loads();
                 b.eval(
@@ -497,6 +512,29 @@ fn every_view_works_in_headless_chromium() {
                 assert_eq!(selected, name, "the clicked row is not marked");
             }
             "stress" => {
+                // A run with many paths, cancelled while it runs: it ends cancelled.
+                b.eval(
+                    "(() => { document.querySelector('#ctl-paths').value = '5000000'; \
+                     document.querySelector('#run').click(); })()",
+                );
+                b.wait_for(
+                    "the big stress job to run",
+                    "document.body.dataset.job === 'running'",
+                    STEP,
+                );
+                b.eval("document.querySelector('#cancel').click()");
+                b.wait_for(
+                    "the stress job to be cancelled",
+                    "document.body.dataset.job === 'cancelled' && __ch.pending === 0 \
+                     && !!document.querySelector('#main .error')",
+                    STEP,
+                );
+                let shown = b.eval("document.querySelector('#main .error').textContent");
+                assert!(
+                    shown.as_str().unwrap_or("").contains("cancel"),
+                    "no cancellation shown: {shown}"
+                );
+                assert_eq!(b.eval("document.querySelector('#run').disabled"), json!(false));
                 let before = b.loads();
                 b.eval(
                     "(() => { document.querySelector('#ctl-paths').value = '300'; \
@@ -518,6 +556,78 @@ fn every_view_works_in_headless_chromium() {
                     "no hedged P&L histogram"
                 );
             }
+            "book" => {
+                // A typo on line 2: the one-line error with its line and column, the line
+                // shown under it with a caret at the column.
+                b.allowed.push(("/api/v1/hedge".to_string(), 422));
+                b.eval(
+                    "(() => { const a = document.querySelector('#book'); const l = a.value.split('\\n'); \
+                     l.splice(1, 0, 'budget_typo = '); a.value = l.join('\\n'); \
+                     document.querySelector('#size').click(); })()",
+                );
+                b.wait_for(
+                    "the book's inline error",
+                    "!!document.querySelector('#book-error-line') && __ch.pending === 0",
+                    STEP,
+                );
+                let msg = b.eval("document.querySelector('#main .error').textContent");
+                let msg = msg.as_str().unwrap_or("").to_string();
+                assert!(!msg.contains('\n') && msg.contains("line 2, column "), "{msg:?}");
+                let column: usize = msg
+                    .split("line 2, column ")
+                    .nth(1)
+                    .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or_else(|| b.fail(&format!("no column in {msg:?}")));
+                let shown = b.eval("document.querySelector('#book-error-line').textContent");
+                let shown = shown.as_str().unwrap_or("");
+                let (line, caret) = shown.split_once('\n').unwrap_or((shown, ""));
+                assert!(line.starts_with("2 | budget_typo ="), "{shown:?}");
+                assert_eq!(
+                    caret.len(),
+                    "2 | ".len() + column,
+                    "the caret is not at the column: {shown:?}"
+                );
+                assert!(caret.ends_with('^'), "{shown:?}");
+                b.screenshot(&shots, "book-error");
+                b.allowed.clear();
+                // Back to the default book (and out of the address) for the other views.
+                let before = b.loads();
+                b.eval(
+                    "[...document.querySelectorAll('#main button')].find((x) => x.textContent.startsWith('Reset')).click()",
+                );
+                b.wait_loaded("book", before, STEP);
+                let hash = b.eval("location.hash");
+                assert!(!hash.as_str().unwrap_or("").contains("book="), "{hash}");
+            }
+            "backtest" => {
+                // The drawdown chart, from the job's equity, bottoms at the job's maximum
+                // drawdown (the backtest crate's metric), hedged and unhedged.
+                let dd = b.eval(
+                    "(() => { const d = __ch.charts.drawdown.u.data; const r = __ch.backtest.report; \
+                     const low = (a) => Math.min(...a.filter((x) => x !== null)); \
+                     return [d[0].length, r.dates.length, low(d[1]), -r.hedged_metrics.metrics.max_drawdown.max_drawdown, \
+                             low(d[2]), -r.unhedged_metrics.metrics.max_drawdown.max_drawdown]; })()",
+                );
+                let f = |i: usize| dd[i].as_f64().unwrap_or(f64::NAN);
+                assert!(
+                    f(0) > 100.0 && f(0) == f(1),
+                    "the drawdown chart has not the job's days: {dd}"
+                );
+                for (got, want) in [(f(2), f(3)), (f(4), f(5))] {
+                    assert!(
+                        want < 0.0 && (got - want).abs() < 1e-12,
+                        "drawdown low {got} vs the job's {want}: {dd}"
+                    );
+                }
+                for id in ["episode-protection", "backtest-metrics"] {
+                    assert_eq!(
+                        b.eval(&format!("!!document.querySelector('#{id} tbody tr')")),
+                        json!(true),
+                        "{id}"
+                    );
+                }
+            }
             "data" => {
                 b.eval(
                     "(() => { document.querySelector('#csv').value = 'date,close\\n2024-01-02,100.5\\n2024-01-03,abc\\n'; \
@@ -537,6 +647,41 @@ fn every_view_works_in_headless_chromium() {
                 println!("bad CSV refused with: {msg}");
                 let imported = b.eval("!!document.querySelector('#import-ok')");
                 assert_eq!(imported, json!(false));
+                // Two good files, the second revising 2024-01-03: the revisions are listed.
+                for text in [
+                    "date,close\\n2024-01-02,100.5\\n2024-01-03,101\\n",
+                    "date,close\\n2024-01-03,102\\n",
+                ] {
+                    b.eval(&format!(
+                        "(() => {{ document.body.dataset.imported = ''; \
+                         document.querySelector('#csv').value = '{text}'; \
+                         document.querySelector('#import').click(); }})()"
+                    ));
+                    b.wait_for(
+                        "a good import",
+                        "document.body.dataset.imported && __ch.pending === 0 && !!document.querySelector('#import-ok')",
+                        STEP,
+                    );
+                }
+                b.eval(
+                    "[...document.querySelectorAll('#series-list tbody tr')].find((r) => r.cells[0].textContent === 'mine').click()",
+                );
+                b.wait_for(
+                    "the revisions of the upload",
+                    "document.body.dataset.plotted === 'mine' && __ch.pending === 0",
+                    STEP,
+                );
+                let rows = b.eval(
+                    "[...document.querySelectorAll('#revisions tbody tr')].map((r) => [...r.cells].map((c) => c.textContent).slice(0, 6))",
+                );
+                assert_eq!(
+                    rows,
+                    json!([
+                        ["2024-01-03", "0", "101", "current", rows[0][4], "pasted.csv"],
+                        ["2024-01-03", "1", "102", "", rows[1][4], "pasted.csv"]
+                    ]),
+                    "the revisions table"
+                );
             }
             _ => {}
         }
@@ -544,8 +689,70 @@ fn every_view_works_in_headless_chromium() {
     }
     b.drain();
     b.assert_no_problems("the whole run");
+    println!(
+        "timing: overview first paint {} ms; basis change {} ms (overview ready {} ms)",
+        ms(&first_paint),
+        ms(&basis_change),
+        ms(&overview_ready)
+    );
     drop(b);
     let _ = stop_tx.send(());
     server.join().unwrap();
     println!("screenshots in {}", shots.display());
+}
+
+/// A JavaScript number of milliseconds, rounded, for the timing line.
+fn ms(v: &Value) -> String {
+    v.as_f64().map_or_else(|| "?".to_string(), |x| format!("{x:.0}"))
+}
+
+/// Clicks the CSV button of chart `id` with the download intercepted (the Blob handed to
+/// `URL.createObjectURL` kept, the link's click swallowed) and checks the file against the
+/// chart's drawn data: the header, one row per point, each date and value as drawn.
+fn check_csv_export(b: &mut Browser, id: &str) {
+    let got = b.eval(&format!(
+        "(async () => {{ const blobs = [], names = []; const create = URL.createObjectURL; \
+         const click = HTMLAnchorElement.prototype.click; \
+         URL.createObjectURL = (x) => {{ blobs.push(x); return create.call(URL, x); }}; \
+         HTMLAnchorElement.prototype.click = function () {{ names.push(this.download); }}; \
+         try {{ document.querySelector('#chart-{id} .tools button').click(); }} \
+         finally {{ URL.createObjectURL = create; HTMLAnchorElement.prototype.click = click; }} \
+         return {{ name: names[0], type: blobs[0].type, text: await blobs[0].text(), \
+                  labels: __ch.charts['{id}'].labels, data: __ch.charts['{id}'].u.data }}; }})()"
+    ));
+    assert_eq!(got["name"], json!(format!("{id}.csv")), "the download's name");
+    assert_eq!(got["type"], json!("text/csv"));
+    let text = got["text"].as_str().unwrap_or("");
+    let data = got["data"].as_array().unwrap_or_else(|| b.fail("no chart data"));
+    let mut lines = text.lines();
+    let labels: Vec<&str> =
+        got["labels"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(lines.next(), Some(labels.join(",").as_str()), "the CSV header");
+    let n = data[0].as_array().unwrap().len();
+    assert!(n > 100, "{id} has {n} points");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), n, "one CSV row per point of {id}");
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells.len(), data.len(), "row {i}: {row}");
+        let secs = data[0][i].as_i64().unwrap();
+        let date = chrono::DateTime::from_timestamp(secs, 0).unwrap().date_naive().to_string();
+        assert_eq!(cells[0], date, "row {i}: the date");
+        for (j, col) in data.iter().enumerate().skip(1) {
+            match col[i].as_f64() {
+                None => assert_eq!(cells[j], "", "row {i}, {}: no value drawn", labels[j]),
+                // Within one unit in the last place: serde_json's float parsing (without its
+                // `float_roundtrip` feature) may round the DevTools JSON one ulp off.
+                Some(v) => {
+                    let got = cells[j].parse::<f64>().unwrap_or(f64::NAN);
+                    assert!(
+                        (got - v).abs() <= f64::EPSILON * v.abs(),
+                        "row {i}, {}: {got} in the CSV, {v} drawn",
+                        labels[j]
+                    );
+                }
+            }
+        }
+    }
+    println!("{id}.csv: {n} rows, as drawn");
 }

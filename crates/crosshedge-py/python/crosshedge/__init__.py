@@ -134,10 +134,12 @@ class Result:
     """The answer of one job: exactly the CLI's ``--json`` (``to_dict()``), its warnings, and
     a table view (``to_frame()``) where one is natural."""
 
-    def __init__(self, job: str, data: Any, warnings: Sequence[str] = (), text: str = "") -> None:
+    def __init__(self, job: str, data: Any, warnings: Sequence[str] = (), text: str = "",
+                 table: Optional[str] = None) -> None:
         self.job = job
         self._data = data
         self._text = text  # the response JSON exactly as the job serialised it
+        self._table = table  # the CLI's human table, rendered by the engine
         self._extra = list(warnings)
 
     def to_dict(self) -> Any:
@@ -182,7 +184,11 @@ class Result:
         return _pd.DataFrame(rows, index=index)
 
     def summary(self) -> str:
-        """A short plain-text summary: the scalar fields of the response, one per line."""
+        """The CLI's table: exactly what ``crosshedge <job>`` prints without ``--json`` (the
+        same renderer, in the engine; percent appears here only). For the jobs without one
+        (``import``, ``series``, ``price_option``), the scalar fields one per line."""
+        if self._table is not None:
+            return self._table
         if not isinstance(self._data, dict):
             return f"{self.job}: {len(self._data)} rows"
         lines = [f"{self.job}"]
@@ -223,8 +229,8 @@ def _short(v: Any) -> str:
 
 def _run(job: str, store: str, data_dir: Optional[str], fields: Mapping[str, Any],
          progress: Optional[ProgressFn], warnings: Sequence[str] = ()) -> Result:
-    text = _native.run_job(job, os.fspath(store), data_dir, _request_json(fields), progress)
-    return Result(job, json.loads(text), warnings, text)
+    text, table = _native.run_job(job, os.fspath(store), data_dir, _request_json(fields), progress)
+    return Result(job, json.loads(text), warnings, text, table)
 
 
 class Workspace:
@@ -462,9 +468,9 @@ def stress_combine(store: Union[str, os.PathLike], payloads: Sequence[bytes], *,
     fields bit for bit. Damaged, foreign (another request, store or build), overlapping or
     missing payloads raise ``InputError``."""
     dd = os.fspath(data_dir) if data_dir is not None else None
-    text = _native.stress_combine(os.fspath(store), dd, _request_json(fields),
-                                  [bytes(p) for p in payloads])
-    return Result("stress", json.loads(text), (), text)
+    text, table = _native.stress_combine(os.fspath(store), dd, _request_json(fields),
+                                         [bytes(p) for p in payloads])
+    return Result("stress", json.loads(text), (), text, table)
 
 
 def basis_scan(store: Union[str, os.PathLike], pairs: Any, **kwargs: Any) -> list:

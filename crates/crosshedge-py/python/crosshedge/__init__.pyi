@@ -30,7 +30,8 @@ class Cancelled(Exception):
 
 class Result:
     job: str
-    def __init__(self, job: str, data: Any, warnings: Sequence[str] = ..., text: str = ...) -> None: ...
+    def __init__(self, job: str, data: Any, warnings: Sequence[str] = ..., text: str = ...,
+                 table: Optional[str] = ...) -> None: ...
     def to_dict(self) -> Any:
         """Exactly the CLI's --json of the same request, parsed."""
     @property

@@ -193,8 +193,8 @@ def stress(store: Union[str, os.PathLike], *, book: str = "default", paths: int,
         payloads = _run_tasks(engine, client, _blocks_task, args, done, workers)
     finally:
         bar.close()
-    out = _native.stress_combine(store, dd, text, payloads)
-    return Result("stress", json.loads(out), (), out)
+    out, table = _native.stress_combine(store, dd, text, payloads)
+    return Result("stress", json.loads(out), (), out, table)
 
 
 def basis_scan(store: Union[str, os.PathLike], pairs: Iterable[Any], *, client: Any = None,
@@ -234,7 +234,7 @@ def basis_scan(store: Union[str, os.PathLike], pairs: Iterable[Any], *, client: 
     for text in texts:
         for item in json.loads(text):
             if "ok" in item:
-                out.append(Result("basis", item["ok"], (), json.dumps(item["ok"])))
+                out.append(Result("basis", item["ok"], (), json.dumps(item["ok"]), item.get("summary")))
             else:
                 e = item["error"]
                 cls = {"input": _native.InputError, "analysis": _native.AnalysisError}.get(e["kind"], _native.Cancelled)

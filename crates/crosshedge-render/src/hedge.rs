@@ -2,7 +2,7 @@
 
 use crosshedge_app::hedge::HedgeResponse;
 
-use crate::output::{self, pct};
+use crate::table::{self, pct};
 
 /// The human plan.
 pub fn render(o: &HedgeResponse) -> String {
@@ -17,16 +17,16 @@ pub fn render(o: &HedgeResponse) -> String {
         p.asset_notional.btc,
         p.asset_notional.eth,
         p.asset_notional.nft,
-        output::date_or_dash(o.measured.as_of),
-        output::date_or_dash(o.measured.from),
-        output::date_or_dash(o.measured.to),
+        table::date_or_dash(o.measured.as_of),
+        table::date_or_dash(o.measured.from),
+        table::date_or_dash(o.measured.to),
         if (o.measured.nft_from, o.measured.nft_to) == (o.measured.from, o.measured.to) {
             String::new()
         } else {
             format!(
                 " (NFT index {} .. {}: its statistics use those days only)",
-                output::date_or_dash(o.measured.nft_from),
-                output::date_or_dash(o.measured.nft_to)
+                table::date_or_dash(o.measured.nft_from),
+                table::date_or_dash(o.measured.nft_to)
             )
         },
         i.hedge_ratio_calm,
@@ -38,7 +38,7 @@ pub fn render(o: &HedgeResponse) -> String {
         o.measured.vol_of_vol_source,
         o.measured.curve_source,
     );
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "layer",
         "instrument",
         "on",
@@ -88,7 +88,7 @@ pub fn render(o: &HedgeResponse) -> String {
         "\nCover given the target's own 1-in-20 loss over {} trading days in each regime (the stress model's joint distribution: the VIX moves by its correlation with the target):\n",
         o.measured.move_days
     ));
-    let mut c = output::table(&[
+    let mut c = table::table(&[
         "regime",
         "target loss",
         "E[VIX move]",

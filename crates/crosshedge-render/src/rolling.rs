@@ -2,7 +2,7 @@
 
 use crosshedge_app::rolling::RollingResponse;
 
-use crate::output;
+use crate::table;
 
 /// The human answer, showing every `every`th window (and the last).
 pub fn render(out: &RollingResponse, every: usize) -> String {
@@ -16,7 +16,7 @@ pub fn render(out: &RollingResponse, every: usize) -> String {
         s.push_str("no window has a defined correlation (a series is constant in every window)\n");
         return s;
     }
-    let mut t = output::table(&["window end", "correlation", "band low", "band high", "beta"]);
+    let mut t = table::table(&["window end", "correlation", "band low", "band high", "beta"]);
     let n = out.points.len();
     for (i, p) in out.points.iter().enumerate() {
         if i % every.max(1) != 0 && i + 1 != n {

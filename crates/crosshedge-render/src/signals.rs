@@ -3,7 +3,7 @@
 
 use crosshedge_app::signals::SignalsResponse;
 
-use crate::output::{self, opt, pct, serde_name};
+use crate::table::{self, opt, pct, serde_name};
 
 /// The human answer.
 pub fn render(out: &SignalsResponse) -> String {
@@ -28,7 +28,7 @@ pub fn render(out: &SignalsResponse) -> String {
         "how early each signal warns of a VIX close above {} (hit = entry within {} trading days):\n",
         out.stress_above, out.evaluation_horizon_days
     ));
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "signal",
         "signals",
         "hits",
@@ -54,7 +54,7 @@ pub fn render(out: &SignalsResponse) -> String {
     }
     s.push_str(&t.to_string());
     s.push_str(&format!("\nmost recent of {} signal events:\n", out.n_events));
-    let mut t = output::table(&["date", "signal", "VIX close", "value"]);
+    let mut t = table::table(&["date", "signal", "VIX close", "value"]);
     for e in &out.recent_events {
         t.add_row(vec![
             e.date.to_string(),

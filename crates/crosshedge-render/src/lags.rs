@@ -2,7 +2,7 @@
 
 use crosshedge_app::lags::LagsResponse;
 
-use crate::output;
+use crate::table;
 
 /// The human answer.
 pub fn render(out: &LagsResponse) -> String {
@@ -11,7 +11,7 @@ pub fn render(out: &LagsResponse) -> String {
         "lags: {} vs {} | {} returns | alignment {} | {} rows | ccf(k) = corr({}_t, {}_(t-k)): k > 0 means {} leads\n",
         m.target, m.hedge, m.target_returns, m.alignment, m.rows, m.target, m.hedge, m.hedge
     );
-    let mut t = output::table(&["lag k", "ccf", "|ccf| > 95% band", "Dimson slope"]);
+    let mut t = table::table(&["lag k", "ccf", "|ccf| > 95% band", "Dimson slope"]);
     for (i, k) in out.ccf.lags.iter().enumerate() {
         let slope = out
             .dimson

@@ -2,7 +2,7 @@
 
 use crosshedge_app::shocks::ShocksResponse;
 
-use crate::output::{self, pct, serde_name};
+use crate::table::{self, pct, serde_name};
 
 /// The human tables.
 pub fn render(out: &ShocksResponse) -> String {
@@ -17,7 +17,7 @@ pub fn render(out: &ShocksResponse) -> String {
         }
     );
     let mut t =
-        output::table(&["window", "from", "to", "days", "peak", "peak date", "fired", "catalogue"]);
+        table::table(&["window", "from", "to", "days", "peak", "peak date", "fired", "catalogue"]);
     for (i, w) in out.windows.iter().enumerate() {
         let eps = out.catalogue.window_episodes.get(&i).map(|v| v.join(", ")).unwrap_or_default();
         t.add_row(vec![
@@ -33,7 +33,7 @@ pub fn render(out: &ShocksResponse) -> String {
     }
     s.push_str(&t.to_string());
     s.push_str("\ncatalogue episodes in the data span:\n");
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "episode",
         "from",
         "to",

@@ -2,7 +2,7 @@
 
 use crosshedge_app::events::EventsResponse;
 
-use crate::output::{self, opt, pct};
+use crate::table::{self, opt, pct};
 
 /// The human table.
 pub fn render(out: &EventsResponse) -> String {
@@ -18,7 +18,7 @@ pub fn render(out: &EventsResponse) -> String {
         m.alignment,
         out.sources.join("; ")
     );
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "event",
         "n",
         "hedge move in window",

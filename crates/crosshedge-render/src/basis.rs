@@ -4,7 +4,7 @@
 use crosshedge_app::basis::BasisResponse;
 use crosshedge_app::basis::{BasisStats, DecorrelationFactor, RegimeStats, NOT_IDENTIFIED};
 
-use crate::output::{self, pct};
+use crate::table::{self, pct};
 
 /// The decorrelation factor's line: a scale only when `k` is identified and positive; a sign
 /// flip (`k < 0`: the stress h* points the other way, no scaling of the calm hedge is
@@ -65,11 +65,11 @@ pub fn render(o: &BasisResponse) -> String {
         m.hedge_returns,
         m.alignment,
         m.periods_per_year,
-        output::date_or_dash(m.from),
-        output::date_or_dash(m.to),
+        table::date_or_dash(m.from),
+        table::date_or_dash(m.to),
         r.seed
     );
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "sample",
         "n",
         "pearson [95% boot]",

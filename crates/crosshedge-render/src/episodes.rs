@@ -1,6 +1,6 @@
 //! The human table of `crosshedge episodes`.
 
-use crate::output::{self, pct};
+use crate::table::{self, pct};
 
 /// The human table.
 pub fn render(out: &crosshedge_app::episodes::EpisodesResponse) -> String {
@@ -18,7 +18,7 @@ pub fn render(out: &crosshedge_app::episodes::EpisodesResponse) -> String {
     for w in &out.warnings {
         s.push_str(&format!("warning: {w}\n"));
     }
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "episode",
         "rows",
         "from",

@@ -3,7 +3,7 @@
 
 use crosshedge_app::dcc::DccResponse;
 
-use crate::output::{self, opt, pct};
+use crate::table::{self, opt, pct};
 
 /// The human answer.
 pub fn render(out: &DccResponse) -> String {
@@ -12,7 +12,7 @@ pub fn render(out: &DccResponse) -> String {
         "DCC(1,1) of {} and {} | {} returns, GARCH(1,1) {} margins | alignment {} | {} rows\n",
         m.target, m.hedge, m.target_returns, out.innovation, m.alignment, m.rows
     );
-    let mut t = output::table(&["parameter", "estimate", "std. error"]);
+    let mut t = table::table(&["parameter", "estimate", "std. error"]);
     let fit = &out.full_fit;
     let named = fit
         .params
@@ -38,7 +38,7 @@ pub fn render(out: &DccResponse) -> String {
         "\ndynamic correlation: {}\ndynamic hedge ratio: {}\nlast ({}) correlation {} and hedge ratio {}; next day {:+.3} and {:+.4}; next-day vols {} / {} (ann.)\nunconditional correlation (Q-bar) {:+.3}; log-likelihood {:.2}\n",
         q(&out.correlation_quantiles),
         q(&out.hedge_ratio_quantiles),
-        output::date_or_dash(out.last_date),
+        table::date_or_dash(out.last_date),
         opt(out.last_correlation, 3),
         opt(out.last_hedge_ratio, 4),
         out.next_correlation,

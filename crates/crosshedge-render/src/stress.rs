@@ -2,7 +2,7 @@
 
 use crosshedge_app::stress::StressResponse;
 
-use crate::output::{self, pct};
+use crate::table::{self, pct};
 
 /// The human summary.
 pub fn render(o: &StressResponse) -> String {
@@ -12,7 +12,7 @@ pub fn render(o: &StressResponse) -> String {
         o.model,
         o.drift,
         o.scenario,
-        output::date_or_dash(o.measured.as_of),
+        table::date_or_dash(o.measured.as_of),
         o.start.vix,
         o.start.spx,
         o.start.regime
@@ -37,7 +37,7 @@ pub fn render(o: &StressResponse) -> String {
     }
     if let Some(r) = &o.report {
         s.push_str(&format!("{} paths x {} days, seed {}\n", r.paths, r.horizon_days, r.seed));
-        let mut t = output::table(&["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]);
+        let mut t = table::table(&["P&L", "mean", "sd", "VaR 95%", "VaR 99%", "ES 95%", "ES 99%"]);
         for (name, p) in [("unhedged", &r.unhedged), ("hedged", &r.hedged)] {
             t.add_row(vec![
                 name.to_string(),

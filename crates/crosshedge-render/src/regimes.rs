@@ -2,7 +2,7 @@
 
 use crosshedge_app::regimes::{BandsResponse, MarkovResponse};
 
-use crate::output::{self, opt, pct};
+use crate::table::{self, opt, pct};
 
 /// The human table of the VIX bands.
 pub fn render_bands(out: &BandsResponse) -> String {
@@ -11,12 +11,12 @@ pub fn render_bands(out: &BandsResponse) -> String {
         out.series,
         out.config.calm_below,
         out.config.stress_above,
-        output::date_or_dash(out.last_date),
+        table::date_or_dash(out.last_date),
         opt(out.last_close, 2),
         out.current.as_deref().unwrap_or("-")
     );
     let mut t =
-        output::table(&["band", "share of days", "spells", "mean spell (days)", "longest spell"]);
+        table::table(&["band", "share of days", "spells", "mean spell (days)", "longest spell"]);
     for st in &out.stats {
         t.add_row(vec![
             st.band.clone(),
@@ -38,14 +38,14 @@ pub fn render(o: &MarkovResponse) -> String {
         o.model,
         o.series.join(" & "),
         o.data,
-        output::date_or_dash(o.from),
-        output::date_or_dash(o.to),
+        table::date_or_dash(o.from),
+        table::date_or_dash(o.to),
         f.n_obs,
         f.loglik,
         f.aic,
         f.bic
     );
-    let mut t = output::table(&["parameter", "estimate", "std. error"]);
+    let mut t = table::table(&["parameter", "estimate", "std. error"]);
     for p in &f.params {
         t.add_row(vec![p.name.clone(), format!("{:+.6}", p.value), opt(p.std_error, 6)]);
     }
@@ -58,7 +58,7 @@ pub fn render(o: &MarkovResponse) -> String {
     header.push("expected duration (days)".into());
     header.push("long-run share".into());
     let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = output::table(&hdr);
+    let mut t = table::table(&hdr);
     for (i, row) in f.transition.iter().enumerate() {
         let mut r = vec![f.state_names[i].clone()];
         r.extend(row.iter().map(|p| format!("{p:.4}")));
@@ -78,7 +78,7 @@ pub fn render(o: &MarkovResponse) -> String {
         f.state_names.iter().zip(&f.forecast).map(|(n, p)| format!("{n} {}", pct(*p, 1))).collect();
     s.push_str(&format!(
         "\ncurrent regime ({}): {} (smoothed: {}); next day: {}\n",
-        output::date_or_dash(o.to),
+        table::date_or_dash(o.to),
         o.current_state,
         probs.join(", "),
         fc.join(", ")
@@ -87,4 +87,13 @@ pub fn render(o: &MarkovResponse) -> String {
         s.push_str(&format!("warning: {w}\n"));
     }
     s
+}
+
+/// Either rendering, as the response says: VIX bands ([`render_bands`]) or a Markov model
+/// ([`render`]).
+pub fn render_response(o: &crosshedge_app::regimes::RegimesResponse) -> String {
+    match o {
+        crosshedge_app::regimes::RegimesResponse::Bands(b) => render_bands(b),
+        crosshedge_app::regimes::RegimesResponse::Markov(m) => render(m),
+    }
 }

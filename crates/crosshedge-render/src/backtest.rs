@@ -3,7 +3,7 @@
 use crosshedge_app::backtest::BacktestResponse;
 use crosshedge_app::backtest::FlowKind;
 
-use crate::output::{self, pct};
+use crate::table::{self, pct};
 
 /// The human summary.
 pub fn render(o: &BacktestResponse) -> String {
@@ -12,8 +12,8 @@ pub fn render(o: &BacktestResponse) -> String {
         "backtest of {} | {} US trading days {} .. {} | VIX futures from {}\n",
         o.book,
         o.days,
-        output::date_or_dash(o.from),
-        output::date_or_dash(o.to),
+        table::date_or_dash(o.from),
+        table::date_or_dash(o.to),
         o.contracts
     );
     let held: Vec<String> = o
@@ -42,8 +42,7 @@ pub fn render(o: &BacktestResponse) -> String {
         s.push_str(&format!("  {n}: not run ({why})\n"));
     }
     if let Some(b) = &r.exposure {
-        let mut t =
-            output::table(&["exposure", "weight at start", "weight at end", "value at end"]);
+        let mut t = table::table(&["exposure", "weight at start", "weight at end", "value at end"]);
         for e in &b.exposures {
             t.add_row(vec![
                 e.name.clone(),
@@ -83,7 +82,7 @@ pub fn render(o: &BacktestResponse) -> String {
     for (n, why) in &o.skipped_layers {
         s.push_str(&format!("  layer {n}: not run ({why})\n"));
     }
-    let mut t = output::table(&[
+    let mut t = table::table(&[
         "curve",
         "total return",
         "ann. return",
@@ -132,7 +131,7 @@ pub fn render(o: &BacktestResponse) -> String {
         if r.all_checks_ok { "yes" } else { "NO" }
     ));
     if !r.episodes.is_empty() {
-        let mut t = output::table(&["episode", "unhedged P&L", "hedged P&L", "loss offset"]);
+        let mut t = table::table(&["episode", "unhedged P&L", "hedged P&L", "loss offset"]);
         for e in &r.episodes {
             t.add_row(vec![
                 e.name.clone(),

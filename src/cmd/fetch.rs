@@ -1,0 +1,90 @@
+//! `crosshedge fetch`: vendor data over HTTP (or from the raw cache) into the store.
+
+use std::collections::BTreeMap;
+
+use crosshedge_app::fetch::FetchRequest;
+use crosshedge_fetch::source::Host;
+
+use super::{now_utc, Ctx};
+use crate::cli::FetchArgs;
+use crate::exit::UsageError;
+use crate::output;
+use crate::progress::Bar;
+use crate::render::fetch::render;
+
+/// The base URLs: `--base-url SOURCE=URL` first, then `CROSSHEDGE_BASE_URL_<SOURCE>` for the
+/// hosts not given on the command line (the vendor's default otherwise, in the job). `env`
+/// reads one variable (the environment in the binary, a map in tests).
+fn base_urls(
+    flags: &[String],
+    env: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for f in flags {
+        let (name, url) = f
+            .split_once('=')
+            .ok_or_else(|| UsageError(format!("--base-url '{f}' is not SOURCE=URL")))?;
+        let host = Host::parse(name)?;
+        out.insert(host.env_name().to_string(), url.trim().to_string());
+    }
+    for h in Host::ALL {
+        if !out.contains_key(h.env_name()) {
+            if let Some(url) = env(&format!("CROSSHEDGE_BASE_URL_{}", h.env_name())) {
+                out.insert(h.env_name().to_string(), url);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The app's request for `a`, stamped `fetched_at`.
+fn request(a: &FetchArgs, fetched_at: String) -> anyhow::Result<FetchRequest> {
+    Ok(FetchRequest {
+        specs: a.specs.clone(),
+        from: a.from,
+        to: a.to,
+        cache_dir: a.cache.clone(),
+        offline: a.offline,
+        base_urls: base_urls(&a.base_url, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))?,
+        manifest: a.manifest.clone(),
+        fetched_at,
+        ..FetchRequest::default()
+    })
+}
+
+pub fn run(ctx: &Ctx, a: FetchArgs) -> anyhow::Result<()> {
+    let req = request(&a, now_utc())?;
+    let mut ws = ctx.workspace();
+    let res = crosshedge_app::fetch::run(&mut ws, &req, &Bar::new(2))?;
+    for s in &res.sources {
+        for w in &s.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    if ctx.json {
+        return output::print_json(&res);
+    }
+    output::emit(&render(&res));
+    println!("store: {}", ctx.store.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flag_wins_over_the_environment() {
+        let env = |k: &str| match k {
+            "CROSSHEDGE_BASE_URL_CBOE" => Some("http://127.0.0.1:2".to_string()),
+            "CROSSHEDGE_BASE_URL_FRED" => Some("http://127.0.0.1:3".to_string()),
+            _ => None,
+        };
+        let m = base_urls(&["cboe=http://127.0.0.1:1".to_string()], env).unwrap();
+        assert_eq!(m["CBOE"], "http://127.0.0.1:1");
+        assert_eq!(m["FRED"], "http://127.0.0.1:3");
+        assert_eq!(m.len(), 2);
+        assert!(base_urls(&["kraken=http://x".to_string()], |_| None).is_err());
+        assert!(base_urls(&["cboe".to_string()], |_| None).is_err());
+    }
+}
