@@ -42,6 +42,7 @@ pub mod json;
 pub mod labeling;
 pub mod lags;
 pub mod measure;
+pub mod output_set;
 pub mod pair;
 pub mod price;
 pub mod progress;

@@ -545,71 +545,25 @@ pub fn assemble(
     })
 }
 
-/// The temporary name of `path` while a set is written: `.NAME.partial` beside it.
-fn partial_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    path.with_file_name(format!(".{name}.partial"))
-}
-
-/// Writes `files` (path, bytes) as a set: every file is first written and synced under its
-/// temporary name ([`partial_path`]), and only when all are written are they renamed into
-/// place, so a failure (or a kill before the renames) leaves every previous file as it was,
-/// and no temporary file is left behind on an error. A target that is a directory is refused
-/// before anything is written.
-///
-/// # Errors
-/// An analysis error naming the file that could not be written or renamed.
-pub(crate) fn write_set(files: &[(PathBuf, Vec<u8>)]) -> Result<(), AppError> {
-    use std::io::Write as _;
-    for (path, _) in files {
-        if path.is_dir() {
-            return Err(AppError::analysis(format!(
-                "writing {}: a directory is in the way",
-                path.display()
-            )));
-        }
-    }
-    let cleanup = || {
-        for (path, _) in files {
-            let _ = std::fs::remove_file(partial_path(path));
-        }
-    };
-    let write_one = |path: &Path, bytes: &[u8]| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(partial_path(path))?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    for (path, bytes) in files {
-        if let Err(e) = write_one(path, bytes) {
-            cleanup();
-            return Err(AppError::analysis(format!("writing {}: {e}", path.display())));
-        }
-    }
-    for (path, _) in files {
-        if let Err(e) = std::fs::rename(partial_path(path), path) {
-            cleanup();
-            return Err(AppError::analysis(format!("writing {}: {e}", path.display())));
-        }
-    }
-    Ok(())
-}
-
 /// Renders and writes `report.html`, `report.json` and `analysis.json` into `dir`.
 ///
 /// # Errors
 /// An analysis error when the directory cannot be created or a file cannot be written. The
-/// three files are written as a set: all are written under temporary names
-/// first and renamed into place together, so a failure never leaves a new JSON beside an old
+/// three files are written as one set ([`crate::output_set`]: temporaries, a commit journal,
+/// renames, roll-forward after a kill), so a failure never leaves a new JSON beside an old
 /// HTML, nor temporary files behind.
 pub fn write(dir: &Path, input: &ReportInput, analysis: &Analysis) -> Result<Written, AppError> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let html = render_html(input)?;
     let (h, j, a) = (dir.join("report.html"), dir.join("report.json"), dir.join("analysis.json"));
-    write_set(&[
-        (j.clone(), serde_json::to_string(input)?.into_bytes()),
-        (a.clone(), serde_json::to_string(analysis)?.into_bytes()),
-        (h.clone(), html.into_bytes()),
-    ])?;
+    crate::output_set::write_set(
+        dir,
+        &[
+            ("report.json", serde_json::to_string(input)?.into_bytes()),
+            ("analysis.json", serde_json::to_string(analysis)?.into_bytes()),
+            ("report.html", html.into_bytes()),
+        ],
+    )?;
     Ok(Written {
         html: h.display().to_string(),
         json: j.display().to_string(),
@@ -773,51 +727,5 @@ fn left_out<T>(r: Result<T, AppError>, notes: &mut Vec<String>) -> Result<Option
             notes.push(format!("{} (left out)", e.message));
             Ok(None)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn report_files_are_written_as_a_set() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let files = |tag: &str| -> Vec<(PathBuf, Vec<u8>)> {
-            ["report.json", "analysis.json", "report.html"]
-                .iter()
-                .map(|n| (d.join(n), format!("{tag} {n}").into_bytes()))
-                .collect()
-        };
-        write_set(&files("old")).unwrap();
-        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
-        // A write that cannot complete (here the HTML's name is taken by a directory) leaves
-        // every old file whole and no temporary file behind.
-        std::fs::remove_file(d.join("report.html")).unwrap();
-        std::fs::create_dir(d.join("report.html")).unwrap();
-        assert!(write_set(&files("new")).is_err());
-        assert_eq!(std::fs::read_to_string(d.join("report.json")).unwrap(), "old report.json");
-        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
-        // A failure while writing the temporaries removes those already written.
-        std::fs::remove_dir(d.join("report.html")).unwrap();
-        let mut bad = files("new");
-        bad.push((d.join("missing-dir").join("x.json"), b"x".to_vec()));
-        assert!(write_set(&bad).is_err());
-        assert_eq!(std::fs::read_to_string(d.join("report.json")).unwrap(), "old report.json");
-        assert_eq!(listing(d), ["analysis.json", "report.json"]);
-        write_set(&files("new")).unwrap();
-        assert_eq!(std::fs::read_to_string(d.join("report.html")).unwrap(), "new report.html");
-        assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
     }
 }

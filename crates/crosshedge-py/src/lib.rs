@@ -185,6 +185,7 @@ const JOBS: &[&str] = &[
     "backtest",
     "price_option",
     "import",
+    "fetch",
     "series",
 ];
 
@@ -219,6 +220,11 @@ fn dispatch(
         "import" => {
             let req: app::import::ImportRequest = app::json::request_from_value(flat.clone())?;
             let out = app::import::run(&mut ws, &req, p)?;
+            Ok((serde_json::to_string(&out)?, None))
+        }
+        "fetch" => {
+            let req: app::fetch::FetchRequest = app::json::request_from_value(flat.clone())?;
+            let out = app::fetch::run(&mut ws, &req, p)?;
             Ok((serde_json::to_string(&out)?, None))
         }
         "series" => {

@@ -627,7 +627,8 @@ async fn series(state: &Shared, req: Value) -> Result<Json<Value>, ApiError> {
 }
 
 /// The import request of an upload: the query's fields (strings; `series` as
-/// `NAME=COLUMN[,NAME=COLUMN...]`, `allow_bad_expiry` as `true`/`false`), the file at `file`,
+/// `NAME=COLUMN[,NAME=COLUMN...]`, `allow_bad_expiry` as `true`/`false`, `scale` as a
+/// number, `format` as a vendor format name such as `fred`), the file at `file`,
 /// recorded in the store as `name` (the uploaded file's name, not the temporary path).
 fn import_request(
     q: &HashMap<String, String>,
@@ -660,6 +661,16 @@ fn import_request(
                     })
                     .collect::<Result<_, AppError>>()?,
             ),
+            "scale" => {
+                let f: f64 = v.trim().parse().map_err(|_| {
+                    AppError::input(format!("request field `scale`: '{v}' is not a number"))
+                })?;
+                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+                    AppError::input(format!(
+                        "request field `scale`: '{v}' is not a finite, non-zero factor"
+                    ))
+                })?
+            }
             "allow_bad_expiry" => Value::Bool(v.parse().map_err(|_| {
                 AppError::input(format!(
                     "request field `allow_bad_expiry`: '{v}' is not true or false"

@@ -103,6 +103,8 @@ pub fn document() -> Value {
         ("unit", "query"),
         ("date_column", "query"),
         ("date_format", "query"),
+        ("scale", "query"),
+        ("format", "query"),
         ("on_conflict", "query"),
         ("allow_bad_expiry", "query"),
         ("imported_at", "query"),
@@ -111,8 +113,9 @@ pub fn document() -> Value {
     ];
     let mut import = op(
         "Import a CSV file (the body, text/csv, at most the upload limit); the query holds the \
-         import's fields (series as NAME=COLUMN[,NAME=COLUMN...]); a bad file leaves the store \
-         untouched",
+         import's fields (series as NAME=COLUMN[,NAME=COLUMN...]; scale a number multiplying \
+         every value, e.g. 0.01 for percent into decimals; format a vendor's raw format: cboe, \
+         yahoo, fred, binance-klines, deribit-dvol); a bad file leaves the store untouched",
         &import_fields,
     );
     import["requestBody"] =

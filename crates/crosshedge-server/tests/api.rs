@@ -475,6 +475,78 @@ async fn an_upload_is_recorded_by_its_name_and_its_revisions_are_listed() {
     assert_eq!(status, 422, "{v}");
 }
 
+/// An upload's `scale` multiplies every value on import and is recorded with the import;
+/// `format` reads a vendor's raw file; a bad `scale` or `format` is a 422 naming the field
+/// and writes nothing.
+#[tokio::test]
+async fn an_upload_with_scale_and_format_stores_scaled_values_and_records_the_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.store = dir.path().join("scale.db");
+    cfg.data_dir = dir.path().to_path_buf();
+    let app = app(cfg);
+    let stamp = "&imported_at=2026-01-01T00:00:00Z";
+    // A plain CSV of percent rates, scaled into decimals.
+    let csv = "date,rate\n2024-01-02,5.25\n2024-01-03,5.5\n2024-01-04,4.75\n";
+    let uri = format!(
+        "/api/v1/import?series=ff=rate&calendar=us&unit=rate&scale=0.01&file_name=ff.csv{stamp}"
+    );
+    let (status, v) = send(&app, req("POST", &uri, csv)).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["series"][0]["new"], 3, "{v}");
+    let (status, shown) = send(&app, req("GET", "/api/v1/series/ff", "")).await;
+    assert_eq!(status, 200, "{shown}");
+    // Expected: the file's percent values / 100 (exact decimal inputs; 1e-15 covers the one
+    // rounding of the product).
+    let want = [("2024-01-02", 0.0525), ("2024-01-03", 0.055), ("2024-01-04", 0.0475)];
+    let got = shown["observations"].as_array().unwrap();
+    assert_eq!(got.len(), want.len(), "{shown}");
+    for (o, (date, value)) in got.iter().zip(want) {
+        assert_eq!(o[0], date, "{shown}");
+        assert!((o[1].as_f64().unwrap() - value).abs() < 1e-15, "{date}: {shown}");
+    }
+    let (_, imports) = send(&app, req("GET", "/api/v1/imports", "")).await;
+    assert_eq!(imports.as_array().unwrap().len(), 1, "{imports}");
+    assert_eq!(imports[0]["scale"], "ff=0.01", "{imports}");
+    assert_eq!(imports[0]["file_name"], "ff.csv", "{imports}");
+    // A FRED graph download (`.` a missing day), read with format=fred and scaled.
+    let fred = "observation_date,DGS3MO\n2024-01-02,5.46\n2024-01-03,.\n2024-01-04,5.44\n";
+    let uri = format!(
+        "/api/v1/import?series=t3m=DGS3MO&calendar=us&unit=rate&format=fred&scale=0.01\
+         &file_name=DGS3MO.csv{stamp}"
+    );
+    let (status, v) = send(&app, req("POST", &uri, fred)).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, shown) = send(&app, req("GET", "/api/v1/series/t3m", "")).await;
+    let got = shown["observations"].as_array().unwrap();
+    assert_eq!(got.len(), 2, "{shown}");
+    assert_eq!(got[0][0], "2024-01-02", "{shown}");
+    assert!((got[0][1].as_f64().unwrap() - 0.0546).abs() < 1e-15, "{shown}");
+    assert_eq!(got[1][0], "2024-01-04", "{shown}");
+    assert!((got[1][1].as_f64().unwrap() - 0.0544).abs() < 1e-15, "{shown}");
+    // Bad scales and a bad format: 422, one line naming the field, the store unchanged.
+    let other = "date,rate\n2024-01-05,5.0\n";
+    for (query, field) in [
+        ("scale=abc", "scale"),
+        ("scale=", "scale"),
+        ("scale=0", "scale"),
+        ("scale=inf", "scale"),
+        ("scale=NaN", "scale"),
+        ("format=bloomberg", "format"),
+    ] {
+        let uri = format!("/api/v1/import?series=ff=rate&calendar=us&unit=rate&{query}{stamp}");
+        let (status, v) = send(&app, req("POST", &uri, other)).await;
+        assert_eq!(status, 422, "{query}: {v}");
+        assert_eq!(error_kind(&v), "input", "{query}: {v}");
+        let message = error_message(&v);
+        assert!(message.contains(field) && !message.contains('\n'), "{query}: {message}");
+    }
+    let (_, imports) = send(&app, req("GET", "/api/v1/imports", "")).await;
+    assert_eq!(imports.as_array().unwrap().len(), 2, "{imports}");
+    let (_, shown) = send(&app, req("GET", "/api/v1/series/ff", "")).await;
+    assert_eq!(shown["observations"].as_array().unwrap().len(), 3, "{shown}");
+}
+
 #[tokio::test]
 async fn the_demo_store_is_shared_by_the_series_routes() {
     let _ = tmp_dir();

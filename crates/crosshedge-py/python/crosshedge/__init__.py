@@ -87,6 +87,7 @@ _TABLES = {
     "backtest": "layers",
     "lags": "ccf",
     "rolling": "points",
+    "fetch": "sources",
 }
 
 ProgressFn = Callable[[int, int, str], Any]
@@ -253,12 +254,21 @@ class Workspace:
         return _run(job, self.path, self.data_dir, fields, progress)
 
     def import_csv(self, path: Union[str, os.PathLike], series: Mapping[str, str], *,
-                   calendar: str = "us", unit: str = "price", progress: Optional[ProgressFn] = None,
+                   calendar: str = "us", unit: str = "price", scale: Optional[float] = None,
+                   format: Optional[str] = None, progress: Optional[ProgressFn] = None,
                    **fields: Any) -> Result:
         """Imports CSV file ``path`` (the ``import`` job): ``series`` maps each new series name
         to its column; ``calendar`` is ``"us"`` (NYSE/CFE trading days) or ``"crypto"`` (every
-        day); ``unit`` is price, index-level, rate, count or ratio. Other fields: date_column,
-        date_format, on_conflict (keep|replace|fail), imported_at (RFC 3339, default now)."""
+        day); ``unit`` is price, index-level, rate, count or ratio.
+
+        ``scale`` multiplies every value of the file's series on import (a finite, non-zero
+        factor, recorded with the import): ``0.01`` turns percent (FRED's ``5.25``) into the
+        decimals the store holds (``0.0525``). ``format`` reads a vendor's raw download as is
+        (``"cboe"``, ``"yahoo"``, ``"fred"``, ``"binance-klines"``, ``"deribit-dvol"``); the
+        ``series`` columns then name the vendor's normalised columns (``close``,
+        ``adj_close``, the FRED id). Other fields: date_column, date_format (chrono, e.g.
+        ``"%m/%d/%Y"``), on_conflict (keep|replace|fail), imported_at (RFC 3339, default now).
+        A bad value raises InputError naming the field."""
         req = {
             "file": os.fspath(path),
             "series": [{"name": n, "column": c} for n, c in series.items()],
@@ -266,8 +276,54 @@ class Workspace:
             "unit": unit,
             "imported_at": fields.pop("imported_at", None) or _now(),
         }
+        if scale is not None:
+            if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, (int, float, np.number)):
+                raise InputError(f"import_csv: scale must be a number, got {scale!r}")
+            f = float(scale)
+            if not np.isfinite(f) or f == 0.0:
+                raise InputError(f"import_csv: scale must be a finite, non-zero factor, got {scale!r}")
+            req["scale"] = f
+        if format is not None:
+            req["format"] = format
         req.update(fields)
         return _run("import", self.path, self.data_dir, req, progress)
+
+    def fetch(self, *specs: str, from_: Any = None, to: Any = None,
+              cache: Union[str, os.PathLike, None] = None, offline: bool = False,
+              base_urls: Optional[Mapping[str, str]] = None,
+              progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
+        """Fetches vendor data into the store (the ``fetch`` job, as ``crosshedge fetch``):
+        ``specs`` are presets (``"vix"``, ``"btc"``, ``"funding-btc"``, ``"dvol-btc"``, ...)
+        or ``"SOURCE:SYMBOL[=NAME]"``. ``from_``/``to`` bound the window (dates; default: from
+        the last stored date minus 7 days, or the start of the vendor's history, to the day
+        before now, UTC). ``cache`` is the raw-response cache directory (default
+        ``.crosshedge-cache`` beside the store); ``offline=True`` serves every response from it
+        and makes no request. ``base_urls`` maps a host (``"CBOE"``, ``"FRED"``,
+        ``"BINANCE"``, ``"BINANCE_FUTURES"``, ``"DERIBIT"``, ``"DEFILLAMA"``,
+        ``"DEFILLAMA_STABLECOINS"``) to ``http(s)://host[:port]``; unlike the CLI, no
+        ``CROSSHEDGE_BASE_URL_*`` variable is read. Other fields: manifest, overlap_days,
+        page_limit, on_conflict (replace|keep|fail), fetched_at (RFC 3339, default now).
+        ``to_frame()`` gives one row per spec; the specs' warnings are in ``warnings``."""
+        for sp in specs:
+            if not isinstance(sp, str):
+                raise InputError(f"fetch: a spec must be a string, got {sp!r}")
+        req: dict = {
+            "specs": list(specs),
+            "offline": offline,
+            "fetched_at": fields.pop("fetched_at", None) or _now(),
+        }
+        if from_ is not None:
+            req["from"] = _date_str(from_)
+        if to is not None:
+            req["to"] = _date_str(to)
+        if cache is not None:
+            req["cache_dir"] = os.fspath(cache)
+        if base_urls is not None:
+            req["base_urls"] = dict(base_urls)
+        req.update(fields)
+        r = _run("fetch", self.path, self.data_dir, req, progress)
+        r._extra += [w for s in r["sources"] for w in s.get("warnings", [])]
+        return r
 
     def series(self) -> list:
         """Every series of the store as a list of dicts (name, calendar, unit, first, last,

@@ -48,6 +48,21 @@ class Workspace:
     data_dir: Optional[str]
     def __init__(self, path: PathLike, data_dir: Optional[PathLike] = None) -> None: ...
     def run(self, job: str, progress: Optional[ProgressFn] = None, **fields: Any) -> Result: ...
+    def fetch(
+        self,
+        *specs: str,
+        from_: Any = None,
+        to: Any = None,
+        cache: Optional[PathLike] = None,
+        offline: bool = False,
+        base_urls: Optional[Mapping[str, str]] = None,
+        progress: Optional[ProgressFn] = None,
+        **fields: Any,
+    ) -> Result:
+        """Fetches vendor data (presets or ``SOURCE:SYMBOL[=NAME]``) into the store, as
+        ``crosshedge fetch``; ``offline=True`` reads the raw cache only; ``base_urls`` maps a
+        host (``"CBOE"``, ...) to a base URL."""
+        ...
     def import_csv(
         self,
         path: PathLike,
@@ -55,9 +70,13 @@ class Workspace:
         *,
         calendar: str = "us",
         unit: str = "price",
+        scale: Optional[float] = None,
+        format: Optional[str] = None,
         progress: Optional[ProgressFn] = None,
         **fields: Any,
-    ) -> Result: ...
+    ) -> Result:
+        """Imports ``path``; ``scale`` multiplies every value (0.01: percent into decimals),
+        ``format`` reads a vendor's raw file (cboe, yahoo, fred, binance-klines, deribit-dvol)."""
     def series(self) -> List[Dict[str, Any]]: ...
     def load(self, name: str, start: DateLike = None, end: DateLike = None) -> Any:
         """A pandas Series (DatetimeIndex) or, without pandas, (datetime64[D], float64) arrays."""
