@@ -308,7 +308,7 @@ pub fn run(
         } else if fetched.table.rows.is_empty() {
             Parsed::Empty
         } else {
-            let (unit, scale) = spec.kind.unit_and_scale();
+            let (unit, scale) = spec.unit_and_scale();
             let mut is = ImportSpec::new(
                 vec![(spec.name.clone(), spec.column())],
                 spec.kind.calendar(),
@@ -413,6 +413,28 @@ mod tests {
             b = server.base_url()
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn a_fred_level_series_is_stored_as_published() {
+        let fred = "observation_date,SP500\n2024-01-02,4742.83\n2024-01-03,.\n";
+        let server =
+            ReplayServer::start(vec![Route::new("/graph/fredgraph.csv", vec![Reply::ok(fred)])])
+                .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::at(tmp.path().join("s.db"));
+        let req: FetchRequest = crate::json::request_from_json(&format!(
+            r#"{{"specs": ["fred:SP500=spx"], "to": "2024-01-03", "base_urls": {{"FRED": "{}"}},
+                "fetched_at": "2024-01-04T12:00:00Z"}}"#,
+            server.base_url()
+        ))
+        .unwrap();
+        run(&mut ws, &req, &Silent).unwrap();
+        let spx = ws.store().unwrap().load("spx", None, None).unwrap();
+        assert_eq!(spx.values(), [4742.83]);
+        let info = ws.store().unwrap().list().unwrap();
+        let spx_info = info.iter().find(|i| i.name == "spx").unwrap();
+        assert_eq!(spx_info.unit, crosshedge_core::units::SeriesUnit::IndexLevel);
     }
 
     #[test]

@@ -192,7 +192,8 @@ impl SourceKind {
         }
     }
 
-    /// The unit of its series and the scale applied (FRED publishes percent: 0.01).
+    /// The unit of its series and the scale applied (FRED: its percent rates, × 0.01; a spec's
+    /// own [`Spec::unit_and_scale`] keeps FRED's non-percent series as levels).
     pub fn unit_and_scale(self) -> (SeriesUnit, f64) {
         match self {
             Self::Cboe
@@ -302,7 +303,34 @@ impl std::str::FromStr for Spec {
     }
 }
 
+/// The FRED series families published in percent (FRED's "Units: Percent"): Treasury constant
+/// maturities `DGS*`, bills `DTB*`, real yields `DFII*`, the effective and target fed funds
+/// rates, SOFR and its averages, IORB, the prime rate, Treasury spreads `T10Y*`/`T5Y*`,
+/// breakevens `T5YIE`/`T10YIE`/`T5YIFR`, ICE BofA option-adjusted spreads and yields `BAML*`,
+/// Moody's yields `DAAA`/`DBAA`/`AAA`/`BAA`, mortgage rates `MORTGAGE*`, `UNRATE`. Any other id
+/// (e.g. `SP500`, `DJIA`, `NASDAQCOM`, `DCOILWTICO`, `DTWEXBGS`) is stored as published, an
+/// index level: dividing a level by 100 would be silently wrong.
+pub fn fred_is_percent(id: &str) -> bool {
+    const PREFIXES: [&str; 14] = [
+        "DGS", "DTB", "DFII", "DFF", "DFEDTAR", "FEDFUNDS", "SOFR", "IORB", "DPRIME", "T10Y",
+        "T5Y", "BAML", "MORTGAGE", "EFFR",
+    ];
+    const EXACT: [&str; 6] = ["DAAA", "DBAA", "AAA", "BAA", "UNRATE", "TB3MS"];
+    let id = id.to_ascii_uppercase();
+    PREFIXES.iter().any(|p| id.starts_with(p)) || EXACT.contains(&id.as_str())
+}
+
 impl Spec {
+    /// The unit the series is stored in and the scale applied to the vendor's values: FRED's
+    /// percent series ([`fred_is_percent`]) become decimal rates (× 0.01), its other series
+    /// stay index levels (× 1); the other sources as [`SourceKind::unit_and_scale`].
+    pub fn unit_and_scale(&self) -> (SeriesUnit, f64) {
+        match self.kind {
+            SourceKind::Fred if !fred_is_percent(&self.symbol) => (SeriesUnit::IndexLevel, 1.0),
+            k => k.unit_and_scale(),
+        }
+    }
+
     /// The label naming this spec in errors and import records (`binance:BTCUSDT`).
     pub fn label(&self) -> String {
         format!("{}:{}", self.kind.as_str(), self.symbol)
@@ -565,6 +593,18 @@ pub fn fetch(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn fred_percent_series_are_rates_and_the_others_levels() {
+        let unit = |s: &str| s.parse::<Spec>().unwrap().unit_and_scale();
+        for s in ["fred:DGS3MO=t3m", "fred:dff", "fred:SOFR", "fred:T10Y2Y", "fred:BAMLH0A0HYM2"] {
+            assert_eq!(unit(s), (SeriesUnit::Rate, 0.01), "{s}");
+        }
+        for s in ["fred:SP500=spx", "fred:DJIA", "fred:DCOILWTICO", "fred:VIXCLS"] {
+            assert_eq!(unit(s), (SeriesUnit::IndexLevel, 1.0), "{s}");
+        }
+        assert_eq!(unit("binance:BTCUSDT=btc"), SourceKind::Binance.unit_and_scale());
+    }
 
     #[test]
     fn specs_presets_and_hosts() {
