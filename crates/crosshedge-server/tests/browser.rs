@@ -687,13 +687,42 @@ fn every_view_works_in_headless_chromium() {
         }
         b.screenshot(&shots, view);
     }
+    // The speed goal "a rolling-correlation chart of 9,000 days pans and zooms smoothly": the
+    // dashboard's own chart() with the rolling chart's series shape (date, ρ, band, band, β)
+    // over 9,000 days, off to the side of the page, then 60 pans and 20 zooms, each awaited
+    // until uPlot has redrawn (its commit runs in a microtask). Printed, not asserted.
+    let frames = b.eval(
+        "(async () => { const n = 9000, t0 = Date.UTC(2001, 0, 1) / 1000; \
+         const xs = Array.from({ length: n }, (_, i) => t0 + i * 86400); \
+         const r = xs.map((_, i) => Math.sin(i / 50) * 0.4); \
+         const holder = document.createElement('div'); holder.style.width = '1200px'; \
+         document.body.append(holder); \
+         const u = chart(holder, { id: 'speed-9000', time: true, title: '9,000 days', \
+           labels: ['date', 'correlation', 'band low', 'band high', 'beta'], \
+           data: [xs, r, r.map((v) => v - 0.2), r.map((v) => v + 0.2), r.map((v) => v / 3)], \
+           series: [{}, {}, {}, { scale: 'b' }], scales: { b: {} } }); \
+         await new Promise((ok) => requestAnimationFrame(ok)); \
+         const span = 2000 * 86400; let t = performance.now(); \
+         for (let i = 0; i < 60; i++) { const lo = xs[0] + i * 100 * 86400; \
+           u.setScale('x', { min: lo, max: lo + span }); await null; } \
+         const pan = (performance.now() - t) / 60; t = performance.now(); \
+         for (let i = 0; i < 20; i++) { const w = (n - i * 400) * 86400; \
+           u.setScale('x', { min: xs[0], max: xs[0] + w }); await null; } \
+         const zoom = (performance.now() - t) / 20; \
+         const drawn = u.data[0].length; delete __ch.charts['speed-9000']; holder.remove(); \
+         return [pan, zoom, drawn]; })()",
+    );
+    assert_eq!(frames[2].as_u64(), Some(9000), "the 9,000-day chart was not built: {frames}");
     b.drain();
     b.assert_no_problems("the whole run");
     println!(
-        "timing: overview first paint {} ms; basis change {} ms (overview ready {} ms)",
+        "timing: overview first paint {} ms; basis change {} ms (overview ready {} ms); \
+         9,000-day chart {:.1} ms a pan, {:.1} ms a zoom",
         ms(&first_paint),
         ms(&basis_change),
-        ms(&overview_ready)
+        ms(&overview_ready),
+        frames[0].as_f64().unwrap_or(f64::NAN),
+        frames[1].as_f64().unwrap_or(f64::NAN)
     );
     drop(b);
     let _ = stop_tx.send(());
