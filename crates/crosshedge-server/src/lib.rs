@@ -213,6 +213,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/series/{name}", get(series_show))
         .route("/api/v1/series/{name}/revisions", get(series_revisions))
         .route("/api/v1/imports", get(imports))
+        .route("/api/v1/fetch", post(fetch))
         .route("/api/v1/jobs/{id}", get(job_status).delete(job_cancel))
         .route("/api/v1/jobs/{id}/events", get(job_events))
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
@@ -757,6 +758,40 @@ async fn import(
     Ok(Json(v))
 }
 
+/// `POST /api/v1/fetch {"specs": ["vix", "binance:BTCUSDT=btc"], ...}`: the app's fetch job
+/// (`crosshedge fetch --json`'s request and response), one at a time with the uploads. The body's
+/// fields are the job's (`specs`, `from`, `to`, `offline`, `base_urls`, `fetched_at` — now when
+/// left out); `cache_dir` and `manifest` name paths on the server's disk and are refused (422):
+/// the cache is the store's default one.
+async fn fetch(
+    State(state): State<Shared>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let mut v = json_body(body)?;
+    if let Value::Object(m) = &mut v {
+        for field in ["cache_dir", "manifest"] {
+            if m.contains_key(field) {
+                return Err(ApiError::from(AppError::input(format!(
+                    "{field}: not accepted over HTTP (a path on the server); the store's own cache is used"
+                ))));
+            }
+        }
+        if !m.contains_key("fetched_at") {
+            m.insert("fetched_at".into(), Value::String(now_utc()));
+        }
+    }
+    let _lock = state.import_lock.lock().await;
+    let st = Arc::clone(&state);
+    let out = tokio::task::spawn_blocking(move || -> Result<Value, AppError> {
+        let req: crosshedge_app::fetch::FetchRequest = crosshedge_app::json::request_from_value(v)?;
+        let mut ws = st.workspace();
+        Ok(serde_json::to_value(crosshedge_app::fetch::run(&mut ws, &req, &Silent)?)?)
+    })
+    .await
+    .map_err(|e| ApiError::from(AppError::analysis(format!("fetch panicked: {e}"))))??;
+    Ok(Json(out))
+}
+
 /// `GET /assets/{path}`: an embedded file.
 async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     assets::find(&path)
@@ -789,6 +824,7 @@ pub fn routes() -> Vec<(&'static str, String)> {
         ("get", "/api/v1/series/{name}/revisions"),
         ("get", "/api/v1/imports"),
         ("post", "/api/v1/import"),
+        ("post", "/api/v1/fetch"),
         ("get", "/api/v1/jobs/{id}"),
         ("delete", "/api/v1/jobs/{id}"),
         ("get", "/api/v1/jobs/{id}/events"),

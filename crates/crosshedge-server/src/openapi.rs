@@ -121,6 +121,20 @@ pub fn document() -> Value {
     import["requestBody"] =
         json!({"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}});
     add("/api/v1/import".into(), "post", import);
+    let mut fetch = op(
+        "Fetch vendor data into the store (crosshedge fetch --json): the JSON body's fields are \
+         the job's (specs, from, to, offline, base_urls, fetched_at); cache_dir and manifest are \
+         refused; all specs in one transaction, nothing written on any error",
+        &[],
+    );
+    fetch["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["specs"], "properties": {
+            "specs": {"type": "array", "items": {"type": "string"}},
+            "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+            "offline": {"type": "boolean"},
+            "base_urls": {"type": "object", "additionalProperties": {"type": "string"}},
+            "fetched_at": {"type": "string", "format": "date-time"}}}}}});
+    add("/api/v1/fetch".into(), "post", fetch);
     add("/api/v1/jobs/{id}".into(), "get", op("A long job's status", &[("id", "path")]));
     add(
         "/api/v1/jobs/{id}".into(),

@@ -254,6 +254,7 @@ async fn the_openapi_document_covers_every_route_and_only_them() {
         "get /api/v1/series/{name}/revisions",
         "get /api/v1/imports",
         "post /api/v1/import",
+        "post /api/v1/fetch",
         "get /api/v1/jobs/{id}",
         "delete /api/v1/jobs/{id}",
         "get /api/v1/jobs/{id}/events",
@@ -610,4 +611,41 @@ async fn a_browser_brings_the_token_once_and_then_carries_the_cookie() {
     let mut r = req("GET", "/api/v1/series", "");
     r.headers_mut().insert("cookie", "crosshedge_token=nope".parse().unwrap());
     assert_eq!(send(&app, r).await.0, 401);
+}
+
+#[tokio::test]
+async fn a_fetch_through_a_loopback_vendor_stores_the_series_and_refuses_server_paths() {
+    use crosshedge_fetch::replay::{ReplayServer, Reply, Route};
+    let vix = "DATE,OPEN,HIGH,LOW,CLOSE\n01/02/2024,13.22,14.23,13.10,13.20\n\
+               01/03/2024,13.35,14.22,13.33,14.04\n";
+    let vendor = ReplayServer::start(vec![Route::new(
+        "/api/global/us_indices/daily_prices/VIX_History.csv",
+        vec![Reply::ok(vix)],
+    )])
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.store = dir.path().join("fetched.db");
+    cfg.data_dir = dir.path().to_path_buf();
+    let app = app(cfg);
+    let body = json!({"specs": ["cboe:VIX=vix"], "to": "2024-01-03",
+        "base_urls": {"CBOE": vendor.base_url()}, "fetched_at": "2024-01-04T00:00:00Z"});
+    let (status, v) = send(&app, req("POST", "/api/v1/fetch", body.to_string())).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["sources"][0]["name"], "vix", "{v}");
+    assert_eq!(vendor.requests(), 1);
+    let (status, s) = send(&app, req("GET", "/api/v1/series/vix", "")).await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!(s["observations"], json!([["2024-01-02", 13.2], ["2024-01-03", 14.04]]), "{s}");
+    // Paths on the server's disk and unknown fields are refused, naming the field.
+    for (field, value) in
+        [("cache_dir", json!("/tmp/x")), ("manifest", json!("/etc/x.toml")), ("spces", json!([]))]
+    {
+        let mut b = body.clone();
+        b[field] = value;
+        let (status, v) = send(&app, req("POST", "/api/v1/fetch", b.to_string())).await;
+        assert_eq!(status, 422, "{field}: {v}");
+        assert!(error_message(&v).contains(field), "{field}: {v}");
+    }
+    assert_eq!(vendor.requests(), 1, "a refused request reached the vendor");
 }
