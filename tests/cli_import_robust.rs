@@ -7,21 +7,13 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
 
-fn cmd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("crosshedge")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .args(["--store", "s.db"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// `common::run` against the store `s.db` of `dir`.
+fn cmd(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let mut a = args.to_vec();
+    a.extend(["--store", "s.db"]);
+    common::run(dir, &a)
 }
 
 /// A store holding one good import, in a temporary directory.

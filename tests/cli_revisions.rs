@@ -3,22 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use assert_cmd::Command;
+mod common;
 use serde_json::Value;
 
+/// `common::run` against the store `s.db` of `dir`.
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("crosshedge")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .args(["--store", "s.db"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut a = args.to_vec();
+    a.extend(["--store", "s.db"]);
+    common::run(dir, &a)
 }
 
 /// Imports `a.csv`, then a changed `b.csv` (2024-01-03: 11 -> 12.5) under `--on-conflict replace`.
