@@ -81,6 +81,13 @@ pub enum Command {
     /// Regime-switching Monte Carlo stress test of a hedge book (or an episode replay or a user
     /// shock): hedged and unhedged VaR/ES, cover probabilities, 1-in-20 slippage.
     Stress(StressArgs),
+    /// The hedge tournament: every candidate (VIX, SPX, vol ETP, BTC options, short perp on a
+    /// solvent and a failed venue, short spot, the book) sized to the same cost, through
+    /// history and the Monte Carlo on the same paths; ranked, with the frontier and the mix.
+    Tournament(TournamentArgs),
+    /// Check the method's quantitative claims (correlations, decorrelation factor, 1-in-20
+    /// slippage, the Terra and FTX moves) on the store: measured value, interval, verdict.
+    Claims(ClaimsArgs),
     /// The local dashboard and its JSON API (`/api/v1`, every job above) on loopback, until
     /// Ctrl-C.
     Serve(ServeArgs),
@@ -598,6 +605,70 @@ pub struct MeasureArgs {
     /// the crypto series all share (the last common NYSE day on or before it when given).
     #[arg(long, value_parser = date)]
     pub as_of: Option<NaiveDate>,
+    /// The store series of BTC options' implied vol, in vol points (e.g. `dvol`, Deribit's
+    /// DVOL or the demo's index), for books with crypto option layers; without one, realised
+    /// 30-day vol × --iv-ratio, with a warning.
+    #[arg(long)]
+    pub crypto_vol: Option<String>,
+    /// Put-skew slope of crypto options: sigma(K) = sigma_ATM + skew · ln(F/K).
+    #[arg(long, default_value_t = crosshedge_app::crypto_vol::CryptoVolSettings::default().skew)]
+    pub skew: f64,
+    /// Implied/realised vol ratio of the realised-vol fallback.
+    #[arg(long, default_value_t = crosshedge_app::crypto_vol::CryptoVolSettings::default().iv_ratio)]
+    pub iv_ratio: f64,
+}
+
+/// `crosshedge tournament`.
+#[derive(Debug, Args)]
+pub struct TournamentArgs {
+    /// Store series, rates, crypto vol; `--book` is the `book` candidate.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+    /// The target: btc, eth or nft.
+    #[arg(long, default_value = "btc")]
+    pub target: String,
+    /// Several targets, comma-separated, each its own tournament (overrides --target).
+    #[arg(long, value_delimiter = ',')]
+    pub targets: Vec<String>,
+    /// The cost every candidate is sized to (decimal of the notional a year; 0.04 = 4 %).
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().budget)]
+    pub budget: f64,
+    /// Candidates, comma-separated, or `all`.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub candidates: Vec<String>,
+    /// Catalogue episodes, comma-separated, or `all`.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub episodes: Vec<String>,
+    /// An episode catalogue (TOML) added to the built-in one.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Monte Carlo paths.
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().paths)]
+    pub paths: u64,
+    /// Stress horizon in trading days.
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().horizon)]
+    pub horizon: usize,
+    /// Seed of the Monte Carlo and the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); the result does not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Bootstrap resamples per episode band.
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().bootstrap_reps)]
+    pub bootstrap_reps: usize,
+    /// Budget points of the frontier (0 and the maximum included).
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().frontier_points)]
+    pub frontier_points: usize,
+    /// The frontier's largest budget (decimal a year; default 3 × --budget).
+    #[arg(long)]
+    pub frontier_max_budget: Option<f64>,
+    /// USD value of the target held.
+    #[arg(long, default_value_t = crosshedge_app::tournament::TournamentRequest::default().notional)]
+    pub notional: f64,
+    /// The venue that failed (an episode's venue-default) for short-perp-failed-venue.
+    #[arg(long, default_value = "ftx")]
+    pub failed_venue: String,
 }
 
 /// `crosshedge hedge`.
@@ -611,6 +682,44 @@ pub struct HedgeArgs {
 /// A `YYYY-MM-DD` flag value.
 fn date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date YYYY-MM-DD"))
+}
+
+/// `crosshedge claims`.
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// Targets of the per-target claims, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = crosshedge_app::claims::ClaimsRequest::default().targets)]
+    pub targets: Vec<String>,
+    /// The hedge series the correlations and the decorrelation factor are measured against.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().hedge)]
+    pub hedge: String,
+    /// Alignment policy: us-close (default), weekly, crypto-days.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().align)]
+    pub align: AlignPolicy,
+    /// The VIX series behind the vix-bands regimes.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().vix)]
+    pub vix: String,
+    /// A TOML claims file added to the built-in claims (a claim with a built-in id replaces it).
+    #[arg(long)]
+    pub claims: Option<PathBuf>,
+    /// Check only the --claims file, not the built-in claims.
+    #[arg(long, requires = "claims")]
+    pub no_builtin_claims: bool,
+    /// A TOML catalogue of episodes added to the built-in one.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
+    /// Use only the --catalogue file, not the built-in catalogue of real episodes.
+    #[arg(long, requires = "catalogue")]
+    pub no_builtin: bool,
+    /// Stationary-bootstrap resamples per interval.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().bootstrap)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap and of the stress paths.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().seed)]
+    pub seed: u64,
+    /// Monte Carlo paths of the stress claim.
+    #[arg(long, default_value_t = crosshedge_app::claims::ClaimsRequest::default().paths)]
+    pub paths: u64,
 }
 
 /// `crosshedge stress`.

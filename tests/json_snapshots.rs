@@ -84,6 +84,23 @@ const CASES: &[(&str, &[&str])] = &[
     ("stress_replay_covid", &["stress", "--paths", "1000", "--scenario", "covid-crash-2020"]),
     ("stress_user_shock", &["stress", "--scenario", "VIX +60%, NFT -70% over 10 days"]),
     ("backtest_default", &["backtest"]),
+    ("claims_demo", &["claims", "--paths", "2000", "--bootstrap", "100"]),
+    (
+        "tournament_btc",
+        &[
+            "tournament",
+            "--target",
+            "btc",
+            "--paths",
+            "4000",
+            "--bootstrap-reps",
+            "200",
+            "--frontier-points",
+            "4",
+            "--crypto-vol",
+            "dvol",
+        ],
+    ),
 ];
 
 /// `price` needs no store.

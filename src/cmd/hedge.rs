@@ -24,6 +24,12 @@ impl From<&MeasureArgs> for MeasureRequest {
             signals: a.signals.clone(),
             move_days: a.move_days,
             as_of: a.as_of,
+            crypto_vol: a.crypto_vol.clone(),
+            crypto_vol_settings: crosshedge_app::crypto_vol::CryptoVolSettings {
+                skew: a.skew,
+                iv_ratio: a.iv_ratio,
+                ..Default::default()
+            },
             ..Self::default()
         }
     }

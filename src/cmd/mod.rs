@@ -4,6 +4,7 @@ use crate::cli::{Cli, Command};
 
 pub(crate) mod backtest;
 mod basis;
+mod claims;
 mod dcc;
 mod demo;
 mod episodes;
@@ -22,6 +23,7 @@ mod serve;
 mod shocks;
 mod signals;
 pub(crate) mod stress;
+mod tournament;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -46,6 +48,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Price(a) => price::run(&ctx, a),
         Command::Hedge(a) => hedge::run(&ctx, a),
         Command::Stress(a) => stress::run(&ctx, a),
+        Command::Claims(a) => claims::run(&ctx, a),
+        Command::Tournament(a) => tournament::run(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
     }
 }

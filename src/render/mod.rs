@@ -5,7 +5,8 @@
 //! and are re-exported here under the same names.
 
 pub use crosshedge_render::{
-    backtest, basis, dcc, episodes, events, hedge, lags, regimes, rolling, shocks, signals, stress,
+    backtest, basis, claims, dcc, episodes, events, hedge, lags, regimes, rolling, shocks, signals,
+    stress, tournament,
 };
 
 pub mod demo;

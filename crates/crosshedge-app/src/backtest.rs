@@ -36,7 +36,9 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use crosshedge_backtest::book::{exposure_book, hedge_layers, BookLayers, ExposurePolicy};
+use crosshedge_backtest::book::{
+    exposure_book, hedge_layers_with, BookLayers, ExposurePolicy, LayerSettings,
+};
 use crosshedge_backtest::engine::FuturePoint;
 use crosshedge_backtest::exposure::{
     ExposureRun, LP_HALF_SPREAD_BPS, NFT_HALF_SPREAD_BPS, PERP_HALF_SPREAD_BPS,
@@ -464,6 +466,15 @@ pub fn run(
         }
         on
     };
+    // The daily implied vol of the coins the book's options are written on.
+    let coins = crate::crypto_market::resolve_book(
+        ws,
+        &m.book,
+        &crypto,
+        req.measure.crypto_vol.as_deref(),
+        &req.measure.crypto_vol_settings,
+        None,
+    )?;
     let mut days = Vec::new();
     for i in 1..panel.dates.len() {
         let d = panel.dates[i];
@@ -491,6 +502,14 @@ pub fn run(
                 .filter(|x| (d - x.0).num_days() <= 7)
                 .map(|x| x.1 / 100.0)
                 .or_else(|| realised.get(&d).copied()),
+            crypto_vol: (0..crypto.len())
+                .map(|k| {
+                    coins
+                        .iter()
+                        .find(|c| crosshedge_backtest::book::target_index(c.asset) == k)
+                        .and_then(|c| c.vol.atm(d))
+                })
+                .collect(),
         });
     }
     if days.len() < MIN_DAYS {
@@ -527,8 +546,14 @@ pub fn run(
         v.iter().zip(&days[0].targets).map(|(x, p)| x / p).collect()
     };
     let vol_of_vol = req.measure.vol_of_vol.unwrap_or(DEFAULT_VOL_OF_VOL);
+    let episodes = req.catalogue.load()?;
+    let settings = LayerSettings {
+        vol_of_vol,
+        rate: req.measure.rate,
+        venue_defaults: episodes.episodes.iter().filter_map(|e| e.venue_default.clone()).collect(),
+    };
     let BookLayers { mut layers, used, skipped } =
-        hedge_layers(&m.book, &plan.layers, plan.target_notional, vol_of_vol);
+        hedge_layers_with(&m.book, &plan.layers, plan.target_notional, &settings);
     let costs = CostModel {
         commission_per_contract: req.commission,
         slippage_bps: req.slippage_bps,
@@ -544,7 +569,6 @@ pub fn run(
     config.event_window_days = i64::from(m.book.rolls.window_days);
     config.rate = req.measure.rate;
     let (calendar, _) = crate::events::calendar(ws, &EventSources::default())?;
-    let episodes = req.catalogue.load()?;
     checkpoint(progress)?;
     progress.start("backtest", days.len() as u64);
     let mut on_block = |n: u64| {

@@ -18,7 +18,7 @@ use crosshedge_data::futures::{parse_futures_file, FuturesOptions};
 use crosshedge_data::import::parse_file;
 use crosshedge_data::manifest::Manifest;
 use crosshedge_data::store::{OnConflict, Store};
-use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket, DemoSummary};
+use crosshedge_demo::{generate, summary, DemoConfig, DemoMarket, DemoSummary, DVOL_SERIES};
 use crosshedge_labels::bands::{vix_bands, BandConfig};
 use crosshedge_regimes::MarkovOptions;
 use serde::{Deserialize, Serialize};
@@ -60,9 +60,20 @@ fn series_csv(series: &[&Series]) -> String {
     s
 }
 
-fn manifest_toml(us: &[&Series], crypto: &[&Series]) -> String {
+/// The demo's file of the BTC implied-vol index (`dvol`, vol points), beside the other crypto
+/// series' file so that adding it left that file and its import record unchanged.
+pub const CRYPTO_VOL_FILE: &str = "crypto_vol_daily.csv";
+
+fn manifest_toml(us: &[&Series], crypto: &[&Series], vol: &[&Series]) -> String {
     let mut s = String::from("# The demo market's files (written by `crosshedge demo`).\n");
-    for (file, cal, group) in [("us_daily.csv", "us", us), ("crypto_daily.csv", "crypto", crypto)] {
+    for (file, cal, group) in [
+        ("us_daily.csv", "us", us),
+        ("crypto_daily.csv", "crypto", crypto),
+        (CRYPTO_VOL_FILE, "crypto", vol),
+    ] {
+        if group.is_empty() {
+            continue;
+        }
         let _ = write!(s, "\n[[file]]\npath = \"{file}\"\ncalendar = \"{cal}\"\nseries = {{ ");
         let cols: Vec<String> = group.iter().map(|x| format!("{0} = \"{0}\"", x.name)).collect();
         s.push_str(&cols.join(", "));
@@ -103,9 +114,17 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
     let data = dir.join("data");
     std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let us: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Us).collect();
-    let crypto: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Crypto).collect();
+    let crypto: Vec<&Series> = m
+        .series
+        .iter()
+        .filter(|s| s.calendar == Calendar::Crypto && s.name != DVOL_SERIES)
+        .collect();
+    let vol: Vec<&Series> = m.series.iter().filter(|s| s.name == DVOL_SERIES).collect();
     write_atomic(&data.join("us_daily.csv"), series_csv(&us).as_bytes())?;
     write_atomic(&data.join("crypto_daily.csv"), series_csv(&crypto).as_bytes())?;
+    if !vol.is_empty() {
+        write_atomic(&data.join(CRYPTO_VOL_FILE), series_csv(&vol).as_bytes())?;
+    }
     let mut fut = String::from("date,expiry,settle,dte_days\n");
     for f in &m.futures {
         let _ = writeln!(fut, "{},{},{},{}", f.date, f.expiry, f.settle, f.dte_days);
@@ -113,16 +132,24 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
     write_atomic(&data.join("vix_futures_contracts.csv"), fut.as_bytes())?;
     write_atomic(&episodes_file(dir), episodes_toml(m).as_bytes())?;
     let manifest_path = data.join("manifest.toml");
-    write_atomic(&manifest_path, manifest_toml(&us, &crypto).as_bytes())?;
+    write_atomic(&manifest_path, manifest_toml(&us, &crypto, &vol).as_bytes())?;
     let tmp = dir.join(".crosshedge.db.building");
     let _ = std::fs::remove_file(&tmp);
     {
         let mut store = Store::open(&tmp)?;
         let (manifest, mdir) = Manifest::load(&manifest_path)?;
-        for f in &manifest.files {
+        // The implied-vol file is imported last, so the other imports keep the ids they had
+        // before it was added.
+        let (vol_files, files): (Vec<_>, Vec<_>) =
+            manifest.files.iter().partition(|f| f.path == CRYPTO_VOL_FILE);
+        let import = |store: &mut Store, f: &crosshedge_data::manifest::ManifestFile| {
             let path = mdir.join(&f.path);
             let parsed = parse_file(&path, &f.spec()?)?;
             store.import(&parsed, &path.display().to_string(), imported_at, OnConflict::Fail)?;
+            Ok::<(), AppError>(())
+        };
+        for f in files {
+            import(&mut store, f)?;
         }
         for f in &manifest.futures {
             let path = mdir.join(&f.path);
@@ -137,6 +164,9 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
                 imported_at,
                 OnConflict::Fail,
             )?;
+        }
+        for f in vol_files {
+            import(&mut store, f)?;
         }
         store.checkpoint()?;
     }

@@ -126,6 +126,14 @@ impl From<crosshedge_data::DataError> for AppError {
     }
 }
 
+/// An implied-vol series or setting the user named is unusable (unknown, non-positive, in
+/// decimals instead of vol points): always an input error (exit 2).
+impl From<crate::crypto_vol::CryptoVolError> for AppError {
+    fn from(e: crate::crypto_vol::CryptoVolError) -> Self {
+        Self::from_chain(ErrorKind::Input, &e)
+    }
+}
+
 /// The kind of a domain error as the command line has always classified it: the first cause
 /// in the chain that is a core error or a data error about the input makes it an input error;
 /// anything else is a failure of the analysis.

@@ -82,6 +82,7 @@ flat_requests!(
     crate::hedge::HedgeRequest,
     crate::stress::StressRequest,
     crate::backtest::BacktestRequest = CATALOGUE_ALIASES,
+    crate::claims::ClaimsRequest = crate::claims::CLAIMS_ALIASES,
     crate::report::ReportRequest = CATALOGUE_ALIASES,
     crate::demo::DemoRequest,
     crate::export::ExportRequest,

@@ -28,6 +28,9 @@
 
 pub mod backtest;
 pub mod basis;
+pub mod claims;
+pub mod crypto_market;
+pub mod crypto_vol;
 pub mod dcc;
 pub mod demo;
 pub mod episodes;
@@ -54,6 +57,7 @@ pub mod shocks;
 pub mod signals;
 pub mod stress;
 pub mod stress_blocks;
+pub mod tournament;
 pub mod workspace;
 
 pub use error::{AppError, ErrorKind, ResultExt};

@@ -124,6 +124,14 @@ pub struct MeasureRequest {
     /// the band) is that day's close; default: the last date VIX, SPX and the crypto series
     /// all share (the last common NYSE day on or before it when given).
     pub as_of: Option<NaiveDate>,
+    /// The implied-vol index of BTC options in the store, in vol points (`--crypto-vol`); ETH
+    /// options take their layer's `vol-series`; without one, realised vol × a stated ratio
+    /// ([`crate::crypto_market`]). Used only by books with crypto option layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crypto_vol: Option<String>,
+    /// The skew slope and the realised-vol fallback's window and ratio.
+    #[serde(default)]
+    pub crypto_vol_settings: crate::crypto_vol::CryptoVolSettings,
 }
 
 impl Default for MeasureRequest {
@@ -142,6 +150,8 @@ impl Default for MeasureRequest {
             signals: Vec::new(),
             move_days: 21,
             as_of: None,
+            crypto_vol: None,
+            crypto_vol_settings: Default::default(),
         }
     }
 }
@@ -207,6 +217,9 @@ pub struct MeasureMeta {
     pub vol_of_vol_source: String,
     /// Horizon of the cover table in trading days.
     pub move_days: usize,
+    /// The market of the book's crypto options (coins without option layers are left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crypto_options: Vec<crate::crypto_market::CoinVolMeta>,
 }
 
 /// AR(1) of log VIX `x` ([`LogVixAr1::fit`]): too few closes is an input error, a
@@ -555,7 +568,18 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         band,
         signals: req.signals.clone(),
         moments: [moments(0)?, moments(2)?],
+        crypto: Default::default(),
     };
+    let coins = crate::crypto_market::resolve_book(
+        ws,
+        &book,
+        &req.crypto,
+        req.crypto_vol.as_deref(),
+        &req.crypto_vol_settings,
+        as_of,
+    )?;
+    let mut inputs = inputs;
+    inputs.crypto = crate::crypto_market::sizing_inputs(&coins);
     let meta = MeasureMeta {
         book: book.name.clone(),
         series: names.iter().map(|s| s.to_string()).collect(),
@@ -572,6 +596,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         vol_of_vol,
         vol_of_vol_source,
         move_days,
+        crypto_options: coins.iter().map(|c| c.meta.clone()).collect(),
     };
     Ok(Measured {
         futures: fm,

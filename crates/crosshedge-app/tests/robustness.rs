@@ -212,8 +212,26 @@ fn stress_threads_above_the_bound_is_an_input_error() {
 const OPTIONAL_NUMBERS: &[&str] = &[
     "block_length",
     "carry",
+    "carry_share_per_year_history",
     "ci95",
     "correlation",
+    // tournament: no cover where the target did not lose, no band when too few resamples
+    // lose, no reduction when the unhedged tail is not a loss, no XIRR when none exists.
+    "cover",
+    "cover_1_in_20",
+    "cover_high",
+    "cover_low",
+    "cover_per_unit_carry",
+    "es99_reduction",
+    // claims: measured value and interval not identified on the data.
+    "high",
+    "low",
+    "mean_cover",
+    "slippage_1_in_20",
+    "target",
+    "value",
+    "var99_reduction",
+    "xirr",
     "decorrelation_factor",
     "div_yield_ann",
     "dividend_rho",

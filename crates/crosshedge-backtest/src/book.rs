@@ -9,10 +9,13 @@
 //! the labels containing the signal, for the signals in [`REPLAYED_SIGNALS`].
 
 use crosshedge_hedging::{
-    Asset, Band, Book, Exposure, Instrument, LayerPosition, MacroEventKind, Rebalance, StrikeRule,
-    Trigger,
+    crypto_option_rate, Asset, Band, Book, CoinVol, Exposure, Instrument, LayerPosition,
+    MacroEventKind, Rebalance, StrikeRule, Trigger,
 };
+use crosshedge_labels::episodes::VenueDefault;
 use crosshedge_labels::events::EventKind;
+
+use crate::crypto::{CryptoOptionLayer, ShortSpotLayer};
 
 use crate::engine::{
     RegimeWeights, RollRule, ShortPerpLayer, SpxPutSpreadLayer, SpxVol, VixCallSpreadLayer,
@@ -115,6 +118,41 @@ pub fn hedge_layers(
     target_notional: f64,
     vol_of_vol: f64,
 ) -> BookLayers {
+    hedge_layers_with(
+        book,
+        positions,
+        target_notional,
+        &LayerSettings { vol_of_vol, rate: 0.0, venue_defaults: Vec::new() },
+    )
+}
+
+/// What the engine layers need besides the book and its plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerSettings {
+    /// The VIX options' vol on days without one (decimal).
+    pub vol_of_vol: f64,
+    /// The USD rate linear crypto options are discounted at (continuously compounded).
+    pub rate: f64,
+    /// Venues that failed (the episode catalogue's `venue-default`s).
+    pub venue_defaults: Vec<VenueDefault>,
+}
+
+/// [`hedge_layers`] with the rate of linear crypto options and the venue failures: a perp or
+/// crypto option layer whose `venue` failed gets that date (the first failure of the venue on
+/// record); crypto options become [`CryptoOptionLayer`]s on their coin's target (btc 0, eth 1)
+/// at the plan's strikes over the underlying, its vol as the fallback, the layer's skew and
+/// the discount rate of its settlement; short spot a [`ShortSpotLayer`] on BTC.
+pub fn hedge_layers_with(
+    book: &Book,
+    positions: &[LayerPosition],
+    target_notional: f64,
+    settings: &LayerSettings,
+) -> BookLayers {
+    let vol_of_vol = settings.vol_of_vol;
+    let failed = |venue: &Option<String>| -> Option<chrono::NaiveDate> {
+        let v = venue.as_deref()?;
+        settings.venue_defaults.iter().filter(|d| d.venue == v).map(|d| d.date).min()
+    };
     let target_notional = target_notional.max(f64::MIN_POSITIVE);
     let mut out = BookLayers { layers: Vec::new(), used: Vec::new(), skipped: Vec::new() };
     for (bl, pos) in book.layers.iter().zip(positions) {
@@ -160,7 +198,45 @@ pub fn hedge_layers(
                     SpxVol::FromVix { scale: 1.0 },
                 ))
             }
-            Instrument::ShortPerp => Box::new(ShortPerpLayer::new(&bl.name, 0, ratio, weights)),
+            Instrument::ShortPerp => Box::new(
+                ShortPerpLayer::new(&bl.name, 0, ratio, weights)
+                    .with_venue_default(failed(&bl.venue)),
+            ),
+            Instrument::ShortSpot => Box::new(ShortSpotLayer::new(&bl.name, 0, ratio, weights)),
+            Instrument::BtcPut
+            | Instrument::BtcPutSpread
+            | Instrument::BtcCall
+            | Instrument::EthPut
+            | Instrument::EthPutSpread
+            | Instrument::EthCall => {
+                let Some((asset, ty)) = bl.instrument.crypto_option() else { continue };
+                let moneyness = match (pos.strikes, bl.strike) {
+                    (Some(k), _) if pos.underlying > 0.0 => {
+                        (k[0] / pos.underlying, k[1] / pos.underlying)
+                    }
+                    (_, Some(StrikeRule::Moneyness { long, short })) => (long, short),
+                    _ => (bl.single_moneyness(), 0.7),
+                };
+                let cv = pos.crypto_vol.unwrap_or(CoinVol { atm: 0.6, skew: 0.0 });
+                let rate = crypto_option_rate(bl.settlement.unwrap_or_default(), settings.rate);
+                let ratio = pos.quantity.abs() * pos.underlying * pos.multiplier / target_notional;
+                Box::new(
+                    CryptoOptionLayer::new(
+                        &bl.name,
+                        &asset_name(asset).to_uppercase(),
+                        target_index(asset),
+                        ty,
+                        moneyness,
+                        i64::from(bl.tenor_days),
+                        ratio,
+                        weights,
+                        rate,
+                        cv.skew,
+                        cv.atm,
+                    )
+                    .with_venue_default(failed(&bl.venue)),
+                )
+            }
             Instrument::VolEtp => Box::new(VolEtpLayer::new(&bl.name, ratio, weights)),
         };
         out.used.push((bl.name.clone(), ratio));
@@ -316,6 +392,7 @@ mod tests {
                 premium: 0.0,
                 cost_per_year: 0.0,
                 greeks: PositionGreeks::default(),
+                crypto_vol: None,
             })
             .collect();
         let m = hedge_layers(&book, &positions, 1_000_000.0, 0.9);

@@ -91,6 +91,9 @@ pub struct MarketDay {
     pub regime: String,
     /// Implied vol of the VIX (decimal, VVIX / 100) when known.
     pub vol_of_vol: Option<f64>,
+    /// At-the-money implied vol of each target's options (decimal; same order as `targets`,
+    /// `None` or missing entries: the crypto option layers' fallback vol).
+    pub crypto_vol: Vec<Option<f64>>,
 }
 
 impl MarketDay {
@@ -126,6 +129,9 @@ impl MarketDay {
                 value: self.funding_rate,
                 expected: "finite",
             });
+        }
+        for v in self.crypto_vol.iter().flatten() {
+            positive("crypto implied vol", *v)?;
         }
         if let Some(v) = self.vol_of_vol.filter(|v| !(v.is_finite() && *v >= 0.0)) {
             return Err(BacktestError::InvalidInput {
@@ -898,8 +904,19 @@ pub struct ShortPerpLayer {
     pub half_spread_bps: f64,
     /// Relative size change that triggers a resize (decimal, default 0.05).
     pub rebalance_band: f64,
+    /// The date the perp's venue failed, if it did (see [`crate::crypto`]).
+    pub venue_default: Option<Date>,
+    /// Collateral posted at the venue as a fraction of the notional at each open
+    /// ([`crate::crypto::DEFAULT_COLLATERAL_FRACTION`]).
+    pub collateral_fraction: f64,
     #[serde(skip)]
     held: Option<(PositionId, f64)>,
+    #[serde(skip)]
+    collateral: f64,
+    #[serde(skip)]
+    swept: Option<Date>,
+    #[serde(skip)]
+    defaulted: bool,
 }
 
 impl ShortPerpLayer {
@@ -912,8 +929,20 @@ impl ShortPerpLayer {
             weights,
             half_spread_bps: 2.0,
             rebalance_band: 0.05,
+            venue_default: None,
+            collateral_fraction: crate::crypto::DEFAULT_COLLATERAL_FRACTION,
             held: None,
+            collateral: 0.0,
+            swept: None,
+            defaulted: false,
         }
+    }
+
+    /// The layer on a venue that fails on `date`.
+    #[must_use]
+    pub fn with_venue_default(mut self, date: Option<Date>) -> Self {
+        self.venue_default = date;
+        self
     }
 }
 
@@ -936,6 +965,27 @@ impl Layer for ShortPerpLayer {
         let quote = Quote { mid: price, half_spread: price * self.half_spread_bps / 1e4 };
         let exposure = ctx.exposure_values.get(self.target).copied().unwrap_or(0.0);
         let want = -self.hedge_ratio * self.weights.weight(&day.regime) * exposure / price;
+        if !self.defaulted && self.venue_default.is_some_and(|d| day.date >= d) {
+            // The venue failed: the mark it last paid is its last; the collateral and the
+            // P&L since the open are lost, and the holder re-hedges elsewhere the next day.
+            self.defaulted = true;
+            if let Some((id, _)) = self.held.take() {
+                ledger.mark(day.date, id, price)?;
+                ledger.funding(day.date, id, day.funding_rate)?;
+                ledger.venue_default(day.date, id, self.collateral, self.swept)?;
+            }
+            return Ok(());
+        }
+        if let Some((_, qty)) = self.held {
+            // The holder settles the venue account every SWEEP_DAYS: the P&L so far leaves the
+            // venue and the collateral is reset to its share of the current notional.
+            let due =
+                self.swept.is_some_and(|s| (day.date - s).num_days() >= crate::crypto::SWEEP_DAYS);
+            if due && self.venue_default.is_some() {
+                self.swept = Some(day.date);
+                self.collateral = self.collateral_fraction * (qty * price).abs();
+            }
+        }
         if let Some((id, qty)) = self.held {
             ledger.mark(day.date, id, price)?;
             ledger.funding(day.date, id, day.funding_rate)?;
@@ -954,6 +1004,8 @@ impl Layer for ShortPerpLayer {
             };
             let id = ledger.open(day.date, inst, want, quote)?;
             self.held = Some((id, want));
+            self.collateral = self.collateral_fraction * (want * price).abs();
+            self.swept = Some(day.date);
         }
         Ok(())
     }

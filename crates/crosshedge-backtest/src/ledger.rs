@@ -123,6 +123,9 @@ pub enum FlowKind {
     Carry,
     /// Fee income of a held position (an AMM LP's share of the swap fees).
     FeeIncome,
+    /// Balance lost at a failed venue: the collateral posted there and the position's realised
+    /// variation margin and funding since it was opened.
+    VenueDefault,
 }
 
 /// One dated, typed cash flow; positive is cash received.
@@ -499,6 +502,49 @@ impl Ledger {
             self.trade_costs(date, &p.instrument, p.quantity, quote, id);
         }
         Ok(())
+    }
+
+    /// Writes position `id` off because its venue failed on `date`: the position is removed
+    /// with no payoff (a premium-settled position's marked value is lost) and, for a margined
+    /// one, the balance held at the venue is booked as lost ([`FlowKind::VenueDefault`]): the
+    /// `collateral` posted for it plus its variation margin and funding after `since` (the
+    /// last time the holder settled the account; `None`: since it was opened), floored at zero (a balance below zero would have
+    /// been liquidated). Returns the loss to equity (≥ 0).
+    ///
+    /// # Errors
+    /// Unknown id, or a negative / non-finite collateral.
+    pub fn venue_default(
+        &mut self,
+        date: Date,
+        id: PositionId,
+        collateral: f64,
+        since: Option<Date>,
+    ) -> Result<f64, BacktestError> {
+        non_negative("collateral", collateral)?;
+        let i = self.index(id)?;
+        let p = self.positions.remove(i);
+        let lost = match p.instrument.settlement {
+            Settlement::Premium => p.value(),
+            Settlement::Margined => {
+                let held: f64 = self
+                    .flows
+                    .iter()
+                    .filter(|f| {
+                        f.position == id
+                            && matches!(f.kind, FlowKind::Margin | FlowKind::Funding)
+                            && since.is_none_or(|d| f.date > d)
+                    })
+                    .map(|f| f.amount)
+                    .sum();
+                // The balance at the venue cannot be negative: a position whose losses
+                // exceeded its collateral would have been liquidated before (the holder then
+                // owed nothing more), so the loss is at least zero.
+                let lost = (collateral + held).max(0.0);
+                self.book(date, FlowKind::VenueDefault, -lost, id);
+                lost
+            }
+        };
+        Ok(lost)
     }
 
     /// Resizes position `id` to `quantity` contracts by trading the difference at `quote`

@@ -42,6 +42,7 @@
 //! ```
 
 pub mod book;
+pub mod crypto;
 pub mod engine;
 pub mod error;
 pub mod exposure;

@@ -115,6 +115,7 @@ pub fn synthetic_market(seed: u64, start: Date, n_days: usize) -> Vec<MarketDay>
             funding_rate: 0.0001 + 0.0002 * z[3],
             regime: regime.to_string(),
             vol_of_vol: Some((0.8 + 0.02 * (vix - mean)).max(0.4)),
+            crypto_vol: Vec::new(),
         });
         let sigma = vix / 100.0;
         let r_spx = -0.5 * sigma * sigma * dt

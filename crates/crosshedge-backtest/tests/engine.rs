@@ -135,6 +135,7 @@ fn hand_day(date: &str, curve: &[(&str, f64)]) -> MarketDay {
         funding_rate: 0.0,
         regime: "calm".into(),
         vol_of_vol: None,
+        crypto_vol: Vec::new(),
     }
 }
 

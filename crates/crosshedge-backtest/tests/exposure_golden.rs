@@ -37,6 +37,7 @@ fn market(g: &serde_json::Value) -> Vec<MarketDay> {
             funding_rate: funding[i],
             regime: "calm".into(),
             vol_of_vol: None,
+            crypto_vol: Vec::new(),
         })
         .collect()
 }

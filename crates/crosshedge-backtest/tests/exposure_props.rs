@@ -21,6 +21,7 @@ fn day(date: NaiveDate, targets: Vec<f64>, funding: f64) -> MarketDay {
         funding_rate: funding,
         regime: "calm".into(),
         vol_of_vol: None,
+        crypto_vol: Vec::new(),
     }
 }
 

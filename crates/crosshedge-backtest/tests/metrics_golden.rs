@@ -40,6 +40,7 @@ fn golden() -> Golden {
             category: "test".into(),
             description: String::new(),
             source: String::new(),
+            venue_default: None,
         })
         .collect();
     Golden { g, dates, episodes }

@@ -85,6 +85,7 @@ fn day(date: &str, vix: f64, curve: &[(&str, f64)]) -> MarketDay {
         funding_rate: 0.0,
         regime: "calm".into(),
         vol_of_vol: None,
+        crypto_vol: Vec::new(),
     }
 }
 

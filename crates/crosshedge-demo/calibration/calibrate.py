@@ -394,6 +394,13 @@ params = dict(
     futures=dict(premium_a=prem_a, premium_tau_days=prem_tau, contango_share_calm=contango_calm,
                  backwardation_share_stress=backward_stress),
 )
+# The BTC implied-vol index block is stated, not estimated (shared/data holds no implied-vol
+# history), and its mean IV/RV ratio is measured on the generated demo: carried over as committed.
+_committed = os.path.join(HERE, "params.json")
+if os.path.exists(_committed):
+    _dvol = json.load(open(_committed)).get("dvol")
+    if _dvol is not None:
+        params["dvol"] = _dvol
 with open(os.path.join(HERE, "params.json"), "w") as fh:
     json.dump(params, fh, indent=2)
     fh.write("\n")

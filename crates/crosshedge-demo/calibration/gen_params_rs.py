@@ -73,6 +73,13 @@ TABLE = [
     ("FUTURES_PREMIUM_A", "futures.premium_a", "Asymptotic VIX-futures log term premium `a` in `log F - log E[VIX_T] = a (1 - exp(-h / tau))`, least squares on VX1 and VX2 2008-2025."),
     ("FUTURES_PREMIUM_TAU_DAYS", "futures.premium_tau_days", "Trading-day scale tau of the same premium curve."),
     ("FUTURES_CONTANGO_SHARE_CALM", "futures.contango_share_calm", "Target: share of real calm days (VIX < 15) with VX1 above spot VIX, 2008-2025."),
+    ("DVOL_RV_WINDOW_DAYS", "dvol.rv_window_days", "Window in calendar days of the realised BTC vol the implied-vol index `dvol` reverts to (30 daily log returns, sqrt(365) annualisation), matching the index's 30-day horizon."),
+    ("DVOL_PREMIUM_RATIO", "dvol.premium_ratio", "Implied/realised premium of the level `dvol` reverts to: 100 x ratio x the 30-day realised vol. A stated choice (no implied-vol history in shared/data): crypto implied vol trades above realised on average, by less than the equity VIX's premium."),
+    ("DVOL_KAPPA", "dvol.kappa", "Daily mean-reversion speed of log `dvol` towards its level (half-life about 6.6 days; the level itself moves with realised vol). A stated choice."),
+    ("DVOL_SIGMA", "dvol.sigma", "Daily sd of the normal innovation of log `dvol` per VIX band of the latest US close (calm, normal, stress): vol-of-vol of about 48 / 67 / 96 % a year (sqrt(365) x sigma). A stated choice."),
+    ("DVOL_DRAWDOWN_THRESHOLD", "dvol.drawdown_threshold", "A BTC drawdown day for `dvol`: a daily BTC log return below minus this (a 5 % fall)."),
+    ("DVOL_JUMP_BETA", "dvol.jump_beta", "Mean upward jump of log `dvol` on a drawdown day per unit of the day's BTC log loss (jump = beta x loss x Exp(1)). A stated choice."),
+    ("DVOL_MEAN_IV_RV_RATIO", "dvol.mean_iv_rv_ratio", "Measured: mean of `dvol` / 100 over the 30-day realised vol of the demo BTC, on the default demo (seed 42, 2014-2025; tests/dvol.rs re-measures it). The default implied/realised ratio of the realised-vol fallback of `crosshedge_app::crypto_vol`."),
 ]
 
 

@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, StandardNormal, StudentT};
 
+use crate::dvol::{dvol_index, DVOL_SERIES, DVOL_STREAM};
 use crate::market::{
     vix_band, DemoConfig, DemoEpisode, DemoMarket, FutureSettle, ParamsSummary, VxDaysToExpiry,
 };
@@ -109,7 +110,10 @@ fn us_on_or_after(d: Date) -> Date {
 ///   ([`p::NFT_IDIO_HALF_LIFE_DAYS`]) with normal noise and jumps, printed only on days with a sale
 ///   (probability [`p::NFT_TRADE_PROB`]); other days repeat the last print (stale);
 /// - funding: `f = c_s + phi f_prev + gamma min(r_btc, 0) + sd_s t`;
-/// - the stablecoin: `1 + noise`, except for the scripted depeg.
+/// - the stablecoin: `1 + noise`, except for the scripted depeg;
+/// - the BTC implied-vol index `dvol` (vol points): a log-OU toward the premium times BTC's
+///   30-day realised vol with jumps on drawdown days, computed last from its own stream
+///   ([`crate::dvol`]).
 ///
 /// VIX futures: `F(t, T) = exp(E[x_T | x_t] + Var/2 + a (1 - exp(-h / tau)))` under the
 /// aggregate AR(1) in logs ([`p::VIX_AGG_PHI`]), `h` = US trading days to expiry.
@@ -342,6 +346,11 @@ pub fn generate(cfg: &DemoConfig) -> Result<DemoMarket, DemoError> {
     // 4. VIX futures.
     let (futures, vx1, vx2, vx_days_to_expiry) = futures_curve(us_days, &us_ext, &logvix);
 
+    // 5. The BTC implied-vol index, last and from its own stream, so that adding it left every
+    // series above bit-identical.
+    let mut rng_d = stream(cfg.seed, DVOL_STREAM);
+    let dvol = dvol_index(&mut rng_d, &r_btc, &day_band);
+
     let ser = |name: &str, cal: Calendar, unit: SeriesUnit, dates: &[Date], values: Vec<f64>| {
         Series::new(name, cal, unit, dates.to_vec(), values)
             .map_err(|source| DemoError::Series { name: name.to_string(), source })
@@ -356,6 +365,7 @@ pub fn generate(cfg: &DemoConfig) -> Result<DemoMarket, DemoError> {
         ser("nft", Calendar::Crypto, SeriesUnit::IndexLevel, &days, nft)?,
         ser("funding_btc", Calendar::Crypto, SeriesUnit::Rate, &days, funding)?,
         ser("usdc", Calendar::Crypto, SeriesUnit::Price, &days, usdc)?,
+        ser(DVOL_SERIES, Calendar::Crypto, SeriesUnit::IndexLevel, &days, dvol)?,
     ];
 
     let episodes = vec![

@@ -4,7 +4,8 @@
 //! # Brief overview
 //! - [`generate`] turns a [`DemoConfig`] (seed, start, end) into a [`DemoMarket`]: the series
 //!   `vix`, `spx`, `vx1`, `vx2` on NYSE/CFE trading days and `btc`, `eth`, `nft`,
-//!   `funding_btc`, `usdc` on every calendar day (each a [`crosshedge_core::series::Series`]),
+//!   `funding_btc`, `usdc` and the BTC implied-vol index `dvol` (vol points, [`dvol`]) on every
+//!   calendar day (each a [`crosshedge_core::series::Series`]),
 //!   the settlements of the first four listed VIX futures ([`FutureSettle`]), the scripted
 //!   episodes ([`DemoEpisode`]) and the true hidden regime of every US day.
 //! - [`summary`] (or [`DemoMarket::summary`]) describes what was generated ([`DemoSummary`]).
@@ -26,7 +27,9 @@
 //! futures are priced from the expected VIX at expiry under the log-AR model plus a calibrated
 //! term premium. Two episodes are scripted: a DeFi liquidity shock (VIX spike, 40-60 % crypto
 //! drawdown, negative funding, a stablecoin depeg to about 0.88) at 70 % of the span, and a
-//! calm period at 30 %. The formulas are on [`generate`].
+//! calm period at 30 %. A BTC implied-vol index in vol points (`dvol`, the name Deribit's DVOL
+//! is fetched under) mean-reverts in logs toward a premium over BTC's 30-day realised vol and
+//! jumps on drawdown days ([`dvol`]). The formulas are on [`generate`].
 //!
 //! Randomness comes from `ChaCha8Rng` streams seeded from [`DemoConfig::seed`] (one stream
 //! per component), so the same seed gives the same market on every platform and no clock or
@@ -53,12 +56,14 @@
 //! - Roll, R. (1984), "A simple implicit measure of the effective bid-ask spread", *Journal of
 //!   Finance* 39(4) (print noise from negative autocovariance, used for the NFT index).
 
+pub mod dvol;
 mod error;
 mod generate;
 mod market;
 pub mod params;
 mod summary;
 
+pub use dvol::{regime_btc_vol, DVOL_BOUNDS, DVOL_SERIES, DVOL_STREAM};
 pub use error::DemoError;
 pub use generate::{
     future_price, generate, CALM_EPISODE, CALM_WINDOW_US_DAYS, DEPEG_OFFSET_DAYS, MIN_SPAN_DAYS,

@@ -119,7 +119,7 @@ pub struct DemoMarket {
     /// The configuration it was generated from.
     pub config: DemoConfig,
     /// `vix`, `spx`, `vx1`, `vx2` (US trading days) and `btc`, `eth`, `nft`, `funding_btc`,
-    /// `usdc` (every calendar day), in this order.
+    /// `usdc`, `dvol` (every calendar day), in this order.
     pub series: Vec<Series>,
     /// Settlements of the first four listed monthly VIX futures on every US trading day.
     pub futures: Vec<FutureSettle>,

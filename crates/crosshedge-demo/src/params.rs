@@ -60,6 +60,13 @@ pub const JSON_PATHS: &[(&str, &str)] = &[
     ("FUTURES_PREMIUM_A", "futures.premium_a"),
     ("FUTURES_PREMIUM_TAU_DAYS", "futures.premium_tau_days"),
     ("FUTURES_CONTANGO_SHARE_CALM", "futures.contango_share_calm"),
+    ("DVOL_RV_WINDOW_DAYS", "dvol.rv_window_days"),
+    ("DVOL_PREMIUM_RATIO", "dvol.premium_ratio"),
+    ("DVOL_KAPPA", "dvol.kappa"),
+    ("DVOL_SIGMA", "dvol.sigma"),
+    ("DVOL_DRAWDOWN_THRESHOLD", "dvol.drawdown_threshold"),
+    ("DVOL_JUMP_BETA", "dvol.jump_beta"),
+    ("DVOL_MEAN_IV_RV_RATIO", "dvol.mean_iv_rv_ratio"),
 ];
 
 /// VIX band edges (index points): calm < 15, normal 15-25, stress > 25 (DESIGN.md section 4).
@@ -345,6 +352,41 @@ pub const FUTURES_PREMIUM_TAU_DAYS: f64 = 58.5068870888948;
 /// From `params.json` at `futures.contango_share_calm`.
 pub const FUTURES_CONTANGO_SHARE_CALM: f64 = 0.9735191637630662;
 
+/// Window in calendar days of the realised BTC vol the implied-vol index `dvol` reverts to (30 daily log returns, sqrt(365) annualisation), matching the index's 30-day horizon.
+///
+/// From `params.json` at `dvol.rv_window_days`.
+pub const DVOL_RV_WINDOW_DAYS: f64 = 30.0;
+
+/// Implied/realised premium of the level `dvol` reverts to: 100 x ratio x the 30-day realised vol. A stated choice (no implied-vol history in shared/data): crypto implied vol trades above realised on average, by less than the equity VIX's premium.
+///
+/// From `params.json` at `dvol.premium_ratio`.
+pub const DVOL_PREMIUM_RATIO: f64 = 1.1;
+
+/// Daily mean-reversion speed of log `dvol` towards its level (half-life about 6.6 days; the level itself moves with realised vol). A stated choice.
+///
+/// From `params.json` at `dvol.kappa`.
+pub const DVOL_KAPPA: f64 = 0.1;
+
+/// Daily sd of the normal innovation of log `dvol` per VIX band of the latest US close (calm, normal, stress): vol-of-vol of about 48 / 67 / 96 % a year (sqrt(365) x sigma). A stated choice.
+///
+/// From `params.json` at `dvol.sigma`.
+pub const DVOL_SIGMA: [f64; 3] = [0.025, 0.035, 0.05];
+
+/// A BTC drawdown day for `dvol`: a daily BTC log return below minus this (a 5 % fall).
+///
+/// From `params.json` at `dvol.drawdown_threshold`.
+pub const DVOL_DRAWDOWN_THRESHOLD: f64 = 0.05;
+
+/// Mean upward jump of log `dvol` on a drawdown day per unit of the day's BTC log loss (jump = beta x loss x Exp(1)). A stated choice.
+///
+/// From `params.json` at `dvol.jump_beta`.
+pub const DVOL_JUMP_BETA: f64 = 1.0;
+
+/// Measured: mean of `dvol` / 100 over the 30-day realised vol of the demo BTC, on the default demo (seed 42, 2014-2025; tests/dvol.rs re-measures it). The default implied/realised ratio of the realised-vol fallback of `crosshedge_app::crypto_vol`.
+///
+/// From `params.json` at `dvol.mean_iv_rv_ratio`.
+pub const DVOL_MEAN_IV_RV_RATIO: f64 = 1.1685420840553964;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +494,13 @@ mod tests {
             ("FUTURES_PREMIUM_A", FUTURES_PREMIUM_A.flat()),
             ("FUTURES_PREMIUM_TAU_DAYS", FUTURES_PREMIUM_TAU_DAYS.flat()),
             ("FUTURES_CONTANGO_SHARE_CALM", FUTURES_CONTANGO_SHARE_CALM.flat()),
+            ("DVOL_RV_WINDOW_DAYS", DVOL_RV_WINDOW_DAYS.flat()),
+            ("DVOL_PREMIUM_RATIO", DVOL_PREMIUM_RATIO.flat()),
+            ("DVOL_KAPPA", DVOL_KAPPA.flat()),
+            ("DVOL_SIGMA", DVOL_SIGMA.flat()),
+            ("DVOL_DRAWDOWN_THRESHOLD", DVOL_DRAWDOWN_THRESHOLD.flat()),
+            ("DVOL_JUMP_BETA", DVOL_JUMP_BETA.flat()),
+            ("DVOL_MEAN_IV_RV_RATIO", DVOL_MEAN_IV_RV_RATIO.flat()),
         ];
         assert_eq!(consts.len(), JSON_PATHS.len());
         for ((name, values), (pname, path)) in consts.iter().zip(JSON_PATHS) {

@@ -62,7 +62,10 @@ fn same_seed_same_market_different_seed_differs() {
 fn series_names_calendars_and_units() {
     let m = market(1);
     let names: Vec<&str> = m.series.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["vix", "spx", "vx1", "vx2", "btc", "eth", "nft", "funding_btc", "usdc"]);
+    assert_eq!(
+        names,
+        ["vix", "spx", "vx1", "vx2", "btc", "eth", "nft", "funding_btc", "usdc", "dvol"]
+    );
     let cfg = DemoConfig::default();
     let us = Calendar::Us.trading_days(cfg.start, cfg.end);
     for s in &m.series {
@@ -423,7 +426,7 @@ fn other_spans_work() {
     assert_eq!(m.series("btc").unwrap().len(), 547);
     assert_eq!(m.episodes.len(), 2);
     let s = m.summary();
-    assert_eq!(s.series.len(), 9);
+    assert_eq!(s.series.len(), 10);
     assert!(s.series.iter().all(|x| x.rows > 300 && x.min <= x.max));
 }
 

@@ -35,10 +35,30 @@ use crate::HedgingError;
 /// [[layer]]
 /// name = "short-dated VIX call spreads"
 /// instrument = "vix-call-spread" # vix-call-spread | vix-future | vol-etp | short-perp | spx-put-spread
+///                                # | btc-put | btc-put-spread | btc-call | eth-put | eth-put-spread
+///                                # | eth-call | short-spot
 /// tenor-days = 30
 /// strike = { rule = "moneyness", long = 1.1, short = 1.6 }   # or rule = "delta"
 /// sizing = { rule = "hedge-ratio", regime = "stress", weight = 0.6, decorrelation = false }
 /// trigger = { kind = "always" }  # or kind = "vix-band", bands = ["normal", "stress"]; or kind = "signal", name = "macd"
+///
+/// [[layer]]
+/// name = "BTC put spreads on Deribit"
+/// instrument = "btc-put-spread"
+/// tenor-days = 30
+/// strike = { rule = "moneyness", long = 0.9, short = 0.7 }
+/// sizing = { rule = "hedge-ratio", regime = "stress", weight = 1.0 }
+/// settlement = "inverse"         # inverse (coin premium, the default) | linear (USDC)
+/// venue = "deribit"              # a venue an episode's venue-default can name
+/// vol-series = "dvol-btc"        # implied vol in vol points; else --crypto-vol, else realised
+/// skew = 0.1                     # sigma(K) = sigma_ATM + skew * ln(F/K)
+///
+/// [[layer]]
+/// name = "single BTC puts"
+/// instrument = "btc-put"
+/// tenor-days = 30
+/// moneyness = 0.85               # strike / forward of a single option
+/// sizing = { rule = "hedge-ratio", regime = "stress", weight = 1.0 }
 /// ```
 ///
 /// How the backtest holds and finances the exposures (all optional; `crosshedge backtest`
@@ -226,26 +246,119 @@ pub enum Instrument {
     VixFuture,
     /// Long a constant-maturity (30-day) VIX futures ETP.
     VolEtp,
-    /// Short a BTC perpetual.
+    /// Short a BTC perpetual (resized with the exposure, paying or receiving the funding).
     ShortPerp,
     /// Long an SPX put, short a lower-strike SPX put (Black–Scholes).
     SpxPutSpread,
+    /// Long a European BTC put on the Deribit convention (Black-76 on the BTC forward).
+    BtcPut,
+    /// Long a BTC put, short a lower-strike BTC put.
+    BtcPutSpread,
+    /// Long a European BTC call.
+    BtcCall,
+    /// Long a European ETH put.
+    EthPut,
+    /// Long an ETH put, short a lower-strike ETH put.
+    EthPutSpread,
+    /// Long a European ETH call.
+    EthCall,
+    /// Static short BTC spot (or a dated future at zero basis): opened once at the beta hedge
+    /// ratio and held, no funding, no resizing.
+    ShortSpot,
+}
+
+/// How a crypto option's premium and settlement are paid (the Deribit conventions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CryptoSettlement {
+    /// Premium and settlement in the coin (Deribit's BTC and ETH options): coin premium =
+    /// Black-76 USD value / forward, coin rates zero.
+    #[default]
+    Inverse,
+    /// Premium and settlement in USDC, discounted at the USD rate.
+    Linear,
+}
+
+impl CryptoSettlement {
+    /// The TOML name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inverse => "inverse",
+            Self::Linear => "linear",
+        }
+    }
+}
+
+/// The option type of a crypto option instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CryptoOptionType {
+    /// A single put.
+    Put,
+    /// A put spread (long the higher strike, short the lower).
+    PutSpread,
+    /// A single call.
+    Call,
 }
 
 impl Instrument {
-    /// Contract multiplier in USD per point (VIX futures 1000, options 100; ETP and perp are
-    /// held in USD notional, multiplier 1).
+    /// Every instrument, in declaration order.
+    pub const ALL: [Instrument; 12] = [
+        Self::VixCallSpread,
+        Self::VixFuture,
+        Self::VolEtp,
+        Self::ShortPerp,
+        Self::SpxPutSpread,
+        Self::BtcPut,
+        Self::BtcPutSpread,
+        Self::BtcCall,
+        Self::EthPut,
+        Self::EthPutSpread,
+        Self::EthCall,
+        Self::ShortSpot,
+    ];
+
+    /// Contract multiplier in USD per point (VIX futures 1000, VIX and SPX options 100; ETP,
+    /// perp and short spot are held in USD notional, multiplier 1; crypto options are on one
+    /// coin, multiplier 1).
     pub fn multiplier(self) -> f64 {
         match self {
             Self::VixFuture => 1000.0,
             Self::VixCallSpread | Self::SpxPutSpread => 100.0,
-            Self::VolEtp | Self::ShortPerp => 1.0,
+            _ => 1.0,
         }
     }
 
     /// Whether the instrument is an option spread (needs a strike rule).
     pub fn is_spread(self) -> bool {
-        matches!(self, Self::VixCallSpread | Self::SpxPutSpread)
+        matches!(
+            self,
+            Self::VixCallSpread | Self::SpxPutSpread | Self::BtcPutSpread | Self::EthPutSpread
+        )
+    }
+
+    /// Whether the instrument is bought for a premium (options and option spreads).
+    pub fn is_option(self) -> bool {
+        self.is_spread() || self.crypto_option().is_some()
+    }
+
+    /// The coin and option type of a crypto option instrument, `None` for the others.
+    pub fn crypto_option(self) -> Option<(Asset, CryptoOptionType)> {
+        Some(match self {
+            Self::BtcPut => (Asset::Btc, CryptoOptionType::Put),
+            Self::BtcPutSpread => (Asset::Btc, CryptoOptionType::PutSpread),
+            Self::BtcCall => (Asset::Btc, CryptoOptionType::Call),
+            Self::EthPut => (Asset::Eth, CryptoOptionType::Put),
+            Self::EthPutSpread => (Asset::Eth, CryptoOptionType::PutSpread),
+            Self::EthCall => (Asset::Eth, CryptoOptionType::Call),
+            _ => return None,
+        })
+    }
+
+    /// Whether a layer of this instrument can name the `venue` it trades on (perps and crypto
+    /// options: the venues that can fail).
+    pub fn has_venue(self) -> bool {
+        self == Self::ShortPerp || self.crypto_option().is_some()
     }
 
     /// The TOML name.
@@ -256,6 +369,13 @@ impl Instrument {
             Self::VolEtp => "vol-etp",
             Self::ShortPerp => "short-perp",
             Self::SpxPutSpread => "spx-put-spread",
+            Self::BtcPut => "btc-put",
+            Self::BtcPutSpread => "btc-put-spread",
+            Self::BtcCall => "btc-call",
+            Self::EthPut => "eth-put",
+            Self::EthPutSpread => "eth-put-spread",
+            Self::EthCall => "eth-call",
+            Self::ShortSpot => "short-spot",
         }
     }
 }
@@ -353,6 +473,62 @@ pub struct Layer {
     /// Trigger.
     #[serde(default)]
     pub trigger: Trigger,
+    /// Strike / forward of a single crypto option (`btc-put`, `eth-call`, ...; default 0.9
+    /// for puts, 1.1 for calls). Spreads use `strike`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moneyness: Option<f64>,
+    /// How a crypto option is paid and settled (default `inverse`, the Deribit convention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<CryptoSettlement>,
+    /// The venue a perp or crypto option layer trades on (e.g. `"deribit"`, `"ftx"`): an
+    /// episode of the catalogue with `venue-default` naming it wipes the layer's margin and
+    /// unrealised P&L on its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// The store series of the crypto options' implied vol, in vol points (a 30-day implied-vol
+    /// index such as Deribit's DVOL, divided by 100); `None`: the command's `--crypto-vol`,
+    /// else realised vol times a stated ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vol_series: Option<String>,
+    /// Put-skew slope of the crypto options' vol: `σ(K) = max(σ_ATM + skew · ln(F/K), 0.01)`
+    /// (decimal vol per unit of log moneyness; 0 = flat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew: Option<f64>,
+}
+
+impl Layer {
+    /// A layer with the given instrument, tenor, strike rule and sizing, always on, with no
+    /// crypto-option or venue settings.
+    pub fn new(
+        name: &str,
+        instrument: Instrument,
+        tenor_days: u32,
+        strike: Option<StrikeRule>,
+        sizing: SizingRule,
+    ) -> Self {
+        Self {
+            name: name.to_string(),
+            instrument,
+            tenor_days,
+            strike,
+            sizing,
+            trigger: Trigger::Always,
+            moneyness: None,
+            settlement: None,
+            venue: None,
+            vol_series: None,
+            skew: None,
+        }
+    }
+
+    /// The strike / forward of a single crypto option: `moneyness`, else 0.9 for puts and 1.1
+    /// for calls.
+    pub fn single_moneyness(&self) -> f64 {
+        self.moneyness.unwrap_or(match self.instrument.crypto_option() {
+            Some((_, CryptoOptionType::Call)) => 1.1,
+            _ => 0.9,
+        })
+    }
 }
 
 /// 1-based line and column (in characters) of byte offset `pos` in `text`.
@@ -644,7 +820,9 @@ impl Book {
                         short,
                     )?;
                     let ordered = match l.instrument {
-                        Instrument::SpxPutSpread => short < long,
+                        Instrument::SpxPutSpread
+                        | Instrument::BtcPutSpread
+                        | Instrument::EthPutSpread => short < long,
                         _ => short > long,
                     };
                     check(
@@ -675,6 +853,73 @@ impl Book {
                     return Err(invalid(&loc, "strike", "applies only to spreads", 0.0))
                 }
                 (false, None) => {}
+            }
+            let crypto = l.instrument.crypto_option();
+            if crypto.is_none() {
+                let only = "applies only to crypto options (btc-put, btc-put-spread, btc-call, eth-put, eth-put-spread, eth-call)";
+                if l.moneyness.is_some() {
+                    return Err(invalid(&loc, "moneyness", only, 0.0));
+                }
+                if l.settlement.is_some() {
+                    return Err(invalid(&loc, "settlement", only, 0.0));
+                }
+                if l.vol_series.is_some() {
+                    return Err(invalid(&loc, "vol-series", only, 0.0));
+                }
+                if l.skew.is_some() {
+                    return Err(invalid(&loc, "skew", only, 0.0));
+                }
+            }
+            if let Some(m) = l.moneyness {
+                if l.instrument.is_spread() {
+                    return Err(invalid(
+                        &loc,
+                        "moneyness",
+                        "is for single options: a spread takes strike",
+                        m,
+                    ));
+                }
+                check(
+                    m.is_finite() && m > 0.0 && m <= MAX_RATIO,
+                    &loc,
+                    "moneyness",
+                    "must be a positive strike / forward ratio at most 1000",
+                    m,
+                )?;
+            }
+            if let Some(k) = l.skew {
+                check(
+                    k.is_finite() && k.abs() <= 10.0,
+                    &loc,
+                    "skew",
+                    "must be finite and in [-10, 10] (vol per unit log moneyness)",
+                    k,
+                )?;
+            }
+            if let Some(v) = &l.vol_series {
+                if v.trim().is_empty() {
+                    return Err(invalid(&loc, "vol-series", "must name a store series", 0.0));
+                }
+            }
+            if let Some(v) = &l.venue {
+                if !l.instrument.has_venue() {
+                    return Err(invalid(
+                        &loc,
+                        "venue",
+                        "applies only to short-perp and crypto option layers",
+                        0.0,
+                    ));
+                }
+                let ok = !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if !ok {
+                    return Err(invalid(
+                        &loc,
+                        "venue",
+                        "must be a lower-case name of letters, digits and '-' (e.g. \"ftx\")",
+                        0.0,
+                    ));
+                }
             }
             if let Trigger::Signal { name } = &l.trigger {
                 if !SIGNAL_NAMES.contains(&name.as_str()) {
@@ -806,6 +1051,11 @@ impl Book {
                         decorrelation: false,
                     },
                     trigger: Trigger::Always,
+                    moneyness: None,
+                    settlement: None,
+                    venue: None,
+                    vol_series: None,
+                    skew: None,
                 },
                 Layer {
                     name: "longer-dated VIX futures".to_string(),
@@ -818,6 +1068,11 @@ impl Book {
                         decorrelation: true,
                     },
                     trigger: Trigger::VixBand { bands: vec![Band::Normal, Band::Stress] },
+                    moneyness: None,
+                    settlement: None,
+                    venue: None,
+                    vol_series: None,
+                    skew: None,
                 },
                 Layer {
                     name: "SPX put spreads".to_string(),
@@ -830,6 +1085,11 @@ impl Book {
                         decorrelation: false,
                     },
                     trigger: Trigger::Signal { name: "vix-signal".to_string() },
+                    moneyness: None,
+                    settlement: None,
+                    venue: None,
+                    vol_series: None,
+                    skew: None,
                 },
             ],
         }

@@ -54,6 +54,14 @@ pub enum HedgingError {
         /// The net delta notional.
         notional: f64,
     },
+    /// A crypto option layer has no market (spot and implied vol) for its coin.
+    #[error("{location}: no {coin} spot and implied vol for its options (store a {coin} price series and an implied-vol series, or give --crypto-vol)")]
+    NoCryptoMarket {
+        /// The layer.
+        location: String,
+        /// `btc` or `eth`.
+        coin: &'static str,
+    },
     /// A pricing call failed.
     #[error("pricing {what}: {source}")]
     Pricing {

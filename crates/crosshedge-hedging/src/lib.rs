@@ -50,6 +50,7 @@
 //!             target_mean: 0.0, target_sd: 0.2, corr_target_vix: -0.5, corr_target_spx: 0.6,
 //!             corr_vix_spx: -0.8 },
 //!     ],
+//!     crypto: Default::default(),
 //! };
 //! let plan = size_book(&book, &inputs)?;
 //! // 0.25 × 1,000,000 USD per unit of log VIX, from futures worth 1000 × 20 × β each,
@@ -69,13 +70,13 @@ mod quadrature;
 pub mod sizing;
 
 pub use book::{
-    Asset, Band, Book, Exposure, Instrument, Layer, MacroEventKind, Rebalance, Regime, RollPolicy,
-    SizingRule, StrikeRule, Trigger,
+    Asset, Band, Book, CryptoOptionType, CryptoSettlement, Exposure, Instrument, Layer,
+    MacroEventKind, Rebalance, Regime, RollPolicy, SizingRule, StrikeRule, Trigger,
 };
 pub use error::HedgingError;
 pub use sizing::{
-    asset_notional, expected_vix, interpolate_curve, lp_risky_share, lp_value, size_book,
-    AssetNotional, CoverProbability, CurvePoint, HedgePlan, LayerPosition, PositionGreeks,
-    RegimeCover, RegimeMoments, RegimeMove, SizingInputs, DAYS_PER_YEAR, ETP_TENOR_DAYS,
-    TRADING_DAYS_PER_YEAR,
+    asset_notional, crypto_option_rate, expected_vix, interpolate_curve, lp_risky_share, lp_value,
+    size_book, skewed_vol, AssetNotional, CoinMarket, CoinVol, CoverProbability, CryptoInputs,
+    CurvePoint, HedgePlan, LayerPosition, PositionGreeks, RegimeCover, RegimeMoments, RegimeMove,
+    SizingInputs, DAYS_PER_YEAR, ETP_TENOR_DAYS, MIN_SKEWED_VOL, TRADING_DAYS_PER_YEAR,
 };

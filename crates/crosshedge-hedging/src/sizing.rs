@@ -9,7 +9,8 @@ use crosshedge_pricing::{
 use serde::{Deserialize, Serialize};
 
 use crate::book::{
-    Asset, Band, Book, Exposure, Instrument, Layer, Regime, SizingRule, StrikeRule, Trigger,
+    Asset, Band, Book, CryptoOptionType, CryptoSettlement, Exposure, Instrument, Layer, Regime,
+    SizingRule, StrikeRule, Trigger,
 };
 use crate::quadrature::gauss_hermite;
 use crate::HedgingError;
@@ -123,6 +124,62 @@ pub struct SizingInputs {
     pub signals: Vec<String>,
     /// The joint distribution of the cover horizon's moves in the calm and stress regimes.
     pub moments: [RegimeMoments; 2],
+    /// Spot and implied vol of BTC and ETH for crypto option layers (left out of the JSON
+    /// when neither is set).
+    #[serde(default, skip_serializing_if = "CryptoInputs::is_unset")]
+    pub crypto: CryptoInputs,
+}
+
+/// One coin's option market as the sizing sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CoinMarket {
+    /// Spot price in USD (> 0); the forward of every tenor (zero basis: the crypto futures
+    /// basis is not modelled).
+    pub spot: f64,
+    /// At-the-money implied vol (decimal, > 0).
+    pub vol: f64,
+    /// Put-skew slope (see [`skewed_vol`]).
+    pub skew: f64,
+}
+
+/// Spot and implied vol per coin, for crypto option layers.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct CryptoInputs {
+    /// BTC.
+    pub btc: Option<CoinMarket>,
+    /// ETH.
+    pub eth: Option<CoinMarket>,
+}
+
+impl CryptoInputs {
+    /// Whether neither coin is set.
+    pub fn is_unset(&self) -> bool {
+        self.btc.is_none() && self.eth.is_none()
+    }
+
+    /// The market of `asset` (`None` for the NFT index, which has no options).
+    pub fn coin(&self, asset: Asset) -> Option<CoinMarket> {
+        match asset {
+            Asset::Btc => self.btc,
+            Asset::Eth => self.eth,
+            Asset::Nft => None,
+        }
+    }
+}
+
+/// The lowest vol [`skewed_vol`] returns (1 %).
+pub const MIN_SKEWED_VOL: f64 = 0.01;
+
+/// The implied vol at strike `k` of a smile with at-the-money vol `atm` on forward `f` and a
+/// linear put skew in log moneyness:
+///
+/// `σ(K) = max(σ_ATM + skew · ln(F/K), 0.01)`
+///
+/// so a positive `skew` raises the vol of strikes below the forward (puts) and lowers it above.
+/// A stated, one-parameter smile (the slope of the vol against log moneyness near the money),
+/// not a fitted surface.
+pub fn skewed_vol(atm: f64, skew: f64, f: f64, k: f64) -> f64 {
+    (atm + skew * (f / k).ln()).max(MIN_SKEWED_VOL)
 }
 
 /// The book's delta notional per asset (USD per unit log return of the asset).
@@ -234,6 +291,19 @@ pub struct LayerPosition {
     pub cost_per_year: f64,
     /// Position greeks.
     pub greeks: PositionGreeks,
+    /// At-the-money implied vol and put-skew slope a crypto option layer was priced at
+    /// (decimal; `None` for the other instruments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crypto_vol: Option<CoinVol>,
+}
+
+/// The vol a crypto option layer was priced at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CoinVol {
+    /// At-the-money implied vol (decimal).
+    pub atm: f64,
+    /// Put-skew slope ([`skewed_vol`]).
+    pub skew: f64,
 }
 
 /// The probability that the hedge covers at least a share of the target loss.
@@ -435,6 +505,11 @@ impl SizingInputs {
             "must be finite and non-negative",
             self.vix_ar_sd,
         )?;
+        for m in [self.crypto.btc, self.crypto.eth].into_iter().flatten() {
+            check_input(pos(m.spot), "crypto.spot", "must be finite and positive", m.spot)?;
+            check_input(pos(m.vol), "crypto.vol", "must be finite and positive", m.vol)?;
+            check_input(m.skew.is_finite(), "crypto.skew", "must be finite", m.skew)?;
+        }
         for p in &self.vix_curve {
             check_input(pos(p.days), "vix_curve.days", "must be finite and positive", p.days)?;
             check_input(pos(p.price), "vix_curve.price", "must be finite and positive", p.price)?;
@@ -571,7 +646,7 @@ fn spx_spread_legs(
     Ok((leg(k[0]).map_err(pricing_err("spx put"))?, leg(k[1]).map_err(pricing_err("spx put"))?))
 }
 
-fn price_unit(layer: &Layer, inp: &SizingInputs) -> Result<Unit, HedgingError> {
+fn price_unit(layer: &Layer, inp: &SizingInputs, loc: &str) -> Result<Unit, HedgingError> {
     let days = f64::from(layer.tenor_days);
     let t = days / DAYS_PER_YEAR;
     let mult = layer.instrument.multiplier();
@@ -626,6 +701,46 @@ fn price_unit(layer: &Layer, inp: &SizingInputs) -> Result<Unit, HedgingError> {
             cost_per_year: -inp.funding_per_year,
             greeks: PositionGreeks { crypto_delta_log: -1.0, ..zero },
         },
+        Instrument::ShortSpot => Unit {
+            underlying: 1.0,
+            strikes: None,
+            price: 0.0,
+            sensitivity: 1.0,
+            unit_notional: 1.0,
+            cost_per_year: 0.0,
+            greeks: PositionGreeks { crypto_delta_log: -1.0, ..zero },
+        },
+        Instrument::BtcPut
+        | Instrument::BtcPutSpread
+        | Instrument::BtcCall
+        | Instrument::EthPut
+        | Instrument::EthPutSpread
+        | Instrument::EthCall => {
+            let m = coin_market(layer, inp, loc)?;
+            let rate = crypto_option_rate(layer.settlement.unwrap_or_default(), inp.rate);
+            let legs = crypto_legs(layer, &m, t, rate);
+            let g = crypto_value(&legs, &m, m.spot, t, rate)?;
+            let s = m.spot;
+            let strikes = match legs.as_slice() {
+                [(k, ..)] => Some([*k, *k]),
+                [(a, ..), (b, ..)] => Some([*a, *b]),
+                _ => None,
+            };
+            Unit {
+                underlying: s,
+                strikes,
+                price: mult * g.price,
+                // Puts gain as the coin falls: USD per 1.0 log fall; a call hedges a short.
+                sensitivity: (-mult * g.delta * s).abs(),
+                unit_notional: mult * s,
+                cost_per_year: mult * g.price * DAYS_PER_YEAR / days,
+                greeks: PositionGreeks {
+                    crypto_delta_log: mult * g.delta * s,
+                    theta_per_day: mult * g.theta / DAYS_PER_YEAR,
+                    ..zero
+                },
+            }
+        }
         Instrument::VixCallSpread => {
             let f = interpolate_curve(inp.vix, &inp.vix_curve, days);
             let beta = inp.future_beta(days);
@@ -687,6 +802,79 @@ fn price_unit(layer: &Layer, inp: &SizingInputs) -> Result<Unit, HedgingError> {
     })
 }
 
+/// The coin market of a crypto option layer, with the layer's own skew when it states one.
+fn coin_market(layer: &Layer, inp: &SizingInputs, loc: &str) -> Result<CoinMarket, HedgingError> {
+    let asset = layer.instrument.crypto_option().map_or(Asset::Btc, |(a, _)| a);
+    let mut m = inp.crypto.coin(asset).ok_or_else(|| HedgingError::NoCryptoMarket {
+        location: loc.to_string(),
+        coin: if asset == Asset::Eth { "eth" } else { "btc" },
+    })?;
+    if let Some(k) = layer.skew {
+        m.skew = k;
+    }
+    Ok(m)
+}
+
+/// The legs of a crypto option layer at spot `s`: `(strike, kind, sign)` with the strikes as
+/// multiples of the forward (single options: `moneyness`; put spreads: long the higher strike,
+/// short the lower, from the strike rule, default 0.9/0.7; a delta rule is solved at the
+/// at-the-money vol).
+fn crypto_legs(layer: &Layer, m: &CoinMarket, t: f64, rate: f64) -> Vec<(f64, OptionKind, f64)> {
+    let ty = layer.instrument.crypto_option().map_or(CryptoOptionType::Put, |(_, t)| t);
+    let f = m.spot;
+    match ty {
+        CryptoOptionType::Put => vec![(layer.single_moneyness() * f, OptionKind::Put, 1.0)],
+        CryptoOptionType::Call => vec![(layer.single_moneyness() * f, OptionKind::Call, 1.0)],
+        CryptoOptionType::PutSpread => {
+            let rule = layer.strike.unwrap_or(StrikeRule::Moneyness { long: 0.9, short: 0.7 });
+            let k = spread_strikes(rule, OptionKind::Put, f, m.vol, t, (-rate * t).exp());
+            vec![(k[0], OptionKind::Put, 1.0), (k[1], OptionKind::Put, -1.0)]
+        }
+    }
+}
+
+/// The USD rate a crypto option is discounted at: the USD rate for linear (USDC) options, zero
+/// for inverse ones (coin terms; with the forward equal to spot the USD value of the coin
+/// premium `c·S = B/F·S` is then the undiscounted Black value).
+pub fn crypto_option_rate(settlement: CryptoSettlement, usd_rate: f64) -> f64 {
+    match settlement {
+        CryptoSettlement::Inverse => 0.0,
+        CryptoSettlement::Linear => usd_rate,
+    }
+}
+
+/// USD value (per coin) and greeks of a crypto option layer's legs at spot `s`, each leg at its
+/// own skewed vol.
+fn crypto_value(
+    legs: &[(f64, OptionKind, f64)],
+    m: &CoinMarket,
+    s: f64,
+    t: f64,
+    rate: f64,
+) -> Result<Greeks, HedgingError> {
+    let mut g = Greeks::default();
+    for &(k, kind, sign) in legs {
+        let leg = black76_greeks(&Black76Inputs {
+            kind,
+            forward: s,
+            strike: k,
+            vol: skewed_vol(m.vol, m.skew, m.spot, k),
+            t_years: t,
+            rate,
+        })
+        .map_err(pricing_err("crypto option"))?;
+        g.price += sign * leg.price;
+        g.delta += sign * leg.delta;
+        g.gamma += sign * leg.gamma;
+        g.vega += sign * leg.vega;
+        g.theta += sign * leg.theta;
+        g.rho += sign * leg.rho;
+        g.vega_per_vol_point += sign * leg.vega_per_vol_point;
+        g.theta_per_day += sign * leg.theta_per_day;
+    }
+    Ok(g)
+}
+
 fn trigger_on(trigger: &Trigger, inp: &SizingInputs) -> bool {
     match trigger {
         Trigger::Always => true,
@@ -709,7 +897,13 @@ fn required(layer: &Layer, unit: &Unit, inp: &SizingInputs, n: f64) -> (f64, f64
             let h = match layer.instrument {
                 Instrument::VixCallSpread | Instrument::VixFuture | Instrument::VolEtp => vix_h,
                 Instrument::SpxPutSpread => spx_h,
-                Instrument::ShortPerp => btc_b,
+                Instrument::ShortPerp | Instrument::ShortSpot => btc_b,
+                Instrument::BtcPut
+                | Instrument::BtcPutSpread
+                | Instrument::BtcCall
+                | Instrument::EthPut
+                | Instrument::EthPutSpread
+                | Instrument::EthCall => btc_b,
             };
             let k = if decorrelation { inp.decorrelation_factor.abs() } else { 1.0 };
             let e = weight * h.abs() * k * n;
@@ -737,7 +931,19 @@ fn unit_shock_pnl(
             mult * unit.underlying * ((inp.future_beta(days) * mv.vix_log).exp() - 1.0)
         }
         Instrument::VolEtp => (inp.future_beta(ETP_TENOR_DAYS) * mv.vix_log).exp() - 1.0,
-        Instrument::ShortPerp => 1.0 - mv.target_log.exp(),
+        Instrument::ShortPerp | Instrument::ShortSpot => 1.0 - mv.target_log.exp(),
+        Instrument::BtcPut
+        | Instrument::BtcPutSpread
+        | Instrument::BtcCall
+        | Instrument::EthPut
+        | Instrument::EthPutSpread
+        | Instrument::EthCall => {
+            let m = coin_market(layer, inp, "")?;
+            let rate = crypto_option_rate(layer.settlement.unwrap_or_default(), inp.rate);
+            let legs = crypto_legs(layer, &m, t, rate);
+            let s = unit.underlying * mv.target_log.exp();
+            mult * crypto_value(&legs, &m, s, t, rate)?.price - unit.price
+        }
         Instrument::VixCallSpread => {
             let f = unit.underlying * (inp.future_beta(days) * mv.vix_log).exp();
             let k = unit.strikes.unwrap_or([f, f]);
@@ -800,8 +1006,8 @@ pub fn size_book(book: &Book, inp: &SizingInputs) -> Result<HedgePlan, HedgingEr
     let mut units = Vec::with_capacity(book.layers.len());
     let mut layers = Vec::with_capacity(book.layers.len());
     let mut cost = 0.0;
-    for layer in &book.layers {
-        let unit = price_unit(layer, inp)?;
+    for (i, layer) in book.layers.iter().enumerate() {
+        let unit = price_unit(layer, inp, &format!("layer {} \"{}\"", i + 1, layer.name))?;
         let active = trigger_on(&layer.trigger, inp);
         let (e, q) = if active { required(layer, &unit, inp, n) } else { (0.0, 0.0) };
         cost += q * unit.cost_per_year;
@@ -821,6 +1027,13 @@ pub fn size_book(book: &Book, inp: &SizingInputs) -> Result<HedgePlan, HedgingEr
             premium: 0.0,
             cost_per_year: 0.0,
             greeks: PositionGreeks::default(),
+            crypto_vol: match layer.instrument.crypto_option() {
+                Some(_) => {
+                    let m = coin_market(layer, inp, "")?;
+                    Some(CoinVol { atm: m.vol, skew: m.skew })
+                }
+                None => None,
+            },
         });
     }
     let budget_per_year = book.budget * n;
@@ -831,7 +1044,7 @@ pub fn size_book(book: &Book, inp: &SizingInputs) -> Result<HedgePlan, HedgingEr
     let mut cost_per_year = 0.0;
     for (pos, unit) in layers.iter_mut().zip(&units) {
         pos.quantity *= budget_scale;
-        pos.premium = if pos.instrument.is_spread() { pos.quantity * unit.price } else { 0.0 };
+        pos.premium = if pos.instrument.is_option() { pos.quantity * unit.price } else { 0.0 };
         pos.cost_per_year = pos.quantity * unit.cost_per_year;
         pos.greeks = unit.greeks.scaled(pos.quantity);
         greeks.add(&pos.greeks);

@@ -37,6 +37,7 @@ fn inputs() -> SizingInputs {
         band: Band::Normal,
         signals: vec![],
         moments: [point(0.1, -0.01, -0.02), point(0.5, -0.1, -0.1)],
+        crypto: Default::default(),
     }
 }
 
@@ -73,6 +74,11 @@ fn one_layer(instrument: Instrument, strike: Option<StrikeRule>, budget: f64) ->
                 decorrelation: false,
             },
             trigger: Trigger::Always,
+            moneyness: None,
+            settlement: None,
+            venue: None,
+            vol_series: None,
+            skew: None,
         }],
         ..Default::default()
     }

@@ -14,7 +14,12 @@
 //! category = "defi"         # optional
 //! description = "..."
 //! source = "..."
+//! venue-default = "ftx"     # optional: a venue that failed in the window
+//! venue-default-date = "2022-11-08"  # optional (default: start): when its balances were lost
 //! ```
+//!
+//! A hedge layer placed on a failed venue (`venue = "ftx"` in the book) loses its margin and
+//! unrealised P&L on that date and holds nothing afterwards.
 
 use chrono::NaiveDate;
 use crosshedge_core::regime::Labeling;
@@ -43,6 +48,19 @@ pub struct Episode {
     pub description: String,
     /// The public source the window rests on, and which dates it supports.
     pub source: String,
+    /// A trading venue that failed in the episode: hedges held on it lose their margin and
+    /// unrealised P&L on its date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_default: Option<VenueDefault>,
+}
+
+/// A venue failure: from `date` on, the venue pays nothing back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VenueDefault {
+    /// The venue's name as layers name it (`venue = "ftx"`), lower case.
+    pub venue: String,
+    /// The day balances were lost (withdrawals halted), inside the episode's window.
+    pub date: NaiveDate,
 }
 
 impl Episode {
@@ -66,6 +84,10 @@ struct RawEpisode {
     category: String,
     description: String,
     source: String,
+    #[serde(default, rename = "venue-default")]
+    venue_default: Option<String>,
+    #[serde(default, rename = "venue-default-date")]
+    venue_default_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +168,41 @@ impl Catalogue {
             };
             let start = date(&r.start, "start")?;
             let end = date(&r.end, "end")?;
+            let venue_default = match (&r.venue_default, &r.venue_default_date) {
+                (None, None) => None,
+                (None, Some(_)) => {
+                    return Err(LabelsError::BadEpisode {
+                        name: r.name.clone(),
+                        reason: "venue-default-date without venue-default".into(),
+                    })
+                }
+                (Some(v), d) => {
+                    let ok = !v.is_empty()
+                        && v.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                    if !ok {
+                        return Err(LabelsError::BadEpisode {
+                            name: r.name.clone(),
+                            reason: format!(
+                                "venue-default {v:?}: must be a lower-case name of letters, digits and '-'"
+                            ),
+                        });
+                    }
+                    let when = match d {
+                        Some(d) => date(d, "venue-default")?,
+                        None => start,
+                    };
+                    if when < start || when > end {
+                        return Err(LabelsError::BadEpisode {
+                            name: r.name.clone(),
+                            reason: format!(
+                                "venue-default-date {when} outside the window {start}..{end}"
+                            ),
+                        });
+                    }
+                    Some(VenueDefault { venue: v.clone(), date: when })
+                }
+            };
             episodes.push(Episode {
                 name: r.name.clone(),
                 start,
@@ -153,6 +210,7 @@ impl Catalogue {
                 category: r.category,
                 description: r.description,
                 source: r.source,
+                venue_default,
             });
         }
         let c = Self { episodes };
@@ -323,5 +381,38 @@ mod tests {
         assert!(e.chars().count() < 300, "{} chars: {e:?}", e.chars().count());
         assert!(e.starts_with("episode a; bxx"), "{e}");
         assert!(e.ends_with(": start 2022-12-01 after end 2022-11-14"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod venue_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_builtin_ftx_episode_names_the_failed_venue() {
+        let c = Catalogue::builtin();
+        let ftx = c.get("ftx-2022").unwrap();
+        let d = ftx.venue_default.as_ref().unwrap();
+        assert_eq!(d.venue, "ftx");
+        assert_eq!(d.date, NaiveDate::from_ymd_opt(2022, 11, 8).unwrap());
+        assert_eq!(c.episodes.iter().filter(|e| e.venue_default.is_some()).count(), 1);
+    }
+
+    #[test]
+    fn a_venue_default_outside_the_window_or_malformed_is_refused() {
+        let base = "[[episode]]\nname = \"x\"\nstart = \"2022-01-01\"\nend = \"2022-01-05\"\ndescription = \"d\"\nsource = \"s\"\n";
+        let ok = format!("{base}venue-default = \"abc\"\n");
+        let c = Catalogue::parse_toml(&ok).unwrap();
+        assert_eq!(c.episodes[0].venue_default.as_ref().unwrap().date.to_string(), "2022-01-01");
+        let late = format!("{base}venue-default = \"abc\"\nvenue-default-date = \"2022-02-01\"\n");
+        assert!(Catalogue::parse_toml(&late)
+            .unwrap_err()
+            .to_string()
+            .contains("outside the window"));
+        let bad = format!("{base}venue-default = \"A B\"\n");
+        assert!(Catalogue::parse_toml(&bad).unwrap_err().to_string().contains("lower-case"));
+        let orphan = format!("{base}venue-default-date = \"2022-01-02\"\n");
+        assert!(Catalogue::parse_toml(&orphan).is_err());
     }
 }

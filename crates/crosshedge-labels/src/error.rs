@@ -76,6 +76,12 @@ pub enum LabelsError {
         /// Parser message (includes line and column when the parser gives them).
         message: String,
     },
+    /// A TOML claims file could not be parsed or holds an invalid claim.
+    #[error("claims: {message}")]
+    Claims {
+        /// What is wrong, starting with `line L, column C: `.
+        message: String,
+    },
     /// A CSV input could not be parsed.
     #[error("{source_name}: line {line}, column {column}: {message}")]
     Csv {

@@ -8,6 +8,8 @@
 //!   `stress` from the **previous** VIX close, with optional hysteresis ([`bands::BandConfig`]).
 //! - [`episodes`]: the built-in [`episodes::Catalogue`] of named shock episodes with exact
 //!   UTC windows and sources, a user TOML catalogue, and the `episodes` labeling.
+//! - [`claims`]: the method's quantitative claims (`src/claims.toml`, user files extend it)
+//!   and the verdict rule (supported / contradicted / not identified).
 //! - [`signals`]: MACD (12, 26, 9), Wilder RSI (14), their events on the VIX
 //!   ([`signals::vix_signals`]) and how early they warn of stress ([`signals::evaluate_signals`]).
 //! - [`shocks`]: the DeFi liquidity-shock detector ([`shocks::detect_shocks`]) from crypto
@@ -34,6 +36,7 @@
 //! ```
 
 pub mod bands;
+pub mod claims;
 pub mod episodes;
 pub mod error;
 pub mod events;

@@ -84,7 +84,7 @@ impl OptionKind {
 
 /// Price and greeks of one option, all as true derivatives (per 1.0 of volatility, per year),
 /// plus the two named scaled variants.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Greeks {
     /// Present value.
     pub price: f64,

@@ -18,6 +18,7 @@ CASES = [
     ("lags_btc_vix", "lags", dict(target="btc", hedge="vix", max_lag=5)),
     ("rolling_btc_vix", "rolling", {"target": "btc", "hedge": "vix", "window": 42, "from": "2022-01-01", "to": "2022-06-30"}),
     ("episodes_btc_vix", "episodes", dict(target="btc", hedge="vix")),
+    ("claims_demo", "claims", dict(paths=2000, bootstrap=100)),
     ("signals", "signals", {}),
     ("shocks", "shocks", {}),
     ("events_btc_vix", "events", dict(target="btc", hedge="vix")),

@@ -33,6 +33,7 @@ CASES = [
     ("hedge", {}, ["hedge"]),
     ("stress", dict(paths=1000, seed=4), ["stress", "--paths", "1000", "--seed", "4"]),
     ("episodes", dict(target="btc", hedge="vix"), ["episodes", "--target", "btc", "--hedge", "vix"]),
+    ("claims", dict(paths=2000, bootstrap=100), ["claims", "--paths", "2000", "--bootstrap", "100"]),
 ]
 
 

@@ -16,6 +16,7 @@
 
 pub mod backtest;
 pub mod basis;
+pub mod claims;
 pub mod dcc;
 pub mod episodes;
 pub mod events;
@@ -27,3 +28,4 @@ pub mod shocks;
 pub mod signals;
 pub mod stress;
 pub mod table;
+pub mod tournament;

@@ -67,6 +67,7 @@ mod alias {
         basis::basis => BasisRequest,
         lags::lags => LagsRequest,
         rolling::rolling => RollingRequest,
+        claims::claims => ClaimsRequest,
         episodes::episodes => EpisodesRequest,
         regimes::regimes => RegimesRequest,
         signals::signals => SignalsRequest,
@@ -100,6 +101,11 @@ pub(crate) fn sync_jobs() -> Vec<Job> {
             alias::rolling
         ),
         job!("episodes", "Hedge slippage through the named shock episodes", alias::episodes),
+        job!(
+            "claims",
+            "The method's quantitative claims against the store: measured, interval, verdict",
+            alias::claims
+        ),
         job!(
             "regimes",
             "The market's regime: VIX bands or a Markov-switching model",

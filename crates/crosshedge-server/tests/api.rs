@@ -238,6 +238,7 @@ async fn the_openapi_document_covers_every_route_and_only_them() {
         "post /api/v1/dcc",
         "post /api/v1/hedge",
         "post /api/v1/rolling",
+        "post /api/v1/claims",
         "post /api/v1/price/option",
         "post /api/v1/price/spread",
         "post /api/v1/price/condor",

@@ -111,6 +111,7 @@ async fn every_api_response_equals_its_cli_snapshot() {
             "from": "2022-01-01", "to": "2022-06-30"}),
         ),
         ("episodes_btc_vix", "episodes", json!({"target": "btc", "hedge": "vix"})),
+        ("claims_demo", "claims", json!({"paths": 2000, "bootstrap": 100})),
         ("signals", "signals", json!({})),
         ("shocks", "shocks", json!({})),
         ("events_btc_vix", "events", json!({"target": "btc", "hedge": "vix"})),

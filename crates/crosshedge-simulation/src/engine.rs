@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::accum::{summarise, wilson95, Accum, CoarseHistogram, PathResult, PnlSummary};
-use crate::fastmath::{fexp, spread_undiscounted};
+use crate::fastmath::{black_leg, fexp, spread_undiscounted};
 use crate::model::{Compiled, FactorDay, JointModel, TRADING_DAYS};
 use crate::portfolio::{HedgePosition, Portfolio};
 use crate::scenario::{EpisodeSet, UserShock};
@@ -218,8 +218,24 @@ impl Block {
 
 /// Simulates one block of `n` paths with its own stream and feeds every path's result to
 /// `sink`; `daily` (if given) receives the unhedged and hedged P&L of path 0 every day.
-#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_block<F: FnMut(PathResult)>(
+    model: &JointModel,
+    driver: &Driver<'_>,
+    pf: &Portfolio,
+    n: usize,
+    horizon: usize,
+    rng: &mut ChaCha8Rng,
+    sink: F,
+    daily: Option<&mut Vec<(f64, f64)>>,
+) -> Result<(), SimulationError> {
+    run_block_with(model, driver, pf, n, horizon, rng, sink, daily, None)
+}
+
+/// [`run_block`] that also appends, for every path in order, each hedge position's P&L at the
+/// horizon to `per_hedge` (path-major: `hedges` values per path).
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+pub(crate) fn run_block_with<F: FnMut(PathResult)>(
     model: &JointModel,
     driver: &Driver<'_>,
     pf: &Portfolio,
@@ -228,6 +244,7 @@ pub(crate) fn run_block<F: FnMut(PathResult)>(
     rng: &mut ChaCha8Rng,
     mut sink: F,
     mut daily: Option<&mut Vec<(f64, f64)>>,
+    mut per_hedge: Option<&mut Vec<f64>>,
 ) -> Result<(), SimulationError> {
     let x0 = pf.start.vix.ln();
     let mut b = Block::new(n, pf.hedges.len(), x0);
@@ -323,6 +340,56 @@ pub(crate) fn run_block<F: FnMut(PathResult)>(
                         *v = units * (1.0 - fexp(*l)) + units * f;
                     }
                 }
+                HedgePosition::ShortSpot { units } => {
+                    for (v, l) in vals.iter_mut().zip(&b.l[1]) {
+                        *v = units * (1.0 - fexp(*l));
+                    }
+                }
+                HedgePosition::CryptoOption {
+                    units,
+                    factor,
+                    theta,
+                    strikes,
+                    weights,
+                    expiry,
+                    spot0,
+                    vol0,
+                    skew,
+                    regime_scale,
+                    rate,
+                    v0,
+                } => {
+                    if t < expiry {
+                        let tau = (expiry - t) as f64 / TRADING_DAYS;
+                        let df = (-rate * tau).exp();
+                        let sq = tau.sqrt();
+                        let lns0 = spot0.ln();
+                        let lnk = [strikes[0].ln(), strikes[1].ln()];
+                        for p in 0..n {
+                            let lnf = lns0 + b.l[factor][p];
+                            let f = fexp(lnf);
+                            let atm = vol0 * regime_scale[b.regime[p]];
+                            let mut sv = 0.0;
+                            for j in 0..2 {
+                                if weights[j] != 0.0 {
+                                    let vol = (atm + skew * (lnf - lnk[j]))
+                                        .max(crosshedge_hedging::MIN_SKEWED_VOL);
+                                    sv += weights[j]
+                                        * black_leg(theta, lnf, f, strikes[j], lnk[j], vol * sq);
+                                }
+                            }
+                            vals[p] = units * (df * sv - v0);
+                        }
+                    } else if t == expiry {
+                        for (v, l) in vals.iter_mut().zip(&b.l[factor]) {
+                            let sp = spot0 * fexp(*l);
+                            *v = units
+                                * (weights[0] * (theta * (sp - strikes[0])).max(0.0)
+                                    + weights[1] * (theta * (sp - strikes[1])).max(0.0)
+                                    - v0);
+                        }
+                    }
+                }
             }
         }
         for p in 0..n {
@@ -337,6 +404,9 @@ pub(crate) fn run_block<F: FnMut(PathResult)>(
             }
             if t == horizon {
                 sink(PathResult { unhedged: u, hedged: hv, worst_hedged: b.worst[p] });
+                if let Some(m) = per_hedge.as_deref_mut() {
+                    m.extend(b.vals.iter().map(|v| v[p]));
+                }
             }
             if p == 0 {
                 if let Some(d) = daily.as_deref_mut() {
@@ -567,6 +637,123 @@ pub(crate) fn report(total: &Accum, cfg: &StressConfig) -> StressReport {
         uncovered_share_of_loss_1_in_20,
         unhedged_histogram: total.unhedged.coarse(64),
         hedged_histogram: total.hedged.coarse(64),
+    }
+}
+
+/// One block's unhedged P&L per path and its hedges' P&L, path-major.
+type BlockPaths = (Vec<f64>, Vec<f64>);
+
+/// Every path's P&L at the horizon: the exposures' and each hedge position's, in path order
+/// (the order of [`simulate`]'s blocks and streams), for common-random-number comparisons of
+/// hedges and the scenario sets of the ES programme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathMatrix {
+    /// The exposures' P&L per path (USD).
+    pub unhedged: Vec<f64>,
+    /// Hedge positions per path.
+    pub hedges: usize,
+    /// Each hedge position's P&L per path, path-major (`hedges` values per path, USD).
+    pub hedge_pnl: Vec<f64>,
+}
+
+impl PathMatrix {
+    /// Paths.
+    pub fn len(&self) -> usize {
+        self.unhedged.len()
+    }
+
+    /// Whether there are no paths.
+    pub fn is_empty(&self) -> bool {
+        self.unhedged.is_empty()
+    }
+
+    /// Hedge `j`'s P&L on every path.
+    pub fn hedge(&self, j: usize) -> Vec<f64> {
+        self.hedge_pnl.iter().skip(j).step_by(self.hedges.max(1)).copied().collect()
+    }
+}
+
+/// Simulates `cfg.paths` paths exactly as [`simulate`] does (the same blocks, streams and
+/// paths: the exposures' P&L of path `i` is the one [`simulate`] accumulates) and returns
+/// every path's P&L instead of the report. Blocks run in parallel and are concatenated in
+/// block order, so the matrix is identical for any thread count. Memory: `(1 + hedges) × paths`
+/// numbers.
+///
+/// # Errors
+/// Invalid settings, pricing failures, [`SimulationError::Cancelled`] when `on_block` breaks.
+pub fn simulate_paths(
+    threads: Option<usize>,
+    model: &JointModel,
+    portfolio: &Portfolio,
+    scenario: Scenario<'_>,
+    cfg: &StressConfig,
+    on_block: &(dyn Fn(u64) -> ControlFlow<()> + Sync),
+) -> Result<PathMatrix, SimulationError> {
+    let run = || -> Result<PathMatrix, SimulationError> {
+        check_config(cfg)?;
+        let driver = make_driver(model, scenario)?;
+        let bs = cfg.block_size as u64;
+        let n_blocks = cfg.paths.div_ceil(bs);
+        let hedges = portfolio.hedges.len();
+        let stop = AtomicBool::new(false);
+        let mut out = PathMatrix {
+            unhedged: Vec::with_capacity(cfg.paths as usize),
+            hedges,
+            hedge_pnl: Vec::with_capacity(cfg.paths as usize * hedges),
+        };
+        let mut first = 0u64;
+        while first < n_blocks {
+            let last = (first + CHUNK_BLOCKS as u64).min(n_blocks);
+            let parts: Vec<Result<BlockPaths, SimulationError>> = (first..last)
+                .into_par_iter()
+                .map(|bi| {
+                    if stop.load(Ordering::SeqCst) {
+                        return Err(SimulationError::Cancelled);
+                    }
+                    let n = (cfg.paths - bi * bs).min(bs) as usize;
+                    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(cfg.seed, bi));
+                    let mut u = Vec::with_capacity(n);
+                    let mut h = Vec::with_capacity(n * hedges);
+                    run_block_with(
+                        model,
+                        &driver,
+                        portfolio,
+                        n,
+                        cfg.horizon_days,
+                        &mut rng,
+                        |r| u.push(r.unhedged),
+                        None,
+                        Some(&mut h),
+                    )?;
+                    if on_block(n as u64).is_break() {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    Ok((u, h))
+                })
+                .collect();
+            if stop.load(Ordering::SeqCst) {
+                return Err(SimulationError::Cancelled);
+            }
+            for part in parts {
+                let (u, h) = part?;
+                out.unhedged.extend(u);
+                out.hedge_pnl.extend(h);
+            }
+            first = last;
+        }
+        Ok(out)
+    };
+    match threads {
+        None => run(),
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+            .map_err(|_| SimulationError::InvalidSetting {
+                name: "threads",
+                requirement: "must give a thread pool",
+                value: t as f64,
+            })?
+            .install(run),
     }
 }
 

@@ -96,6 +96,16 @@ pub(crate) fn spread_undiscounted(
     leg(k[0], lnk[0], inv_k[0]) - leg(k[1], lnk[1], inv_k[1])
 }
 
+/// One Black-76 leg's undiscounted value `θ (F Φ(θd₁) − K Φ(θd₂))` with `s = σ√T > 0` (the
+/// leg of [`spread_undiscounted`], for legs at their own vols).
+#[inline(always)]
+pub(crate) fn black_leg(theta: f64, lnf: f64, f: f64, k: f64, lnk: f64, s: f64) -> f64 {
+    let d1 = (lnf - lnk) / s + 0.5 * s;
+    let d2 = d1 - s;
+    let e1 = fexp(-0.5 * d1 * d1);
+    theta * (f * fcdf_with(theta * d1, e1) - k * fcdf_with(theta * d2, e1 * f / k))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

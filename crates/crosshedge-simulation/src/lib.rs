@@ -57,8 +57,8 @@ pub use blocks::{
     block_count, combine_blocks, simulate_blocks, BlockRange, PayloadError, BLOCKS_FORMAT_VERSION,
 };
 pub use engine::{
-    revalue_shock, simulate, simulate_with_threads, CoverProbability, Scenario, ShockReport,
-    StressConfig, StressReport, TailUncoveredShare,
+    revalue_shock, simulate, simulate_paths, simulate_with_threads, CoverProbability, PathMatrix,
+    Scenario, ShockReport, StressConfig, StressReport, TailUncoveredShare,
 };
 pub use error::SimulationError;
 pub use mixing::{CappedMixing, MIXING_CAP};

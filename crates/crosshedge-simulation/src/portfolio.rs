@@ -1,6 +1,9 @@
 //! The book in the form the engine revalues: exposures and sized hedge positions.
 
-use crosshedge_hedging::{lp_value, Asset, Book, Exposure, HedgePlan, Instrument};
+use crosshedge_hedging::{
+    crypto_option_rate, lp_value, skewed_vol, Asset, Book, CryptoOptionType, Exposure, HedgePlan,
+    Instrument, LayerPosition,
+};
 use crosshedge_pricing::{black76_price, Black76Inputs, OptionKind};
 use serde::Serialize;
 
@@ -51,6 +54,41 @@ pub enum HedgePosition {
     ShortPerp {
         /// USD notional.
         units: f64,
+    },
+    /// Static short BTC spot (no funding, never resized).
+    ShortSpot {
+        /// USD notional.
+        units: f64,
+    },
+    /// Long crypto options (a single put or call, or a put spread) on BTC or ETH, priced by
+    /// Black-76 on the coin's simulated price (forward = spot) at a vol that follows the
+    /// regime: `σ_t = σ₀ · vol_r(coin) / vol_{r₀}(coin)` at the money, each leg at its skewed
+    /// vol ([`crosshedge_hedging::skewed_vol`] around the simulated forward).
+    CryptoOption {
+        /// Coins (options on one coin each).
+        units: f64,
+        /// The coin's factor: 1 BTC, 2 ETH.
+        factor: usize,
+        /// `+1` calls, `−1` puts.
+        theta: f64,
+        /// Strikes (USD) of the legs; a single option's second leg has weight 0.
+        strikes: [f64; 2],
+        /// Weights of the legs: `[1, 0]` single, `[1, −1]` spread.
+        weights: [f64; 2],
+        /// Expiry in trading days.
+        expiry: usize,
+        /// Coin spot at the start.
+        spot0: f64,
+        /// At-the-money vol at the start (decimal).
+        vol0: f64,
+        /// Put-skew slope.
+        skew: f64,
+        /// The vol multiplier of each regime, `vol_r(coin) / vol_{r₀}(coin)`.
+        regime_scale: [f64; 3],
+        /// Discount rate (the USD rate for linear options, 0 for inverse).
+        rate: f64,
+        /// Value of one unit at the start (USD).
+        v0: f64,
     },
     /// Long SPX put spreads.
     SpxPutSpread {
@@ -195,6 +233,15 @@ impl Portfolio {
                 }
                 Instrument::VolEtp => HedgePosition::VolEtp { units },
                 Instrument::ShortPerp => HedgePosition::ShortPerp { units },
+                Instrument::ShortSpot => HedgePosition::ShortSpot { units },
+                Instrument::BtcPut
+                | Instrument::BtcPutSpread
+                | Instrument::BtcCall
+                | Instrument::EthPut
+                | Instrument::EthPutSpread
+                | Instrument::EthCall => {
+                    crypto_position(book, l, model, start.regime, expiry, units)?
+                }
                 Instrument::SpxPutSpread => {
                     let fwd = start.spx * ((model.rate - model.spx_div_yield) * t).exp();
                     HedgePosition::SpxPutSpread {
@@ -214,6 +261,51 @@ impl Portfolio {
             });
         }
         Ok(p)
+    }
+
+    /// Value (USD, per coin) of one unit of a [`HedgePosition::CryptoOption`] after `t` trading
+    /// days, where the cumulative log returns are `l = [spx, btc, eth, nft latent]` and the
+    /// regime is `regime`, by Black-76 with the exact normal cdf (the reference the engine's
+    /// fast revaluation is tested against); NaN for any other position.
+    pub fn crypto_unit_value(h: &HedgePosition, l: &[f64; 4], regime: usize, t: usize) -> f64 {
+        match *h {
+            HedgePosition::CryptoOption {
+                factor,
+                theta,
+                strikes,
+                weights,
+                expiry,
+                spot0,
+                vol0,
+                skew,
+                regime_scale,
+                rate,
+                ..
+            } => {
+                let s = spot0 * l[factor].exp();
+                if t >= expiry {
+                    return weights[0] * (theta * (s - strikes[0])).max(0.0)
+                        + weights[1] * (theta * (s - strikes[1])).max(0.0);
+                }
+                let tau = (expiry - t) as f64 / TRADING_DAYS;
+                let atm = vol0 * regime_scale[regime];
+                let kind = if theta > 0.0 { OptionKind::Call } else { OptionKind::Put };
+                let leg = |k: f64| {
+                    black76_price(&Black76Inputs {
+                        kind,
+                        forward: s,
+                        strike: k,
+                        vol: skewed_vol(atm, skew, s, k),
+                        t_years: tau,
+                        rate,
+                    })
+                    .unwrap_or(f64::NAN)
+                };
+                weights[0] * leg(strikes[0])
+                    + if weights[1] != 0.0 { weights[1] * leg(strikes[1]) } else { 0.0 }
+            }
+            _ => f64::NAN,
+        }
     }
 
     /// P&L of the exposures (no hedges) after `t` trading days, from cumulative log returns
@@ -246,4 +338,67 @@ impl Portfolio {
         }
         v
     }
+}
+
+/// The simulated form of a sized crypto option layer: strikes from the plan, the vol it was
+/// priced at, the regime scaling of the model's coin vol.
+fn crypto_position(
+    book: &Book,
+    l: &LayerPosition,
+    model: &JointModel,
+    start_regime: usize,
+    expiry: usize,
+    units: f64,
+) -> Result<HedgePosition, SimulationError> {
+    let Some((asset, ty)) = l.instrument.crypto_option() else {
+        return Err(SimulationError::InvalidSetting {
+            name: "plan.layers.instrument",
+            requirement: "must be a crypto option",
+            value: f64::NAN,
+        });
+    };
+    let layer = book.layers.iter().find(|b| b.name == l.name && b.instrument == l.instrument);
+    let settlement = layer.and_then(|b| b.settlement).unwrap_or_default();
+    let rate = crypto_option_rate(settlement, model.rate);
+    let factor = if asset == Asset::Eth { 2 } else { 1 };
+    let cv = l.crypto_vol.ok_or(SimulationError::InvalidSetting {
+        name: "plan.layers.crypto_vol",
+        requirement: "must be set for a crypto option layer",
+        value: f64::NAN,
+    })?;
+    let k = l.strikes.unwrap_or([l.underlying, l.underlying]);
+    let (theta, weights) = match ty {
+        CryptoOptionType::Put => (-1.0, [1.0, 0.0]),
+        CryptoOptionType::Call => (1.0, [1.0, 0.0]),
+        CryptoOptionType::PutSpread => (-1.0, [1.0, -1.0]),
+    };
+    let base = model.regimes[start_regime].vol[factor];
+    let regime_scale: [f64; 3] =
+        std::array::from_fn(|r| if base > 0.0 { model.regimes[r].vol[factor] / base } else { 1.0 });
+    let mut h = HedgePosition::CryptoOption {
+        units,
+        factor,
+        theta,
+        strikes: k,
+        weights,
+        expiry,
+        spot0: l.underlying,
+        vol0: cv.atm,
+        skew: cv.skew,
+        regime_scale,
+        rate,
+        v0: 0.0,
+    };
+    let v0 = Portfolio::crypto_unit_value(&h, &[0.0; 4], start_regime, 0);
+    if !v0.is_finite() {
+        return Err(SimulationError::InvalidSetting {
+            name: "crypto option value",
+            requirement: "must be finite",
+            value: v0,
+        });
+    }
+    if let HedgePosition::CryptoOption { v0: slot, .. } = &mut h {
+        *slot = v0;
+    }
+    Ok(h)
 }

@@ -370,3 +370,83 @@ fn zero_drift_makes_the_spot_pnl_a_martingale() {
     let sd = 1e6 * ((s * s).exp() - 1.0).sqrt();
     within(r.unhedged.mean, 0.0, sd / (n as f64).sqrt(), 0.0, "mean");
 }
+
+#[test]
+fn user_shock_revalues_crypto_options_and_short_spot_against_exact_black76() {
+    let model = single_regime();
+    let mut pf = btc_only(&model);
+    let mut put = HedgePosition::CryptoOption {
+        units: 10.0,
+        factor: 1,
+        theta: -1.0,
+        strikes: [54_000.0, 42_000.0],
+        weights: [1.0, -1.0],
+        expiry: 21,
+        spot0: 60_000.0,
+        vol0: 0.6,
+        skew: 0.15,
+        regime_scale: [0.8, 1.0, 1.5],
+        rate: 0.0,
+        v0: 0.0,
+    };
+    let v0 = Portfolio::crypto_unit_value(&put, &[0.0; 4], 1, 0);
+    if let HedgePosition::CryptoOption { v0: slot, .. } = &mut put {
+        *slot = v0;
+    }
+    pf.hedges = vec![put, HedgePosition::ShortSpot { units: 200_000.0 }];
+    let shock = UserShock::parse("BTC -30%, VIX +50% over 5 days").unwrap();
+    // Shock regime 2: the option's vol is 1.5 × 0.6 at the money, skewed per leg.
+    let r = revalue_shock(&model, &pf, &shock, 2, 5).unwrap();
+    let l = [r.shock.log_moves[1], 0.7f64.ln(), r.shock.log_moves[3], r.shock.log_moves[4]];
+    let exact_put = 10.0 * (Portfolio::crypto_unit_value(&put, &l, 2, 5) - v0);
+    let exact_spot = 200_000.0 * 0.3;
+    assert!(exact_put > 0.0);
+    let err = (r.hedge_pnl - exact_put - exact_spot).abs();
+    // The engine's fast normal cdf (|error| < 7.5e-8) on 10 options on a 60 000 USD coin.
+    assert!(
+        err < 10.0 * 60_000.0 * 2.0 * 7.5e-8,
+        "{} vs {}: {err}",
+        r.hedge_pnl,
+        exact_put + exact_spot
+    );
+    // Past expiry the spread pays its intrinsic value.
+    let r = revalue_shock(&model, &pf, &shock, 2, 30).unwrap();
+    let s = 60_000.0 * 0.7;
+    let intrinsic = (54_000.0f64 - s).max(0.0) - (42_000.0f64 - s).max(0.0);
+    assert!((r.hedge_pnl - 10.0 * (intrinsic - v0) - exact_spot).abs() < 1e-6);
+}
+
+#[test]
+fn the_path_matrix_is_simulates_paths_for_any_thread_count() {
+    use crosshedge_simulation::simulate_paths;
+    let model = single_regime();
+    let mut pf = btc_only(&model);
+    let f0 = model.futures.price(20f64.ln(), 30.0);
+    pf.hedges = vec![
+        HedgePosition::VixFuture { units: 10_000.0, expiry: 30, f0 },
+        HedgePosition::ShortSpot { units: 300_000.0 },
+    ];
+    let cfg = StressConfig { paths: 3000, horizon_days: 10, seed: 11, ..StressConfig::default() };
+    let m1 = simulate_paths(Some(1), &model, &pf, Scenario::Model, &cfg, &|_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    let m2 = simulate_paths(Some(2), &model, &pf, Scenario::Model, &cfg, &|_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(m1, m2);
+    assert_eq!(m1.len(), 3000);
+    let r = simulate(&model, &pf, Scenario::Model, &cfg, &|_| {}).unwrap();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let hedged: Vec<f64> = (0..m1.len())
+        .map(|i| m1.unhedged[i] + m1.hedge_pnl[2 * i] + m1.hedge_pnl[2 * i + 1])
+        .collect();
+    assert!((mean(&m1.unhedged) - r.unhedged.mean).abs() < 1e-9 * r.unhedged.sd);
+    assert!((mean(&hedged) - r.hedged.mean).abs() < 1e-9 * r.hedged.sd);
+    // The short spot's P&L is exactly minus its share of the BTC exposure's.
+    let spot = m1.hedge(1);
+    for (u, s) in m1.unhedged.iter().zip(&spot) {
+        assert!((s + 0.3 * u).abs() < 1e-6, "{s} {u}");
+    }
+}

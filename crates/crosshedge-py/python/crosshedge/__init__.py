@@ -65,6 +65,7 @@ JOBS = (
     "basis",
     "lags",
     "rolling",
+    "claims",
     "episodes",
     "regimes",
     "signals",
@@ -87,6 +88,7 @@ _TABLES = {
     "backtest": "layers",
     "lags": "ccf",
     "rolling": "points",
+    "claims": "claims",
     "fetch": "sources",
 }
 
@@ -362,6 +364,12 @@ class Workspace:
         """Rolling-window correlation with its Fisher-z band and the rolling beta, one row per
         window (``crosshedge rolling``; window in aligned rows, level a decimal, 0.95)."""
         return self.run("rolling", progress, **fields)
+
+    def claims(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
+        """The method's quantitative claims against the store, one row per claim and target:
+        measured value, interval, verdict supported / contradicted / not-identified
+        (``crosshedge claims``; targets a list, claims a TOML file added to the built-in set)."""
+        return self.run("claims", progress, **fields)
 
     def signals(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
         """Stress signals (RSI, MACD, ...) of a series (``crosshedge signals``)."""

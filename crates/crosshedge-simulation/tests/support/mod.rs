@@ -55,5 +55,6 @@ pub(crate) fn sizing_inputs() -> SizingInputs {
                 corr_vix_spx: -0.8,
             },
         ],
+        crypto: Default::default(),
     }
 }
