@@ -434,9 +434,9 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct FetchArgs {
     /// What to fetch: `SOURCE:SYMBOL[=NAME]` (sources: cboe, cboe-vx, fred, binance,
-    /// binance-funding, deribit-dvol, defillama-tvl, defillama-stablecoin,
+    /// binance-funding, deribit-dvol, deribit-options, defillama-tvl, defillama-stablecoin,
     /// defillama-stablecoin-supply) or a preset (vix, vvix, vx, btc, eth, funding-btc,
-    /// dvol-btc, tvl, usdc, t3m, ...).
+    /// dvol-btc, iv30-btc, tvl, usdc, t3m, ...).
     #[arg(required_unless_present = "manifest")]
     pub specs: Vec<String>,
     /// First date (default: from the last stored date minus a 7-day overlap re-checked for

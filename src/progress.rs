@@ -1,5 +1,6 @@
 //! The command line's [`Progress`]: an indicatif bar on stderr for long phases (drawn only when
-//! stderr is a terminal), Ctrl-C not yet wired (the job runs to its end or its error).
+//! stderr is a terminal), Ctrl-C not yet wired (the job runs to its end or its error), except
+//! in `crosshedge fetch`, which wraps the bar with a Ctrl-C flag (src/cmd/fetch.rs).
 
 use crosshedge_app::Progress;
 use indicatif::{ProgressBar, ProgressStyle};

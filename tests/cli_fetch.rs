@@ -67,7 +67,16 @@ fn klines(rows: &[(&str, &str)]) -> String {
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut c = Command::cargo_bin("crosshedge").unwrap();
     c.current_dir(dir).args(args);
-    for v in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"] {
+    for v in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+    ] {
         c.env_remove(v);
     }
     for (k, v) in env {
@@ -560,4 +569,319 @@ fn the_readme_set_up_fetch_then_report_writes_a_page_that_says_what_is_missing()
         assert!(html.contains(why), "the page does not say: {why}");
         assert!(err.contains(why), "stderr does not say: {why}\n{err}");
     }
+}
+
+/// `series --json` and `series imports --json` of the store in `dir`: what a failed fetch must
+/// leave as it was.
+fn store_state(dir: &Path) -> (serde_json::Value, serde_json::Value) {
+    (json_ok(dir, &["series", "--json"], &[]), json_ok(dir, &["series", "imports", "--json"], &[]))
+}
+
+#[test]
+fn every_kind_of_schema_drift_exits_2_on_one_line_naming_source_field_and_excerpt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let good = server();
+    let b = format!("BINANCE={}", good.base_url());
+    json_ok(
+        dir,
+        &["fetch", "btc", "--from", "2024-01-01", "--to", "2024-01-05", "--base-url", &b, "--json"],
+        &[],
+    );
+    let before = store_state(dir);
+    let kl = klines(&BTC[..3]);
+    // (spec, route, body, source named, field named, excerpt shown)
+    let cases: [(&str, &str, String, &str, &str, &str); 6] = [
+        (
+            "vix",
+            VIX_PATH,
+            "<!DOCTYPE html><html><body>Access Denied</body></html>".into(),
+            "cboe:VIX",
+            "body",
+            "(got '<!DOCTYPE html><html>",
+        ),
+        (
+            "vix",
+            VIX_PATH,
+            VIX_CSV.replace("CLOSE", "LAST"),
+            "cboe:VIX",
+            "close",
+            "(got 'open,high,low,last",
+        ),
+        (
+            "funding-btc",
+            "/fapi/v1/fundingRate",
+            format!(
+                r#"[{{"symbol":"BTCUSDT","fundingTime":{},"rate":"0.0001"}}]"#,
+                ms("2024-01-02")
+            ),
+            "binance-funding:BTCUSDT",
+            "fundingRate",
+            "(got '{\"fundingTime\"",
+        ),
+        (
+            "eth",
+            "/api/v3/klines",
+            kl[..kl.len() - 40].to_string(),
+            "binance:ETHUSDT",
+            "body",
+            // The excerpt of a cut body is its end, where it was cut.
+            "(got '\"42848.18\",\"1000.5\",",
+        ),
+        (
+            "usdc",
+            "/stablecoinprices",
+            "  \n".into(),
+            "defillama-stablecoin:USDC",
+            "body",
+            "(got '')",
+        ),
+        (
+            "t3m",
+            "/graph/fredgraph.csv",
+            "observation_date,DGS3MO\n2024-01-02,5.46\n2024-01-03,5.48%\n".into(),
+            "fred:DGS3MO",
+            "DGS3MO",
+            "(got '5.48%')",
+        ),
+    ];
+    for (spec, path, body, source, field, got) in cases {
+        let s = ReplayServer::start(vec![
+            Route::new("/api/v3/klines", vec![Reply::ok(klines(&BTC))]).with("symbol=BTCUSDT"),
+            Route::new(path, vec![Reply::ok(body)]),
+        ])
+        .unwrap();
+        let env = [
+            ("CROSSHEDGE_BASE_URL_CBOE", s.base_url()),
+            ("CROSSHEDGE_BASE_URL_BINANCE", s.base_url()),
+            ("CROSSHEDGE_BASE_URL_BINANCE_FUTURES", s.base_url()),
+            ("CROSSHEDGE_BASE_URL_DEFILLAMA_STABLECOINS", s.base_url()),
+            ("CROSSHEDGE_BASE_URL_FRED", s.base_url()),
+        ];
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // btc (new rows) first, then the drifted spec: nothing may be written.
+        let (rc, out, err) = run_env(
+            dir,
+            &["fetch", "btc", spec, "--from", "2024-01-01", "--to", "2024-01-09"],
+            &env,
+        );
+        assert_eq!(rc, 2, "{spec}: {out}{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{spec}: {err}");
+        let line = err.trim();
+        assert!(line.starts_with(&format!("error: {source}: field `{field}`: ")), "{spec}: {line}");
+        assert!(line.contains(got) && line.chars().count() < 240, "{spec}: {line}");
+        assert_eq!(store_state(dir), before, "{spec}: store untouched");
+        assert!(s.requests() <= 3, "{spec}: {:?}", s.log());
+    }
+}
+
+#[test]
+fn a_500_or_a_cut_transfer_then_success_and_an_empty_page_write_what_they_should() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let s = ReplayServer::start(vec![
+        Route::new(VIX_PATH, vec![Reply::status(500, "Internal Server Error"), Reply::ok(VIX_CSV)]),
+        Route::new(
+            "/graph/fredgraph.csv",
+            vec![Reply::ok(FRED_CSV).cut(FRED_CSV.len() / 2), Reply::ok(FRED_CSV)],
+        ),
+        Route::new("/fapi/v1/fundingRate", vec![Reply::ok("[]")]),
+    ])
+    .unwrap();
+    let env = [
+        ("CROSSHEDGE_BASE_URL_CBOE", s.base_url()),
+        ("CROSSHEDGE_BASE_URL_FRED", s.base_url()),
+        ("CROSSHEDGE_BASE_URL_BINANCE_FUTURES", s.base_url()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (rc, out, err) = run_env(
+        dir,
+        &[
+            "fetch",
+            "vix",
+            "t3m",
+            "funding-btc",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-01-09",
+            "--json",
+        ],
+        &env,
+    );
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<(u64, u64)> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["requests"].as_u64().unwrap(), x["rows_new"].as_u64().unwrap()))
+        .collect();
+    // vix: 500 then 200; t3m: a cut transfer then 200; funding: one empty page, no rows.
+    assert_eq!(got, [(2, 6), (2, 4), (1, 0)]);
+    assert!(
+        err.contains("warning: binance-funding:BTCUSDT: no rows from 2024-01-01 to 2024-01-09"),
+        "{err}"
+    );
+    assert_eq!(series_rows(dir), [("dgs3mo".to_string(), 4), ("vix".to_string(), 6)]);
+    // The raw SHA-256 is the whole file's, not the cut one's.
+    assert_eq!(
+        v["sources"][1]["sha256"],
+        crosshedge_data::import::sha256_hex(FRED_CSV.as_bytes()).as_str()
+    );
+    // Every request, retries too, named the tool and its version.
+    let ua = format!("crosshedge/{}", env!("CARGO_PKG_VERSION"));
+    let uas = s.header_values("user-agent");
+    assert_eq!(uas.len(), 5);
+    assert!(uas.iter().all(|u| u.as_deref() == Some(ua.as_str())), "{uas:?}");
+}
+
+#[test]
+fn the_proxy_environment_variable_is_honoured_by_the_binary() {
+    // The vendor host is a `.invalid` name only the loopback "proxy" (the replay server,
+    // accepting CONNECT) resolves: the fetch can only succeed through the proxy.
+    let tmp = tempfile::tempdir().unwrap();
+    let s = server();
+    let proxy = s.base_url();
+    let env = [("CROSSHEDGE_BASE_URL_CBOE", "http://cdn.cboe.invalid"), ("HTTP_PROXY", &proxy)];
+    let v = json_ok(tmp.path(), &["fetch", "vix", "--to", "2024-01-09", "--json"], &env);
+    assert_eq!(v["sources"][0]["rows_new"], 6);
+    assert_eq!(s.connects(), ["cdn.cboe.invalid:80"]);
+    assert_eq!(s.log(), [VIX_PATH]);
+    // A loopback vendor is never proxied (the replay server of every other test).
+    let vendor = server();
+    let env = [("CROSSHEDGE_BASE_URL_CBOE", vendor.base_url()), ("HTTP_PROXY", proxy.clone())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let tmp2 = tempfile::tempdir().unwrap();
+    let v = json_ok(tmp2.path(), &["fetch", "vix", "--to", "2024-01-09", "--json"], &env);
+    assert_eq!(v["sources"][0]["rows_new"], 6);
+    assert_eq!((s.connects().len(), s.requests(), vendor.requests()), (1, 1, 1));
+}
+
+#[test]
+fn ctrl_c_stops_the_fetch_with_130_and_leaves_the_store_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let s = ReplayServer::start(vec![Route::new(
+        VIX_PATH,
+        vec![Reply::ok(VIX_CSV), Reply::ok(VIX_CSV.replace("13.20", "13.25"))],
+    )])
+    .unwrap();
+    let c = format!("CBOE={}", s.base_url());
+    json_ok(dir, &["fetch", "vix", "--to", "2024-01-09", "--base-url", &c, "--json"], &[]);
+    let before = store_state(dir);
+    // A revised vix, then every VX contract since 2015 (~120 files at Cboe's 200 ms pacing,
+    // all 404): Ctrl-C arrives in the middle.
+    let bin = assert_cmd::cargo::cargo_bin("crosshedge");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(dir)
+        .args([
+            "fetch",
+            "vix",
+            "vx",
+            "--from",
+            "2015-01-01",
+            "--to",
+            "2024-01-09",
+            "--base-url",
+            &c,
+        ])
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while s.requests() < 4 {
+        assert!(t.elapsed() < std::time::Duration::from_secs(30), "{:?}", s.log());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let at_kill = s.requests();
+    let t = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "no exit after Ctrl-C");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted: stopping the fetch"), "{err}");
+    assert!(err.trim_end().ends_with("error: cancelled"), "{err}");
+    assert!(s.requests() <= at_kill + 1, "at most the request under way: {:?}", s.log());
+    assert!(s.requests() < 20);
+    assert_eq!(store_state(dir), before, "store untouched");
+}
+
+#[test]
+fn a_manifest_fetches_its_specs_and_a_bad_one_is_one_line_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let s = server();
+    std::fs::write(dir.join("fetch.toml"), "specs = [\"vix\", \"fred:DGS3MO=t3m\"]\n").unwrap();
+    let env =
+        [("CROSSHEDGE_BASE_URL_CBOE", s.base_url()), ("CROSSHEDGE_BASE_URL_FRED", s.base_url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // Specs on the command line come first, then the manifest's.
+    let v = json_ok(
+        dir,
+        &["fetch", "btc", "--manifest", "fetch.toml", "--to", "2024-01-09", "--json"],
+        &[&env[..], &[("CROSSHEDGE_BASE_URL_BINANCE", s.base_url().as_str())]].concat(),
+    );
+    let names: Vec<&str> =
+        v["sources"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["btc", "vix", "t3m"]);
+    assert_eq!(
+        series_rows(dir),
+        [("btc".to_string(), 9), ("t3m".to_string(), 4), ("vix".to_string(), 6)]
+    );
+    let before = store_state(dir);
+    std::fs::write(dir.join("bad.toml"), "specs = [\"vix\", \"kraken:XBT\"]\n").unwrap();
+    std::fs::write(dir.join("typo.toml"), "spec = [\"vix\"]\n").unwrap();
+    for (file, want) in
+        [("bad.toml", "spec 'kraken:XBT': unknown source"), ("typo.toml", "typo.toml")]
+    {
+        let n = s.requests();
+        let (rc, _, err) = run_env(dir, &["fetch", "--manifest", file], &env);
+        assert_eq!(rc, 2, "{file}: {err}");
+        assert!(err.trim().lines().count() == 1 && err.contains(want), "{file}: {err}");
+        assert_eq!(s.requests(), n, "{file}: checked before any request");
+    }
+    assert_eq!(store_state(dir), before);
+}
+
+#[test]
+fn a_deribit_option_snapshot_is_stored_as_one_point_of_the_30_day_atm_vol() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let raw = std::fs::read(golden.join("deribit_book_summary_btc.json")).unwrap();
+    let want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(golden.join("deribit_snapshot.json")).unwrap(),
+    )
+    .unwrap();
+    let s = ReplayServer::start(vec![Route::new(
+        "/api/v2/public/get_book_summary_by_currency",
+        vec![Reply::ok(raw.clone())],
+    )])
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let d = format!("DERIBIT={}", s.base_url());
+    let v = json_ok(dir, &["fetch", "iv30-btc", "--base-url", &d, "--json"], &[]);
+    assert_eq!(v["sources"][0]["rows_new"], 1);
+    assert_eq!(v["sources"][0]["sha256"], crosshedge_data::import::sha256_hex(&raw).as_str());
+    let show = json_ok(dir, &["series", "show", "iv30_btc", "--json"], &[]);
+    let obs = &show["observations"][0];
+    assert_eq!(obs[0], want["date"]);
+    let (got, exp) = (obs[1].as_f64().unwrap(), want["atm_iv_30d"].as_f64().unwrap());
+    assert!((got - exp).abs() <= 1e-12 * exp, "{got} vs {exp} (numpy golden)");
 }

@@ -1,8 +1,16 @@
 //! `crosshedge fetch`: vendor data over HTTP (or from the raw cache) into the store.
+//!
+//! Ctrl-C: the first one asks the job to stop (before its next request or within 100 ms of
+//! a wait); it exits with `error: cancelled`, code 130, and the store as it was (the job
+//! writes only after every spec is fetched, in one transaction). A second Ctrl-C exits at
+//! once, code 130 (still nothing written: the write has not begun, or SQLite rolls it back).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use crosshedge_app::fetch::FetchRequest;
+use crosshedge_app::Progress;
 use crosshedge_fetch::source::Host;
 
 use super::{now_utc, Ctx};
@@ -52,10 +60,64 @@ fn request(a: &FetchArgs, fetched_at: String) -> anyhow::Result<FetchRequest> {
     })
 }
 
+/// The bar, cancelled by Ctrl-C.
+struct Interruptible {
+    bar: Bar,
+    stop: Arc<AtomicBool>,
+}
+
+impl Progress for Interruptible {
+    fn start(&self, phase: &str, total: u64) {
+        self.bar.start(phase, total);
+    }
+    fn inc(&self, n: u64) {
+        self.bar.inc(n);
+    }
+    fn message(&self, text: &str) {
+        self.bar.message(text);
+    }
+    fn is_cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// Installs the Ctrl-C handler of the run (SIGINT on Unix): the first sets `stop`, a second
+/// exits with 130. The handler is registered before this returns.
+fn on_ctrl_c(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    #[cfg(unix)]
+    let mut sig = {
+        let _guard = rt.enter();
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?
+    };
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            loop {
+                #[cfg(unix)]
+                let got = sig.recv().await.is_some();
+                #[cfg(not(unix))]
+                let got = tokio::signal::ctrl_c().await.is_ok();
+                if !got {
+                    return;
+                }
+                if stop.swap(true, Ordering::SeqCst) {
+                    eprintln!("interrupted again: exiting now, nothing written");
+                    std::process::exit(130);
+                }
+                eprintln!("interrupted: stopping the fetch (Ctrl-C again to exit at once)");
+            }
+        });
+    });
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, a: FetchArgs) -> anyhow::Result<()> {
     let req = request(&a, now_utc())?;
     let mut ws = ctx.workspace();
-    let res = crosshedge_app::fetch::run(&mut ws, &req, &Bar::new(2))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    on_ctrl_c(stop.clone())?;
+    let progress = Interruptible { bar: Bar::new(2), stop };
+    let res = crosshedge_app::fetch::run(&mut ws, &req, &progress)?;
     for s in &res.sources {
         for w in &s.warnings {
             eprintln!("warning: {w}");

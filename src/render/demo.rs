@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crosshedge_app::demo::DemoResponse;
 
-use super::{backtest, basis, episodes, stress};
+use super::{backtest, basis, claims, episodes, stress, tournament};
 use crate::output::{self, pct};
 
 /// The human summary.
@@ -84,6 +84,14 @@ pub fn render(o: &DemoResponse) -> String {
     if let Some(bt) = &o.analysis.backtest {
         s.push('\n');
         s.push_str(&backtest::render(bt));
+    }
+    if let Some(t) = &o.analysis.tournament {
+        s.push_str("\nwhich hedge works: every candidate at the default book's budget (crosshedge tournament):\n");
+        s.push_str(&tournament::render(t));
+    }
+    if let Some(c) = &o.analysis.claims {
+        s.push_str("\ndo the method's claims hold on this market (crosshedge claims):\n");
+        s.push_str(&claims::render(c));
     }
     let _ = writeln!(
         s,

@@ -494,7 +494,7 @@ fn episode_slippage(e: &EpisodesResponse, categories: &[String]) -> Measured {
         format!("the episodes of category {}", categories.join(", "))
     };
     let mut m = if losing.is_empty() {
-        Measured::none(format!("no {what} in the sample in which the target lost"))
+        Measured::none(format!("none of {what} is in the sample with a loss of the target"))
     } else {
         let loss: f64 = losing.iter().map(|(_, s)| s.target_loss).sum();
         let gain: f64 = losing.iter().map(|(_, s)| s.hedge_pnl).sum();

@@ -3,8 +3,10 @@
 //!
 //! The market (`crosshedge_demo::generate`) is written as the CSV files, the futures
 //! settlement file, the episode catalogue and the manifest a user's own data would come as,
-//! and imported through the ordinary parsers into a fresh store that replaces the target only
-//! when complete.
+//! and imported through the ordinary parsers into a fresh store. The files, the store and
+//! (for [`run`]) the report are built in a staging directory inside the output directory and
+//! committed as one set by the roll-forward journal of [`crate::output_set`]: a kill or an
+//! error at any point leaves the old demo output or the new one, never a mix once recovered.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,7 +15,6 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::series::Series;
-use crosshedge_data::export::write_atomic;
 use crosshedge_data::futures::{parse_futures_file, FuturesOptions};
 use crosshedge_data::import::parse_file;
 use crosshedge_data::manifest::Manifest;
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::backtest::BacktestRequest;
 use crate::basis::BasisRequest;
 use crate::episodes::{CatalogueSource, EpisodesRequest, AUTO_HEDGE};
+use crate::output_set::{write_synced, Staged};
 use crate::pair::PairRequest;
 use crate::regimes::fit_univariate;
 use crate::report::{assemble, write, Analysis, Written};
@@ -104,14 +106,23 @@ pub fn episodes_file(dir: &Path) -> PathBuf {
     dir.join("data").join("episodes.toml")
 }
 
-/// Writes the demo files under `dir/data` and imports them into a fresh store at
-/// `dir/crosshedge.db`, stamping the imports with `imported_at` (RFC 3339 UTC, the caller's
-/// clock). The store is built beside the target and renamed over it when complete.
-///
-/// # Errors
-/// An analysis error when a file cannot be written or the store fails.
-pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<PathBuf, AppError> {
-    let data = dir.join("data");
+/// The store's name inside the demo's directory.
+const STORE_FILE: &str = "crosshedge.db";
+
+/// The tag of the demo's staging directory (`DIR/.crosshedge-demo.new`, see
+/// [`crate::output_set::Staged`]).
+const STAGING_TAG: &str = "demo";
+
+/// Writes the demo files under `stage/data` and imports them into a fresh store at
+/// `stage/crosshedge.db`, recording each file as imported from its final path under `dir`
+/// (where the staged set is committed). Returns the names written, relative to `stage`.
+fn write_market(
+    stage: &Path,
+    dir: &Path,
+    m: &DemoMarket,
+    imported_at: &str,
+) -> Result<Vec<String>, AppError> {
+    let data = stage.join("data");
     std::fs::create_dir_all(&data).with_context(|| format!("creating {}", data.display()))?;
     let us: Vec<&Series> = m.series.iter().filter(|s| s.calendar == Calendar::Us).collect();
     let crypto: Vec<&Series> = m
@@ -120,66 +131,87 @@ pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<Path
         .filter(|s| s.calendar == Calendar::Crypto && s.name != DVOL_SERIES)
         .collect();
     let vol: Vec<&Series> = m.series.iter().filter(|s| s.name == DVOL_SERIES).collect();
-    write_atomic(&data.join("us_daily.csv"), series_csv(&us).as_bytes())?;
-    write_atomic(&data.join("crypto_daily.csv"), series_csv(&crypto).as_bytes())?;
-    if !vol.is_empty() {
-        write_atomic(&data.join(CRYPTO_VOL_FILE), series_csv(&vol).as_bytes())?;
-    }
     let mut fut = String::from("date,expiry,settle,dte_days\n");
     for f in &m.futures {
         let _ = writeln!(fut, "{},{},{},{}", f.date, f.expiry, f.settle, f.dte_days);
     }
-    write_atomic(&data.join("vix_futures_contracts.csv"), fut.as_bytes())?;
-    write_atomic(&episodes_file(dir), episodes_toml(m).as_bytes())?;
+    let mut files = vec![
+        ("us_daily.csv", series_csv(&us)),
+        ("crypto_daily.csv", series_csv(&crypto)),
+        ("vix_futures_contracts.csv", fut),
+        ("episodes.toml", episodes_toml(m)),
+        ("manifest.toml", manifest_toml(&us, &crypto, &vol)),
+    ];
+    if !vol.is_empty() {
+        files.push((CRYPTO_VOL_FILE, series_csv(&vol)));
+    }
+    let mut written = Vec::new();
+    for (name, text) in &files {
+        let path = data.join(name);
+        write_synced(&path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        written.push(format!("data/{name}"));
+    }
     let manifest_path = data.join("manifest.toml");
-    write_atomic(&manifest_path, manifest_toml(&us, &crypto, &vol).as_bytes())?;
-    let tmp = dir.join(".crosshedge.db.building");
-    let _ = std::fs::remove_file(&tmp);
-    {
-        let mut store = Store::open(&tmp)?;
-        let (manifest, mdir) = Manifest::load(&manifest_path)?;
-        // The implied-vol file is imported last, so the other imports keep the ids they had
-        // before it was added.
-        let (vol_files, files): (Vec<_>, Vec<_>) =
-            manifest.files.iter().partition(|f| f.path == CRYPTO_VOL_FILE);
-        let import = |store: &mut Store, f: &crosshedge_data::manifest::ManifestFile| {
-            let path = mdir.join(&f.path);
-            let parsed = parse_file(&path, &f.spec()?)?;
-            store.import(&parsed, &path.display().to_string(), imported_at, OnConflict::Fail)?;
-            Ok::<(), AppError>(())
-        };
-        for f in files {
-            import(&mut store, f)?;
-        }
-        for f in &manifest.futures {
-            let path = mdir.join(&f.path);
-            let (parsed, sha) = parse_futures_file(&path, &FuturesOptions::default())?;
-            let name = path.display().to_string();
-            store.import_futures(
-                &f.root,
-                &parsed.rows,
-                &name,
-                &name,
-                &sha,
-                imported_at,
-                OnConflict::Fail,
-            )?;
-        }
-        for f in vol_files {
-            import(&mut store, f)?;
-        }
-        store.checkpoint()?;
+    let final_data = dir.join("data");
+    let store_path = stage.join(STORE_FILE);
+    let mut store = Store::open(&store_path)?;
+    let (manifest, mdir) = Manifest::load(&manifest_path)?;
+    // The implied-vol file is imported last, so the other imports keep the ids they had
+    // before it was added.
+    let (vol_files, series_files): (Vec<_>, Vec<_>) =
+        manifest.files.iter().partition(|f| f.path == CRYPTO_VOL_FILE);
+    let import = |store: &mut Store, f: &crosshedge_data::manifest::ManifestFile| {
+        let mut parsed = parse_file(&mdir.join(&f.path), &f.spec()?)?;
+        // Recorded under the path the file has once the set is committed.
+        parsed.file = final_data.join(&f.path).display().to_string();
+        store.import(&parsed, &parsed.file, imported_at, OnConflict::Fail)?;
+        Ok::<(), AppError>(())
+    };
+    for f in series_files {
+        import(&mut store, f)?;
     }
-    let target = dir.join("crosshedge.db");
-    // Only the old store's WAL and shared-memory files are removed (they must not be applied
-    // to the new store); the store itself is replaced by the rename, so a kill at any point
-    // leaves either the old store or the new one, never none.
-    for ext in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", target.display()));
+    for f in &manifest.futures {
+        let (parsed, sha) = parse_futures_file(&mdir.join(&f.path), &FuturesOptions::default())?;
+        let name = final_data.join(&f.path).display().to_string();
+        store.import_futures(
+            &f.root,
+            &parsed.rows,
+            &name,
+            &name,
+            &sha,
+            imported_at,
+            OnConflict::Fail,
+        )?;
     }
-    std::fs::rename(&tmp, &target)
-        .with_context(|| format!("renaming the store to {}", target.display()))?;
-    Ok(target)
+    for f in vol_files {
+        import(&mut store, f)?;
+    }
+    store.checkpoint()?;
+    drop(store);
+    written.push(STORE_FILE.to_string());
+    Ok(written)
+}
+
+/// Commits the staged demo set: the names `write_market` (and the report) wrote.
+fn commit(staged: Staged, names: &[String]) -> Result<(), AppError> {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    staged.commit(&names, &[STORE_FILE])
+}
+
+/// Writes the demo files under `dir/data` and imports them into a fresh store at
+/// `dir/crosshedge.db`, stamping the imports with `imported_at` (RFC 3339 UTC, the caller's
+/// clock). Everything is built in a staging directory inside `dir` and committed as one set
+/// ([`crate::output_set::Staged`]): a kill at any point leaves the old files and store or the
+/// new ones.
+///
+/// # Errors
+/// An analysis error when a file cannot be written or the store fails.
+pub fn build_store(dir: &Path, m: &DemoMarket, imported_at: &str) -> Result<PathBuf, AppError> {
+    let staged = Staged::begin(dir, STAGING_TAG)?;
+    let names = write_market(&staged.path(), dir, m, imported_at)?;
+    commit(staged, &names)?;
+    Ok(dir.join(STORE_FILE))
 }
 
 /// What `demo` generates and analyses.
@@ -308,6 +340,8 @@ pub fn check_target(req: &DemoRequest) -> Result<PathBuf, AppError> {
 /// against the VIX, the episodes of BTC, the current regime, the stress test and the backtest
 /// of the default book, and the HTML report. `data_dir` is the data directory of the
 /// workspace the analyses run in (the demo store carries its own futures settlements).
+/// Everything runs on a staged copy inside `req.out` that replaces the old output as one set
+/// at the end (see the module documentation); on any error the old output is left as it was.
 ///
 /// # Errors
 /// An input error for `bootstrap` below 2 or `stress_paths` of 0 (before anything is
@@ -335,9 +369,43 @@ pub fn run(
     let sum = summary(&market);
     std::fs::create_dir_all(&req.out).with_context(|| format!("creating {}", req.out.display()))?;
     let imported_at = req.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let store_path = build_store(&req.out, &market, &imported_at)?;
+    // The whole output (data files, store, report) is built in a staging directory inside
+    // `out` and committed as one set at the end: a kill or an error at any point leaves the
+    // old demo output or the new one (`output_set::Staged`).
+    let staged = Staged::begin(&req.out, STAGING_TAG)?;
+    let stage = staged.path();
+    let mut names = write_market(&stage, &req.out, &market, &imported_at)?;
+    let (regime, analysis, notes) = analyse(&stage, data_dir, req, progress)?;
+    names.extend(["report.json", "analysis.json", "report.html"].map(String::from));
+    commit(staged, &names)?;
+    let store_path = req.out.join(STORE_FILE);
+    let file = |name: &str| req.out.join(name).display().to_string();
+    Ok(DemoResponse {
+        out_dir: req.out.display().to_string(),
+        store: store_path.display().to_string(),
+        summary: sum,
+        regime,
+        report: Written {
+            html: file("report.html"),
+            json: file("report.json"),
+            analysis: file("analysis.json"),
+            notes,
+        },
+        analysis,
+    })
+}
+
+/// Runs the demo's analyses on the staged store in `stage` and writes the report there;
+/// returns the current regime, the analyses and the report's notes. The workspace (and its
+/// store connection) is closed on return, before the set is committed.
+fn analyse(
+    stage: &Path,
+    data_dir: &Path,
+    req: &DemoRequest,
+    progress: &dyn Progress,
+) -> Result<(RegimeNow, Analysis, Vec<String>), AppError> {
     let ws = Workspace::new(WorkspaceConfig {
-        store: store_path.clone(),
+        store: stage.join(STORE_FILE),
         data_dir: data_dir.to_path_buf(),
     });
     let mut basis = Vec::new();
@@ -353,7 +421,7 @@ pub fn run(
                 .with_context(|| format!("basis of {target} vs vix"))?,
         );
     }
-    let catalogue = CatalogueSource { file: Some(episodes_file(&req.out)), no_builtin: true };
+    let catalogue = CatalogueSource { file: Some(episodes_file(stage)), no_builtin: true };
     let ep =
         EpisodesRequest { pair: PairRequest::new("btc", AUTO_HEDGE), catalogue: catalogue.clone() };
     let episodes = crate::episodes::run(&ws, &ep, progress).context("episodes of btc")?;
@@ -382,11 +450,37 @@ pub fn run(
     let bt =
         BacktestRequest { catalogue: catalogue.clone(), full: true, ..BacktestRequest::default() };
     let backtest = crate::backtest::run(&ws, &bt, progress).context("backtest of the demo book")?;
+    crate::checkpoint(progress)?;
+    // The hedge tournament of BTC at the book's budget on the demo's implied-vol index, and
+    // the method's claims: the answer card names the best candidate.
+    let tr = crate::tournament::TournamentRequest {
+        measure: crate::measure::MeasureRequest {
+            crypto_vol: Some("dvol".to_string()),
+            ..Default::default()
+        },
+        catalogue: catalogue.clone(),
+        paths: req.stress_paths.max(1000),
+        seed: req.seed,
+        bootstrap_reps: req.bootstrap.clamp(100, 1000),
+        ..Default::default()
+    };
+    let tournament =
+        crate::tournament::run(&ws, &tr, progress).context("hedge tournament of btc")?;
+    let cr = crate::claims::ClaimsRequest {
+        catalogue: catalogue.clone(),
+        bootstrap: req.bootstrap.clamp(100, 1000),
+        seed: req.seed,
+        paths: req.stress_paths.max(1000),
+        ..Default::default()
+    };
+    let claims = crate::claims::run(&ws, &cr, progress).context("claims check")?;
     let analysis = Analysis {
         basis,
         episodes: Some(episodes),
         stress: Some(stress),
         backtest: Some(backtest),
+        tournament: Some(tournament),
+        claims: Some(claims),
     };
     let cat = catalogue.load()?;
     let mut config = BTreeMap::new();
@@ -395,13 +489,6 @@ pub fn run(
     config.insert("bootstrap".into(), req.bootstrap.to_string());
     config.insert("paths".into(), req.stress_paths.to_string());
     let input = assemble(&ws, &analysis, &cat, "vix", req.seed, 90, config, req.generated_at)?;
-    let written = write(&req.out, &input, &analysis)?;
-    Ok(DemoResponse {
-        out_dir: req.out.display().to_string(),
-        store: store_path.display().to_string(),
-        summary: sum,
-        regime,
-        report: written,
-        analysis,
-    })
+    let written = write(stage, &input, &analysis)?;
+    Ok((regime, analysis, written.notes))
 }

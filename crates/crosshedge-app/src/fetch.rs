@@ -132,6 +132,9 @@ pub struct FetchResponse {
 
 impl From<FetchError> for AppError {
     fn from(e: FetchError) -> Self {
+        if matches!(e, FetchError::Cancelled) {
+            return Self::cancelled();
+        }
         let kind = if e.is_input() { ErrorKind::Input } else { ErrorKind::Analysis };
         Self::from_chain(kind, &e)
     }
@@ -226,7 +229,8 @@ enum Parsed {
 /// An input error for a bad request (no spec, an unknown source or host, a bad base URL or
 /// `fetched_at`, `from` after `to`), a vendor response off its documented format (one line
 /// naming source, field and an excerpt), a cache miss offline, or rows the importer refuses;
-/// an analysis error when the network, the cache or the store fails; cancelled between specs.
+/// an analysis error when the network, the cache or the store fails; cancelled before any
+/// request or inside any wait once `progress` says so (the store untouched).
 pub fn run(
     ws: &mut Workspace,
     req: &FetchRequest,
@@ -250,7 +254,10 @@ pub fn run(
     let last = last_dates(ws, &specs)?;
     let cache = cache_dir(req, ws.store_path());
     let config = HttpConfig { offline: req.offline, ..HttpConfig::default() };
-    let client = Client::new(config, Some(RawCache::new(&cache)), bases);
+    // Cancellation is asked before every request and during every wait, not only between
+    // specs: a long pagination or a `Retry-After` stops within 100 ms.
+    let client = Client::new(config, Some(RawCache::new(&cache)), bases)
+        .with_cancel(|| progress.is_cancelled());
 
     progress.start("fetch", specs.len() as u64);
     let mut parsed: Vec<(SourceFetch, Parsed)> = Vec::with_capacity(specs.len());
@@ -478,5 +485,57 @@ mod tests {
         assert!(!store2.exists());
         let e = crate::json::request_from_json::<FetchRequest>(r#"{"spec": ["vix"]}"#).unwrap_err();
         assert!(e.message.contains("spec"), "{}", e.message);
+    }
+
+    /// Cancelled once the replay server has received `n` requests.
+    struct CancelAt<'a>(&'a ReplayServer, u64);
+
+    impl Progress for CancelAt<'_> {
+        fn is_cancelled(&self) -> bool {
+            self.0.requests() >= self.1
+        }
+    }
+
+    #[test]
+    fn a_cancel_inside_a_pagination_stops_it_and_leaves_the_store_as_it_was() {
+        let kline = |day: u32| {
+            let ms = NaiveDate::from_ymd_opt(2024, 1, day)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis();
+            format!(r#"[{ms},"1","1","1","44179.55","1",{},"1",1,"1","1","0"]"#, ms + 86_399_999)
+        };
+        // Pages of 2 (the page limit) that never end by themselves.
+        let pages: Vec<Reply> = (0..10)
+            .map(|k| Reply::ok(format!("[{},{}]", kline(1 + 2 * k), kline(2 + 2 * k))))
+            .collect();
+        let server = ReplayServer::start(vec![
+            Route::new("/api/global/us_indices/daily_prices/VIX_History.csv", vec![Reply::ok(VIX)]),
+            Route::new("/api/v3/klines", pages),
+        ])
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let store = tmp.path().join("s.db");
+        let mut ws = Workspace::at(&store);
+        let base = |extra: &str| {
+            crate::json::request_from_json::<FetchRequest>(&format!(
+                r#"{{"specs": ["vix"{extra}], "to": "2024-01-31", "page_limit": 2,
+                    "base_urls": {{"CBOE": "{b}", "BINANCE": "{b}"}},
+                    "fetched_at": "2024-02-01T12:00:00Z"}}"#,
+                b = server.base_url()
+            ))
+            .unwrap()
+        };
+        run(&mut ws, &base(""), &Silent).unwrap();
+        let bytes = std::fs::read(&store).unwrap();
+        let before = server.requests();
+        // vix (1 request), then btc: cancelled once its second page has been asked for.
+        let e = run(&mut ws, &base(r#", "btc""#), &CancelAt(&server, before + 3)).unwrap_err();
+        assert_eq!(e, AppError::cancelled());
+        assert_eq!(server.requests(), before + 3, "no request after the cancel");
+        assert_eq!(std::fs::read(&store).unwrap(), bytes, "store untouched");
+        assert!(ws.store().unwrap().list().unwrap().iter().all(|i| i.name != "btc"));
     }
 }

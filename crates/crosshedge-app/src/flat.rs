@@ -84,6 +84,7 @@ flat_requests!(
     crate::backtest::BacktestRequest = CATALOGUE_ALIASES,
     crate::claims::ClaimsRequest = crate::claims::CLAIMS_ALIASES,
     crate::report::ReportRequest = CATALOGUE_ALIASES,
+    crate::tournament::TournamentRequest = CATALOGUE_ALIASES,
     crate::demo::DemoRequest,
     crate::export::ExportRequest,
     crate::price::option::OptionRequest,

@@ -127,7 +127,7 @@ pub struct MeasureRequest {
     /// The implied-vol index of BTC options in the store, in vol points (`--crypto-vol`); ETH
     /// options take their layer's `vol-series`; without one, realised vol × a stated ratio
     /// ([`crate::crypto_market`]). Used only by books with crypto option layers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub crypto_vol: Option<String>,
     /// The skew slope and the realised-vol fallback's window and ratio.
     #[serde(default)]
@@ -296,8 +296,31 @@ fn nft_prints(
 /// Input errors for a bad book, a wrong number of crypto series, bad bands, unknown series or
 /// a book without delta notional; analysis errors when a statistic or the fit fails.
 pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppError> {
-    let key = serde_json::to_string(req)?;
-    ws.memo("measure", key, || measure_uncached(ws, req))
+    // The measurement depends on the book's exposures only; its layers pick nothing but the
+    // crypto option market, resolved after the memo. So books that differ only in their layers
+    // (the tournament's candidates, a report's stress, backtest and claims) share one.
+    let book = req.book.load()?;
+    let core = Book { layers: Vec::new(), ..book.clone() };
+    let core_req = MeasureRequest {
+        book: BookSource::Toml(core.to_toml()?),
+        crypto_vol: None,
+        crypto_vol_settings: Default::default(),
+        ..req.clone()
+    };
+    let key = serde_json::to_string(&core_req)?;
+    let mut m = ws.memo("measure", key, || measure_uncached(ws, &core_req))?;
+    let coins = crate::crypto_market::resolve_book(
+        ws,
+        &book,
+        &req.crypto,
+        req.crypto_vol.as_deref(),
+        &req.crypto_vol_settings,
+        m.meta.as_of,
+    )?;
+    m.inputs.crypto = crate::crypto_market::sizing_inputs(&coins);
+    m.meta.crypto_options = coins.iter().map(|c| c.meta.clone()).collect();
+    m.book = book;
+    Ok(m)
 }
 
 /// The longest horizon of the cover table's moves, in trading days (10 years): the moments
@@ -570,16 +593,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         moments: [moments(0)?, moments(2)?],
         crypto: Default::default(),
     };
-    let coins = crate::crypto_market::resolve_book(
-        ws,
-        &book,
-        &req.crypto,
-        req.crypto_vol.as_deref(),
-        &req.crypto_vol_settings,
-        as_of,
-    )?;
-    let mut inputs = inputs;
-    inputs.crypto = crate::crypto_market::sizing_inputs(&coins);
+
     let meta = MeasureMeta {
         book: book.name.clone(),
         series: names.iter().map(|s| s.to_string()).collect(),
@@ -596,7 +610,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         vol_of_vol,
         vol_of_vol_source,
         move_days,
-        crypto_options: coins.iter().map(|c| c.meta.clone()).collect(),
+        crypto_options: Vec::new(),
     };
     Ok(Measured {
         futures: fm,

@@ -15,6 +15,17 @@
 //! before step 3 leaves only temporaries, which [`recover`] removes. A reader that opens the
 //! files between a kill in step 4 and the next recovery can see a mix; the journal's presence
 //! says so.
+//!
+//! # Staged sets (the demo's output)
+//! A set whose files must be made by other code first (a SQLite store built by the importer,
+//! the report written by [`crate::report::write`]) is built in a staging directory inside the
+//! set's directory ([`Staged`]: `DIR/.crosshedge-<name>.new/`, same layout as `DIR`) and
+//! committed by the same journal, which then names the staging directory: every file is
+//! synced, the journal renamed in (the commit point), every staged file renamed over its
+//! final name (a store's old `-wal`/`-shm` files are removed first: they belong to the
+//! replaced store), the staging directory and the journal removed. Before the commit point
+//! the staging directory is garbage ([`Staged::begin`] and dropping an uncommitted
+//! [`Staged`] remove it); after it, [`recover`] rolls the set forward as above.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,6 +42,24 @@ pub const JOURNAL: &str = ".crosshedge-commit.json";
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
     files: Vec<String>,
+    /// The staging directory (relative to the set's directory) the files are moved from;
+    /// absent: each file's `.NAME.partial` beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    staging: Option<String>,
+    /// The SQLite databases among `files`: the `-wal` and `-shm` files beside the final name
+    /// are removed before the rename (they belong to the database being replaced).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    databases: Vec<String>,
+}
+
+impl Journal {
+    /// Where the new version of `name` waits until it is renamed into place.
+    fn source(&self, dir: &Path, name: &str) -> PathBuf {
+        match &self.staging {
+            Some(s) => dir.join(s).join(name),
+            None => partial_path(&dir.join(name)),
+        }
+    }
 }
 
 /// The temporary name of `path` while a set is written: `.NAME.partial` beside it.
@@ -44,7 +73,7 @@ fn io_err(what: &Path, e: std::io::Error) -> AppError {
 }
 
 /// Writes and syncs `bytes` at `path`.
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
@@ -58,10 +87,62 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// Step 4 of a committed set: renames each remaining temporary of `j` over its final name
+/// (a database's old `-wal`/`-shm` removed first), syncs the directories, removes the staging
+/// directory and the journal. Stops (as a kill would) after `renames` renames: the crash
+/// point the tests choose. Idempotent, so a kill anywhere in it is finished by the next call.
+fn roll_forward(dir: &Path, j: &Journal, renames: usize) -> Result<(), AppError> {
+    let mut parents: Vec<PathBuf> = vec![dir.to_path_buf()];
+    let mut done = 0;
+    for name in &j.files {
+        let path = dir.join(name);
+        let from = j.source(dir, name);
+        if std::fs::symlink_metadata(&from).is_err() {
+            continue;
+        }
+        if done == renames {
+            return Ok(());
+        }
+        if j.databases.iter().any(|d| d == name) {
+            for ext in ["-wal", "-shm"] {
+                let side = PathBuf::from(format!("{}{ext}", path.display()));
+                match std::fs::remove_file(&side) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_err(&side, e)),
+                }
+            }
+        }
+        std::fs::rename(&from, &path).map_err(|e| io_err(&path, e))?;
+        done += 1;
+        if let Some(p) = path.parent() {
+            if !parents.iter().any(|q| q == p) {
+                parents.push(p.to_path_buf());
+            }
+        }
+    }
+    for p in &parents {
+        sync_dir(p);
+    }
+    if let Some(s) = &j.staging {
+        let staging = dir.join(s);
+        match std::fs::remove_dir_all(&staging) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&staging, e)),
+        }
+    }
+    let journal = dir.join(JOURNAL);
+    std::fs::remove_file(&journal).map_err(|e| io_err(&journal, e))?;
+    sync_dir(dir);
+    Ok(())
+}
+
 /// Completes or discards an interrupted set in `dir`: with a journal, renames every remaining
-/// `.NAME.partial` it lists into place and removes the journal (roll forward); without one,
-/// removes the temporaries of `names` (a set that never reached its commit point). Returns
-/// whether a set was rolled forward.
+/// temporary it lists (`.NAME.partial`, or the file in its staging directory) into place and
+/// removes the journal and the staging directory (roll forward); without one, removes the
+/// temporaries of `names` (a set that never reached its commit point). Returns whether a set
+/// was rolled forward.
 ///
 /// # Errors
 /// An analysis error naming the journal when it cannot be read or parsed, or a file that
@@ -77,16 +158,7 @@ pub fn recover(dir: &Path, names: &[&str]) -> Result<bool, AppError> {
                     journal.display()
                 ))
             })?;
-            for name in &j.files {
-                let path = dir.join(name);
-                let tmp = partial_path(&path);
-                if tmp.exists() {
-                    std::fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))?;
-                }
-            }
-            sync_dir(dir);
-            std::fs::remove_file(&journal).map_err(|e| io_err(&journal, e))?;
-            sync_dir(dir);
+            roll_forward(dir, &j, usize::MAX)?;
             Ok(true)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -135,29 +207,143 @@ fn write_set_until(dir: &Path, files: &[(&str, Vec<u8>)], renames: usize) -> Res
             return Err(io_err(&path, e));
         }
     }
+    let journal = Journal {
+        files: names.iter().map(|n| n.to_string()).collect(),
+        staging: None,
+        databases: Vec::new(),
+    };
+    if let Err(e) = commit_journal(dir, &journal) {
+        cleanup();
+        return Err(e);
+    }
+    // Committed: from here on the new set is decided, and an error is finished by `recover`.
+    roll_forward(dir, &journal, renames)
+}
+
+/// Step 3: writes the journal under a temporary name, syncs it and renames it into place (the
+/// commit point), then syncs the directory. On an error nothing is committed and the
+/// journal's temporary is removed.
+fn commit_journal(dir: &Path, j: &Journal) -> Result<(), AppError> {
     let journal = dir.join(JOURNAL);
-    let text =
-        serde_json::to_vec(&Journal { files: names.iter().map(|n| n.to_string()).collect() })?;
+    let text = serde_json::to_vec(j)?;
     if let Err(e) = write_synced(&partial_path(&journal), &text)
         .and_then(|()| std::fs::rename(partial_path(&journal), &journal))
     {
         let _ = std::fs::remove_file(partial_path(&journal));
-        cleanup();
         return Err(io_err(&journal, e));
     }
     sync_dir(dir);
-    // Committed: from here on the new set is decided, and an error is finished by `recover`.
-    for (done, (name, _)) in files.iter().enumerate() {
-        if done == renames {
-            return Ok(());
-        }
-        let path = dir.join(name);
-        std::fs::rename(partial_path(&path), &path).map_err(|e| io_err(&path, e))?;
-    }
-    sync_dir(dir);
-    std::fs::remove_file(&journal).map_err(|e| io_err(&journal, e))?;
-    sync_dir(dir);
     Ok(())
+}
+
+/// A set of files built by other code in a staging directory inside the set's directory, then
+/// committed as one set (see "Staged sets" in the module documentation). Dropped without
+/// [`Staged::commit`] (an error, a cancellation), it removes the staging directory and
+/// leaves the old set as it was.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    name: String,
+    committed: bool,
+}
+
+impl Staged {
+    /// Starts a staged set in `dir` (created if missing): an interrupted earlier set is
+    /// recovered first ([`recover`]), a staging directory left by a killed run is removed,
+    /// and the empty staging directory `dir/.crosshedge-<tag>.new` is created.
+    ///
+    /// # Errors
+    /// An analysis error naming the directory that cannot be created or cleared, or the
+    /// journal's when recovery fails.
+    pub fn begin(dir: &Path, tag: &str) -> Result<Self, AppError> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        recover(dir, &[])?;
+        let name = format!(".crosshedge-{tag}.new");
+        let staging = dir.join(&name);
+        match std::fs::remove_dir_all(&staging) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&staging, e)),
+        }
+        std::fs::create_dir_all(&staging).map_err(|e| io_err(&staging, e))?;
+        Ok(Self { dir: dir.to_path_buf(), name, committed: false })
+    }
+
+    /// The staging directory: write the new set's files here, under their final relative
+    /// names.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(&self.name)
+    }
+
+    /// Commits the staged `files` (names relative to the set's directory, each a file in the
+    /// staging directory; `databases` those among them that are SQLite stores whose old
+    /// `-wal`/`-shm` must go): every file is synced, the journal renamed in (the commit
+    /// point), the files renamed into place, the staging directory and journal removed.
+    ///
+    /// # Errors
+    /// An analysis error naming a staged file that is missing or cannot be synced, a final
+    /// name taken by a directory (both before the commit point: the old set stays whole), or
+    /// a rename that fails after it (the next [`recover`] finishes the set).
+    pub fn commit(self, files: &[&str], databases: &[&str]) -> Result<(), AppError> {
+        self.commit_until(files, databases, usize::MAX)
+    }
+
+    /// [`Staged::commit`], stopping (as a kill would) after `renames` renames.
+    fn commit_until(
+        mut self,
+        files: &[&str],
+        databases: &[&str],
+        renames: usize,
+    ) -> Result<(), AppError> {
+        let staging = self.path();
+        let mut dirs: Vec<PathBuf> = vec![staging.clone()];
+        for name in files {
+            let from = staging.join(name);
+            let synced = std::fs::File::open(&from).and_then(|f| {
+                if f.metadata()?.is_file() {
+                    f.sync_all()
+                } else {
+                    Err(std::io::Error::other("not a file"))
+                }
+            });
+            synced.map_err(|e| io_err(&from, e))?;
+            let path = self.dir.join(name);
+            if path.is_dir() {
+                return Err(AppError::analysis(format!(
+                    "writing {}: a directory is in the way",
+                    path.display()
+                )));
+            }
+            for d in [from.parent(), path.parent()].into_iter().flatten() {
+                if !dirs.iter().any(|q| q == d) {
+                    dirs.push(d.to_path_buf());
+                }
+            }
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| io_err(p, e))?;
+            }
+        }
+        for d in &dirs {
+            sync_dir(d);
+        }
+        let journal = Journal {
+            files: files.iter().map(|n| n.to_string()).collect(),
+            staging: Some(self.name.clone()),
+            databases: databases.iter().map(|n| n.to_string()).collect(),
+        };
+        commit_journal(&self.dir, &journal)?;
+        // Committed: the staging directory now belongs to the journal (`recover` finishes it).
+        self.committed = true;
+        roll_forward(&self.dir, &journal, renames)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(self.path());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -247,6 +433,115 @@ mod tests {
         assert!(!recover(d, &NAMES).unwrap());
         assert_eq!(contents(d)[0], "old report.json");
         assert_eq!(listing(d), ["analysis.json", "report.html", "report.json"]);
+    }
+
+    /// Every file under `dir`, recursively, relative, sorted.
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push(p.strip_prefix(dir).unwrap().display().to_string());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    const STAGED: [&str; 3] = ["data/a.csv", "store.db", "report.html"];
+
+    /// Stages the set tagged `tag` in `d` (plus a `-shm` beside the store, as a read-only
+    /// reader leaves) and returns it uncommitted.
+    fn stage(d: &Path, tag: &str) -> Staged {
+        let s = Staged::begin(d, "t").unwrap();
+        std::fs::create_dir_all(s.path().join("data")).unwrap();
+        for n in STAGED {
+            std::fs::write(s.path().join(n), format!("{tag} {n}")).unwrap();
+        }
+        std::fs::write(s.path().join("store.db-shm"), "reader").unwrap();
+        s
+    }
+
+    fn staged_contents(d: &Path) -> Vec<String> {
+        STAGED.iter().map(|n| std::fs::read_to_string(d.join(n)).unwrap()).collect()
+    }
+
+    fn tagged(tag: &str) -> Vec<String> {
+        STAGED.iter().map(|n| format!("{tag} {n}")).collect()
+    }
+
+    #[test]
+    fn a_staged_set_replaces_the_old_one_and_the_old_store_sidecars() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        stage(d, "old").commit(&STAGED, &["store.db"]).unwrap();
+        assert_eq!(staged_contents(d), tagged("old"));
+        assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db"]);
+        // The old store's WAL files must not be applied to the new store.
+        std::fs::write(d.join("store.db-wal"), "old wal").unwrap();
+        std::fs::write(d.join("store.db-shm"), "old shm").unwrap();
+        std::fs::write(d.join("user.txt"), "kept").unwrap();
+        stage(d, "new").commit(&STAGED, &["store.db"]).unwrap();
+        assert_eq!(staged_contents(d), tagged("new"));
+        assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db", "user.txt"]);
+    }
+
+    #[test]
+    fn a_staged_set_killed_between_renames_is_rolled_forward() {
+        for renames in 0..=STAGED.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            stage(d, "old").commit(&STAGED, &["store.db"]).unwrap();
+            std::fs::write(d.join("store.db-wal"), "old wal").unwrap();
+            stage(d, "new").commit_until(&STAGED, &["store.db"], renames).unwrap();
+            let ctx = format!("renames {renames}");
+            if renames < STAGED.len() {
+                assert!(d.join(JOURNAL).exists(), "{ctx}");
+                let old = staged_contents(d).iter().filter(|c| c.starts_with("old")).count();
+                assert_eq!(old, STAGED.len() - renames, "{ctx}");
+            }
+            // Any later writer's recovery (the report's `write_set`, the next demo's `begin`)
+            // finishes the set, whatever names it passes.
+            assert_eq!(recover(d, &NAMES).unwrap(), renames < STAGED.len(), "{ctx}");
+            assert_eq!(staged_contents(d), tagged("new"), "{ctx}");
+            assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db"], "{ctx}");
+        }
+    }
+
+    #[test]
+    fn an_uncommitted_staged_set_leaves_the_old_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        stage(d, "old").commit(&STAGED, &["store.db"]).unwrap();
+        // Dropped before the commit (an error or a cancellation): the staging is removed.
+        drop(stage(d, "new"));
+        assert_eq!(staged_contents(d), tagged("old"));
+        assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db"]);
+        // Killed before the commit (nothing dropped): the next `begin` removes the staging.
+        std::mem::forget(stage(d, "new"));
+        assert!(tree(d).iter().any(|f| f.starts_with(".crosshedge-t.new/")));
+        assert_eq!(staged_contents(d), tagged("old"));
+        let again = Staged::begin(d, "t").unwrap();
+        assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db"]);
+        assert_eq!(std::fs::read_dir(again.path()).unwrap().count(), 0);
+        drop(again);
+        assert_eq!(tree(d), ["data/a.csv", "report.html", "store.db"]);
+        // A staged file that is missing or a final name taken by a directory is refused
+        // before the commit point: the old set stays whole, nothing staged is left.
+        let s = stage(d, "new");
+        assert!(s.commit(&["data/a.csv", "missing.csv"], &[]).is_err());
+        std::fs::remove_file(d.join("report.html")).unwrap();
+        std::fs::create_dir(d.join("report.html")).unwrap();
+        let e = stage(d, "new").commit(&STAGED, &["store.db"]).unwrap_err();
+        assert!(e.message.contains("a directory is in the way"), "{}", e.message);
+        assert!(!d.join(JOURNAL).exists());
+        assert_eq!(std::fs::read_to_string(d.join("data/a.csv")).unwrap(), "old data/a.csv");
+        assert_eq!(tree(d), ["data/a.csv", "store.db"]);
     }
 
     #[test]

@@ -18,8 +18,9 @@ use crosshedge_labels::episodes::Catalogue;
 use crosshedge_report::{
     render_html, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
     EpisodeBarsChart, EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint,
-    ExceedanceTail, Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader,
-    ReportInput, RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
+    ExceedanceTail, FrontierChart, FrontierCurve, Headline, HeatmapChart, InputFile, Interval,
+    PnlHistogram, RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
+    StressDistributionChart, Table, Unit,
 };
 use crosshedge_simulation::{CoarseHistogram, PnlSummary};
 use crosshedge_stats::basis::RegimeStats;
@@ -28,10 +29,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::backtest::{BacktestRequest, BacktestResponse};
 use crate::basis::{BasisRequest, BasisResponse};
+use crate::claims::{ClaimsRequest, ClaimsResponse};
 use crate::episodes::{CatalogueSource, EpisodesRequest, EpisodesResponse, AUTO_HEDGE};
 use crate::measure::{BookSource, MeasureRequest};
 use crate::pair::{load_pair, PairRequest};
 use crate::stress::{StressRequest, StressResponse};
+use crate::tournament::{TournamentRequest, TournamentResponse};
 use crate::{AppError, ErrorKind, Progress, ResultExt, Workspace};
 
 /// What `report` analyses and where it writes.
@@ -93,6 +96,12 @@ pub struct Analysis {
     pub stress: Option<StressResponse>,
     /// Backtest of the book through the store's history.
     pub backtest: Option<BacktestResponse>,
+    /// The hedge tournament of the first target at the book's budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tournament: Option<TournamentResponse>,
+    /// The method's claims checked on the store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<ClaimsResponse>,
 }
 
 /// The JSON of `report`: where it went.
@@ -520,6 +529,18 @@ pub fn assemble(
                 .collect(),
         });
     }
+    // The tournament and the claims come first after the answer card.
+    let (mut first_charts, mut first_tables) = (Vec::new(), Vec::new());
+    if let Some(t) = &analysis.tournament {
+        tournament_sections(t, &mut first_charts, &mut first_tables, &mut headline);
+    }
+    if let Some(c) = &analysis.claims {
+        first_tables.push(claims_table(c));
+    }
+    first_charts.append(&mut charts);
+    let charts = first_charts;
+    first_tables.append(&mut tables);
+    let tables = first_tables;
     let mut seen = BTreeSet::new();
     let inputs = ws
         .store()?
@@ -654,6 +675,7 @@ pub fn run(
         .filter(|n| known.contains(*n))
         .map(String::from)
         .collect();
+    let crypto_all = crypto.clone();
     let stress = if crypto.len() == 3 {
         let s = StressRequest {
             measure: MeasureRequest { book: req.book.clone(), crypto, ..MeasureRequest::default() },
@@ -693,7 +715,49 @@ pub fn run(
         );
         None
     };
-    let analysis = Analysis { basis, episodes, stress, backtest };
+    // The tournament of the first target at the book's budget, and the claims check.
+    let book = req.book.load()?;
+    let tournament = if crypto_all.len() == 3 {
+        let t = TournamentRequest {
+            measure: MeasureRequest {
+                book: req.book.clone(),
+                crypto: crypto_all.clone(),
+                crypto_vol: known.contains("dvol").then(|| "dvol".to_string()),
+                ..MeasureRequest::default()
+            },
+            target: targets[0].to_string(),
+            budget: if book.budget > 0.0 {
+                book.budget.min(crate::tournament::MAX_BUDGET)
+            } else {
+                0.04
+            },
+            catalogue: req.catalogue.clone(),
+            paths: req.paths.clamp(1000, crate::tournament::TournamentRequest::default().paths),
+            seed: req.seed,
+            bootstrap_reps: req.bootstrap.clamp(100, 1000),
+            ..TournamentRequest::default()
+        };
+        left_out(crate::tournament::run(ws, &t, progress).context("tournament"), &mut notes)?
+    } else {
+        notes.push(
+            "the hedge tournament needs btc, eth and a daily NFT index `nft` in the store; skipped"
+                .to_string(),
+        );
+        None
+    };
+    crate::checkpoint(progress)?;
+    let claims = {
+        let c = ClaimsRequest {
+            targets: targets.iter().map(|t| t.to_string()).collect(),
+            catalogue: req.catalogue.clone(),
+            bootstrap: req.bootstrap.clamp(100, 1000),
+            seed: req.seed,
+            paths: req.paths.clamp(1000, 100_000),
+            ..ClaimsRequest::default()
+        };
+        left_out(crate::claims::run(ws, &c, progress).context("claims"), &mut notes)?
+    };
+    let analysis = Analysis { basis, episodes, stress, backtest, tournament, claims };
     let mut config = BTreeMap::new();
     config.insert("book".into(), book_label(&req.book));
     config.insert("bootstrap".into(), req.bootstrap.to_string());
@@ -727,5 +791,166 @@ fn left_out<T>(r: Result<T, AppError>, notes: &mut Vec<String>) -> Result<Option
             notes.push(format!("{} (left out)", e.message));
             Ok(None)
         }
+    }
+}
+
+/// A decimal as a percent with one decimal, or a dash.
+fn pct_opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |v| format!("{:.1} %", 100.0 * v))
+}
+
+/// The tournament's table, frontier chart, cover heatmap and the answer card's sentence.
+fn tournament_sections(
+    t: &TournamentResponse,
+    charts: &mut Vec<Chart>,
+    tables: &mut Vec<Table>,
+    headline: &mut Headline,
+) {
+    let m = &t.main;
+    headline.notes.push(format!("Hedge tournament at the book's budget: {}", m.verdict));
+    tables.push(Table {
+        title: format!("Hedge tournament: {} at {} of the notional a year", m.target, pct_opt(Some(m.budget))),
+        caption: Some(format!(
+            "Every candidate sized to the same expected cost (options: premium budget a year; linear hedges: expected carry; zero or negative carry: held at the hedge ratio). Stress: {} Monte Carlo paths over {} trading days, every candidate on the same paths. History: cover = hedge gain / target loss per episode, mean over the episodes where the target lost.",
+            t.paths, t.horizon_days
+        )),
+        header: [
+            "rank",
+            "candidate",
+            "cost / yr",
+            "1-in-20 slippage",
+            "VaR99 cut",
+            "ES99 cut",
+            "mean episode cover",
+            "carry / yr (history)",
+            "lost to a failed venue (USD)",
+            "sizing",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: m
+            .candidates
+            .iter()
+            .map(|c| {
+                vec![
+                    c.rank.to_string(),
+                    c.name.clone(),
+                    pct_opt(Some(c.cost_share_per_year)),
+                    pct_opt(c.stress.slippage_1_in_20),
+                    pct_opt(c.stress.var99_reduction),
+                    pct_opt(c.stress.es99_reduction),
+                    pct_opt(c.mean_cover),
+                    pct_opt(c.carry_share_per_year_history),
+                    if c.venue_default_loss_usd > 0.0 {
+                        format!("{:.0}", c.venue_default_loss_usd)
+                    } else {
+                        "-".into()
+                    },
+                    c.sizing_rule.clone(),
+                ]
+            })
+            .collect(),
+    });
+    let n = m.notional.max(f64::MIN_POSITIVE);
+    let mut curves: Vec<FrontierCurve> = m
+        .frontier_candidates
+        .iter()
+        .map(|c| FrontierCurve {
+            label: c.name.clone(),
+            points: c
+                .points
+                .iter()
+                .filter_map(|p| p.es99_reduction.map(|r| (p.cost_per_year / n, r)))
+                .collect(),
+            emphasis: false,
+        })
+        .filter(|c| !c.points.is_empty())
+        .collect();
+    let mix: Vec<(f64, f64)> = m
+        .frontier
+        .iter()
+        .filter_map(|p| p.es99_reduction.map(|r| (p.cost_per_year / n, r)))
+        .collect();
+    if !mix.is_empty() {
+        curves.push(FrontierCurve { label: "optimal mix".into(), points: mix, emphasis: true });
+    }
+    if !curves.is_empty() {
+        charts.push(Chart {
+            caption: format!(
+                "Cost-protection frontier of {}: the ES99 reduction each candidate buys alone against its carry per year, and the minimum-ES99 mix (Rockafellar-Uryasev, exact) per budget up to {}.",
+                m.target,
+                pct_opt(m.frontier.last().map(|p| p.budget))
+            ),
+            spec: ChartSpec::Frontier(FrontierChart {
+                title: format!("{}: protection against carry", m.target),
+                y_label: "ES99 reduction".into(),
+                curves,
+            }),
+        });
+    }
+    let columns: Vec<String> = m
+        .candidates
+        .first()
+        .map(|c| c.episodes.iter().map(|e| e.name.clone()).collect())
+        .unwrap_or_default();
+    if !columns.is_empty() {
+        charts.push(Chart {
+            caption: "Cover of each candidate in each named episode (hedge gain / target loss over the window; grey where the target did not lose). Blue: the hedge offset the loss; vermilion: it lost money too.".into(),
+            spec: ChartSpec::Heatmap(HeatmapChart {
+                title: format!("{}: cover by candidate and episode", m.target),
+                rows: m.candidates.iter().map(|c| c.name.clone()).collect(),
+                columns,
+                cells: m
+                    .candidates
+                    .iter()
+                    .map(|c| c.episodes.iter().map(|e| e.cover).collect())
+                    .collect(),
+                legend: "cells: cover in percent; - where the target did not lose in the episode".into(),
+            }),
+        });
+    }
+}
+
+/// The claims table.
+fn claims_table(c: &ClaimsResponse) -> Table {
+    let num = |x: Option<f64>, metric: &str| {
+        x.map_or_else(
+            || "-".to_string(),
+            |v| {
+                if metric == "decorrelation-factor" {
+                    format!("{v:.2}x")
+                } else {
+                    format!("{:.1} %", 100.0 * v)
+                }
+            },
+        )
+    };
+    Table {
+        title: "Do the method's claims hold?".into(),
+        caption: Some(
+            "Each quantitative claim as written, the value measured on this store with its interval, and the verdict: contradicted when the interval misses the claimed range, supported when the estimate is in it and the interval is narrow enough to say so, not identified otherwise."
+                .into(),
+        ),
+        header: ["claim", "target", "claimed", "measured", "interval", "verdict", "why"]
+            .map(String::from)
+            .to_vec(),
+        rows: c
+            .claims
+            .iter()
+            .map(|r| {
+                vec![
+                    r.text.clone(),
+                    r.target.clone().or_else(|| r.series.clone()).unwrap_or_else(|| "-".into()),
+                    format!("{} .. {}", num(Some(r.claimed_low), &r.metric), num(Some(r.claimed_high), &r.metric)),
+                    num(r.measured, &r.metric),
+                    match (r.low, r.high) {
+                        (Some(l), Some(h)) => format!("[{}, {}]", num(Some(l), &r.metric), num(Some(h), &r.metric)),
+                        _ => "-".into(),
+                    },
+                    r.verdict.as_str().to_string(),
+                    r.reason.clone(),
+                ]
+            })
+            .collect(),
     }
 }

@@ -520,20 +520,30 @@ pub fn run(
             )));
         }
     }
-    if !catalogue
+    let mut names = names;
+    let mut early_warnings = Vec::new();
+    let venue_failed = catalogue
         .episodes
         .iter()
-        .any(|e| e.venue_default.as_ref().is_some_and(|d| d.venue == req.failed_venue))
-        && names.iter().any(|n| n == "short-perp-failed-venue")
-    {
-        return Err(AppError::input(format!(
-            "--failed-venue {}: no episode of the catalogue has venue-default = \"{}\" (the built-in catalogue's ftx-2022 names ftx)",
-            req.failed_venue, req.failed_venue
-        )));
+        .any(|e| e.venue_default.as_ref().is_some_and(|d| d.venue == req.failed_venue));
+    if !venue_failed && names.iter().any(|n| n == "short-perp-failed-venue") {
+        let explicit = !req.candidates.is_empty() || req.failed_venue != "ftx";
+        if explicit {
+            return Err(AppError::input(format!(
+                "--failed-venue {}: no episode of the catalogue has venue-default = \"{}\" (the built-in catalogue's ftx-2022 names ftx)",
+                req.failed_venue, req.failed_venue
+            )));
+        }
+        names.retain(|n| n != "short-perp-failed-venue");
+        early_warnings.push(format!(
+            "short-perp-failed-venue left out: no episode of the catalogue has venue-default = \"{}\"",
+            req.failed_venue
+        ));
     }
     let base_book = req.measure.book.load()?;
     let (threads, thread_warning) = cap_threads(req.threads);
     let mut warnings: Vec<String> = thread_warning.into_iter().collect();
+    warnings.extend(early_warnings);
     let mut by_target = Vec::new();
     progress.start("tournament", (targets.len() * (names.len() + 1)) as u64);
     for target in &targets {
@@ -831,7 +841,13 @@ fn one_target(
     for (i, c) in results.iter_mut().enumerate() {
         c.rank = i + 1;
     }
-    let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1} %", 100.0 * v));
+    // One decimal, and no "-0.0" for a value that rounds to zero.
+    let pct = |x: Option<f64>| {
+        x.map_or("-".to_string(), |v| {
+            let p = 100.0 * v;
+            format!("{:.1} %", if p.abs() < 0.05 { 0.0 } else { p })
+        })
+    };
     let best = results.first().map(|c| c.name.clone());
     let book_line = results
         .iter()

@@ -58,7 +58,11 @@ fn one_report_loads_each_series_once_and_measures_the_book_once() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = common::demo_workspace();
     crosshedge_app::report::run(&ws, &report_request(&tmp.path().join("rep")), &Silent).unwrap();
-    assert_eq!(ws.computations("measure"), 1, "stress and backtest share one measurement");
+    assert_eq!(
+        ws.computations("measure"),
+        2,
+        "stress, backtest and claims share one measurement of the book; the tournament's candidates one of its target"
+    );
     // btc, eth and nft against vix (the rolling-correlation chart reuses btc/vix).
     assert_eq!(ws.computations("pair"), 3);
     let shared = ws.store_loads();
@@ -96,7 +100,7 @@ fn one_report_loads_each_series_once_and_measures_the_book_once() {
     // Each (series, range) is read once: a second report on the same workspace reads nothing.
     crosshedge_app::report::run(&ws, &report_request(&tmp.path().join("rep2")), &Silent).unwrap();
     assert_eq!(ws.store_loads(), shared);
-    assert_eq!(ws.computations("measure"), 1);
+    assert_eq!(ws.computations("measure"), 2);
 }
 
 #[test]

@@ -77,6 +77,9 @@ pub enum FetchError {
         /// What failed.
         message: String,
     },
+    /// The cancellation hook of the client said stop ([`crate::http::Client::with_cancel`]).
+    #[error("cancelled")]
+    Cancelled,
     /// The normalised rows failed the importer's checks.
     #[error(transparent)]
     Data(#[from] crosshedge_data::DataError),
@@ -88,7 +91,9 @@ impl FetchError {
         match self {
             Self::Schema { .. } | Self::NotCached { .. } | Self::Request(_) => true,
             Self::Data(d) => d.is_input() || matches!(d, crosshedge_data::DataError::Core(_)),
-            Self::Http { .. } | Self::Transport { .. } | Self::Cache { .. } => false,
+            Self::Http { .. } | Self::Transport { .. } | Self::Cache { .. } | Self::Cancelled => {
+                false
+            }
         }
     }
 

@@ -4,6 +4,11 @@
 //!
 //! Routes match a request target (`/path?query`) by prefix and by substrings; a route
 //! serves its replies in order and repeats the last one. An unmatched request gets 404.
+//! Each request's headers are kept ([`ReplayServer::headers`]: the User-Agent a client sent).
+//!
+//! The server doubles as a loopback HTTP proxy: a `CONNECT host:port` request is answered
+//! `200` and recorded ([`ReplayServer::connects`]), and the request sent through the tunnel
+//! is served like any other (so a proxy test needs no second server and no network).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -79,6 +84,8 @@ impl Route {
 struct State {
     routes: Vec<(Route, usize)>,
     log: Vec<String>,
+    headers: Vec<Vec<(String, String)>>,
+    connects: Vec<String>,
 }
 
 /// The running server; stopped on drop.
@@ -102,6 +109,8 @@ impl ReplayServer {
         let state = Arc::new(Mutex::new(State {
             routes: routes.into_iter().map(|r| (r, 0)).collect(),
             log: Vec::new(),
+            headers: Vec::new(),
+            connects: Vec::new(),
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let (c, s, st) = (count.clone(), state.clone(), stop.clone());
@@ -132,6 +141,48 @@ impl ReplayServer {
     pub fn log(&self) -> Vec<String> {
         self.state.lock().map(|s| s.log.clone()).unwrap_or_default()
     }
+
+    /// The headers of each request, in the order of [`ReplayServer::log`]; names in lower
+    /// case.
+    pub fn headers(&self) -> Vec<Vec<(String, String)>> {
+        self.state.lock().map(|s| s.headers.clone()).unwrap_or_default()
+    }
+
+    /// The header `name` (any case) of every request, in order (`None` where absent).
+    pub fn header_values(&self, name: &str) -> Vec<Option<String>> {
+        let name = name.to_ascii_lowercase();
+        self.headers()
+            .into_iter()
+            .map(|h| h.into_iter().find(|(k, _)| *k == name).map(|(_, v)| v))
+            .collect()
+    }
+
+    /// The `CONNECT` targets (`host:port`) received as a proxy, in order.
+    pub fn connects(&self) -> Vec<String> {
+        self.state.lock().map(|s| s.connects.clone()).unwrap_or_default()
+    }
+}
+
+/// Reads one request head from `reader`: the request line and the headers (lower-case names).
+fn read_head(reader: &mut impl BufRead) -> Option<(String, Vec<(String, String)>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() || line.is_empty() {
+        return None;
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        match reader.read_line(&mut h) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if h == "\r\n" || h == "\n" => break,
+            Ok(_) => {
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                }
+            }
+        }
+    }
+    Some((line, headers))
 }
 
 impl Drop for ReplayServer {
@@ -149,24 +200,25 @@ fn serve(mut conn: TcpStream, count: &AtomicU64, state: &Mutex<State>) {
         Ok(c) => c,
         Err(_) => return,
     });
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() || line.is_empty() {
-        return;
-    }
-    // Skip the headers.
-    loop {
-        let mut h = String::new();
-        match reader.read_line(&mut h) {
-            Ok(0) | Err(_) => break,
-            Ok(_) if h == "\r\n" || h == "\n" => break,
-            Ok(_) => {}
+    let Some((mut line, mut headers)) = read_head(&mut reader) else { return };
+    if line.starts_with("CONNECT ") {
+        // A proxy tunnel: accept it, then serve the request sent through it.
+        let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+        if let Ok(mut s) = state.lock() {
+            s.connects.push(target);
         }
+        if conn.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").is_err() {
+            return;
+        }
+        let Some(next) = read_head(&mut reader) else { return };
+        (line, headers) = next;
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
     count.fetch_add(1, Ordering::SeqCst);
     let reply = {
         let Ok(mut s) = state.lock() else { return };
         s.log.push(target.clone());
+        s.headers.push(headers);
         let hit = s.routes.iter_mut().find(|(r, _)| {
             target.starts_with(&r.prefix) && r.contains.iter().all(|c| target.contains(c.as_str()))
         });

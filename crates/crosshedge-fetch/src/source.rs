@@ -132,6 +132,9 @@ pub enum SourceKind {
     BinanceFunding,
     /// Deribit DVOL daily close.
     DeribitDvol,
+    /// A Deribit option book snapshot (`get_book_summary_by_currency`): one row, the 30-day
+    /// ATM implied vol in vol points ([`crate::vendor::deribit::snapshot_table`]).
+    DeribitOptions,
     /// DefiLlama total (`all`) or per-chain TVL.
     DefillamaTvl,
     /// DefiLlama stablecoin price (depeg detection).
@@ -142,13 +145,14 @@ pub enum SourceKind {
 
 impl SourceKind {
     /// Every kind.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Cboe,
         Self::CboeVx,
         Self::Fred,
         Self::Binance,
         Self::BinanceFunding,
         Self::DeribitDvol,
+        Self::DeribitOptions,
         Self::DefillamaTvl,
         Self::DefillamaStablecoin,
         Self::DefillamaStablecoinSupply,
@@ -163,6 +167,7 @@ impl SourceKind {
             Self::Binance => "binance",
             Self::BinanceFunding => "binance-funding",
             Self::DeribitDvol => "deribit-dvol",
+            Self::DeribitOptions => "deribit-options",
             Self::DefillamaTvl => "defillama-tvl",
             Self::DefillamaStablecoin => "defillama-stablecoin",
             Self::DefillamaStablecoinSupply => "defillama-stablecoin-supply",
@@ -176,7 +181,7 @@ impl SourceKind {
             Self::Fred => Host::Fred,
             Self::Binance => Host::Binance,
             Self::BinanceFunding => Host::BinanceFutures,
-            Self::DeribitDvol => Host::Deribit,
+            Self::DeribitDvol | Self::DeribitOptions => Host::Deribit,
             Self::DefillamaTvl => Host::Defillama,
             Self::DefillamaStablecoin | Self::DefillamaStablecoinSupply => {
                 Host::DefillamaStablecoins
@@ -198,6 +203,7 @@ impl SourceKind {
         match self {
             Self::Cboe
             | Self::DeribitDvol
+            | Self::DeribitOptions
             | Self::DefillamaTvl
             | Self::DefillamaStablecoinSupply
             | Self::CboeVx => (SeriesUnit::IndexLevel, 1.0),
@@ -220,6 +226,8 @@ impl SourceKind {
             Self::Binance => (2017, 8, 17),
             Self::BinanceFunding => (2019, 9, 10),
             Self::DeribitDvol => (2021, 3, 24),
+            // A snapshot has no history: the window does not filter it.
+            Self::DeribitOptions => (2016, 1, 1),
         };
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
     }
@@ -253,6 +261,8 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("dvol", "deribit-dvol:BTC=dvol"),
     ("dvol-btc", "deribit-dvol:BTC=dvol"),
     ("dvol-eth", "deribit-dvol:ETH=dvol_eth"),
+    ("iv30-btc", "deribit-options:BTC=iv30_btc"),
+    ("iv30-eth", "deribit-options:ETH=iv30_eth"),
     ("tvl", "defillama-tvl:all=tvl"),
     ("usdc", "defillama-stablecoin:USDC=usdc"),
     ("usdt", "defillama-stablecoin:USDT=usdt"),
@@ -351,6 +361,7 @@ impl Spec {
             }
             SourceKind::Fred => self.symbol.clone(),
             SourceKind::Binance | SourceKind::DeribitDvol => "close".into(),
+            SourceKind::DeribitOptions => "atm_iv_30d".into(),
             SourceKind::BinanceFunding => "funding".into(),
             SourceKind::DefillamaTvl => "tvl".into(),
             SourceKind::DefillamaStablecoin => "price".into(),
@@ -411,7 +422,7 @@ pub const MAX_PAGES: usize = 2000;
 /// The client's errors; [`FetchError::Schema`] for a response off the vendor's format or a
 /// pagination that does not advance.
 pub fn fetch(
-    client: &Client,
+    client: &Client<'_>,
     spec: &Spec,
     window: Window,
     page_limit: u32,
@@ -526,6 +537,20 @@ pub fn fetch(
             // Pages walk backwards and may overlap at their edges: ascending, one per day.
             out.table.rows.sort_by_key(|r| r.date);
             out.table.rows.dedup_by(|a, b| a.date == b.date && a.values == b.values);
+        }
+        SourceKind::DeribitOptions => {
+            let raw = client.get(
+                &label,
+                host,
+                &format!(
+                    "/api/v2/public/get_book_summary_by_currency?currency={}&kind=option",
+                    spec.symbol
+                ),
+            )?;
+            out.table = deribit::snapshot_table(&raw, &label)?;
+            out.pages.push(raw);
+            // A snapshot is of the moment it was taken, whatever the window.
+            return Ok(out);
         }
         SourceKind::DefillamaTvl => {
             let path = if spec.symbol.eq_ignore_ascii_case("all") {

@@ -184,6 +184,7 @@ const JOBS: &[&str] = &[
     "hedge",
     "stress",
     "backtest",
+    "tournament",
     "price_option",
     "import",
     "fetch",
@@ -214,6 +215,7 @@ fn dispatch(
         "hedge" => flat_job(flat, &ws, p, app::hedge::run, R::hedge::render),
         "stress" => flat_job(flat, &ws, p, app::stress::run, R::stress::render),
         "backtest" => flat_job(flat, &ws, p, app::backtest::run, R::backtest::render),
+        "tournament" => flat_job(flat, &ws, p, app::tournament::run, R::tournament::render),
         "price_option" => {
             let req = app::price::option::OptionRequest::from_flat(flat)?;
             let out = app::price::option::run(&ws, &req, p)?;

@@ -31,6 +31,7 @@ CASES = [
     ("stress_replay_covid", "stress", dict(paths=1000, scenario="covid-crash-2020")),
     ("stress_user_shock", "stress", dict(scenario="VIX +60%, NFT -70% over 10 days")),
     ("backtest_default", "backtest", {}),
+    ("tournament_btc", "tournament", dict(target="btc", paths=4000, bootstrap_reps=200, frontier_points=4, crypto_vol="dvol")),
 ]
 
 

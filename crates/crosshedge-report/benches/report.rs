@@ -5,7 +5,8 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use crosshedge_report::charts::{
-    episode_bars, equity_curves, exceedance, regime_vix, rolling_correlation, stress_distribution,
+    episode_bars, equity_curves, exceedance, frontier, heatmap, regime_vix, rolling_correlation,
+    stress_distribution,
 };
 use crosshedge_report::{
     render_html, Amount, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar,
@@ -196,6 +197,8 @@ fn bench(c: &mut Criterion) {
             ChartSpec::EpisodeBars(_) => "episode_bars",
             ChartSpec::StressDistribution(_) => "stress_distribution",
             ChartSpec::Equity(_) => "equity_curves",
+            ChartSpec::Frontier(_) => "frontier",
+            ChartSpec::Heatmap(_) => "heatmap",
         };
         g.bench_function(name, |b| {
             b.iter(|| match &chart.spec {
@@ -205,6 +208,8 @@ fn bench(c: &mut Criterion) {
                 ChartSpec::EpisodeBars(x) => episode_bars(x).unwrap(),
                 ChartSpec::StressDistribution(x) => stress_distribution(x).unwrap(),
                 ChartSpec::Equity(x) => equity_curves(x).unwrap(),
+                ChartSpec::Frontier(x) => frontier(x).unwrap(),
+                ChartSpec::Heatmap(x) => heatmap(x).unwrap(),
             })
         });
     }

@@ -114,6 +114,8 @@ fn render_chart(spec: &ChartSpec) -> Result<String, ReportError> {
         ChartSpec::EpisodeBars(c) => charts::episode_bars(c),
         ChartSpec::StressDistribution(c) => charts::stress_distribution(c),
         ChartSpec::Equity(c) => charts::equity_curves(c),
+        ChartSpec::Frontier(c) => charts::frontier(c),
+        ChartSpec::Heatmap(c) => charts::heatmap(c),
     }
 }
 

@@ -184,6 +184,43 @@ pub struct EquityChart {
     pub hedged_drawdown: Vec<f64>,
 }
 
+/// One curve of a cost–protection frontier: points `(carry, protection)` in the order drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontierCurve {
+    /// Legend label (a candidate's name, or the optimal mix).
+    pub label: String,
+    /// `(carry per year, protection)` points, both decimals (carry as a share of the notional).
+    pub points: Vec<(f64, f64)>,
+    /// Drawn thick and black (the optimal mix).
+    pub emphasis: bool,
+}
+
+/// Protection bought against carry per year: a curve per candidate and the optimal mix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontierChart {
+    /// Chart title.
+    pub title: String,
+    /// The protection measure on the y axis, e.g. "ES99 reduction".
+    pub y_label: String,
+    /// The curves.
+    pub curves: Vec<FrontierCurve>,
+}
+
+/// A table of decimals drawn as coloured cells: rows × columns, `None` for no value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatmapChart {
+    /// Chart title.
+    pub title: String,
+    /// Row labels (top to bottom).
+    pub rows: Vec<String>,
+    /// Column labels (left to right).
+    pub columns: Vec<String>,
+    /// `cells[row][column]`: a decimal (1.0 = 100 %), `None` where undefined.
+    pub cells: Vec<Vec<Option<f64>>>,
+    /// What a cell means, under the chart.
+    pub legend: String,
+}
+
 /// Any chart of the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -200,6 +237,10 @@ pub enum ChartSpec {
     StressDistribution(StressDistributionChart),
     /// Equity curves and drawdowns.
     Equity(EquityChart),
+    /// The cost–protection frontier.
+    Frontier(FrontierChart),
+    /// A coloured table (candidates × episodes cover).
+    Heatmap(HeatmapChart),
 }
 
 /// A chart with the caption printed under it.

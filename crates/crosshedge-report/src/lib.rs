@@ -88,6 +88,7 @@ pub use html::{escape_html, render_html};
 pub use input::{
     Amount, Chart, ChartSpec, CorrelationBreak, DecorrelationFigure, EpisodeBar, EpisodeBarsChart,
     EpisodeWindow, EquityChart, Estimate, ExceedanceChart, ExceedancePoint, ExceedanceTail,
-    Headline, InputFile, Interval, PnlHistogram, RegimeVixChart, ReportHeader, ReportInput,
-    RiskMarker, RollingCorrelationChart, StressDistributionChart, Table, Unit,
+    FrontierChart, FrontierCurve, Headline, HeatmapChart, InputFile, Interval, PnlHistogram,
+    RegimeVixChart, ReportHeader, ReportInput, RiskMarker, RollingCorrelationChart,
+    StressDistributionChart, Table, Unit,
 };

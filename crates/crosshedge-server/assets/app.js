@@ -760,10 +760,17 @@ VIEWS.data = async (root) => {
   const file = h("input", { type: "file", id: "csv-file", accept: ".csv,text/csv" });
   const mapping = h("input", { id: "csv-series", placeholder: "NAME=COLUMN[,NAME=COLUMN]", value: "mine=close" });
   const cal = select("calendar", ["us", "crypto"], "us");
+  // The import's other fields, as `crosshedge import` has them: an empty one is not sent.
+  const unit = h("select", { id: "csv-unit" }, ...["price", "index-level", "rate", "count", "ratio"].map((u) => h("option", { value: u }, u)));
+  const format = h("select", { id: "csv-format" }, h("option", { value: "" }, "plain CSV"),
+    ...["cboe", "yahoo", "fred", "binance-klines", "deribit-dvol"].map((f) => h("option", { value: f }, f)));
+  const scale = h("input", { id: "csv-scale", size: 8, placeholder: "none", title: "multiply every value on import, e.g. 0.01 for percent rates into decimals" });
+  const dateFormat = h("input", { id: "csv-date-format", size: 10, placeholder: "detected", title: "a date format such as %d/%m/%Y" });
   const result = h("div", { id: "import-result" });
   const upload = h("div", { class: "card" }, h("h3", {}, "Import a CSV file"),
     h("p", { class: "note" }, "The same validation as crosshedge import: a bad file is refused with one line naming the row and column, and the store is left untouched."),
     h("div", { class: "controls" }, field("file", file), field("series (NAME=COLUMN)", mapping), field("calendar", cal)),
+    h("div", { class: "controls" }, field("unit", unit), field("format", format), field("scale", scale), field("date format", dateFormat)),
     field("…or paste the CSV text", csv),
     h("div", { class: "controls" }, h("button", { id: "import", onclick: () => doImport() }, "Import")), result);
   grid.append(listCard, plotCard, revCard, upload, importsCard);
@@ -797,7 +804,10 @@ VIEWS.data = async (root) => {
     result.replaceChildren();
     const body = file.files && file.files[0] ? file.files[0] : csv.value;
     const fileName = file.files && file.files[0] ? file.files[0].name : "pasted.csv";
-    const q = new URLSearchParams({ series: mapping.value.trim(), calendar: cal.value, file_name: fileName });
+    const q = new URLSearchParams({ series: mapping.value.trim(), calendar: cal.value, unit: unit.value, file_name: fileName });
+    for (const [k, el] of [["format", format], ["scale", scale], ["date_format", dateFormat]]) {
+      if (el.value.trim()) q.set(k, el.value.trim());
+    }
     try {
       const r = await call("POST", "/api/v1/import?" + q, body, "text/csv");
       const files = Array.isArray(r) ? r : r.series || [];

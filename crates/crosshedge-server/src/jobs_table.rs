@@ -77,6 +77,7 @@ mod alias {
         hedge::hedge => HedgeRequest,
         stress::stress => StressRequest,
         backtest::backtest => BacktestRequest,
+        tournament::tournament => TournamentRequest,
         report::report => ReportRequest,
         option::price::option => OptionRequest,
         curve::price::curve => CurveRequest,
@@ -158,6 +159,11 @@ pub(crate) fn long_jobs() -> Vec<Job> {
         job!("stress", "Regime-switching Monte Carlo stress test of a hedge book", alias::stress),
         job!("backtest", "The hedge book run daily through history, net of costs", alias::backtest),
         job!("report", "The whole pipeline as one HTML report plus its JSON", alias::report),
+        job!(
+            "tournament",
+            "Every candidate hedge at the same cost through history and the Monte Carlo, ranked, with the frontier",
+            alias::tournament
+        ),
         job!("basis", "Basis risk with a large bootstrap, in the background", alias::basis),
     ]
 }

@@ -249,6 +249,7 @@ async fn the_openapi_document_covers_every_route_and_only_them() {
         "post /api/v1/jobs/stress",
         "post /api/v1/jobs/backtest",
         "post /api/v1/jobs/report",
+        "post /api/v1/jobs/tournament",
         "post /api/v1/jobs/basis",
         "get /api/v1/series",
         "get /api/v1/series/{name}",

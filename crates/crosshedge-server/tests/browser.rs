@@ -7,7 +7,8 @@
 //! one-line error, a book with a typo must show its inline line/column error, a big stress job
 //! must stop when cancelled, a chart's CSV export must hold the chart's data, the backtest's
 //! drawdown chart must bottom at the job's maximum drawdown, an upload's revisions must be
-//! listed. The first paint of the overview and a basis-explorer change round trip are printed
+//! listed, the upload form's unit, format, scale and date-format fields must reach the import
+//! (a FRED file stored ×0.01, day-first dates read day-first). The first paint of the overview and a basis-explorer change round trip are printed
 //! (`timing: ...`), not asserted. Any exception, console error, failed request or unexpected HTTP status >= 400
 //! fails the test. A screenshot of each view is saved under `target/dashboard-screenshots/`.
 //! Every step has a timeout and the whole test a deadline: it always stops by itself.
@@ -681,6 +682,73 @@ fn every_view_works_in_headless_chromium() {
                         ["2024-01-03", "1", "102", "", rows[1][4], "pasted.csv"]
                     ]),
                     "the revisions table"
+                );
+                // The form's unit, format and scale reach the import: a FRED graph download of
+                // percent rates (`.` a missing day), read as `fred` and scaled by 0.01, is
+                // stored as decimal rates (the file's values / 100; 1e-15 covers the one
+                // rounding of the product) and the import records the scale.
+                b.eval(
+                    "(() => { document.body.dataset.imported = ''; \
+                     document.querySelector('#csv').value = 'observation_date,DGS3MO\\n2024-01-02,5.46\\n2024-01-03,.\\n2024-01-04,5.44\\n'; \
+                     document.querySelector('#csv-series').value = 't3m=DGS3MO'; \
+                     document.querySelector('#csv-unit').value = 'rate'; \
+                     document.querySelector('#csv-format').value = 'fred'; \
+                     document.querySelector('#csv-scale').value = '0.01'; \
+                     document.querySelector('#import').click(); })()",
+                );
+                b.wait_for(
+                    "the FRED upload",
+                    "document.body.dataset.imported && __ch.pending === 0 && !!document.querySelector('#import-ok')",
+                    STEP,
+                );
+                let t3m = b.eval("get('/api/v1/series/t3m')");
+                assert_eq!(t3m["unit"], "rate", "{t3m}");
+                let obs = t3m["observations"].as_array().cloned().unwrap_or_default();
+                let want = [("2024-01-02", 0.0546), ("2024-01-04", 0.0544)];
+                assert_eq!(obs.len(), want.len(), "{t3m}");
+                for (o, (date, value)) in obs.iter().zip(want) {
+                    assert_eq!(o[0], date, "{t3m}");
+                    assert!((o[1].as_f64().unwrap() - value).abs() < 1e-15, "{date}: {t3m}");
+                }
+                let scales = b.eval(
+                    "get('/api/v1/imports').then((v) => v.filter((i) => i.series === 't3m').map((i) => i.scale))",
+                );
+                assert_eq!(scales, json!(["t3m=0.01"]), "the upload's recorded scale");
+                // The date format reaches the import: day-first dates whose days are all <= 12
+                // are refused as ambiguous without it, and read day-first with it.
+                b.eval(
+                    "(() => { document.body.dataset.imported = ''; \
+                     document.querySelector('#csv').value = 'date,close\\n03/01/2024,10\\n04/01/2024,11\\n'; \
+                     document.querySelector('#csv-series').value = 'dm=close'; \
+                     document.querySelector('#csv-unit').value = 'price'; \
+                     document.querySelector('#csv-format').value = ''; \
+                     document.querySelector('#csv-scale').value = ''; \
+                     document.querySelector('#csv-date-format').value = '%d/%m/%Y'; \
+                     document.querySelector('#import').click(); })()",
+                );
+                b.wait_for(
+                    "the day-first upload",
+                    "document.body.dataset.imported && __ch.pending === 0 && !!document.querySelector('#import-ok')",
+                    STEP,
+                );
+                let dm = b.eval("get('/api/v1/series/dm').then((s) => s.observations)");
+                let got: Vec<(String, f64)> = dm
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|o| {
+                                (
+                                    o[0].as_str().unwrap_or("").to_string(),
+                                    o[1].as_f64().unwrap_or(f64::NAN),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    got,
+                    [("2024-01-03".to_string(), 10.0), ("2024-01-04".to_string(), 11.0)],
+                    "{dm}"
                 );
             }
             _ => {}

@@ -194,6 +194,11 @@ async fn every_api_response_equals_its_cli_snapshot() {
         ("stress_user_shock", "stress", json!({"scenario": "VIX +60%, NFT -70% over 10 days"})),
         ("backtest_default", "backtest", json!({})),
         (
+            "tournament_btc",
+            "tournament",
+            json!({"target": "btc", "paths": 4000, "bootstrap_reps": 200, "frontier_points": 4, "crypto_vol": "dvol"}),
+        ),
+        (
             "basis_btc_vix",
             "basis",
             json!({"target": "btc", "hedge": "vix", "bootstrap": 100, "seed": 9}),

@@ -216,4 +216,27 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn a_four_hour_funding_interval_sums_its_six_events() {
+        // Binance moved some symbols to 4-hour funding: six events on 2024-01-02.
+        let day = 1_704_153_600_000_i64;
+        let rates = ["0.0001", "0.00012", "-0.00003", "0.00005", "0.0000725", "0.0001"];
+        let ev: Vec<String> = rates
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                format!(
+                    r#"{{"symbol":"ORDIUSDT","fundingTime":{},"fundingRate":"{r}"}}"#,
+                    day + k as i64 * 4 * 3_600_000
+                )
+            })
+            .collect();
+        let raw = format!("[{}]", ev.join(","));
+        let t = funding_daily(&parse_funding_page(raw.as_bytes(), "s").unwrap(), "s").unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].values[1], Some(6.0));
+        let want = 0.0001 + 0.00012 - 0.00003 + 0.00005 + 0.0000725 + 0.0001;
+        assert!((t.rows[0].values[0].unwrap() - want).abs() < 1e-15);
+    }
 }

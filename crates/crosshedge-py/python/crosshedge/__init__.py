@@ -75,6 +75,7 @@ JOBS = (
     "hedge",
     "stress",
     "backtest",
+    "tournament",
 )
 
 #: The list-of-rows field behind ``Result.to_frame()`` per job (basis: one row per regime).
@@ -89,6 +90,7 @@ _TABLES = {
     "lags": "ccf",
     "rolling": "points",
     "claims": "claims",
+    "tournament": "candidates",
     "fetch": "sources",
 }
 
@@ -370,6 +372,13 @@ class Workspace:
         measured value, interval, verdict supported / contradicted / not-identified
         (``crosshedge claims``; targets a list, claims a TOML file added to the built-in set)."""
         return self.run("claims", progress, **fields)
+
+    def tournament(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
+        """The hedge tournament (``crosshedge tournament``): every candidate sized to the same
+        cost (budget a decimal a year, 0.04), through history (cover per episode with a
+        bootstrap band) and the Monte Carlo on common random numbers, ranked, with the
+        frontier and the minimum-ES99 mix; ``to_frame()`` is one row per candidate."""
+        return self.run("tournament", progress, **fields)
 
     def signals(self, progress: Optional[ProgressFn] = None, **fields: Any) -> Result:
         """Stress signals (RSI, MACD, ...) of a series (``crosshedge signals``)."""

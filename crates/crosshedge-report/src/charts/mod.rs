@@ -5,6 +5,8 @@
 mod episodes;
 mod equity;
 mod exceedance;
+mod frontier;
+mod heatmap;
 mod rolling;
 mod stress;
 mod vix;
@@ -12,6 +14,8 @@ mod vix;
 pub use episodes::episode_bars;
 pub use equity::equity_curves;
 pub use exceedance::exceedance;
+pub use frontier::frontier;
+pub use heatmap::heatmap;
 pub use rolling::rolling_correlation;
 pub use stress::stress_distribution;
 pub use vix::regime_vix;
