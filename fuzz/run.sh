@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-60}"
 shift || true
-all=(import_csv futures_csv date book_toml manifest user_shock events_csv parity_chain episodes_toml)
+all=(import_csv futures_csv date book_toml manifest user_shock events_csv parity_chain episodes_toml vendor_formats)
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 cargo +nightly fuzz build --fuzz-dir fuzz
 failed=()

@@ -134,3 +134,32 @@ fn bad_input_is_a_one_line_error_with_exit_2() {
         assert!(line.contains(needle), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn several_targets_run_each_and_a_btc_perp_hedges_an_nft_book() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    let v = tournament(
+        d,
+        store,
+        &["--targets", "btc,nft", "--candidates", "short-perp,btc-put,vix-future"],
+    );
+    let by = v["by_target"].as_array().unwrap();
+    assert_eq!(by.len(), 2);
+    assert_eq!(by[0]["target"], "btc");
+    assert_eq!(by[1]["target"], "nft");
+    // The top level is the first target's tournament.
+    assert_eq!(v["candidates"], by[0]["candidates"]);
+    // The BTC perp sized on the NFT book holds a position through history (it pays or earns
+    // funding and moves with BTC), and the NFT book's unhedged tail is its own.
+    let perp = by[1]["candidates"].as_array().unwrap().iter().find(|c| c["name"] == "short-perp");
+    let perp = perp.unwrap();
+    assert_ne!(perp["carry_per_year_history"].as_f64().unwrap(), 0.0);
+    assert!(perp["episodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["hedge_pnl_usd"].as_f64().unwrap() != 0.0));
+    assert_ne!(by[0]["unhedged_es99_usd"], by[1]["unhedged_es99_usd"]);
+}

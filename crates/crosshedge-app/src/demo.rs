@@ -492,3 +492,82 @@ fn analyse(
     let written = write(stage, &input, &analysis)?;
     Ok((regime, analysis, written.notes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Counter;
+    use crate::ErrorKind;
+
+    /// Every file under `dir` (relative name, bytes), sorted; the store's `-shm`/`-wal`
+    /// (left by read-only readers) are not part of the output.
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !rel.ends_with("-shm") && !rel.ends_with("-wal") {
+                    out.push((rel, std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn request(out: &Path, seed: u64) -> DemoRequest {
+        DemoRequest {
+            out: out.to_path_buf(),
+            seed,
+            bootstrap: 20,
+            stress_paths: 200,
+            force: true,
+            ..DemoRequest::default()
+        }
+    }
+
+    #[test]
+    fn a_demo_that_fails_or_is_cancelled_leaves_the_old_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        run(tmp.path(), &request(&out, 1), &crate::Silent).unwrap();
+        let old = files(&out);
+        let names: Vec<&str> = old.iter().map(|(n, _)| n.as_str()).collect();
+        for want in
+            ["crosshedge.db", "report.html", "data/us_daily.csv", "data/crypto_vol_daily.csv"]
+        {
+            assert!(names.contains(&want), "{want} not written: {names:?}");
+        }
+        // Cancelled in the analyses, after the new store and data files were staged.
+        let e = run(tmp.path(), &request(&out, 2), &Counter::cancelling_after(1)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled, "{e}");
+        assert!(files(&out) == old, "a cancelled demo changed the old output");
+        // Failing at the commit (a directory where the report goes): refused before the commit
+        // point, so every old file stays and nothing staged is left.
+        std::fs::remove_file(out.join("report.html")).unwrap();
+        std::fs::create_dir(out.join("report.html")).unwrap();
+        let e = run(tmp.path(), &request(&out, 2), &crate::Silent).unwrap_err();
+        assert!(e.message.contains("a directory is in the way"), "{e}");
+        let without_html: Vec<_> =
+            old.iter().filter(|(n, _)| n != "report.html").cloned().collect();
+        assert!(files(&out) == without_html, "a failed demo changed the old output");
+        // A complete run replaces every file of the set.
+        std::fs::remove_dir(out.join("report.html")).unwrap();
+        run(tmp.path(), &request(&out, 2), &crate::Silent).unwrap();
+        let new = files(&out);
+        assert_eq!(
+            new.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            names,
+            "the new set has other files"
+        );
+        for ((n, a), (_, b)) in old.iter().zip(&new) {
+            if n != "data/manifest.toml" {
+                assert!(a != b, "{n} was not replaced");
+            }
+        }
+    }
+}

@@ -887,7 +887,8 @@ impl Layer for SpxPutSpreadLayer {
 
 /// Short perpetual on target `target`, marked to the target's price, paying or receiving the
 /// day's funding, traded on-chain (gas on every open and close). Size:
-/// `−hedge_ratio · w(regime) · exposure_values[target] / price` contracts of multiplier 1,
+/// `−hedge_ratio · w(regime) · exposure_value / price` contracts of multiplier 1 (the whole
+/// book's exposure value, the base of the plan's ratio),
 /// resized (close and reopen) when that size moves away from the held size by more than
 /// `rebalance_band · |held|` (a band, so rounding noise and small drifts do not trade).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -963,8 +964,10 @@ impl Layer for ShortPerpLayer {
             expected: "more than the perp layer's target index",
         })?;
         let quote = Quote { mid: price, half_spread: price * self.half_spread_bps / 1e4 };
-        let exposure = ctx.exposure_values.get(self.target).copied().unwrap_or(0.0);
-        let want = -self.hedge_ratio * self.weights.weight(&day.regime) * exposure / price;
+        // Sized on the whole book's exposure value, as the plan's ratio is (sized notional /
+        // the book's delta notional): a BTC perp hedging an NFT or ETH book holds its size.
+        let want =
+            -self.hedge_ratio * self.weights.weight(&day.regime) * ctx.exposure_value / price;
         if !self.defaulted && self.venue_default.is_some_and(|d| day.date >= d) {
             // The venue failed: the mark it last paid is its last; the collateral and the
             // P&L since the open are lost, and the holder re-hedges elsewhere the next day.

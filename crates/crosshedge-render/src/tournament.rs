@@ -5,6 +5,16 @@ use crosshedge_app::tournament::{TargetTournament, TournamentResponse};
 
 use crate::table;
 
+/// Whole percent without a "-0" for a small negative.
+fn whole(v: f64) -> f64 {
+    let p = (100.0 * v).round();
+    if p == 0.0 {
+        0.0
+    } else {
+        p
+    }
+}
+
 fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_string(), |v| table::pct(v, 1))
 }
@@ -62,9 +72,9 @@ fn one(t: &TargetTournament, s: &mut String) {
             for e in &c.episodes {
                 row.push(match (e.cover, e.cover_low, e.cover_high) {
                     (Some(v), Some(lo), Some(hi)) => {
-                        format!("{:.0}% [{:.0}, {:.0}]", 100.0 * v, 100.0 * lo, 100.0 * hi)
+                        format!("{:.0}% [{:.0}, {:.0}]", whole(v), whole(lo), whole(hi))
                     }
-                    (Some(v), _, _) => format!("{:.0}%", 100.0 * v),
+                    (Some(v), _, _) => format!("{:.0}%", whole(v)),
                     _ => "-".to_string(),
                 });
             }

@@ -84,7 +84,14 @@ pub fn heatmap(chart: &HeatmapChart) -> Result<String, ReportError> {
                     colour(*v).filled(),
                 ))
                 .map_err(draw_err(NAME))?;
-                let text = v.map_or_else(|| "-".to_string(), |v| format!("{:.0}%", 100.0 * v));
+                // Whole percent, without a "-0%" for a small negative.
+                let text = v.map_or_else(
+                    || "-".to_string(),
+                    |v| {
+                        let p = (100.0 * v).round();
+                        format!("{:.0}%", if p == 0.0 { 0.0 } else { p })
+                    },
+                );
                 let dark = v.is_some_and(|v| v.abs() > 0.6);
                 let style = TextStyle::from((FONT, 12).into_font()).color(if dark {
                     &WHITE
