@@ -28,11 +28,19 @@ impl Progress for Bar {
         if total >= self.min_total {
             let b = ProgressBar::new(total);
             if let Ok(style) = ProgressStyle::with_template(&format!(
-                "{{spinner}} {phase} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
+                "{{spinner}} {phase} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, eta {{eta}}) {{msg}}"
             )) {
                 b.set_style(style);
             }
             *slot = Some(b);
+        }
+    }
+    /// Shown after the bar (e.g. the source being fetched).
+    fn message(&self, text: &str) {
+        if let Ok(slot) = self.bar.lock() {
+            if let Some(b) = slot.as_ref() {
+                b.set_message(text.to_string());
+            }
         }
     }
     fn inc(&self, n: u64) {

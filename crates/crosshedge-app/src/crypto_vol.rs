@@ -43,10 +43,10 @@ use crate::{AppError, Workspace};
 pub const DEFAULT_WINDOW_DAYS: usize = 30;
 /// The default implied/realised ratio of the realised-vol fallback: the mean of the demo
 /// BTC implied-vol index over the demo BTC's 30-day realised vol on the default demo
-/// ([`crosshedge_demo::params::DVOL_MEAN_IV_RV_RATIO`], about 1.20).
+/// ([`crosshedge_demo::params::DVOL_MEAN_IV_RV_RATIO`], about 1.17).
 pub const DEFAULT_IV_RV_RATIO: f64 = crosshedge_demo::params::DVOL_MEAN_IV_RV_RATIO;
 /// The floor of [`skewed_vol`] (decimal: 1 %).
-pub const MIN_VOL: f64 = 0.01;
+pub const MIN_VOL: f64 = crosshedge_hedging::MIN_SKEWED_VOL;
 /// A vol-point series whose median is below this is refused as looking like decimals.
 pub const VOL_POINTS_MIN_MEDIAN: f64 = 3.0;
 
@@ -181,8 +181,9 @@ pub enum CryptoVolError {
 
 /// The vol at strike `strike` given the at-the-money vol `atm` (decimal), the put-skew slope
 /// `skew` and the forward `forward`: `max(atm + skew * ln(forward / strike), 0.01)`.
+/// The one definition lives in the sizing ([`crosshedge_hedging::skewed_vol`]); this is it.
 pub fn skewed_vol(atm: f64, skew: f64, forward: f64, strike: f64) -> f64 {
-    (atm + skew * (forward / strike).ln()).max(MIN_VOL)
+    crosshedge_hedging::skewed_vol(atm, skew, forward, strike)
 }
 
 /// The rolling realised vol of `series`: on each date from the `window`-th return on, the

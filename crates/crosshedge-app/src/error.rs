@@ -143,6 +143,12 @@ fn classify(e: &(dyn std::error::Error + 'static)) -> ErrorKind {
         if c.downcast_ref::<crosshedge_core::CoreError>().is_some() {
             return ErrorKind::Input;
         }
+        // A malformed events/FOMC/CPI/PPI file names its file, line and column: bad input.
+        if let Some(crosshedge_labels::LabelsError::Csv { .. }) =
+            c.downcast_ref::<crosshedge_labels::LabelsError>()
+        {
+            return ErrorKind::Input;
+        }
         if let Some(d) = c.downcast_ref::<crosshedge_data::DataError>() {
             return if d.is_input() || matches!(d, crosshedge_data::DataError::Core(_)) {
                 ErrorKind::Input

@@ -86,7 +86,8 @@ impl FromStr for EventKind {
             }
             _ => Err(LabelsError::InvalidConfig {
                 what: "event kind",
-                value: s.to_string(),
+                // One line whatever the cell held (a quoted value may span lines).
+                value: crosshedge_core::text::one_line(s, 60),
                 expected: "fomc, cpi, ppi or a name of letters, digits, - and _",
             }),
         }
