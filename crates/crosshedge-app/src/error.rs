@@ -74,8 +74,13 @@ impl AppError {
         let mut message = e.to_string();
         let mut source = e.source();
         while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
+            // A cause whose text the message already holds (an error that prints its source)
+            // is not repeated.
+            let text = s.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
             source = s.source();
         }
         Self { kind, message: one_line(message) }

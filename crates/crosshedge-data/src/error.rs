@@ -69,7 +69,7 @@ pub enum DataError {
     #[error("{0}")]
     Request(String),
     /// The store failed.
-    #[error("store {path}: {source}")]
+    #[error("store {path}: {}", store_text(source))]
     Store {
         /// The store's path.
         path: String,
@@ -95,5 +95,16 @@ impl DataError {
     /// True when the error is the user's input (bad file, bad request): exit code 2.
     pub fn is_input(&self) -> bool {
         matches!(self, Self::Input { .. } | Self::File { .. } | Self::Request(_))
+    }
+}
+
+/// SQLite's message, with what to do when the store is busy: another process held its write
+/// lock for longer than the store's 5 s busy timeout.
+fn store_text(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            "database is locked: another process has been writing to it for more than 5 s (crosshedge waited); nothing was changed, retry when it has finished".to_string()
+        }
+        _ => e.to_string(),
     }
 }
