@@ -262,7 +262,18 @@ pub fn fit_univariate_on(
     let y = &r.columns[0];
     // x_t drives the t -> t+1 transition: the level at the end of row t.
     let tv = tvtp.then(|| panel.levels[0][1..].to_vec());
-    let fit = fit_markov(y, &MarkovOptions { k_regimes: k, tvtp: tv, ..opts })?;
+    let fit = fit_markov(y, &MarkovOptions { k_regimes: k, tvtp: tv, ..opts }).map_err(|e| {
+        // The model's input is the series' log changes; say so by the series' name, not the
+        // model's internal variable.
+        match e {
+            crosshedge_regimes::RegimeError::ConstantSeries { model, variance, .. } => {
+                AppError::input(format!(
+                    "{model}: the log changes of series `{series}` are constant (variance {variance:e}): there are no regimes to find"
+                ))
+            }
+            e => AppError::from(e),
+        }
+    })?;
     Ok(finish(
         format!("markov{k}"),
         vec![series.to_string()],
