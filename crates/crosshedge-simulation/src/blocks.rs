@@ -196,18 +196,7 @@ pub fn simulate_blocks(
     on_block: &(dyn Fn(u64) -> ControlFlow<()> + Sync),
 ) -> Result<BlockRange, SimulationError> {
     let run = || run_range(model, portfolio, scenario, cfg, tag, first_block, n_blocks, on_block);
-    match threads {
-        None => run(),
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
-            .build()
-            .map_err(|_| SimulationError::InvalidSetting {
-                name: "threads",
-                requirement: "must give a thread pool",
-                value: t as f64,
-            })?
-            .install(run),
-    }
+    crate::engine::in_pool(threads, run)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -743,18 +743,7 @@ pub fn simulate_paths(
         }
         Ok(out)
     };
-    match threads {
-        None => run(),
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
-            .build()
-            .map_err(|_| SimulationError::InvalidSetting {
-                name: "threads",
-                requirement: "must give a thread pool",
-                value: t as f64,
-            })?
-            .install(run),
-    }
+    in_pool(threads, run)
 }
 
 /// Result of a deterministic user shock.
@@ -851,18 +840,28 @@ pub fn simulate_with_threads(
     on_block: &(dyn Fn(u64) -> ControlFlow<()> + Sync),
 ) -> Result<StressReport, SimulationError> {
     let run = || run_blocks(model, portfolio, scenario, cfg, &|_| {}, on_block);
+    in_pool(threads, run)
+}
+
+/// Runs `run` on a pool of `threads` workers (`None`: rayon's global pool, all cores). The
+/// results never depend on the count: blocks have their own streams and merge in order.
+///
+/// # Errors
+/// [`SimulationError::InvalidSetting`] when the pool cannot be built; `run`'s errors.
+pub(crate) fn in_pool<T: Send>(
+    threads: Option<usize>,
+    run: impl FnOnce() -> Result<T, SimulationError> + Send,
+) -> Result<T, SimulationError> {
     match threads {
         None => run(),
-        Some(t) => {
-            let pool =
-                rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build().map_err(|_| {
-                    SimulationError::InvalidSetting {
-                        name: "threads",
-                        requirement: "must give a thread pool",
-                        value: t as f64,
-                    }
-                })?;
-            pool.install(run)
-        }
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+            .map_err(|_| SimulationError::InvalidSetting {
+                name: "threads",
+                requirement: "must give a thread pool",
+                value: t as f64,
+            })?
+            .install(run),
     }
 }
