@@ -466,15 +466,9 @@ pub fn run(
         }
         on
     };
-    // The daily implied vol of the coins the book's options are written on.
-    let coins = crate::crypto_market::resolve_book(
-        ws,
-        &m.book,
-        &crypto,
-        req.measure.crypto_vol.as_deref(),
-        &req.measure.crypto_vol_settings,
-        None,
-    )?;
+    // The daily implied vol of the coins the book's options are written on (resolved by the
+    // measurement).
+    let coins = &m.crypto;
     let mut days = Vec::new();
     for i in 1..panel.dates.len() {
         let d = panel.dates[i];

@@ -181,6 +181,9 @@ pub struct Measured {
     pub labels: Vec<Option<usize>>,
     /// Return end dates.
     pub dates: Vec<NaiveDate>,
+    /// The daily implied vol of the coins the book's options are written on (empty for books
+    /// without crypto options).
+    pub crypto: Vec<crate::crypto_market::CoinMarketData>,
 }
 
 /// The measurement's description (JSON).
@@ -319,6 +322,7 @@ pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppErro
     )?;
     m.inputs.crypto = crate::crypto_market::sizing_inputs(&coins);
     m.meta.crypto_options = coins.iter().map(|c| c.meta.clone()).collect();
+    m.crypto = coins;
     m.book = book;
     Ok(m)
 }
@@ -623,6 +627,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         nft_span: nft.span,
         labels,
         dates: rp.dates.clone(),
+        crypto: Vec::new(),
     })
 }
 

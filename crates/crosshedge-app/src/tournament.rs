@@ -72,6 +72,7 @@ use crosshedge_hedging::{
 };
 use crosshedge_simulation::{simulate_paths, Scenario};
 use crosshedge_stats::bootstrap::stationary_indices;
+use crosshedge_stats::percentile_sorted;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -431,14 +432,6 @@ fn check(req: &TournamentRequest) -> Result<Vec<String>, AppError> {
     Ok(names)
 }
 
-/// The percentile `q ∈ [0, 1]` of sorted values (linear interpolation, numpy's default).
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
 /// The cover's bootstrap band over daily (target, hedge) P&L pairs (see the module docs).
 pub fn cover_band(target: &[f64], hedge: &[f64], reps: usize, seed: u64) -> Option<(f64, f64)> {
     let n = target.len();
@@ -461,7 +454,7 @@ pub fn cover_band(target: &[f64], hedge: &[f64], reps: usize, seed: u64) -> Opti
         return None;
     }
     covers.sort_by(f64::total_cmp);
-    Some((percentile(&covers, 0.025), percentile(&covers, 0.975)))
+    Some((percentile_sorted(&covers, 0.025), percentile_sorted(&covers, 0.975)))
 }
 
 /// A stable seed per (seed, target, candidate, episode).

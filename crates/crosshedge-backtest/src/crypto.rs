@@ -46,7 +46,7 @@ use crosshedge_hedging::{skewed_vol, CryptoOptionType};
 use crosshedge_pricing::{black76_greeks, Black76Inputs, OptionKind};
 use serde::Serialize;
 
-use crate::engine::{Context, Layer, MarketDay, RegimeWeights};
+use crate::engine::{pricing_err, Context, Layer, MarketDay, RegimeWeights};
 use crate::error::BacktestError;
 use crate::ledger::{CommissionBasis, Instrument, Ledger, PositionId, Quote, Settlement, Venue};
 
@@ -65,10 +65,6 @@ pub const SWEEP_DAYS: i64 = 30;
 /// Collateral a short perp hedge posts at its venue, as a fraction of its notional (2×
 /// leverage: a 50 % rally before the position is at risk of liquidation).
 pub const DEFAULT_COLLATERAL_FRACTION: f64 = 0.5;
-
-fn pricing_err(date: Date) -> impl Fn(crosshedge_pricing::PricingError) -> BacktestError {
-    move |e| BacktestError::Pricing { date, message: e.to_string() }
-}
 
 /// One held option leg.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -213,11 +209,8 @@ impl Layer for CryptoOptionLayer {
         ledger: &mut Ledger,
         ctx: &Context<'_>,
     ) -> Result<(), BacktestError> {
-        let s = *day.targets.get(self.target).ok_or(BacktestError::BadLength {
-            name: "targets",
-            len: day.targets.len(),
-            expected: "more than the crypto option layer's target index",
-        })?;
+        let s =
+            day.target_price(self.target, "more than the crypto option layer's target index")?;
         if !self.defaulted && self.venue_default.is_some_and(|d| day.date >= d) {
             for (leg, _) in self.held.drain(..) {
                 ledger.venue_default(day.date, leg.id, 0.0, None)?;
@@ -310,11 +303,8 @@ impl Layer for ShortSpotLayer {
         ledger: &mut Ledger,
         ctx: &Context<'_>,
     ) -> Result<(), BacktestError> {
-        let price = *day.targets.get(self.target).ok_or(BacktestError::BadLength {
-            name: "targets",
-            len: day.targets.len(),
-            expected: "more than the short spot layer's target index",
-        })?;
+        let price =
+            day.target_price(self.target, "more than the short spot layer's target index")?;
         if let Some(id) = self.held {
             return ledger.mark(day.date, id, price);
         }

@@ -143,6 +143,18 @@ impl MarketDay {
         Ok(())
     }
 
+    /// The price of target `target`, for the layer `layer` (named in the error).
+    ///
+    /// # Errors
+    /// [`BacktestError::BadLength`] when the day has no such target.
+    pub fn target_price(&self, target: usize, layer: &'static str) -> Result<f64, BacktestError> {
+        self.targets.get(target).copied().ok_or(BacktestError::BadLength {
+            name: "targets",
+            len: self.targets.len(),
+            expected: layer,
+        })
+    }
+
     /// The futures settlement of `expiry`, if quoted.
     pub fn future(&self, expiry: Date) -> Option<f64> {
         self.vix_futures.iter().find(|p| p.expiry == expiry).map(|p| p.settle)
@@ -242,7 +254,9 @@ pub trait Layer {
     ) -> Result<(), BacktestError>;
 }
 
-fn pricing_err(date: Date) -> impl Fn(crosshedge_pricing::PricingError) -> BacktestError {
+pub(crate) fn pricing_err(
+    date: Date,
+) -> impl Fn(crosshedge_pricing::PricingError) -> BacktestError {
     move |e| BacktestError::Pricing { date, message: e.to_string() }
 }
 
@@ -958,11 +972,7 @@ impl Layer for ShortPerpLayer {
         ledger: &mut Ledger,
         ctx: &Context<'_>,
     ) -> Result<(), BacktestError> {
-        let price = *day.targets.get(self.target).ok_or(BacktestError::BadLength {
-            name: "targets",
-            len: day.targets.len(),
-            expected: "more than the perp layer's target index",
-        })?;
+        let price = day.target_price(self.target, "more than the perp layer's target index")?;
         let quote = Quote { mid: price, half_spread: price * self.half_spread_bps / 1e4 };
         // Sized on the whole book's exposure value, as the plan's ratio is (sized notional /
         // the book's delta notional): a BTC perp hedging an NFT or ETH book holds its size.

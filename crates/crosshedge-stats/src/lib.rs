@@ -57,3 +57,4 @@ mod util;
 
 pub use basis::{basis_analysis, BasisConfig, BasisReport, BasisStats, RegimeStats};
 pub use error::StatsError;
+pub use util::percentile_sorted;

@@ -84,7 +84,7 @@ pub(crate) const Z975: f64 = 1.959_963_984_540_054;
 
 /// Percentile of a sorted slice with linear interpolation between order statistics
 /// (numpy's default `linear` method): position `q (n - 1)`.
-pub(crate) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
     if n == 1 {
         return sorted[0];
