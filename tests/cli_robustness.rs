@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{demo_store, run};
+use common::{demo_store, json, run};
 
 /// Asserts exit 2 with a single `error: ...` line on stderr and no panic.
 fn assert_usage_error(rc: i32, err: &str, needle: &str) {
@@ -256,4 +256,131 @@ fn regime_tools_warn_on_a_series_that_is_not_vix_points_and_take_thresholds() {
     );
     assert_eq!(rc, 0, "{err}");
     assert!(err.contains("warning: series 'eth' does not look like VIX index points"), "{err}");
+}
+
+/// Issue 15, item 8: `hedge`, `stress` and `backtest` run without an SPX series for a book
+/// without SPX layers (saying so), refuse a book with one, and a misspelt `--spx` is not taken
+/// for "no SPX data".
+#[test]
+fn hedge_stress_backtest_need_no_spx_for_a_book_without_spx_layers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    demo_store(d);
+    let manifest = "data_dir = \"out/data\"\n\
+        [[file]]\npath = \"us_daily.csv\"\ncalendar = \"us\"\nunit = \"index-level\"\nseries = { vix = \"vix\" }\n\
+        [[file]]\npath = \"crypto_daily.csv\"\ncalendar = \"crypto\"\n\
+        series = { btc = \"btc\", eth = \"eth\", nft = \"nft\" }\nunits = { nft = \"index-level\" }\n\
+        [[file]]\npath = \"crypto_daily.csv\"\ncalendar = \"crypto\"\nunit = \"rate\"\n\
+        series = { funding_btc = \"funding_btc\" }\n\
+        [[futures]]\npath = \"vix_futures_contracts.csv\"\nroot = \"vx\"\n";
+    std::fs::write(d.join("nospx.toml"), manifest).unwrap();
+    let (rc, _, err) = run(d, &["import", "--manifest", "nospx.toml", "--store", "nospx.db"]);
+    assert_eq!(rc, 0, "{err}");
+    let vix_book =
+        "name = \"vix-only\"\nbudget = 0.03\n[[exposure]]\nkind = \"btc-spot\"\nvalue = 1e6\n\
+                    [[layer]]\nname = \"f\"\ninstrument = \"vix-future\"\ntenor-days = 30\n\
+                    sizing = { rule = \"notional\", fraction = 0.1 }\n";
+    std::fs::write(d.join("vix.toml"), vix_book).unwrap();
+    let base = ["--store", "nospx.db", "--book", "vix.toml", "--json"];
+    for cmd in [&["hedge"][..], &["stress", "--paths", "2000"], &["backtest"]] {
+        let mut a = cmd.to_vec();
+        a.extend(base);
+        let (rc, out, err) = run(d, &a);
+        assert_eq!(rc, 0, "{a:?}: {err}");
+        assert!(
+            err.contains("warning: the book has no SPX layer and the store no SPX series"),
+            "{err}"
+        );
+        // In the JSON's warnings too, except stress's (whose JSON never carries them).
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        if cmd[0] != "stress" {
+            let w = v["warnings"].as_array().unwrap_or_else(|| panic!("{cmd:?}: no warnings"));
+            assert!(w.iter().any(|w| w.as_str().unwrap().contains("SPX factor is not measured")));
+        }
+    }
+    // The VIX-future layer's size and the BTC numbers do not depend on the SPX placeholder:
+    // the same book on the demo store (with SPX) sizes the same future to the contract.
+    let with = json(d, &["hedge", "--store", "out/crosshedge.db", "--book", "vix.toml", "--json"]);
+    let without = json(d, &["hedge", "--store", "nospx.db", "--book", "vix.toml", "--json"]);
+    assert_eq!(with["inputs"]["hedge_ratio_calm"], without["inputs"]["hedge_ratio_calm"]);
+    assert_eq!(with["inputs"]["vix"], without["inputs"]["vix"]);
+    assert_eq!(without["inputs"]["spx_hedge_ratio_calm"], 0.0);
+    assert!(!without["measured"]["series"].as_array().unwrap().iter().any(|s| s == "spx"));
+    // A book with an SPX layer (the built-in one) is refused, naming the layer.
+    for cmd in ["hedge", "stress", "backtest"] {
+        let (rc, _, err) = run(d, &[cmd, "--store", "nospx.db"]);
+        assert_usage_error(rc, &err, "has an SPX layer");
+        assert!(err.contains("spx-put-spread") && err.contains("no series 'spx'"), "{err}");
+    }
+    // The tournament leaves its SPX candidate out (said), and refuses it by name.
+    let t = [
+        "tournament",
+        "--store",
+        "nospx.db",
+        "--paths",
+        "2000",
+        "--bootstrap-reps",
+        "100",
+        "--frontier-points",
+        "3",
+        "--json",
+    ];
+    let (rc, out, err) = run(d, &t);
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w: Vec<&str> =
+        v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(w.iter().any(|w| w.starts_with("spx-put-spread left out")), "{w:?}");
+    assert!(w.iter().any(|w| w.starts_with("book left out: the book's SPX layer")), "{w:?}");
+    let names: Vec<&str> =
+        v["candidates"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(!names.contains(&"spx-put-spread") && names.contains(&"vix-future"), "{names:?}");
+    let mut named = t.to_vec();
+    named.extend(["--candidates", "spx-put-spread,btc-put"]);
+    let (rc, _, err) = run(d, &named);
+    assert_usage_error(rc, &err, "--candidates spx-put-spread: spx-put-spread needs an SPX series");
+    // A misspelt --spx is an error, not "no SPX data".
+    let (rc, _, err) =
+        run(d, &["hedge", "--store", "nospx.db", "--book", "vix.toml", "--spx", "sxp"]);
+    assert_usage_error(rc, &err, "no series 'sxp' in the store (--spx)");
+}
+
+/// Issue 15, item 15: a count series is not read as a funding rate (nor a rate as a price).
+#[test]
+fn a_count_series_is_not_read_as_a_rate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let store = demo_store(d);
+    std::fs::write(d.join("sales.csv"), "date,n\n2024-01-01,3\n2024-01-02,5\n2024-01-03,4\n")
+        .unwrap();
+    let (rc, _, err) = run(
+        d,
+        &[
+            "import",
+            "sales.csv",
+            "--series",
+            "sales=n",
+            "--calendar",
+            "crypto",
+            "--unit",
+            "count",
+            "--store",
+            store,
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    let (rc, _, err) = run(d, &["shocks", "--funding", "sales", "--store", store, "--json"]);
+    assert_usage_error(
+        rc,
+        &err,
+        "series 'sales' is a count and cannot be read as the perp funding rate",
+    );
+    assert!(err.contains("--unit rate"), "{err}");
+    // funding_btc (a rate) read as the BTC price.
+    let (rc, _, err) = run(d, &["hedge", "--store", store, "--crypto", "funding_btc,eth,nft"]);
+    assert_usage_error(
+        rc,
+        &err,
+        "series 'funding_btc' is a rate and cannot be read as the BTC price",
+    );
 }

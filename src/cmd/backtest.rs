@@ -55,5 +55,8 @@ pub fn run(ctx: &Ctx, a: BacktestArgs) -> anyhow::Result<()> {
         &bar
     };
     let out = crosshedge_app::backtest::run(&ctx.workspace(), &(&a).into(), progress)?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
     output::print(ctx.json, &out, render)
 }

@@ -43,5 +43,8 @@ impl From<&HedgeArgs> for HedgeRequest {
 
 pub fn run(ctx: &Ctx, a: HedgeArgs) -> anyhow::Result<()> {
     let out = crosshedge_app::hedge::run(&ctx.workspace(), &(&a).into(), &crosshedge_app::Silent)?;
+    for w in &out.warnings {
+        eprintln!("warning: {w}");
+    }
     output::print(ctx.json, &out, render)
 }

@@ -64,7 +64,7 @@ use serde::{Deserialize, Serialize};
 use crate::episodes::CatalogueSource;
 use crate::events::EventSources;
 use crate::measure::{measure, MeasureRequest, DEFAULT_VOL_OF_VOL};
-use crate::{checkpoint, AppError, Progress, ResultExt, Workspace};
+use crate::{checkpoint, units, AppError, Progress, ResultExt, Workspace};
 
 /// Market days between constant-mix rebalances when neither the request nor the book says (a
 /// month).
@@ -226,6 +226,9 @@ pub struct BacktestResponse {
     pub roll_window_days: i64,
     /// The engine's report (curves, metrics, carry, episodes, XIRR, checks; money in USD).
     pub report: BacktestReport,
+    /// What the measurement could not do as asked (e.g. no SPX data); omitted when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl BacktestResponse {
@@ -412,8 +415,14 @@ pub fn run(
     let crypto: Vec<String> = req.measure.crypto.iter().map(|s| s.trim().to_string()).collect();
     let mut names = vec![req.measure.vix.clone(), req.measure.spx.clone()];
     names.extend(crypto.iter().cloned());
-    let series: Vec<Series> =
-        names.iter().map(|n| ws.load(n, None, None)).collect::<Result<_, _>>()?;
+    let mut series: Vec<Series> = Vec::with_capacity(names.len());
+    for (i, n) in names.iter().enumerate() {
+        series.push(if i == 1 && !m.spx_fitted {
+            crate::measure::spx_placeholder(n, &series[0])?
+        } else {
+            ws.load(n, None, None)?
+        });
+    }
     let refs: Vec<&Series> = series.iter().collect();
     let panel = align(&refs, AlignPolicy::UsClose)?;
     let known: Vec<String> = ws.store()?.list()?.into_iter().map(|s| s.name).collect();
@@ -422,6 +431,12 @@ pub fn run(
     };
     let vvix = optional("vvix")?;
     let funding = optional("funding_btc")?;
+    if let Some(v) = &vvix {
+        units::require(v, "the VIX option vol (VVIX)", units::LEVELS)?;
+    }
+    if let Some(f) = &funding {
+        units::require(f, "the perp funding rate", units::RATES)?;
+    }
     // Without VVIX, a fitted vol-of-vol: the realised volatility of the front VIX future's log
     // changes over the last 63 trading days (annualised with 252; at least 20 changes), falling
     // back to the VIX's own log changes when no `vx1` series is stored.
@@ -617,6 +632,7 @@ pub fn run(
         roll_events: config.event_kinds.iter().map(|k| k.to_string()).collect(),
         roll_window_days: config.event_window_days,
         report,
+        warnings: m.warnings.clone(),
     };
     Ok(if req.full { out } else { out.summarised() })
 }

@@ -28,6 +28,9 @@ pub struct HedgeResponse {
     pub inputs: SizingInputs,
     /// The sized book (quantities in contracts or units, money in USD).
     pub plan: HedgePlan,
+    /// What the measurement could not do as asked (e.g. no SPX data); omitted when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Measures the book's sizing inputs and sizes it.
@@ -42,5 +45,5 @@ pub fn run(
     checkpoint(progress)?;
     let m = measure(ws, &req.measure)?;
     let plan = size_book(&m.book, &m.inputs)?;
-    Ok(HedgeResponse { measured: m.meta, inputs: m.inputs, plan })
+    Ok(HedgeResponse { measured: m.meta, inputs: m.inputs, plan, warnings: m.warnings })
 }

@@ -58,6 +58,7 @@ pub mod signals;
 pub mod stress;
 pub mod stress_blocks;
 pub mod tournament;
+pub mod units;
 pub mod workspace;
 
 pub use error::{AppError, ErrorKind, ResultExt};

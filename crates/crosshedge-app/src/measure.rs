@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use crosshedge_core::align::{align, AlignPolicy};
 use crosshedge_core::calendar::Calendar;
 use crosshedge_core::returns::ReturnKind;
+use crosshedge_core::series::Series;
 use crosshedge_hedging::{asset_notional, Band, Book, CurvePoint, SizingInputs};
 use crosshedge_labels::bands::{vix_bands_over, BandConfig};
 use crosshedge_pricing::{LogVixAr1, PricingError};
@@ -23,7 +24,7 @@ use crosshedge_stats::effectiveness::min_variance_hedge_ratio;
 use crosshedge_stats::regime::{regime_rows, subset};
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, ResultExt, Workspace};
+use crate::{units, AppError, ResultExt, Workspace};
 
 /// VIX option vol (Black-76, decimal) when neither the request's `vol_of_vol` nor a VVIX
 /// print within 7 days before the as-of date is available: 0.9, about the long-run mean of
@@ -184,6 +185,11 @@ pub struct Measured {
     /// The daily implied vol of the coins the book's options are written on (empty for books
     /// without crypto options).
     pub crypto: Vec<crate::crypto_market::CoinMarketData>,
+    /// Whether an SPX series was measured ([`spx_needed`]); without one `columns[1]` is zeros
+    /// and the SPX factor a placeholder ([`SPX_NOT_MODELLED`]).
+    pub spx_fitted: bool,
+    /// What the jobs built on this measurement say on stderr and in their `warnings`.
+    pub warnings: Vec<String>,
 }
 
 /// The measurement's description (JSON).
@@ -312,6 +318,7 @@ pub fn measure(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, AppErro
     };
     let key = serde_json::to_string(&core_req)?;
     let mut m = ws.memo("measure", key, || measure_uncached(ws, &core_req))?;
+    spx_layer_check(&book, m.spx_fitted, &req.spx)?;
     let coins = crate::crypto_market::resolve_book(
         ws,
         &book,
@@ -385,8 +392,23 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         )));
     }
     let names = [req.vix.as_str(), req.spx.as_str(), crypto[0], crypto[1], crypto[2]];
-    let series =
-        names.iter().map(|n| ws.load(n, None, req.as_of)).collect::<Result<Vec<_>, _>>()?;
+    let spx_fitted = spx_needed(ws, &req.spx)?;
+    let mut series = Vec::with_capacity(names.len());
+    for (i, n) in names.iter().enumerate() {
+        series.push(if i == 1 && !spx_fitted {
+            spx_placeholder(&req.spx, &series[0])?
+        } else {
+            ws.load(n, None, req.as_of)?
+        });
+    }
+    let roles = ["the VIX", "the SPX", "the BTC price", "the ETH price", "the NFT index"];
+    for (s, role) in series.iter().zip(roles) {
+        units::require(s, role, units::LEVELS)?;
+    }
+    let mut warnings = Vec::new();
+    if !spx_fitted {
+        warnings.push(format!("{SPX_NOT_MODELLED} '{}'", req.spx));
+    }
     // VIX, SPX, BTC and ETH on their common window; the NFT index (often shorter, e.g. the
     // real data's CryptoPunks proxy) on the rows it covers: every statistic that involves it
     // uses those rows only (available-case), the rest use the whole window.
@@ -458,12 +480,14 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
                 min_variance_hedge_ratio(&subset(&c[2 + j], &rows[s]), &subset(&c[k], &rows[s]))
             };
             h += wj
-                * slope.with_context(|| format!("hedge ratio of {} in band {s}", names[2 + j]))?;
+                * slope.with_context(|| {
+                    format!("hedge ratio of {} in the {} VIX band", names[2 + j], BAND_NAMES[s])
+                })?;
         }
         Ok(h)
     };
     let (h_calm, h_stress) = (ratio(0, 0)?, ratio(2, 0)?);
-    let (s_calm, s_stress) = (ratio(0, 1)?, ratio(2, 1)?);
+    let (s_calm, s_stress) = if spx_fitted { (ratio(0, 1)?, ratio(2, 1)?) } else { (0.0, 0.0) };
     let (b_calm, b_stress) = (ratio(0, 2)?, ratio(2, 2)?);
     if h_calm == 0.0 {
         return Err(AppError::analysis(
@@ -554,7 +578,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         &FitData {
             log_vix_prev: &log_vix_prev,
             vix_change: &c[0],
-            spx: &c[1],
+            spx: spx_fitted.then_some(&c[1][..]),
             btc: &c[2],
             eth: &c[3],
             nft: &c[4],
@@ -600,7 +624,12 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
 
     let meta = MeasureMeta {
         book: book.name.clone(),
-        series: names.iter().map(|s| s.to_string()).collect(),
+        series: names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 1 || spx_fitted)
+            .map(|(_, s)| s.to_string())
+            .collect(),
         as_of,
         from: rp.dates.first().copied(),
         to: rp.dates.last().copied(),
@@ -628,7 +657,72 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
         labels,
         dates: rp.dates.clone(),
         crypto: Vec::new(),
+        spx_fitted,
+        warnings,
     })
+}
+
+/// The VIX bands by index, as messages name them.
+const BAND_NAMES: [&str; 3] = ["calm", "normal", "stress"];
+
+/// The start of the warning a measurement without SPX data carries (followed by the name).
+pub const SPX_NOT_MODELLED: &str = "the book has no SPX layer and the store no SPX series, so \
+     the SPX factor is not measured: its hedge ratios are reported as 0, its level as 1 and its \
+     moves come from a placeholder independent of every other factor (zero correlations, the \
+     VIX-implied vol), which no position of this book reads; import an SPX series to measure it:";
+
+/// Whether the measurement reads an SPX series: yes when the store has `name`; without it, an
+/// SPX series named other than the default `spx` is an input error (a typo must not pass
+/// silently), and the default name means "measure without SPX data" — which
+/// [`measure`] refuses for a book with an SPX layer ([`spx_layer_check`]).
+///
+/// # Errors
+/// [`AppError::input`] as above; store errors.
+pub fn spx_needed(ws: &Workspace, name: &str) -> Result<bool, AppError> {
+    if ws.store()?.list()?.iter().any(|s| s.name == name) {
+        return Ok(true);
+    }
+    if name != MeasureRequest::default().spx {
+        return Err(AppError::input(format!(
+            "no series '{name}' in the store (--spx); without SPX data leave --spx at its \
+             default and a book without SPX layers is measured without an SPX factor"
+        )));
+    }
+    Ok(false)
+}
+
+/// Refuses a measurement without SPX data for a book that holds an SPX layer.
+///
+/// # Errors
+/// [`AppError::input`] naming the layer and the missing series.
+pub fn spx_layer_check(book: &Book, spx_fitted: bool, name: &str) -> Result<(), AppError> {
+    let spx_layer =
+        book.layers.iter().find(|l| l.instrument == crosshedge_hedging::Instrument::SpxPutSpread);
+    match spx_layer {
+        Some(l) if !spx_fitted => Err(AppError::input(format!(
+            "the book '{}' has an SPX layer ('{}', {}) but the store has no series '{name}': \
+             import one (see `crosshedge import --help`) or name another with --spx",
+            book.name,
+            l.name,
+            l.instrument.as_str()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A constant stand-in for the SPX on the VIX's dates (so the panels keep their layout and
+/// their dates are the VIX's and the crypto series'): every return 0, read by no estimate.
+///
+/// # Errors
+/// Never in practice (a positive constant on valid dates).
+pub fn spx_placeholder(name: &str, vix: &Series) -> Result<Series, AppError> {
+    Ok(Series::new(
+        name,
+        Calendar::Us,
+        crosshedge_core::units::SeriesUnit::Price,
+        vix.dates().to_vec(),
+        vec![1.0; vix.len()],
+    )?)
 }
 
 #[cfg(test)]

@@ -757,6 +757,16 @@ pub fn run(
         };
         left_out(crate::claims::run(ws, &c, progress).context("claims"), &mut notes)?
     };
+    // A measurement without SPX data is said once in the page.
+    let spx_warnings = stress
+        .iter()
+        .flat_map(|s| &s.warnings)
+        .chain(backtest.iter().flat_map(|b| &b.warnings))
+        .chain(tournament.iter().flat_map(|t| &t.warnings))
+        .filter(|w| w.starts_with(crate::measure::SPX_NOT_MODELLED));
+    if let Some(w) = spx_warnings.into_iter().next() {
+        notes.push(w.clone());
+    }
     let analysis = Analysis { basis, episodes, stress, backtest, tournament, claims };
     let mut config = BTreeMap::new();
     config.insert("book".into(), book_label(&req.book));

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use crosshedge_core::series::Series;
+use crosshedge_core::units::SeriesUnit;
 use crosshedge_labels::episodes::Catalogue;
 use crosshedge_labels::shocks::{
     compare_with_catalogue, detect_shocks, CatalogueComparison, ShockConfig, ShockDetection,
@@ -11,7 +12,7 @@ use crosshedge_labels::shocks::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{AppError, Progress, Workspace};
+use crate::{units, AppError, Progress, Workspace};
 
 /// What `shocks` detects and how its windows are matched with the built-in catalogue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,6 +119,20 @@ pub fn detect(
     }
     let tvl = load(&src.tvl)?;
     let funding = load(&src.funding)?;
+    // Each series in the role the detector reads it in (a count is not a funding rate).
+    let roles: [(&Option<Series>, &str, &[SeriesUnit]); 3] = [
+        (&crypto, "the crypto price of the drawdown component", units::LEVELS),
+        (&tvl, "the DeFi TVL of the outflow component", units::LEVELS),
+        (&funding, "the perp funding rate of the funding component", units::RATES),
+    ];
+    for (series, role, allowed) in roles {
+        if let Some(s) = series {
+            units::require(s, role, allowed)?;
+        }
+    }
+    for s in &stables {
+        units::require(s, "a stablecoin price of the depeg component", &[SeriesUnit::Price])?;
+    }
     let stable_refs: Vec<&Series> = stables.iter().collect();
     let inputs = ShockInputs {
         crypto_price: crypto.as_ref(),

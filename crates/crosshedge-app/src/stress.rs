@@ -286,6 +286,8 @@ pub(crate) struct Prepared {
     pub(crate) scenario: PreparedScenario,
     vix_option_vol_source: String,
     funding_source: String,
+    /// The measurement's warnings (e.g. no SPX data), carried into the response.
+    warnings: Vec<String>,
 }
 
 impl Prepared {
@@ -343,7 +345,7 @@ impl Prepared {
             plan: self.plan.clone(),
             report,
             shock,
-            warnings: Vec::new(),
+            warnings: self.warnings.clone(),
         })
     }
 }
@@ -389,7 +391,7 @@ pub(crate) fn prepare(
             let data = FitData {
                 log_vix_prev: &m.log_vix_prev,
                 vix_change: &c[0],
-                spx: &c[1],
+                spx: m.spx_fitted.then_some(&c[1][..]),
                 btc: &c[2],
                 eth: &c[3],
                 nft: &c[4],
@@ -459,6 +461,7 @@ pub(crate) fn prepare(
         }
     };
     Ok(Prepared {
+        warnings: m.warnings,
         meta: m.meta,
         plan,
         model,

@@ -533,7 +533,29 @@ pub fn run(
             req.failed_venue
         ));
     }
+    // Without SPX data the SPX candidate, and the book if it holds an SPX layer, cannot be
+    // priced: left out by default, refused when asked for by name.
     let base_book = req.measure.book.load()?;
+    if !crate::measure::spx_needed(ws, &req.measure.spx)? {
+        let book_spx = base_book.layers.iter().any(|l| l.instrument == Instrument::SpxPutSpread);
+        for c in ["spx-put-spread", "book"] {
+            if !names.iter().any(|n| n == c) || (c == "book" && !book_spx) {
+                continue;
+            }
+            let what = if c == "book" { "the book's SPX layer" } else { c };
+            if !req.candidates.is_empty() {
+                return Err(AppError::input(format!(
+                    "--candidates {c}: {what} needs an SPX series and the store has no series '{}'",
+                    req.measure.spx
+                )));
+            }
+            names.retain(|n| n != c);
+            early_warnings.push(format!(
+                "{c} left out: {what} needs an SPX series and the store has no series '{}'",
+                req.measure.spx
+            ));
+        }
+    }
     let (threads, thread_warning) = cap_threads(req.threads);
     let mut warnings: Vec<String> = thread_warning.into_iter().collect();
     warnings.extend(early_warnings);
@@ -605,6 +627,7 @@ fn one_target(
     };
     let mreq = MeasureRequest { book: BookSource::Toml(all.to_toml()?), ..req.measure.clone() };
     let m = measure(ws, &mreq)?;
+    warnings.extend(m.warnings.iter().cloned());
     for c in &m.meta.crypto_options {
         warnings.extend(c.warnings.iter().cloned());
     }

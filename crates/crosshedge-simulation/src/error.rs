@@ -27,13 +27,13 @@ pub enum SimulationError {
         value: f64,
     },
     /// A regime correlation matrix is not positive definite even after shrinkage.
-    #[error("the correlation matrix of regime {regime} is not positive definite")]
+    #[error("the correlation matrix of the {} VIX band (regime {regime}) is not positive definite", band_name(*regime))]
     NotPositiveDefinite {
         /// The regime index.
         regime: usize,
     },
     /// Too little data to fit a regime.
-    #[error("fit: regime {regime} has {rows} rows, need at least {needed}")]
+    #[error("fit: the {} VIX band (regime {regime}) has {rows} rows, need at least {needed} (widen the window or move the band thresholds)", band_name(*regime))]
     TooFewRows {
         /// The regime index.
         regime: usize,
@@ -85,4 +85,9 @@ pub enum SimulationError {
     /// The caller stopped the run (its block hook returned `ControlFlow::Break`).
     #[error("cancelled")]
     Cancelled,
+}
+
+/// The VIX band a regime index stands for (the fitted model's regimes are the bands).
+fn band_name(regime: usize) -> &'static str {
+    ["calm", "normal", "stress"].get(regime).copied().unwrap_or("unknown")
 }

@@ -757,8 +757,12 @@ pub struct FitData<'a> {
     pub log_vix_prev: &'a [f64],
     /// Change of log VIX over the day.
     pub vix_change: &'a [f64],
-    /// SPX log returns.
-    pub spx: &'a [f64],
+    /// SPX log returns; `None` when no SPX series is available (a book without SPX layers):
+    /// the SPX factor is then not fitted but a placeholder that no crypto or VIX position
+    /// reads — independent of the other factors (zero correlations, so their draws are the
+    /// same whatever it draws), zero mean, and the daily vol the regime's mean VIX implies
+    /// (`VIX/100/√252`).
+    pub spx: Option<&'a [f64]>,
     /// BTC log returns.
     pub btc: &'a [f64],
     /// ETH log returns.
@@ -822,6 +826,8 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
 /// - Per regime: mean and sd of each return, and the Pearson correlation matrix of
 ///   `(e, r_spx, r_btc, r_eth, r_nft)` (`crosshedge_stats::corr::pearson`), shrunk towards the
 ///   identity if needed to be positive definite.
+/// - Without SPX returns ([`FitData::spx`] `None`): the SPX factor is the placeholder described
+///   there (zero correlations, zero mean, sd `exp(μ_s)/100/√252`), outside the tail estimate.
 /// - Transition matrix: row-normalised counts of consecutive labelled pairs (a row without
 ///   observations stays put).
 /// - Tails: pooled excess kurtosis `k` of the standardised residuals; `ν = 4 + 6/k` (the
@@ -854,7 +860,7 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
     let n = data.vix_change.len();
     for (name, len) in [
         ("log_vix_prev", data.log_vix_prev.len()),
-        ("spx", data.spx.len()),
+        ("spx", data.spx.map_or(n, <[f64]>::len)),
         ("btc", data.btc.len()),
         ("eth", data.eth.len()),
         ("nft", data.nft.len()),
@@ -903,7 +909,11 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
             None => 0.0,
         })
         .collect();
-    let series: [&[f64]; N_FACTORS] = [&resid, data.spx, data.btc, data.eth, data.nft];
+    // Without SPX returns its column is zeros, kept out of every estimate below.
+    let no_spx = vec![0.0; if data.spx.is_none() { n } else { 0 }];
+    let spx_fitted = data.spx.is_some();
+    let series: [&[f64]; N_FACTORS] =
+        [&resid, data.spx.unwrap_or(&no_spx), data.btc, data.eth, data.nft];
     let observed = |t: usize| data.nft_observed.is_none_or(|o| o[t]);
     let span = |t: usize| data.nft_span.map_or(1, |m| m[t] as usize);
     // The NFT's samples: with spans, one per print, labelled by the regime at the start of its
@@ -939,8 +949,11 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         for i in 0..N_FACTORS {
             corr[i][i] = 1.0;
             for j in 0..i {
-                // Pairs with the NFT index (the last factor) on its samples.
-                let c = if i == N_FACTORS - 1 {
+                // Pairs with the NFT index (the last factor) on its samples; the placeholder
+                // SPX is independent of everything.
+                let c = if !spx_fitted && (i == 1 || j == 1) {
+                    0.0
+                } else if i == N_FACTORS - 1 {
                     pearson(&nft_cols[i], &nft_cols[j])?
                 } else {
                     pearson(&cols[i], &cols[j])?
@@ -964,7 +977,14 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
         let nft_sd =
             (nft_std.iter().map(|v| v * v).sum::<f64>() / (nft_std.len() as f64 - 1.0)).sqrt();
         ms[N_FACTORS - 1] = (nft_mean, nft_sd);
+        let (mx, my) = means[s];
+        if !spx_fitted {
+            ms[1] = (0.0, ((my + kappa * mx) / kappa).exp() / 100.0 / 252f64.sqrt());
+        }
         for (f, (c, (m, sd))) in cols.iter().zip(&ms).enumerate() {
+            if f == 1 && !spx_fitted {
+                continue;
+            }
             if *sd > 0.0 {
                 if f == N_FACTORS - 1 {
                     // The NFT's own samples in this regime.
@@ -983,7 +1003,6 @@ pub fn fit(data: &FitData<'_>, options: &FitOptions) -> Result<JointModel, Simul
                 }
             }
         }
-        let (mx, my) = means[s];
         regimes.push(RegimeParams {
             vix_level_log: (my + kappa * mx) / kappa,
             vix_vol: ms[0].1,

@@ -29,7 +29,7 @@ fn data_with<'a>(c: &'a Columns, nft: &'a [f64], observed: Option<&'a [bool]>) -
     FitData {
         log_vix_prev: &c.x,
         vix_change: &c.dx,
-        spx: &c.r[0],
+        spx: Some(&c.r[0]),
         btc: &c.r[1],
         eth: &c.r[2],
         nft,
@@ -145,7 +145,7 @@ fn fit_rejects_short_regimes() {
     let data = FitData {
         log_vix_prev: &c.x,
         vix_change: &c.dx,
-        spx: &c.r[0],
+        spx: Some(&c.r[0]),
         btc: &c.r[1],
         eth: &c.r[2],
         nft: &c.r[3],
@@ -156,7 +156,7 @@ fn fit_rejects_short_regimes() {
     assert!(fit(&data, &FitOptions::default())
         .unwrap_err()
         .to_string()
-        .contains("regime 1 has 0 rows"));
+        .contains("the normal VIX band (regime 1) has 0 rows"));
 }
 
 #[test]

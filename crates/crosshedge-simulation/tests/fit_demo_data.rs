@@ -40,7 +40,7 @@ fn fitted_model_reproduces_demo_regime_correlations_within_bootstrap_intervals()
     let data = FitData {
         log_vix_prev: &log_vix_prev,
         vix_change: &r.columns[0],
-        spx: &r.columns[1],
+        spx: Some(&r.columns[1]),
         btc: &r.columns[2],
         eth: &r.columns[3],
         nft: &r.columns[4],
