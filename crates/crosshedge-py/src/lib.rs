@@ -15,10 +15,12 @@
 //! `Analysis` → `crosshedge.AnalysisError` (a `RuntimeError`), `Cancelled` →
 //! `crosshedge.Cancelled`, each with the app's one-line message.
 //!
-//! Scale-out: `stress_block_count`, `stress_blocks` (bytes) and `stress_combine` over the app's
+//! Scale-out: `stress_block_count`, `stress_blocks` (bytes), `stress_combine` and the streaming
+//! `StressCombiner` over the app's
 //! kernels (`crosshedge_app::stress_blocks`), and `basis_scan`, all taking the same flat request
-//! JSON; nothing here holds state between calls (a [`Workspace`] is opened per call), so the
-//! functions are safe to call from worker processes and threads (`crosshedge.distributed`).
+//! JSON; the functions hold no state between calls (a [`Workspace`] is opened per call), so
+//! they are safe to call from worker processes and threads (`crosshedge.distributed`); the
+//! combiner holds a prepared run and its running total, never a workspace.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -394,6 +396,78 @@ fn stress_combine(
     .map_err(py_err)
 }
 
+/// `stress_combine` as the payloads arrive: `StressCombiner(store, data_dir, request)`
+/// prepares the run (on the store, as `stress_combine` does), `push(payload)` takes each
+/// `stress_blocks` payload as its task finishes, in any order (the ones next in block order
+/// are merged at once and dropped; early ones are held), and `finish()` returns `(json,
+/// table)`, exactly `stress_combine`'s. `progress()` is `(blocks merged, payloads held)`. GIL
+/// released in each call; safe to share between threads (calls are serialised).
+#[pyclass(module = "crosshedge._native", name = "StressCombiner")]
+struct PyStressCombiner {
+    inner: Mutex<Option<crosshedge_app::stress_blocks::StressCombiner>>,
+}
+
+impl PyStressCombiner {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut crosshedge_app::stress_blocks::StressCombiner) -> Result<T, AppError>,
+    ) -> PyResult<T> {
+        let mut g = self.inner.lock().map_err(|_| PyRuntimeError::new_err("combiner poisoned"))?;
+        let c =
+            g.as_mut().ok_or_else(|| InputError::new_err("stress combiner: already finished"))?;
+        f(c).map_err(py_err)
+    }
+}
+
+#[pymethods]
+impl PyStressCombiner {
+    #[new]
+    #[pyo3(signature = (store, data_dir, request))]
+    fn new(
+        py: Python<'_>,
+        store: PathBuf,
+        data_dir: Option<PathBuf>,
+        request: &str,
+    ) -> PyResult<Self> {
+        let flat = flat_value(request)?;
+        let cfg = config(store, data_dir);
+        let c = py
+            .detach(|| {
+                let req = crosshedge_app::stress::StressRequest::from_flat(&flat)?;
+                let ws = Workspace::new(cfg);
+                crosshedge_app::stress_blocks::StressCombiner::new(&ws, &req)
+            })
+            .map_err(py_err)?;
+        Ok(Self { inner: Mutex::new(Some(c)) })
+    }
+
+    /// Merges one payload; `InputError` for a damaged, foreign or overlapping one (the
+    /// combination is unchanged).
+    fn push(&self, py: Python<'_>, payload: &[u8]) -> PyResult<()> {
+        py.detach(|| self.with(|c| c.push(payload)))
+    }
+
+    /// `(blocks merged so far, payloads held back)`.
+    fn progress(&self) -> PyResult<(u64, usize)> {
+        self.with(|c| Ok(c.progress()))
+    }
+
+    /// `(json, table)` once every block is in; `InputError` when blocks are missing.
+    fn finish(&self, py: Python<'_>) -> PyResult<(String, String)> {
+        let c = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("combiner poisoned"))?
+            .take()
+            .ok_or_else(|| InputError::new_err("stress combiner: already finished"))?;
+        py.detach(|| {
+            let out = c.finish()?;
+            Ok((serde_json::to_string(&out)?, crosshedge_render::stress::render(&out)))
+        })
+        .map_err(py_err)
+    }
+}
+
 /// `basis` of every flat request of the JSON array `requests` on one workspace (series
 /// loaded once): a JSON array whose items are `{"ok": <basis --json>, "summary": <its table>}` or
 /// `{"error": {"kind": ..., "message": ...}}`. GIL released; progress per pair.
@@ -702,6 +776,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stress_block_count, m)?)?;
     m.add_function(wrap_pyfunction!(stress_blocks, m)?)?;
     m.add_function(wrap_pyfunction!(stress_combine, m)?)?;
+    m.add_class::<PyStressCombiner>()?;
     m.add_function(wrap_pyfunction!(basis_scan, m)?)?;
     Ok(())
 }

@@ -77,6 +77,34 @@ def test_kernels_refuse_damaged_missing_and_foreign_payloads(demo_dir):
         chd.stress(s, paths=100, scenario="VIX +60% over 5 days", progress=False)
 
 
+def test_streaming_combiner_merges_in_block_order_whatever_the_arrival(demo_dir):
+    s = store(demo_dir)
+    req = dict(paths=9000, horizon=2)
+    p = [ch.stress_blocks(s, i, 1, **req) for i in range(3)]
+    whole = ch.Workspace(s).stress(**req)
+    for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+        c = ch.StressCombiner(s, **req)
+        for i in order:
+            c.push(p[i])
+        assert c.progress == (3, 0)
+        r = c.finish()
+        assert r._text == whole._text and r.summary() == whole.summary()
+    # Early arrivals are held, an overlap is refused and changes nothing, a gap is named.
+    c = ch.StressCombiner(s, **req)
+    c.push(p[2])
+    assert c.progress == (0, 1)
+    with pytest.raises(ch.InputError, match=r"blocks 2\.\.3 overlap an earlier payload"):
+        c.push(p[2])
+    c.push(p[0])
+    assert c.progress == (1, 1)
+    with pytest.raises(ch.InputError, match=r"blocks 1\.\.2 are missing"):
+        c.finish()
+    with pytest.raises(ch.InputError, match="already finished"):
+        c.push(p[1])
+    with pytest.raises(ch.InputError, match="another request or store"):
+        ch.StressCombiner(s, seed=9, **req).push(p[0])
+
+
 def test_basis_scan_items_equal_basis(ws, demo_dir):
     s = store(demo_dir)
     items = ch.basis_scan(s, [("btc", "vix"), ("eth", "vix")], bootstrap=50, seed=2, progress=False)
@@ -100,6 +128,11 @@ def test_the_scale_out_example_of_docs_python_md_runs(ws):
     scope = {}
     exec(compile(block[0], "docs/python.md", "exec"), scope)
     assert [r.to_dict()["target"] for r in scope["scan"]] == ["btc", "eth"]
+    # The streaming combiner's example continues in the same scope.
+    streaming = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "StressCombiner(" in b]
+    assert streaming, "no StressCombiner example in docs/python.md"
+    # (its own assert compares the combined result with the single run)
+    exec(compile(streaming[0], "docs/python.md", "exec"), scope)
 
 
 dask_distributed = pytest.importorskip("dask.distributed", reason="dask[distributed] is not installed")

@@ -1,5 +1,6 @@
 //! Regime and volatility models for crosshedge: Markov switching (Hamilton filter and Kim
-//! smoother, entirely in logs), GARCH(1,1) and Engle's DCC(1,1) with the dynamic hedge ratio.
+//! smoother, in rescaled probabilities with a log-space fallback), GARCH(1,1) and Engle's
+//! DCC(1,1) with the dynamic hedge ratio.
 //!
 //! # Brief overview
 //! - [`fit_markov`] (one series, switching mean and variance — statsmodels'

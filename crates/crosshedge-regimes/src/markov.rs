@@ -15,14 +15,22 @@
 //! Filardo 1994); `tvtp[t]` (the VIX level, say) drives the transition from t to t+1, and the
 //! first state is drawn from the ergodic distribution of P(x_0).
 //!
-//! The Hamilton filter and the Kim smoother run entirely in logs (log-sum-exp), so any
-//! sample length is safe from underflow:
+//! The Hamilton filter and the Kim smoother, in logs (log-sum-exp):
 //! ```text
 //! ln ξ_{t|t−1}(j) = lse_i( ln ξ_{t−1|t−1}(i) + ln P_ij )
 //! ln f_t          = lse_j( ln ξ_{t|t−1}(j) + ln η_t(j) ),    ℓ = Σ_t ln f_t
 //! ln ξ_{t|t}(j)   = ln ξ_{t|t−1}(j) + ln η_t(j) − ln f_t
 //! ln ξ_{t|n}(i)   = ln ξ_{t|t}(i) + lse_j( ln P_ij + ln ξ_{t+1|n}(j) − ln ξ_{t+1|t}(j) )
 //! ```
+//! They are evaluated in probabilities: unnormalised forward and backward variables
+//! (α_t = (Pᵀ α_{t−1}) ∘ η_t, β_t = P (η_{t+1} ∘ β_{t+1}); ξ_{t|t} ∝ α_t, ξ_{t|n} ∝ α_t ∘ β_t;
+//! Rabiner 1989) rescaled by exact powers of two, with each date's densities divided by
+//! the larger of the two for k = 2. That is the same function, reorganised so that a pass
+//! costs one exponential per date (k = 2; k for k ≥ 3) and no logarithm, and the recursions
+//! carried from date to date are multiplications and additions only. Where that could lose
+//! precision to underflow (a transition probability below 1e-30, or all of a date's
+//! densities below about 1e-250 for k ≥ 3) the pass hands over to the log-space recursions
+//! above, so any sample length and any outlier stay safe. Both agree to rounding (tested).
 //!
 //! # Estimation
 //! Several starts (one deterministic, the rest drawn from a seeded ChaCha8 generator) each
@@ -30,6 +38,9 @@
 //! by BFGS on an unconstrained parametrisation (means, log σ, atanh ρ, row-wise logits of
 //! P) with the exact gradient from the Fisher identity (expected complete-data score under
 //! the smoothed probabilities, plus the derivative of the ergodic initial distribution).
+//! For the univariate model with constant transitions BFGS starts from the inverse of the
+//! complete-data (EM) information at the EM point instead of the identity, which about
+//! halves its iterations (25 → 11 on the benchmark fit, same optimum).
 //! With TVTP the constant-probability optima are only starting points: BFGS on the TVTP
 //! likelihood runs from each of them (zero slopes), from statsmodels' default start
 //! (`MarkovRegression.start_params`: means β·j/k, variances `linspace(var/10, var, k)`, all
@@ -61,6 +72,8 @@
 //!   transition probabilities. In *Nonstationary Time Series Analysis and Cointegration*.
 //! - Filardo, A. J. (1994). Business-cycle phases and their transitional dynamics. *Journal
 //!   of Business & Economic Statistics* 12, 299–308.
+//! - Rabiner, L. R. (1989). A tutorial on hidden Markov models and selected applications in
+//!   speech recognition. *Proceedings of the IEEE* 77, 257–286 (scaled forward-backward).
 
 use crosshedge_core::regime::Labeling;
 use crosshedge_core::Date;
@@ -298,15 +311,82 @@ struct Model {
     x: Option<Vec<f64>>,
 }
 
-/// Scratch space for the filter and smoother (n × k, row-major).
+/// Scratch space for the filter and smoother (n × k, row-major). One `Work` serves one data
+/// set (the density cache is tagged with the model's data buffers).
 struct Work {
+    /// Log-space pass: ln η, ln ξ_{t|t−1}, ln ξ_{t|t}, ln ξ_{t|n} (empty until it first runs).
     ld: Vec<f64>,
     lp: Vec<f64>,
     lf: Vec<f64>,
     ls: Vec<f64>,
-    /// exp(lf) and exp(ls), kept so the smoother and the statistics need no extra exponentials.
+    /// ξ_{t|t} and ξ_{t|n} (filled by both passes). The probability pass leaves the rows of
+    /// `pf` unnormalised (α_t, ξ_{t|t} up to a positive factor per date): read them through
+    /// [`normalised_rows`].
     pf: Vec<f64>,
     ps: Vec<f64>,
+    /// Probability pass: the densities η_t(j).
+    eta: Vec<f64>,
+    /// The emission parameters each column of `eta` was computed with, and the data it was
+    /// computed on (addresses of `y1`, `y2` and n).
+    eta_key: [Option<[f64; 5]>; MAXK],
+    eta_tag: (usize, usize, usize),
+    /// Σ_t s_t, the logarithm of the common factors taken out of `eta` (see
+    /// [`Model::densities`]).
+    eta_shift: f64,
+    /// TVTP transition matrices per date (n × k × k), probability pass.
+    ptr: Vec<f64>,
+    /// Whether the last evaluation fell back to the log-space pass.
+    log_path: bool,
+    /// Always use the log-space pass (tests compare the two).
+    force_log: bool,
+    /// The sufficient statistics and smoothed transition counts of the last evaluation that
+    /// ran the smoother.
+    last_stats: [Stats; MAXK],
+    last_counts: Mat,
+}
+
+/// Outcome of [`Model::pass_prob`].
+enum Pass {
+    /// The log-likelihood; `w.pf`, `w.ps` (when smoothing) and the counts are filled.
+    Done(f64),
+    /// A parameter is out of range or the ergodic distribution does not exist.
+    Infeasible,
+    /// Too close to underflow for the probability pass: run [`Model::pass_log`].
+    Fallback,
+}
+
+/// Smallest transition probability the probability pass accepts (a logit beyond about ±69 is
+/// left to the log pass): it keeps every backward variable within a factor k / P_MIN of
+/// their sum.
+const P_MIN: f64 = 1e-30;
+/// Smallest sum of the forward (or backward) variables the probability pass accepts at a date,
+/// the previous date's sum being in [2^-64, 2^64] (a predictive density below about 1e-270:
+/// an observation some 35 standard deviations from every state's mean). With it and
+/// [`P_MIN`], a product that underflows to a subnormal changes a filtered probability by
+/// < 2.3e-308 / F_MIN and a smoothed one by < k / P_MIN times that (< 1e-27).
+const F_MIN: f64 = 1e-250;
+/// Smallest Σ_i α_t(i) β_t(i) the probability pass accepts in its smoother.
+const NORM_MIN: f64 = 1e-290;
+/// The probability pass rescales its unnormalised forward and backward variables by a power
+/// of two when their sum leaves [RESCALE_LO, RESCALE_HI].
+const RESCALE_LO: f64 = 5.421_010_862_427_522e-20; // 2^-64
+const RESCALE_HI: f64 = 1.844_674_407_370_955_2e19; // 2^64
+
+/// The rows (of length k) of `v`, each divided by its sum.
+fn normalised_rows(v: &[f64], k: usize) -> Vec<Vec<f64>> {
+    v.chunks_exact(k)
+        .map(|r| {
+            let s: f64 = r.iter().sum();
+            r.iter().map(|x| x / s).collect()
+        })
+        .collect()
+}
+
+/// For a positive normal `c` = m · 2^e (1 ≤ m < 2): (2^-e, e), so that c · 2^-e ∈ [1, 2)
+/// exactly.
+fn pow2_inverse(c: f64) -> (f64, i64) {
+    let e = ((c.to_bits() >> 52) & 0x7ff) as i64 - 1023;
+    (f64::from_bits(((1023 - e) as u64) << 52), e)
 }
 
 /// Per-state sufficient statistics under the smoothed weights.
@@ -321,6 +401,21 @@ struct Stats {
 }
 
 type Mat = [[f64; MAXK]; MAXK];
+
+impl Stats {
+    /// Add observation (a, b) with weight p (b is ignored for the univariate model).
+    #[inline]
+    fn add(&mut self, p: f64, a: f64, b: f64, bivariate: bool) {
+        self.w += p;
+        self.s1 += p * a;
+        self.s11 += p * a * a;
+        if bivariate {
+            self.s2 += p * b;
+            self.s22 += p * b * b;
+            self.s12 += p * a * b;
+        }
+    }
+}
 
 impl Model {
     fn bivariate(&self) -> bool {
@@ -358,22 +453,19 @@ impl Model {
         m
     }
 
-    fn log_ergodic(&self, tp: &[f64]) -> Option<[f64; MAXK]> {
+    /// Ergodic distribution of P(x_0) (the first state's distribution); `None` if it does
+    /// not exist or a state has probability 0.
+    fn ergodic_probs(&self, tp: &[f64]) -> Option<[f64; MAXK]> {
         let x0 = self.x.as_ref().map_or(0.0, |x| x[0]);
-        let lt = self.log_trans(tp, x0);
-        let k = self.k;
-        let mut p = [[0.0; MAXK]; MAXK];
-        for i in 0..k {
-            for j in 0..k {
-                p[i][j] = lt[i][j].exp();
-            }
-        }
-        let pi = ergodic(&p, k)?;
+        let p = self.trans(tp, x0);
+        let pi = ergodic(&p, self.k)?;
+        pi[..self.k].iter().all(|v| *v > 0.0).then_some(pi)
+    }
+
+    fn log_ergodic(&self, tp: &[f64]) -> Option<[f64; MAXK]> {
+        let pi = self.ergodic_probs(tp)?;
         let mut out = [0.0; MAXK];
-        for j in 0..k {
-            if !(pi[j] > 0.0) {
-                return None;
-            }
+        for j in 0..self.k {
             out[j] = pi[j].ln();
         }
         Some(out)
@@ -414,8 +506,16 @@ impl Model {
         true
     }
 
-    /// Hamilton filter (and, when `grad` is given, the Kim smoother and the gradient).
-    /// Returns the log-likelihood, `-inf` when infeasible.
+    /// Hamilton filter (and, when `grad` or `em` is given, the Kim smoother, the sufficient
+    /// statistics and the gradient or the closed-form EM update). Returns the
+    /// log-likelihood, `-inf` when infeasible.
+    ///
+    /// The filter and smoother run in rescaled probabilities ([`Model::pass_prob`]: one
+    /// exponential per date for k = 2, k for k ≥ 3, one logarithm per pass); when that pass
+    /// cannot vouch for its result (a transition probability below [`P_MIN`], a forward or
+    /// backward sum below [`F_MIN`], a smoother normalisation below [`NORM_MIN`]) the same
+    /// quantities come from the log-space pass ([`Model::pass_log`]). Both compute the same
+    /// numbers up to rounding.
     fn eval(
         &self,
         u: &[f64],
@@ -427,6 +527,200 @@ impl Model {
         let n = self.n();
         let ke = k * self.ne;
         let tp = &u[ke..];
+        let smooth = grad.is_some() || em.is_some();
+        let mut counts = [[0.0; MAXK]; MAXK];
+        let mut gtr = vec![0.0; tp.len()];
+        let mut st = [Stats::default(); MAXK];
+        let pass = match k {
+            _ if w.force_log => Pass::Fallback,
+            2 => self.pass_prob::<2>(u, w, smooth, &mut counts, &mut gtr, &mut st),
+            3 => self.pass_prob::<3>(u, w, smooth, &mut counts, &mut gtr, &mut st),
+            _ => self.pass_prob::<MAXK>(u, w, smooth, &mut counts, &mut gtr, &mut st),
+        };
+        let ll = match pass {
+            Pass::Done(ll) => {
+                w.log_path = false;
+                ll
+            }
+            Pass::Infeasible => return f64::NEG_INFINITY,
+            Pass::Fallback => {
+                w.log_path = true;
+                counts = [[0.0; MAXK]; MAXK];
+                gtr.fill(0.0);
+                self.pass_log(u, w, smooth, &mut counts, &mut gtr)
+            }
+        };
+        if !ll.is_finite() {
+            return f64::NEG_INFINITY;
+        }
+        if !smooth {
+            return ll;
+        }
+        let const_p = self.trans(tp, 0.0);
+        if w.log_path {
+            // Sufficient statistics per state (the probability pass accumulates them itself).
+            st = [Stats::default(); MAXK];
+            for t in 0..n {
+                let (a, b) = (self.y1[t], if self.bivariate() { self.y2[t] } else { 0.0 });
+                for j in 0..k {
+                    st[j].add(w.ps[t * k + j], a, b, self.bivariate());
+                }
+            }
+        }
+        if let Some(out) = em {
+            // Closed-form M-step (the ergodic initial distribution is ignored here).
+            out.clear();
+            out.extend_from_slice(u);
+            for j in 0..k {
+                let s = st[j];
+                if !(s.w > 1e-8) {
+                    continue;
+                }
+                let m1 = s.s1 / s.w;
+                let v1 = (s.s11 / s.w - m1 * m1).max(1e-10);
+                let e = &mut out[j * self.ne..(j + 1) * self.ne];
+                if self.bivariate() {
+                    let m2 = s.s2 / s.w;
+                    let v2 = (s.s22 / s.w - m2 * m2).max(1e-10);
+                    let c = s.s12 / s.w - m1 * m2;
+                    let r = (c / (v1 * v2).sqrt()).clamp(-0.999, 0.999);
+                    e.copy_from_slice(&[m1, m2, 0.5 * v1.ln(), 0.5 * v2.ln(), r.atanh()]);
+                } else {
+                    e[0] = m1;
+                    e[1] = 0.5 * v1.ln();
+                }
+            }
+            if self.x.is_none() {
+                for i in 0..k {
+                    let row: f64 = counts[i][..k].iter().sum();
+                    if row > 1e-10 {
+                        let pl = (counts[i][k - 1] / row).max(1e-12);
+                        for j in 0..k - 1 {
+                            let pj = (counts[i][j] / row).max(1e-12);
+                            out[ke + i * (k - 1) + j] = (pj / pl).ln();
+                        }
+                    }
+                }
+            }
+        }
+        w.last_stats = st;
+        w.last_counts = counts;
+        if let Some(g) = grad {
+            for j in 0..k {
+                let e = &u[j * self.ne..(j + 1) * self.ne];
+                let ge = &mut g[j * self.ne..(j + 1) * self.ne];
+                emission_grad(e, &st[j], self.bivariate(), ge);
+            }
+            if self.x.is_none() {
+                for i in 0..k {
+                    let row: f64 = counts[i][..k].iter().sum();
+                    for j in 0..k - 1 {
+                        gtr[i * (k - 1) + j] = counts[i][j] - row * const_p[i][j];
+                    }
+                }
+            }
+            // Derivative of Σ_j ξ_{0|n}(j) ln π_j with respect to the transition parameters.
+            let sm0 = &w.ps[..k];
+            let mut tpv = tp.to_vec();
+            for q in 0..tp.len() {
+                let h = 1e-6;
+                tpv[q] = tp[q] + h;
+                let fp = self.log_ergodic(&tpv);
+                tpv[q] = tp[q] - h;
+                let fm = self.log_ergodic(&tpv);
+                tpv[q] = tp[q];
+                if let (Some(a), Some(b)) = (fp, fm) {
+                    gtr[q] += (0..k).map(|j| sm0[j] * (a[j] - b[j])).sum::<f64>() / (2.0 * h);
+                }
+            }
+            g[ke..].copy_from_slice(&gtr);
+        }
+        ll
+    }
+
+    /// Inverse of the complete-data (EM) information at `u`, in the unconstrained parameters,
+    /// for the univariate model with constant transitions (`None` otherwise, or if it is not
+    /// positive definite): the starting inverse Hessian of the BFGS polish, so that its
+    /// first steps are scaled like EM steps rather than by the identity.
+    ///
+    /// # Formula
+    /// With the smoothed weights' statistics (w, s1, s11) of state j, iv = e^{−2 ln σ} and
+    /// A = s11 − 2μ s1 + μ² w: I(μ) = w iv, I(ln σ) = 2 iv A (cross terms dropped); row i of
+    /// the transition logits: N_i (diag(p) − p pᵀ) over the k − 1 free logits, N_i the
+    /// row's smoothed transition count (Hamilton 1990; the missing information is left for
+    /// BFGS to learn).
+    fn complete_info_inverse(&self, u: &[f64], w: &mut Work) -> Option<Vec<f64>> {
+        if self.bivariate() || self.x.is_some() {
+            return None;
+        }
+        let k = self.k;
+        let np = self.n_params();
+        let mut g = vec![0.0; np];
+        if !self.eval(u, w, Some(&mut g), None).is_finite() {
+            return None;
+        }
+        let mut h = vec![0.0; np * np];
+        for j in 0..k {
+            let s = w.last_stats[j];
+            let (m, l) = (u[2 * j], u[2 * j + 1]);
+            let iv = (-2.0 * l).exp();
+            let a = s.s11 - 2.0 * m * s.s1 + m * m * s.w;
+            let (im, il) = (s.w * iv, 2.0 * iv * a);
+            if !(im > 0.0 && il > 0.0 && im.is_finite() && il.is_finite()) {
+                return None;
+            }
+            h[2 * j * np + 2 * j] = 1.0 / im;
+            h[(2 * j + 1) * np + 2 * j + 1] = 1.0 / il;
+        }
+        let p = self.trans(&u[2 * k..], 0.0);
+        let f = k - 1;
+        for i in 0..k {
+            let ni: f64 = w.last_counts[i][..k].iter().sum();
+            let mut blk = vec![0.0; f * f];
+            for a in 0..f {
+                for b in 0..f {
+                    let d = if a == b { p[i][a] } else { 0.0 };
+                    blk[a * f + b] = ni * (d - p[i][a] * p[i][b]);
+                }
+            }
+            let inv = optim::invert(&blk, f)?;
+            let off = 2 * k + i * f;
+            for a in 0..f {
+                if !(inv[a * f + a] > 0.0 && inv[a * f + a].is_finite()) {
+                    return None;
+                }
+                for b in 0..f {
+                    h[(off + a) * np + off + b] = inv[a * f + b];
+                }
+            }
+        }
+        Some(h)
+    }
+
+    /// The Hamilton filter and (with `smooth`) the Kim smoother in logs: fills `w.lp`, `w.lf`,
+    /// `w.ls` and their exponentials `w.pf`, `w.ps`, accumulates the smoothed transition
+    /// counts (constant P) or the transition part of the score (TVTP) into `counts` / `gtr`.
+    /// Returns the log-likelihood, `-inf` when infeasible. Slower than [`Model::pass_prob`]
+    /// (k + 1 logarithms and about 2k exponentials per date and pass) but safe for any
+    /// density: the fallback when the probability pass cannot vouch for its result.
+    fn pass_log(
+        &self,
+        u: &[f64],
+        w: &mut Work,
+        smooth: bool,
+        counts: &mut Mat,
+        gtr: &mut [f64],
+    ) -> f64 {
+        let k = self.k;
+        let n = self.n();
+        let ke = k * self.ne;
+        let tp = &u[ke..];
+        if w.lf.len() != n * k {
+            // Allocated on first use: the probability pass rarely hands over.
+            for v in [&mut w.ld, &mut w.lp, &mut w.lf, &mut w.ls] {
+                v.resize(n * k, 0.0);
+            }
+        }
         if !self.log_dens(u, &mut w.ld) {
             return f64::NEG_INFINITY;
         }
@@ -502,15 +796,13 @@ impl Model {
         if !ll.is_finite() {
             return f64::NEG_INFINITY;
         }
-        if grad.is_none() && em.is_none() {
+        if !smooth {
             return ll;
         }
         // Kim smoother, in logs, with the smoothed joint transition counts. With
         // r_j = ln ξ_{t+1|n}(j) − ln ξ_{t+1|t}(j) and m = max_j r_j:
         // ln ξ_{t|n}(i) = ln ξ_{t|t}(i) + m + ln Σ_j P_ij e^{r_j − m}.
         let nt = self.n_trans();
-        let mut counts = [[0.0; MAXK]; MAXK];
-        let mut gtr = vec![0.0; tp.len()];
         let last = (n - 1) * k;
         w.ls[last..last + k].copy_from_slice(&w.lf[last..last + k]);
         w.ps[last..last + k].copy_from_slice(&w.pf[last..last + k]);
@@ -581,93 +873,361 @@ impl Model {
                 }
             }
         }
-        // Sufficient statistics per state.
-        let mut st = [Stats::default(); MAXK];
-        for t in 0..n {
-            for j in 0..k {
-                let p = w.ps[t * k + j];
-                let (a, b) = (self.y1[t], if self.bivariate() { self.y2[t] } else { 0.0 });
-                let s = &mut st[j];
-                s.w += p;
-                s.s1 += p * a;
-                s.s11 += p * a * a;
-                if self.bivariate() {
-                    s.s2 += p * b;
-                    s.s22 += p * b * b;
-                    s.s12 += p * a * b;
+        ll
+    }
+
+    /// Transition matrix for driver value `xv` (ignored without TVTP): each row the softmax
+    /// of its logits (the last logit is 0), P_ij = e^{l_j − m} / Σ_h e^{l_h − m}, m = max_h l_h.
+    fn trans(&self, tp: &[f64], xv: f64) -> Mat {
+        let k = self.k;
+        let nt = self.n_trans();
+        let mut m = [[0.0; MAXK]; MAXK];
+        for i in 0..k {
+            let mut l = [0.0; MAXK];
+            for j in 0..k - 1 {
+                l[j] = tp[i * (k - 1) + j];
+                if self.x.is_some() {
+                    l[j] += tp[nt + i * (k - 1) + j] * xv;
                 }
+            }
+            let mx = l[..k].iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+            let mut sum = 0.0;
+            for j in 0..k {
+                m[i][j] = (l[j] - mx).exp();
+                sum += m[i][j];
+            }
+            for j in 0..k {
+                m[i][j] /= sum;
             }
         }
-        if let Some(out) = em {
-            // Closed-form M-step (the ergodic initial distribution is ignored here).
-            out.clear();
-            out.extend_from_slice(u);
-            for j in 0..k {
-                let s = st[j];
-                if !(s.w > 1e-8) {
-                    continue;
-                }
-                let m1 = s.s1 / s.w;
-                let v1 = (s.s11 / s.w - m1 * m1).max(1e-10);
-                let e = &mut out[j * self.ne..(j + 1) * self.ne];
-                if self.bivariate() {
-                    let m2 = s.s2 / s.w;
-                    let v2 = (s.s22 / s.w - m2 * m2).max(1e-10);
-                    let c = s.s12 / s.w - m1 * m2;
-                    let r = (c / (v1 * v2).sqrt()).clamp(-0.999, 0.999);
-                    e.copy_from_slice(&[m1, m2, 0.5 * v1.ln(), 0.5 * v2.ln(), r.atanh()]);
-                } else {
-                    e[0] = m1;
-                    e[1] = 0.5 * v1.ln();
+        m
+    }
+
+    /// Fill `w.eta` (n × K, row-major) with the Gaussian densities, each date's scaled by a
+    /// common factor e^{−s_t}, and `w.eta_shift` with Σ_t s_t; false if a parameter is out of
+    /// range (the same ranges as [`Model::log_dens`], whose ln η_t(j) these are). A common
+    /// factor per date cancels from every filtered and smoothed probability and shifts ℓ by
+    /// Σ_t s_t, so:
+    /// - k = 2: s_t = max_j ln η_t(j), and the two scaled densities are 1 and e^{−|ln η_t(1) −
+    ///   ln η_t(0)|}: one exponential per date instead of two, and no density underflows (the
+    ///   larger is 1);
+    /// - k ≥ 3: s_t = 0, η_t(j) = e^{ln η_t(j)}, one column per state; a column is kept when
+    ///   its state's emission parameters are bit-for-bit those it was computed with.
+    ///
+    /// For k = 2 both columns are kept when both states' parameters are unchanged (the
+    /// standard errors' stencil moves one parameter at a time: every transition parameter's
+    /// evaluations reuse the densities).
+    fn densities<const K: usize>(&self, u: &[f64], w: &mut Work) -> bool {
+        let n = self.n();
+        let ne = self.ne;
+        let tag = (self.y1.as_ptr() as usize, self.y2.as_ptr() as usize, n);
+        if w.eta_tag != tag || w.eta.len() != n * K {
+            w.eta_tag = tag;
+            w.eta.resize(n * K, 0.0);
+            w.eta_key = [None; MAXK];
+        }
+        let mut dens = [Dens::default(); MAXK];
+        let mut keys = [[0.0; 5]; MAXK];
+        let mut fresh = [false; MAXK];
+        for j in 0..K {
+            let e = &u[j * ne..(j + 1) * ne];
+            let Some(d) = Dens::new(e, self.bivariate()) else {
+                return false;
+            };
+            dens[j] = d;
+            keys[j][..ne].copy_from_slice(e);
+            fresh[j] =
+                w.eta_key[j].is_none_or(|kk| kk.map(f64::to_bits) != keys[j].map(f64::to_bits));
+        }
+        for j in 0..K {
+            w.eta_key[j] = Some(keys[j]);
+        }
+        let y2 = |t: usize| if ne == 5 { self.y2[t] } else { 0.0 };
+        if K == 2 {
+            if !fresh[0] && !fresh[1] {
+                return true;
+            }
+            let mut shift = 0.0;
+            for (t, row) in w.eta.chunks_exact_mut(K).enumerate() {
+                let (a, b) = (self.y1[t], y2(t));
+                let (l0, l1) = (dens[0].ln(a, b), dens[1].ln(a, b));
+                let e = (-(l1 - l0).abs()).exp();
+                let up = l1 > l0;
+                row[0] = if up { e } else { 1.0 };
+                row[1] = if up { 1.0 } else { e };
+                shift += l0.max(l1);
+            }
+            w.eta_shift = shift;
+        } else {
+            for j in (0..K).filter(|&j| fresh[j]) {
+                for (t, row) in w.eta.chunks_exact_mut(K).enumerate() {
+                    row[j] = dens[j].ln(self.y1[t], y2(t)).exp();
                 }
             }
-            if self.x.is_none() {
-                for i in 0..k {
-                    let row: f64 = counts[i][..k].iter().sum();
-                    if row > 1e-10 {
-                        let pl = (counts[i][k - 1] / row).max(1e-12);
-                        for j in 0..k - 1 {
-                            let pj = (counts[i][j] / row).max(1e-12);
-                            out[ke + i * (k - 1) + j] = (pj / pl).ln();
+            w.eta_shift = 0.0;
+        }
+        true
+    }
+
+    /// The Hamilton filter and (with `smooth`) the Kim smoother in probabilities, for
+    /// K = k states: the recursions of the module docs with unnormalised forward and backward
+    /// variables (Rabiner 1989, §V.A),
+    /// ```text
+    /// α_t = (Pᵀ α_{t−1}) ∘ η_t,  ξ_{t|t} = α_t / Σ_j α_t(j),  L = Σ_j α_{n−1}(j)
+    /// β_t = P (η_{t+1} ∘ β_{t+1}),  ξ_{t|n} = ξ_{t|t} ∘ β_t / Σ_i ξ_{t|t}(i) β_t(i)
+    /// ```
+    /// each rescaled by an exact power of two when its sum leaves [2^-64, 2^64], so ℓ = ln L
+    /// costs one logarithm per pass and the recursions carried from date to date have no
+    /// division. These are the Kim smoother's ξ_{t|n}(i) = ξ_{t|t}(i) Σ_j P_ij ξ_{t+1|n}(j) /
+    /// ξ_{t+1|t}(j) and Σ_t ln f_t, reorganised. Exact, not an approximation, while nothing
+    /// comes near underflow: every transition probability at least [`P_MIN`] and each sum
+    /// at least [`F_MIN`]; else [`Pass::Fallback`], and the caller runs [`Model::pass_log`].
+    /// Fills `w.pf` (with α_t: rows unnormalised), `w.ps` and `counts` / `gtr` as
+    /// [`Model::pass_log`] does, and (with `smooth`) the sufficient statistics `st`.
+    fn pass_prob<const K: usize>(
+        &self,
+        u: &[f64],
+        w: &mut Work,
+        smooth: bool,
+        counts: &mut Mat,
+        gtr: &mut [f64],
+        st: &mut [Stats; MAXK],
+    ) -> Pass {
+        let n = self.n();
+        let tp = &u[K * self.ne..];
+        let nt = self.n_trans();
+        if !self.densities::<K>(u, w) {
+            return Pass::Infeasible;
+        }
+        let Some(pi) = self.ergodic_probs(tp) else {
+            return Pass::Infeasible;
+        };
+        // Transition matrices, flattened K × K: one constant matrix (stride 0), or with TVTP
+        // one per date, `ptr[t]` for the transition from t to t + 1 (stride K²).
+        let pc = self.trans(tp, 0.0);
+        let mut pcf = [0.0; 16];
+        let mut pmin = f64::INFINITY;
+        for i in 0..K {
+            for j in 0..K {
+                pcf[i * K + j] = pc[i][j];
+                pmin = pmin.min(pc[i][j]);
+            }
+        }
+        let kk = K * K;
+        let stride = if let Some(x) = &self.x {
+            pmin = f64::INFINITY;
+            w.ptr.resize(n * kk, 0.0);
+            for (t, blk) in w.ptr.chunks_exact_mut(kk).take(n - 1).enumerate() {
+                let p = self.trans(tp, x[t]);
+                for i in 0..K {
+                    for j in 0..K {
+                        blk[i * K + j] = p[i][j];
+                        pmin = pmin.min(p[i][j]);
+                    }
+                }
+            }
+            kk
+        } else {
+            0
+        };
+        if !(pmin >= P_MIN) {
+            return Pass::Fallback;
+        }
+        let pall: &[f64] = if stride == 0 { &pcf[..kk] } else { &w.ptr };
+        let eta = &w.eta[..n * K];
+        let pf = &mut w.pf[..n * K];
+        // Forward: α_t = (Pᵀ α_{t−1}) ∘ η_t unnormalised, so the recursion carried from date to
+        // date is multiplications and additions only; ξ_{t|t} = α_t / c_t (c_t = Σ_j α_t(j)) is
+        // computed beside it. α is rescaled by an exact power of two whenever c_t leaves
+        // [2^-64, 2^64]; L = c_{n−1} · 2^E with E the exponents removed.
+        let mut alpha = [0.0; K];
+        let mut expo: i64 = 0;
+        for t in 0..n {
+            let mut pred = [0.0; K];
+            if t == 0 {
+                pred.copy_from_slice(&pi[..K]);
+            } else {
+                let p = &pall[(t - 1) * stride..(t - 1) * stride + kk];
+                for j in 0..K {
+                    let mut a = 0.0;
+                    for i in 0..K {
+                        a += alpha[i] * p[i * K + j];
+                    }
+                    pred[j] = a;
+                }
+            }
+            let e = &eta[t * K..(t + 1) * K];
+            let mut c = 0.0;
+            for j in 0..K {
+                alpha[j] = pred[j] * e[j];
+                c += alpha[j];
+            }
+            // c_{t−1} ≥ 2^-64 here, so this also bounds f_t = c_t / c_{t−1} from below.
+            if !(c >= F_MIN) {
+                return Pass::Fallback;
+            }
+            // Stored unnormalised: the smoother only needs ξ_{t|t} up to a factor per date.
+            pf[t * K..(t + 1) * K].copy_from_slice(&alpha);
+            if !(c > RESCALE_LO && c < RESCALE_HI) {
+                let (scale, ex) = pow2_inverse(c);
+                for v in alpha.iter_mut() {
+                    *v *= scale;
+                }
+                expo += ex;
+            }
+        }
+        let ll =
+            alpha.iter().sum::<f64>().ln() + expo as f64 * std::f64::consts::LN_2 + w.eta_shift;
+        if !smooth {
+            return Pass::Done(ll);
+        }
+        // Backward: β_t(i) = Σ_j P_ij η_{t+1}(j) β_{t+1}(j) unnormalised (rescaled like α);
+        // ξ_{t|n}(i) = ξ_{t|t}(i) β_t(i) / Σ_h ξ_{t|t}(h) β_t(h), the Kim smoother's
+        // ξ_{t|t}(i) Σ_j P_ij ξ_{t+1|n}(j) / ξ_{t+1|t}(j) without a division in the recursion,
+        // and the joint ξ(i, j) = ξ_{t|t}(i) P_ij η_{t+1}(j) β_{t+1}(j) / Σ_h ξ_{t|t}(h) β_t(h).
+        // β_t(i) ≥ (P_MIN / k) Σ_h β_t(h), so no entry is subnormal while Σ_h β_t(h) ≥ F_MIN.
+        let ps = &mut w.ps[..n * K];
+        let last = (n - 1) * K;
+        let inv = 1.0 / pf[last..].iter().sum::<f64>();
+        for (s, a) in ps[last..].iter_mut().zip(&pf[last..]) {
+            *s = a * inv;
+        }
+        let biv = self.bivariate();
+        let y2 = |t: usize| if biv { self.y2[t] } else { 0.0 };
+        let mut stk = [Stats::default(); K];
+        for i in 0..K {
+            stk[i].add(ps[last + i], self.y1[n - 1], y2(n - 1), biv);
+        }
+        let mut beta = [1.0; K];
+        let mut cnt = [[0.0; K]; K];
+        for t in (0..n - 1).rev() {
+            let p = &pall[t * stride..t * stride + kk];
+            let e1 = &eta[(t + 1) * K..(t + 2) * K];
+            let mut v = [0.0; K];
+            for j in 0..K {
+                v[j] = e1[j] * beta[j];
+            }
+            let mut wij = [[0.0; K]; K];
+            let mut b = 0.0;
+            for i in 0..K {
+                let mut acc = 0.0;
+                for j in 0..K {
+                    wij[i][j] = p[i * K + j] * v[j];
+                    acc += wij[i][j];
+                }
+                beta[i] = acc;
+                b += acc;
+            }
+            if !(b >= F_MIN) {
+                return Pass::Fallback;
+            }
+            let ft = &pf[t * K..(t + 1) * K];
+            let mut norm = 0.0;
+            for i in 0..K {
+                norm += ft[i] * beta[i];
+            }
+            // Σ_i α_t(i) β_t(i) ≥ c_t (P_MIN / k) Σ_i β_t(i): only below the bounds above can
+            // this be tiny.
+            if !(norm >= NORM_MIN) {
+                return Pass::Fallback;
+            }
+            let inv = 1.0 / norm;
+            let (ya, yb) = (self.y1[t], y2(t));
+            for i in 0..K {
+                let fi = ft[i] * inv;
+                ps[t * K + i] = fi * beta[i];
+                stk[i].add(fi * beta[i], ya, yb, biv);
+                match &self.x {
+                    Some(x) => {
+                        let mut xi = [0.0; K];
+                        let mut row = 0.0;
+                        for j in 0..K {
+                            xi[j] = fi * wij[i][j];
+                            row += xi[j];
+                        }
+                        for j in 0..K - 1 {
+                            let g = xi[j] - row * p[i * K + j];
+                            gtr[i * (K - 1) + j] += g;
+                            gtr[nt + i * (K - 1) + j] += g * x[t];
+                        }
+                    }
+                    None => {
+                        for j in 0..K {
+                            cnt[i][j] += fi * wij[i][j];
                         }
                     }
                 }
             }
-        }
-        if let Some(g) = grad {
-            for j in 0..k {
-                let e = &u[j * self.ne..(j + 1) * self.ne];
-                let ge = &mut g[j * self.ne..(j + 1) * self.ne];
-                emission_grad(e, &st[j], self.bivariate(), ge);
-            }
-            if self.x.is_none() {
-                for i in 0..k {
-                    let row: f64 = counts[i][..k].iter().sum();
-                    for j in 0..k - 1 {
-                        gtr[i * (k - 1) + j] = counts[i][j] - row * const_lt[i][j].exp();
-                    }
+            if !(b > RESCALE_LO && b < RESCALE_HI) {
+                let (scale, _) = pow2_inverse(b);
+                for v in beta.iter_mut() {
+                    *v *= scale;
                 }
             }
-            // Derivative of Σ_j ξ_{0|n}(j) ln π_j with respect to the transition parameters.
-            let mut sm0 = [0.0; MAXK];
-            for j in 0..k {
-                sm0[j] = w.ls[j].exp();
-            }
-            let mut tpv = tp.to_vec();
-            for q in 0..tp.len() {
-                let h = 1e-6;
-                tpv[q] = tp[q] + h;
-                let fp = self.log_ergodic(&tpv);
-                tpv[q] = tp[q] - h;
-                let fm = self.log_ergodic(&tpv);
-                tpv[q] = tp[q];
-                if let (Some(a), Some(b)) = (fp, fm) {
-                    gtr[q] += (0..k).map(|j| sm0[j] * (a[j] - b[j])).sum::<f64>() / (2.0 * h);
-                }
-            }
-            g[ke..].copy_from_slice(&gtr);
         }
-        ll
+        for i in 0..K {
+            counts[i][..K].copy_from_slice(&cnt[i]);
+            st[i] = stk[i];
+        }
+        Pass::Done(ll)
+    }
+}
+
+/// One state's Gaussian log density, its constants computed once per evaluation.
+#[derive(Clone, Copy, Default)]
+struct Dens {
+    m1: f64,
+    m2: f64,
+    /// 1/σ (univariate: the 1/(2σ²) factor is `h`).
+    i1: f64,
+    i2: f64,
+    r: f64,
+    c: f64,
+    h: f64,
+    bivariate: bool,
+}
+
+impl Dens {
+    /// From the unconstrained emission parameters; `None` outside the ranges of
+    /// [`Model::log_dens`].
+    fn new(e: &[f64], bivariate: bool) -> Option<Self> {
+        let ln2pi = (2.0 * std::f64::consts::PI).ln();
+        if bivariate {
+            let (m1, m2, l1, l2, r) = (e[0], e[1], e[2], e[3], e[4].tanh());
+            if l1 < -12.0 || l2 < -12.0 || l1 > 12.0 || l2 > 12.0 || r.abs() > 0.999_999 {
+                return None;
+            }
+            let om = 1.0 - r * r;
+            Some(Self {
+                m1,
+                m2,
+                i1: (-l1).exp(),
+                i2: (-l2).exp(),
+                r,
+                c: -ln2pi - l1 - l2 - 0.5 * om.ln(),
+                h: 0.5 / om,
+                bivariate,
+            })
+        } else {
+            let (m, l) = (e[0], e[1]);
+            if !(-12.0..=12.0).contains(&l) {
+                return None;
+            }
+            Some(Self { m1: m, c: -0.5 * ln2pi - l, h: 0.5 * (-2.0 * l).exp(), ..Self::default() })
+        }
+    }
+
+    /// ln η at (a, b) (b ignored for the univariate model).
+    #[inline]
+    fn ln(&self, a: f64, b: f64) -> f64 {
+        if self.bivariate {
+            let x = (a - self.m1) * self.i1;
+            let y = (b - self.m2) * self.i2;
+            self.c - self.h * (x * x - 2.0 * self.r * x * y + y * y)
+        } else {
+            let d = a - self.m1;
+            self.c - self.h * d * d
+        }
     }
 }
 
@@ -723,12 +1283,21 @@ fn ergodic(p: &Mat, k: usize) -> Option<[f64; MAXK]> {
 
 fn new_work(n: usize, k: usize) -> Work {
     Work {
-        ld: vec![0.0; n * k],
-        lp: vec![0.0; n * k],
-        lf: vec![0.0; n * k],
-        ls: vec![0.0; n * k],
+        ld: Vec::new(),
+        lp: Vec::new(),
+        lf: Vec::new(),
+        ls: Vec::new(),
         pf: vec![0.0; n * k],
         ps: vec![0.0; n * k],
+        eta: vec![0.0; n * k],
+        eta_key: [None; MAXK],
+        eta_tag: (0, 0, 0),
+        eta_shift: 0.0,
+        ptr: Vec::new(),
+        log_path: false,
+        force_log: false,
+        last_stats: [Stats::default(); MAXK],
+        last_counts: [[0.0; MAXK]; MAXK],
     }
 }
 
@@ -939,6 +1508,7 @@ fn fit_impl(
     let polish = |model: &Model, work: &mut Work, u0: &[f64]| {
         let np = model.n_params();
         let mut g = vec![0.0; np];
+        let h0 = model.complete_info_inverse(u0, work).map(|h| h.iter().map(|v| v * nf).collect());
         optim::bfgs(
             |u, gout| {
                 let ll = model.eval(u, work, Some(&mut g), None);
@@ -951,7 +1521,7 @@ fn fit_impl(
                 -ll / nf
             },
             u0,
-            None,
+            h0,
             bopts,
         )
     };
@@ -1346,10 +1916,8 @@ fn finish(
         });
     }
     let gradient_max = optim::max_abs(&g) / nf;
-    let filtered: Vec<Vec<f64>> =
-        (0..n).map(|t| (0..k).map(|j| work.lf[t * k + j].exp()).collect()).collect();
-    let smoothed: Vec<Vec<f64>> =
-        (0..n).map(|t| (0..k).map(|j| work.ls[t * k + j].exp()).collect()).collect();
+    let filtered = normalised_rows(&work.pf[..n * k], k);
+    let smoothed: Vec<Vec<f64>> = work.ps[..n * k].chunks_exact(k).map(<[f64]>::to_vec).collect();
     let tp = &u[k * model.ne..];
     let x_last = model.x.as_ref().map_or(0.0, |x| x[n - 1]);
     let lt = model.log_trans(tp, x_last);
@@ -1595,10 +2163,120 @@ mod tests {
         // An observation 80 standard deviations out: every density underflows in linear space.
         y[150] = 160.0;
         let model = uni_model(&y, 2, None);
-        let mut g = vec![0.0; 6];
-        let ll = model.eval(&u, &mut w, Some(&mut g), None);
-        assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()));
-        assert!(w.ls.iter().all(|v| v.is_finite() && *v <= 1e-12));
+        let run = |model: &Model, u: &[f64], force_log: bool| {
+            let mut w = new_work(300, model.k);
+            w.force_log = force_log;
+            let mut g = vec![0.0; u.len()];
+            let ll = model.eval(u, &mut w, Some(&mut g), None);
+            assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()));
+            assert!(w.ps.iter().all(|v| (0.0..=1.0 + 1e-12).contains(v)));
+            (ll, g, w)
+        };
+        // k = 2: the probability pass scales each date by its larger density, so it stays
+        // exact (and agrees with the log pass).
+        let (l1, g1, w1) = run(&model, &u, false);
+        let (l2, g2, w2) = run(&model, &u, true);
+        assert!(!w1.log_path && w2.log_path);
+        assert!(w2.ls.iter().all(|v| v.is_finite() && *v <= 1e-12));
+        assert!((l1 - l2).abs() < 1e-12 * l2.abs(), "{l1} vs {l2}");
+        for (p, q) in g1.iter().zip(&g2) {
+            assert!((p - q).abs() < 1e-9 * q.abs().max(1.0), "{p} vs {q}");
+        }
+        for (p, q) in w1.ps.iter().zip(&w2.ps) {
+            assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+        }
+        // k = 3: every density of that date underflows, so the probability pass hands over.
+        let three = uni_model(&y, 3, None);
+        let u3 = [0.0, 0.5f64.ln(), 0.0, 0.0, 0.0, 2f64.ln(), 2.0, 0.0, 0.0, 2.0, 0.0, 0.0];
+        let (_, _, w3) = run(&three, &u3, false);
+        assert!(w3.log_path, "the probability pass must hand over to the log pass");
+        assert!(w3.ls.iter().all(|v| v.is_finite() && *v <= 1e-12));
+    }
+
+    #[test]
+    fn density_cache_gives_the_same_bits() {
+        // The standard errors' stencil reuses density columns; a reused column must give
+        // exactly what a fresh evaluation gives, for every parameter moved.
+        let (y, _, _) = simulate(
+            400,
+            11,
+            |s, _| if s == 0 { vec![0.95, 0.05] } else { vec![0.1, 0.9] },
+            |s, r| (if s == 0 { 0.6 } else { 1.8 } * normal(r), 0.0),
+            &[0.0; 400],
+        );
+        for (model, u) in [
+            (uni_model(&y, 2, None), vec![0.1, -0.4, -0.2, 0.6, 2.5, -1.8]),
+            (
+                uni_model(&y, 3, None),
+                vec![0.1, -0.3, 0.0, 0.0, -0.2, 0.5, 2.5, 0.3, 0.1, 2.0, -1.0, 0.4],
+            ),
+        ] {
+            let mut shared = new_work(400, model.k);
+            for q in 0..u.len() {
+                for h in [1e-5, -1e-5] {
+                    let mut up = u.clone();
+                    up[q] += h;
+                    let mut g1 = vec![0.0; u.len()];
+                    let mut g2 = vec![0.0; u.len()];
+                    let l1 = model.eval(&up, &mut shared, Some(&mut g1), None);
+                    let l2 = model.eval(&up, &mut new_work(400, model.k), Some(&mut g2), None);
+                    assert_eq!(l1.to_bits(), l2.to_bits(), "parameter {q}");
+                    assert_eq!(g1, g2, "parameter {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn probability_pass_matches_log_pass() {
+        // Log-likelihood, gradient, EM update and smoothed probabilities of the two passes
+        // agree to rounding, for k = 2, 3, TVTP and the bivariate model.
+        let x: Vec<f64> = (0..500).map(|t| (t as f64 / 50.0).sin()).collect();
+        let (a, b, _) = simulate(
+            500,
+            7,
+            |s, _| if s == 0 { vec![0.95, 0.05] } else { vec![0.1, 0.9] },
+            |s, r| {
+                let sd = if s == 0 { 0.6 } else { 1.9 };
+                let z1 = normal(r);
+                (sd * z1, sd * (0.4 * z1 + 0.9 * normal(r)))
+            },
+            &x,
+        );
+        let cases: Vec<(Model, Vec<f64>)> = vec![
+            (uni_model(&a, 2, None), vec![0.1, -0.4, -0.2, 0.6, 2.5, -1.8]),
+            (
+                uni_model(&a, 3, None),
+                vec![0.1, -0.3, 0.0, 0.0, -0.2, 0.5, 2.5, 0.3, 0.1, 2.0, -1.0, 0.4],
+            ),
+            (uni_model(&a, 2, Some(x.clone())), vec![0.1, -0.3, -0.2, 0.5, 2.5, -1.8, 0.7, -0.4]),
+            (
+                Model { k: 2, ne: 5, y1: a.clone(), y2: b, x: None },
+                vec![0.1, 0.0, -0.3, -0.2, 0.4, -0.2, 0.1, 0.5, 0.4, 0.2, 2.5, -1.8],
+            ),
+        ];
+        for (model, u) in &cases {
+            let np = u.len();
+            let run = |force_log: bool| {
+                let mut w = new_work(model.n(), model.k);
+                w.force_log = force_log;
+                let mut g = vec![0.0; np];
+                let ll = model.eval(u, &mut w, Some(&mut g), None);
+                let mut em = Vec::new();
+                model.eval(u, &mut w, None, Some(&mut em));
+                assert_eq!(w.log_path, force_log);
+                (ll, g, em, w.ps.clone(), normalised_rows(&w.pf, model.k).concat())
+            };
+            let (l1, g1, e1, s1, f1) = run(false);
+            let (l2, g2, e2, s2, f2) = run(true);
+            assert!((l1 - l2).abs() < 1e-12 * l2.abs(), "{l1} vs {l2}");
+            for (p, q) in g1.iter().zip(&g2).chain(e1.iter().zip(&e2)) {
+                assert!((p - q).abs() < 1e-9 * q.abs().max(1.0), "{p} vs {q}");
+            }
+            for (p, q) in s1.iter().zip(&s2).chain(f1.iter().zip(&f2)) {
+                assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+            }
+        }
     }
 
     #[test]

@@ -282,13 +282,72 @@ pub fn combine_blocks(
     tag: u64,
     ranges: &[BlockRange],
 ) -> Result<StressReport, PayloadError> {
-    let Some(first) = ranges.first() else { return bad("no payloads to combine") };
-    let (lo, hi) = first.range;
+    let mut combiner = BlockCombiner::new(cfg, tag);
+    // Every payload checked first, so a foreign one is named by its index in `ranges`.
     for (i, r) in ranges.iter().enumerate() {
-        if r.tag != tag {
+        combiner.check(i, r)?;
+    }
+    // Then in block order: each range is merged as it is pushed and dropped at once.
+    let mut order: Vec<&BlockRange> = ranges.iter().collect();
+    order.sort_by_key(|r| r.first_block);
+    for r in order {
+        combiner.push(r.clone())?;
+    }
+    combiner.finish()
+}
+
+/// [`combine_blocks`] as the ranges arrive: each [`push`](Self::push) merges every range that
+/// is next in block order into the run's total and keeps only the ones that arrived early, so
+/// a driver holds the dense total (~0.6 MB) and the out-of-order ranges, never the whole run.
+/// The merge is the same left-to-right block-order merge, so the report is bit-identical to
+/// [`combine_blocks`] and to one [`simulate`](crate::simulate) run, whatever the arrival order.
+#[derive(Debug)]
+pub struct BlockCombiner {
+    cfg: StressConfig,
+    tag: u64,
+    /// The pilot's histogram range (of the first range pushed; every other must agree).
+    range: Option<(f64, f64)>,
+    total: Option<Accum>,
+    /// The first block not merged yet.
+    next: u64,
+    /// Ranges that arrived before the ones in front of them, by first block.
+    pending: std::collections::BTreeMap<u64, BlockRange>,
+    /// Ranges pushed so far (the index a message names).
+    pushed: usize,
+}
+
+impl BlockCombiner {
+    /// A combiner of the run `cfg` whose payloads carry `tag`.
+    pub fn new(cfg: &StressConfig, tag: u64) -> Self {
+        Self {
+            cfg: cfg.clone(),
+            tag,
+            range: None,
+            total: None,
+            next: 0,
+            pending: std::collections::BTreeMap::new(),
+            pushed: 0,
+        }
+    }
+
+    /// Blocks merged so far (`0 .. merged_blocks()`).
+    pub fn merged_blocks(&self) -> u64 {
+        self.next
+    }
+
+    /// Ranges held back because an earlier one has not arrived.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Checks that range `r` (the `i`-th payload) belongs to this run: tag, settings and
+    /// the pilot's histogram range (against the first range checked or pushed).
+    fn check(&mut self, i: usize, r: &BlockRange) -> Result<(), PayloadError> {
+        let cfg = &self.cfg;
+        if r.tag != self.tag {
             return bad(format!(
-                "payload {i} is from another request or store (fingerprint {:016x}, expected {tag:016x})",
-                r.tag
+                "payload {i} is from another request or store (fingerprint {:016x}, expected {:016x})",
+                r.tag, self.tag
             ));
         }
         if r.cfg != *cfg {
@@ -298,38 +357,73 @@ pub fn combine_blocks(
                 cfg.paths, cfg.horizon_days, cfg.seed, cfg.block_size
             ));
         }
+        let (lo, hi) = *self.range.get_or_insert(r.range);
         if r.range.0.to_bits() != lo.to_bits() || r.range.1.to_bits() != hi.to_bits() {
             return bad(format!("payload {i} has another histogram range than payload 0"));
         }
+        Ok(())
     }
-    let mut order: Vec<&BlockRange> = ranges.iter().collect();
-    order.sort_by_key(|r| r.first_block);
-    let total_blocks = block_count(cfg);
-    let mut next = 0u64;
-    for r in &order {
-        if r.first_block != next {
-            return bad(if r.first_block < next {
-                format!(
-                    "blocks {}..{} overlap an earlier payload",
-                    r.first_block,
-                    r.first_block + r.len()
-                )
-            } else {
-                format!("blocks {next}..{} are missing", r.first_block)
-            });
+
+    /// Takes the next payload (any order): merges it, and every held range it makes
+    /// contiguous, into the total.
+    ///
+    /// # Errors
+    /// A [`PayloadError`] for a range of another run, or one that overlaps a range already
+    /// pushed; the combiner is unchanged by a refused range.
+    pub fn push(&mut self, r: BlockRange) -> Result<(), PayloadError> {
+        let i = self.pushed;
+        self.check(i, &r)?;
+        if r.is_empty() {
+            return bad(format!("payload {i} holds no blocks"));
         }
-        next += r.len();
-    }
-    if next != total_blocks {
-        return bad(format!("blocks {next}..{total_blocks} are missing"));
-    }
-    let mut total = Accum::new(lo, hi, &cfg.cover_levels);
-    for r in order {
-        for b in &r.blocks {
-            b.merge_into(&mut total);
+        let (start, end) = (r.first_block, r.first_block + r.len());
+        let overlap = || bad(format!("blocks {start}..{end} overlap an earlier payload"));
+        if start < self.next {
+            return overlap();
         }
+        if let Some((&s, before)) = self.pending.range(..=start).next_back() {
+            if s == start || s + before.len() > start {
+                return overlap();
+            }
+        }
+        if let Some((&s, _)) = self.pending.range(start..).next() {
+            if s < end {
+                return overlap();
+            }
+        }
+        self.pushed += 1;
+        self.pending.insert(start, r);
+        while let Some(r) = self.pending.remove(&self.next) {
+            let (lo, hi) = r.range;
+            let total =
+                self.total.get_or_insert_with(|| Accum::new(lo, hi, &self.cfg.cover_levels));
+            for b in &r.blocks {
+                b.merge_into(total);
+            }
+            self.next += r.len();
+        }
+        Ok(())
     }
-    Ok(report(&total, cfg))
+
+    /// The run's report once every block has been pushed.
+    ///
+    /// # Errors
+    /// A [`PayloadError`] when nothing was pushed or blocks are missing.
+    pub fn finish(self) -> Result<StressReport, PayloadError> {
+        if self.pushed == 0 {
+            return bad("no payloads to combine");
+        }
+        let total_blocks = block_count(&self.cfg);
+        let next = self.next;
+        if let Some(&s) = self.pending.keys().next() {
+            return bad(format!("blocks {next}..{s} are missing"));
+        }
+        if next != total_blocks {
+            return bad(format!("blocks {next}..{total_blocks} are missing"));
+        }
+        let Some(total) = self.total else { return bad("no payloads to combine") };
+        Ok(report(&total, &self.cfg))
+    }
 }
 
 /// FNV-1a, 64 bit: the payload's checksum (detects damage, not tampering).
@@ -633,6 +727,58 @@ mod tests {
             let combined = combine_blocks(&cfg, 7, &ranges).unwrap();
             assert_eq!(format!("{combined:?}"), format!("{one:?}"));
         }
+    }
+
+    #[test]
+    fn the_streaming_combiner_gives_the_single_run_in_any_arrival_order() {
+        let (model, pf) = setup();
+        let cfg = StressConfig {
+            paths: 2_500,
+            horizon_days: 5,
+            seed: 9,
+            block_size: 300,
+            ..StressConfig::default()
+        };
+        let one = simulate(&model, &pf, Scenario::Model, &cfg, &|_| {}).unwrap();
+        let go = |_: u64| ControlFlow::Continue(());
+        let split = [(0u64, 2u64), (2, 1), (3, 4), (7, 2)];
+        let ranges: Vec<BlockRange> = split
+            .iter()
+            .map(|&r| simulate_blocks(None, &model, &pf, Scenario::Model, &cfg, 7, r, &go).unwrap())
+            .collect();
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]] {
+            let mut c = BlockCombiner::new(&cfg, 7);
+            for (k, &i) in order.iter().enumerate() {
+                c.push(ranges[i].clone()).unwrap();
+                // Only what cannot be merged yet is held.
+                let merged = split
+                    .iter()
+                    .take_while(|(f, _)| order[..=k].iter().any(|&j| split[j].0 == *f))
+                    .map(|(_, n)| n)
+                    .sum::<u64>();
+                assert_eq!(c.merged_blocks(), merged, "{order:?} after {k}");
+            }
+            assert_eq!(c.pending(), 0);
+            assert_eq!(format!("{:?}", c.finish().unwrap()), format!("{one:?}"), "{order:?}");
+        }
+        // Overlaps, foreign payloads and gaps are refused; a refused push changes nothing.
+        let mut c = BlockCombiner::new(&cfg, 7);
+        c.push(ranges[2].clone()).unwrap();
+        let e = c.push(ranges[2].clone()).unwrap_err().to_string();
+        assert!(e.contains("blocks 3..7 overlap an earlier payload"), "{e}");
+        let wide =
+            simulate_blocks(None, &model, &pf, Scenario::Model, &cfg, 7, (2, 2), &go).unwrap();
+        let e = c.push(wide).unwrap_err().to_string();
+        assert!(e.contains("blocks 2..4 overlap"), "{e}");
+        let other =
+            simulate_blocks(None, &model, &pf, Scenario::Model, &cfg, 8, (0, 2), &go).unwrap();
+        assert!(c.push(other).unwrap_err().to_string().contains("another request or store"));
+        c.push(ranges[0].clone()).unwrap();
+        assert_eq!((c.merged_blocks(), c.pending()), (2, 1));
+        let e = c.finish().unwrap_err().to_string();
+        assert!(e.contains("blocks 2..3 are missing"), "{e}");
+        let e = BlockCombiner::new(&cfg, 7).finish().unwrap_err().to_string();
+        assert!(e.contains("no payloads"), "{e}");
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub mod scenario;
 
 pub use accum::{wilson95, CoarseHistogram, PnlSummary};
 pub use blocks::{
-    block_count, combine_blocks, simulate_blocks, BlockRange, PayloadError, BLOCKS_FORMAT_VERSION,
+    block_count, combine_blocks, simulate_blocks, BlockCombiner, BlockRange, PayloadError,
+    BLOCKS_FORMAT_VERSION,
 };
 pub use engine::{
     revalue_shock, simulate, simulate_paths, simulate_with_threads, CoverProbability, PathMatrix,

@@ -48,6 +48,7 @@ __all__ = [
     "InputError",
     "JOBS",
     "Result",
+    "StressCombiner",
     "Workspace",
     "basis",
     "basis_scan",
@@ -544,6 +545,36 @@ def stress_combine(store: Union[str, os.PathLike], payloads: Sequence[bytes], *,
     text, table = _native.stress_combine(os.fspath(store), dd, _request_json(fields),
                                          [bytes(p) for p in payloads])
     return Result("stress", json.loads(text), (), text, table)
+
+
+class StressCombiner:
+    """:func:`stress_combine` as the payloads arrive: ``StressCombiner(store, **fields)``
+    prepares the run on the store, :meth:`push` takes each :func:`stress_blocks` payload as
+    its task finishes (any order: the ones next in block order are merged at once and dropped,
+    early ones held), and :meth:`finish` returns the same :class:`Result` as
+    :func:`stress_combine` — ``to_dict()`` equal to ``stress --json`` bit for bit — with the
+    driver's memory flat in the number of paths. Damaged, foreign or overlapping payloads
+    raise ``InputError`` and leave the combination as it was; missing blocks raise it at
+    :meth:`finish`."""
+
+    def __init__(self, store: Union[str, os.PathLike], *,
+                 data_dir: Union[str, os.PathLike, None] = None, **fields: Any) -> None:
+        dd = os.fspath(data_dir) if data_dir is not None else None
+        self._native = _native.StressCombiner(os.fspath(store), dd, _request_json(fields))
+
+    def push(self, payload: bytes) -> None:
+        """Merges one payload (and any held ones it makes contiguous)."""
+        self._native.push(bytes(payload))
+
+    @property
+    def progress(self) -> Tuple[int, int]:
+        """``(blocks merged so far, payloads held back)``."""
+        return self._native.progress()
+
+    def finish(self) -> Result:
+        """The stress result once every block is in (the combiner is spent afterwards)."""
+        text, table = self._native.finish()
+        return Result("stress", json.loads(text), (), text, table)
 
 
 def basis_scan(store: Union[str, os.PathLike], pairs: Any, **kwargs: Any) -> list:

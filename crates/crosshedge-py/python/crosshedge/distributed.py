@@ -4,7 +4,8 @@ to one machine.
 A stress run of ``paths`` paths is ``ceil(paths / 4096)`` seed blocks; block ``b`` always draws
 from the random stream of ``(seed, b)``. Each task runs a contiguous range of blocks on its own
 (:func:`crosshedge.stress_blocks`, bytes of per-block statistics) and the driver merges them in
-block order (:func:`crosshedge.stress_combine`), so the result's ``to_dict()`` equals
+block order as they arrive (:class:`crosshedge.StressCombiner`, the streaming
+:func:`crosshedge.stress_combine`: memory flat in the number of paths), so the result's ``to_dict()`` equals
 ``crosshedge stress --json`` with the same flags to the last bit, whatever the engine, the
 number of workers or the order tasks finish in.
 
@@ -111,17 +112,23 @@ def _workers(engine: str, client: Any) -> int:
 
 
 def _run_tasks(engine: str, client: Any, fn: Callable, args: Sequence[tuple],
-               on_done: Callable[[int, Any], None], workers: int) -> List[Any]:
-    """``fn(*a)`` for every ``a`` of ``args`` on the engine; results keyed by task index
-    (``on_done(i, result)`` as each finishes, in completion order)."""
+               on_done: Callable[[int, Any], None], workers: int, keep: bool = True) -> List[Any]:
+    """``fn(*a)`` for every ``a`` of ``args`` on the engine; ``on_done(i, result)`` as each
+    finishes, in completion order. Returns the results by task index (``keep=False``: none are
+    kept, each is dropped once ``on_done`` has taken it, and the engine's copy is released)."""
     out: List[Any] = [None] * len(args)
+
+    def take(i: int, result: Any) -> None:
+        if keep:
+            out[i] = result
+        on_done(i, result)
+
     if engine == "threads":
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(workers, len(args))) as pool:
             futs = {pool.submit(fn, *a): i for i, a in enumerate(args)}
             for f in concurrent.futures.as_completed(futs):
-                i = futs[f]
-                out[i] = f.result()
-                on_done(i, out[i])
+                i = futs.pop(f)
+                take(i, f.result())
     elif engine == "dask":
         from dask.distributed import as_completed
 
@@ -130,10 +137,11 @@ def _run_tasks(engine: str, client: Any, fn: Callable, args: Sequence[tuple],
         try:
             for f in as_completed(futs):
                 i = index[f.key]
-                out[i] = f.result()
-                on_done(i, out[i])
+                take(i, f.result())
+                futs[i] = None
+                f.release()
         except BaseException:
-            client.cancel(futs)
+            client.cancel([f for f in futs if f is not None])
             raise
     else:
         import ray
@@ -144,13 +152,13 @@ def _run_tasks(engine: str, client: Any, fn: Callable, args: Sequence[tuple],
         refs = [remote.remote(*a) for a in args]
         index = {r: i for i, r in enumerate(refs)}
         pending = list(refs)
+        del refs
         try:
             while pending:
                 done, pending = ray.wait(pending, num_returns=1)
                 for r in done:
-                    i = index[r]
-                    out[i] = ray.get(r)
-                    on_done(i, out[i])
+                    take(index.pop(r), ray.get(r))
+                del done
         except BaseException:
             for r in pending:
                 ray.cancel(r)
@@ -183,17 +191,21 @@ def stress(store: Union[str, os.PathLike], *, book: str = "default", paths: int,
     workers = _workers(engine, client)
     ranges = shard_ranges(n_blocks, shards if shards is not None else 4 * workers)
     args = [(store, dd, text, first, n) for first, n in ranges]
+    # The driver merges each shard's payload as it arrives (in block order, holding only the
+    # early ones), so its memory stays flat in the number of paths.
+    combiner = _native.StressCombiner(store, dd, text)
     bar = _Bar(progress, int(paths), "paths")
 
-    def done(i: int, _: Any) -> None:
+    def done(i: int, payload: bytes) -> None:
+        combiner.push(payload)
         first, n = ranges[i]
         bar.add(min((first + n) * BLOCK_PATHS, paths) - first * BLOCK_PATHS)
 
     try:
-        payloads = _run_tasks(engine, client, _blocks_task, args, done, workers)
+        _run_tasks(engine, client, _blocks_task, args, done, workers, keep=False)
     finally:
         bar.close()
-    out, table = _native.stress_combine(store, dd, text, payloads)
+    out, table = combiner.finish()
     return Result("stress", json.loads(out), (), out, table)
 
 
