@@ -591,7 +591,7 @@ fn every_kind_of_schema_drift_exits_2_on_one_line_naming_source_field_and_excerp
     let before = store_state(dir);
     let kl = klines(&BTC[..3]);
     // (spec, route, body, source named, field named, excerpt shown)
-    let cases: [(&str, &str, String, &str, &str, &str); 6] = [
+    let cases: [(&str, &str, String, &str, &str, &str); 7] = [
         (
             "vix",
             VIX_PATH,
@@ -607,6 +607,14 @@ fn every_kind_of_schema_drift_exits_2_on_one_line_naming_source_field_and_excerp
             "cboe:VIX",
             "close",
             "(got 'open,high,low,last",
+        ),
+        (
+            "vro",
+            "/api/global/us_indices/daily_prices/VRO_History.csv",
+            "DATE,SETTLEMENT\n01/03/2024,15.130000\n".into(),
+            "cboe:VRO",
+            "vro",
+            "(got 'settlement",
         ),
         (
             "funding-btc",

@@ -120,7 +120,10 @@ pub fn check_base_url(host: Host, url: &str) -> Result<String, FetchError> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
-    /// A Cboe daily index (`VIX`, `VIX9D`, `VIX3M`, `VVIX`, `SKEW`): the close.
+    /// A Cboe daily index (`VIX`, `VIX9D`, `VIX3M`, `VVIX`, `SKEW`): the close; or `VRO`,
+    /// Cboe's VIX final-settlement values (the Special Opening Quotation of each VIX futures
+    /// and options settlement date, monthly and weekly: one print per settlement day, no
+    /// other days), from `VRO_History.csv` in the same `DATE,<SYMBOL>` layout as `VVIX`.
     Cboe,
     /// Every monthly VX futures contract into the store's futures table.
     CboeVx,
@@ -252,6 +255,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("vix3m", "cboe:VIX3M=vix3m"),
     ("vvix", "cboe:VVIX=vvix"),
     ("skew", "cboe:SKEW=skew"),
+    ("vro", "cboe:VRO=vro"),
     ("vx", "cboe-vx:VX=vx"),
     ("btc", "binance:BTCUSDT=btc"),
     ("eth", "binance:ETHUSDT=eth"),
@@ -352,7 +356,7 @@ impl Spec {
             SourceKind::Cboe => {
                 if matches!(
                     self.symbol.to_ascii_uppercase().as_str(),
-                    "VVIX" | "SKEW" | "VXN" | "VXD" | "VOLI"
+                    "VVIX" | "SKEW" | "VXN" | "VXD" | "VOLI" | "VRO"
                 ) {
                     self.symbol.to_ascii_lowercase()
                 } else {

@@ -613,6 +613,10 @@ fn every_preset_and_the_issues_specs_fetch_against_the_replay_server() {
         let spec: Spec = preset.parse().unwrap();
         assert_eq!(spec, spec_text.parse::<Spec>().unwrap(), "{preset}");
         kinds.insert(spec.kind);
+        if *preset == "vro" {
+            // Settlement days only: its own test below.
+            continue;
+        }
         let before = server.requests();
         let f = fetch(&c, &spec, w, 1000).unwrap_or_else(|e| panic!("{preset}: {e}"));
         if spec.kind == SourceKind::DeribitOptions {
@@ -754,4 +758,25 @@ fn a_deribit_option_snapshot_gives_the_30_day_atm_vol_of_the_numpy_golden() {
         assert!((s.atm - g["atm"].as_f64().unwrap()).abs() <= tol, "{s:?} {g}");
         assert!((s.skew - g["skew"].as_f64().unwrap()).abs() <= tol, "{s:?} {g}");
     }
+}
+
+/// VRO: Cboe's VIX final-settlement values (`VRO_History.csv`, `DATE,VRO`, `MM/DD/YYYY`, one
+/// print per settlement day), the values of the Dec 2023 – Feb 2024 monthly settlements as
+/// ../shared/data's contracts file has them on their expiry rows.
+#[test]
+fn vro_final_settlement_values_fetch_as_a_settlement_day_series() {
+    let path = "/api/global/us_indices/daily_prices/VRO_History.csv";
+    let body = "DATE,VRO\n11/15/2023,14.270000\n12/20/2023,12.310000\n01/17/2024,15.130000\n02/14/2024,14.320000\n";
+    let server = ReplayServer::start(vec![Route::new(path, vec![Reply::ok(body)])]).unwrap();
+    let (c, _) = client(&server, None, false);
+    let spec: Spec = "vro".parse().unwrap();
+    assert_eq!(spec, "cboe:VRO=vro".parse::<Spec>().unwrap());
+    let f = fetch(&c, &spec, window("2023-12-01", "2024-02-29"), 1000).unwrap();
+    let k = f.table.columns.iter().position(|c| column_key(c) == "vro").unwrap();
+    let got: Vec<(NaiveDate, f64)> =
+        f.table.rows.iter().map(|r| (r.date, r.values[k].unwrap())).collect();
+    assert_eq!(got, [(d("2023-12-20"), 12.31), (d("2024-01-17"), 15.13), (d("2024-02-14"), 14.32)]);
+    // Every print is on a VIX settlement day (these three: the monthly rule).
+    assert!(got.iter().all(|(d, _)| crosshedge_core::calendar::is_vix_expiry(*d)));
+    // (A renamed value column is schema drift: tests/cli_fetch.rs.)
 }
