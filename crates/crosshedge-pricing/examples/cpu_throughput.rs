@@ -7,8 +7,9 @@
 use std::time::Instant;
 
 use crosshedge_pricing::{
-    black76_greeks_batch, implied_vol_black76_batch, Black76Batch, GreeksSoA, ImpliedVolBatch,
-    OptionKind,
+    black76_greeks_batch, implied_vol_black76, implied_vol_black76_batch,
+    implied_vol_black76_batch_at, Black76Batch, GreeksSoA, ImpliedVolBatch, ImpliedVolInputs,
+    OptionKind, SimdLevel,
 };
 
 struct Lcg(u64);
@@ -82,7 +83,28 @@ fn main() {
         rate: &rate,
     };
     let mut vols = vec![0.0; n];
-    measure("implied vol (Let's Be Rational)", n, || {
+    measure("implied vol batch (detected level)", n, || {
         implied_vol_black76_batch(std::hint::black_box(&iv), &mut vols).unwrap()
+    });
+    for level in SimdLevel::available() {
+        measure(&format!("implied vol batch {level}"), n, || {
+            implied_vol_black76_batch_at(level, std::hint::black_box(&iv), &mut vols).unwrap()
+        });
+    }
+    // The scalar Let's Be Rational per option: what the batch ran before issue 14.
+    let inputs: Vec<ImpliedVolInputs> = (0..n)
+        .map(|j| ImpliedVolInputs {
+            kind: kind[j],
+            price: prices[j],
+            forward: fwd[j],
+            strike: strike[j],
+            t_years: t[j],
+            rate: rate[j],
+        })
+        .collect();
+    measure("implied vol scalar, per option", n, || {
+        for (v, i) in vols.iter_mut().zip(std::hint::black_box(&inputs)) {
+            *v = implied_vol_black76(i).unwrap();
+        }
     });
 }

@@ -306,7 +306,7 @@ pub(crate) fn normalised_black_call_otm_and_vega(x: f64, s: f64) -> (f64, f64) {
 }
 
 /// `1/((n+1)(n+2))` for `n = 1, 3, 5, …`: the Taylor coefficient ratios `t^{n+2}/(n+2)! ÷ t^n/n!`.
-const TAYLOR_INV: [f64; 20] = {
+pub(crate) const TAYLOR_INV: [f64; 20] = {
     let mut a = [0.0; 20];
     let mut j = 0;
     while j < 20 {

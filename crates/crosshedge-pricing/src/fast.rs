@@ -27,7 +27,7 @@ const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 · 2⁵²
 const FRAC_1_SQRT_2PI: f64 = crate::normal::FRAC_1_SQRT_2PI;
 
 #[inline(always)]
-fn sel(c: bool, a: f64, b: f64) -> f64 {
+pub(crate) fn sel(c: bool, a: f64, b: f64) -> f64 {
     if c {
         a
     } else {
@@ -99,24 +99,28 @@ pub(crate) fn ln_fast<M: MulAdd>(y: f64) -> f64 {
     e * LN2_HI + M::mul_add(e, LN2_LO, ln_m)
 }
 
+/// fdlibm `s_erf.c` central `erf` numerator in `u²` (increasing degree).
+const PP: [f64; 5] = [
+    0.12837916709551256,
+    -0.3250421072470015,
+    -0.02848174957559851,
+    -0.005770270296489442,
+    -2.3763016656650163e-05,
+];
+/// fdlibm `s_erf.c` central `erf` denominator in `u²` (increasing degree, without its
+/// constant 1).
+const QQ: [f64; 5] = [
+    0.39791722395915535,
+    0.0650222499887673,
+    0.005081306281875766,
+    0.00013249473800432164,
+    -3.960228278775368e-06,
+];
+
 /// `Φ(z)` given `e = exp(−z²/2)`, branch-free, for `|z| ≤ 4√2` (callers send larger `|z|` to the
 /// scalar path).
 #[inline(always)]
 pub(crate) fn cdf_fast<M: MulAdd>(z: f64, e: f64) -> f64 {
-    const PP: [f64; 5] = [
-        0.12837916709551256,
-        -0.3250421072470015,
-        -0.02848174957559851,
-        -0.005770270296489442,
-        -2.3763016656650163e-05,
-    ];
-    const QQ: [f64; 5] = [
-        0.39791722395915535,
-        0.0650222499887673,
-        0.005081306281875766,
-        0.00013249473800432164,
-        -3.960228278775368e-06,
-    ];
     // Middle range: Cody's erfcx rational, the scalar kernel's own coefficients.
     const P2: [f64; 8] = ERFCX_P2;
     const Q2: [f64; 8] = ERFCX_Q2;
@@ -139,6 +143,35 @@ pub(crate) fn cdf_fast<M: MulAdd>(z: f64, e: f64) -> f64 {
     let erfc_u = sel(central, ratio, ratio * e);
     let half = 0.5 * erfc_u;
     sel(z <= 0.0, half, 1.0 - half)
+}
+
+/// `(Φ(z), Φ(−z))` given `e = exp(−z²/2)`, branch-free, for `|z| ≤ 4√2`: one `erfc`
+/// evaluation, the small side `Φ(−|z|)` directly (full relative precision in the tail, which
+/// `1 − Φ(|z|)` would lose) and the other side as one minus it.
+#[inline(always)]
+pub(crate) fn cdf_pair_fast<M: MulAdd>(z: f64, e: f64) -> (f64, f64) {
+    let lo = cdf_fast::<M>(-z.abs(), e);
+    let hi = 1.0 - lo;
+    (sel(z <= 0.0, lo, hi), sel(z <= 0.0, hi, lo))
+}
+
+/// `erfcx(u) = e^{u²} erfc(u)` for `0 ≤ u ≤ 4`, branch-free: fdlibm's central `erf` rational
+/// times `exp(u²)` below 0.46875, Cody's rational (the scalar [`crate::normal::erfcx`]'s) above.
+#[inline(always)]
+pub(crate) fn erfcx_fast<M: MulAdd>(u: f64) -> f64 {
+    const P2: [f64; 8] = ERFCX_P2;
+    const Q2: [f64; 8] = ERFCX_Q2;
+    let horner =
+        |c: &[f64], x: f64, top: f64| c.iter().rev().fold(top, |p, &a| M::mul_add(p, x, a));
+    let uu = u * u;
+    let pp = horner(&PP[..4], uu, PP[4]);
+    let qq = M::mul_add(horner(&QQ[..4], uu, QQ[4]), uu, 1.0);
+    let num_c = M::mul_add(1.0 - u, qq, -(u * pp));
+    let p2 = horner(&P2[..7], u, P2[7]);
+    let q2 = horner(&Q2[..7], u, 1.0);
+    let central = u < 0.468_75;
+    let ratio = sel(central, num_c, p2) / sel(central, qq, q2);
+    sel(central, ratio * exp_fast::<M>(uu), ratio)
 }
 
 /// Options per vectorised loop (a multiple of every level's lane count).

@@ -25,7 +25,10 @@
 //!   [`parity::parse_chain_csv`].
 //! - [`batch`]: structure-of-arrays entry points for speed, run at the best instruction-set
 //!   level of the CPU ([`simd::SimdLevel`]: AVX-512, AVX2+FMA or the portable baseline, chosen
-//!   at run time through `pulp`, no `unsafe` here), each within 1e-13 of the scalar functions.
+//!   at run time through `pulp`, no `unsafe` here), each within 1e-13 of the scalar functions;
+//!   the implied-volatility batch solves options in SIMD lanes and agrees with
+//!   [`implied_vol_black76`] to 1e-12 where the volatility is well determined (vega·σ/price
+//!   ≥ 0.5), repricing its inputs to 1e-13 everywhere.
 //! - [`normal`]: the normal distribution to near machine precision.
 //! - [`testkit`]: the conformance harness every pricing model passes.
 //!
@@ -50,6 +53,7 @@ pub mod black;
 pub mod error;
 mod fast;
 pub mod implied;
+mod implied_fast;
 pub mod inverse;
 pub mod normal;
 pub mod parity;

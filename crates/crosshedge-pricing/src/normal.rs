@@ -131,6 +131,40 @@ pub(crate) fn cdf_over_pdf(z: f64) -> f64 {
     SQRT_PI_OVER_2 * erfcx(-z * std::f64::consts::FRAC_1_SQRT_2)
 }
 
+/// Acklam's `Φ⁻¹` rational, central numerator in `r = (p − ½)²`, highest degree first.
+pub(crate) const ACKLAM_A: [f64; 6] = [
+    -3.969_683_028_665_376e1,
+    2.209_460_984_245_205e2,
+    -2.759_285_104_469_687e2,
+    1.383_577_518_672_69e2,
+    -3.066_479_806_614_716e1,
+    2.506_628_277_459_239,
+];
+/// Acklam's `Φ⁻¹` rational, central denominator (without its constant 1), highest degree first.
+pub(crate) const ACKLAM_B: [f64; 5] = [
+    -5.447_609_879_822_406e1,
+    1.615_858_368_580_409e2,
+    -1.556_989_798_598_866e2,
+    6.680_131_188_771_972e1,
+    -1.328_068_155_288_572e1,
+];
+/// Acklam's `Φ⁻¹` rational, tail numerator in `q = √(−2 ln p)`, highest degree first.
+pub(crate) const ACKLAM_C: [f64; 6] = [
+    -7.784_894_002_430_293e-3,
+    -3.223_964_580_411_365e-1,
+    -2.400_758_277_161_838,
+    -2.549_732_539_343_734,
+    4.374_664_141_464_968,
+    2.938_163_982_698_783,
+];
+/// Acklam's `Φ⁻¹` rational, tail denominator (without its constant 1), highest degree first.
+pub(crate) const ACKLAM_D: [f64; 4] = [
+    7.784_695_709_041_462e-3,
+    3.224_671_290_700_398e-1,
+    2.445_134_137_142_996,
+    3.754_408_661_907_416,
+];
+
 /// Inverse of the standard normal cumulative distribution, `Φ⁻¹(p)` for `0 < p < 1`,
 /// returning `−∞`/`+∞` at `p = 0`/`p = 1` and NaN outside `[0, 1]` (an internal building block;
 /// callers validate).
@@ -138,35 +172,10 @@ pub(crate) fn cdf_over_pdf(z: f64) -> f64 {
 /// Acklam's rational approximation (relative error below 1.2e-9) refined by one Halley step
 /// on `Φ(z) − p`, giving close to full double precision.
 pub fn inverse_norm_cdf(p: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
+    const A: [f64; 6] = ACKLAM_A;
+    const B: [f64; 5] = ACKLAM_B;
+    const C: [f64; 6] = ACKLAM_C;
+    const D: [f64; 4] = ACKLAM_D;
     const P_LOW: f64 = 0.024_25;
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;

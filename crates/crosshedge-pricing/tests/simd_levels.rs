@@ -150,10 +150,13 @@ fn invalid_option_in_a_later_block_is_named() {
     }
 }
 
-/// The implied-volatility batch returns the same bits at every level (the solver is scalar code
-/// compiled per level, with no multiply-add to fuse), and the solved vols reprice their inputs.
+/// The implied-volatility batch (issue 14: options in SIMD lanes, Householder steps on the
+/// fast kernels, the scalar Let's Be Rational for the lanes it leaves) gives the same bits at
+/// the two FMA levels (the same lane-wise fused operations); the baseline rounds the unfused
+/// steps differently and agrees with them to 1e-13 relative where the volatility is well
+/// determined (vega·σ/price ≥ 0.5); at every level the solved vols reprice their inputs.
 #[test]
-fn implied_vol_batch_identical_at_every_level() {
+fn implied_vol_batch_fma_levels_identical_and_baseline_within_rounding() {
     use crosshedge_pricing::{implied_vol_black76_batch_at, ImpliedVolBatch};
     let mut i = inputs(4_000);
     for v in &mut i.vol {
@@ -169,25 +172,41 @@ fn implied_vol_batch_identical_at_every_level() {
         t_years: &i.t,
         rate: &i.r,
     };
-    let mut base = vec![0.0; i.f.len()];
-    implied_vol_black76_batch_at(SimdLevel::Baseline, &iv, &mut base).unwrap();
-    for level in SimdLevel::ALL {
+    let solve = |level| {
         let mut vols = vec![0.0; i.f.len()];
-        let r = implied_vol_black76_batch_at(level, &iv, &mut vols);
+        implied_vol_black76_batch_at(level, &iv, &mut vols).map(|()| vols)
+    };
+    let base = solve(SimdLevel::Baseline).unwrap();
+    if SimdLevel::Avx2Fma.is_available() && SimdLevel::Avx512.is_available() {
+        let (a, b) = (solve(SimdLevel::Avx2Fma).unwrap(), solve(SimdLevel::Avx512).unwrap());
+        let same = a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+        assert!(same, "AVX2+FMA and AVX-512 implied vols differ");
+    } else {
+        eprintln!("AVX2+FMA vs AVX-512 bit-identity not checked: this CPU lacks one of them");
+    }
+    for level in SimdLevel::ALL {
+        let r = solve(level);
         if !level.is_available() {
             assert_eq!(r, Err(PricingError::SimdUnavailable { level }));
             continue;
         }
-        r.unwrap();
-        let same = vols.iter().zip(&base).all(|(a, b)| a.to_bits() == b.to_bits());
-        assert!(same, "{level}: implied vols differ from the baseline's");
-    }
-    // Backward check on the baseline's vols (far out of the money some prices underflow the
-    // volatility's resolution; those reprice within their own rounding).
-    let rebatch = Black76Batch { vol: &base, ..batch(&i) };
-    let mut back = GreeksSoA::default();
-    black76_greeks_batch_at(SimdLevel::Baseline, &rebatch, &mut back).unwrap();
-    for (j, (a, b)) in back.price.iter().zip(&g.price).enumerate() {
-        assert!((a - b).abs() <= 1e-12 * b.abs().max(1e-300), "j={j}: {a} vs {b}");
+        let vols = r.unwrap();
+        let mut worst: f64 = 0.0;
+        for j in 0..vols.len() {
+            if g.vega[j] * i.vol[j] >= 0.5 * g.price[j] {
+                let rel = (vols[j] - base[j]).abs() / base[j].max(1e-300);
+                assert!(rel <= 1e-13, "{level} j={j}: {} vs baseline {}", vols[j], base[j]);
+                worst = worst.max(rel);
+            }
+        }
+        eprintln!("{level} vs baseline (well-posed): worst relative difference {worst:e}");
+        // Backward check (far out of the money some prices underflow the volatility's
+        // resolution; those reprice within their own rounding).
+        let rebatch = Black76Batch { vol: &vols, ..batch(&i) };
+        let mut back = GreeksSoA::default();
+        black76_greeks_batch_at(SimdLevel::Baseline, &rebatch, &mut back).unwrap();
+        for (j, (a, b)) in back.price.iter().zip(&g.price).enumerate() {
+            assert!((a - b).abs() <= 1e-12 * b.abs().max(1e-300), "{level} j={j}: {a} vs {b}");
+        }
     }
 }
