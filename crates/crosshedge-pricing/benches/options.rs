@@ -85,6 +85,16 @@ fn bench_greeks(c: &mut Criterion) {
                 },
             );
         }
+        // Into a fresh output each time (what a caller without a buffer to reuse pays, e.g.
+        // the Python binding, whose arrays go to the user): the allocation and the first
+        // touch of its pages on top of the kernel.
+        g.bench_with_input(BenchmarkId::new("price_and_greeks_fresh_output", n), &b, |bench, b| {
+            bench.iter(|| {
+                let mut fresh = GreeksSoA::default();
+                black76_greeks_batch(black_box(b), &mut fresh).unwrap();
+                fresh
+            })
+        });
         g.finish();
     }
 }

@@ -49,7 +49,8 @@ pub struct GreeksSoA {
 
 impl GreeksSoA {
     /// Sets every vector's length to `n` (no write when it already is: a reused output costs no
-    /// extra pass over memory).
+    /// extra pass over memory; a fresh one is allocated zeroed, so the kernel's own writes are
+    /// its only pass).
     fn resize(&mut self, n: usize) {
         for v in [
             &mut self.price,
@@ -59,8 +60,21 @@ impl GreeksSoA {
             &mut self.theta,
             &mut self.rho,
         ] {
+            resize_output(v, n);
+        }
+    }
+}
+
+/// `v` at length `n` for the kernel to overwrite: kept when it already has the length, else a
+/// zeroed allocation (`vec![0.0; n]` asks the allocator for zeroed memory, which for large
+/// outputs is fresh zero pages: no pass over memory before the kernel's).
+fn resize_output(v: &mut Vec<f64>, n: usize) {
+    if v.len() != n {
+        if v.capacity() >= n {
             v.truncate(n);
             v.resize(n, 0.0);
+        } else {
+            *v = vec![0.0; n];
         }
     }
 }
@@ -159,6 +173,67 @@ pub fn black76_greeks_batch_at(
         return Err(PricingError::SimdUnavailable { level });
     }
     out.resize(batch.len());
+    let out = GreeksOut {
+        price: &mut out.price,
+        delta: &mut out.delta,
+        gamma: &mut out.gamma,
+        vega: &mut out.vega,
+        theta: &mut out.theta,
+        rho: &mut out.rho,
+    };
+    run_black76(level, batch, out)
+}
+
+/// The six output slices of a batch written in place: a caller's own buffers (a reused output,
+/// numpy arrays), each as long as the batch.
+#[derive(Debug)]
+pub struct GreeksOut<'a> {
+    /// Present values.
+    pub price: &'a mut [f64],
+    /// `∂V/∂F`.
+    pub delta: &'a mut [f64],
+    /// `∂²V/∂F²`.
+    pub gamma: &'a mut [f64],
+    /// `∂V/∂σ`.
+    pub vega: &'a mut [f64],
+    /// `−∂V/∂T` per year.
+    pub theta: &'a mut [f64],
+    /// `∂V/∂r`.
+    pub rho: &'a mut [f64],
+}
+
+/// [`black76_greeks_batch`] into the caller's slices (no allocation: what a reused buffer or a
+/// binding's preallocated arrays need), at the best instruction-set level of this CPU; the
+/// same bits as [`black76_greeks_batch`].
+///
+/// # Errors
+/// As [`black76_greeks_batch`]; [`PricingError::LengthMismatch`] naming the output
+/// (`out.price`, ...) whose length differs from the batch's.
+pub fn black76_greeks_batch_into(
+    batch: &Black76Batch<'_>,
+    out: GreeksOut<'_>,
+) -> Result<(), PricingError> {
+    batch.check_lengths()?;
+    let n = batch.len();
+    for (name, len) in [
+        ("out.price", out.price.len()),
+        ("out.delta", out.delta.len()),
+        ("out.gamma", out.gamma.len()),
+        ("out.vega", out.vega.len()),
+        ("out.theta", out.theta.len()),
+        ("out.rho", out.rho.len()),
+    ] {
+        check_len(name, len, n)?;
+    }
+    run_black76(SimdLevel::detected(), batch, out)
+}
+
+/// The Black-76 kernel at `level` on a checked batch and outputs of its length.
+fn run_black76(
+    level: SimdLevel,
+    batch: &Black76Batch<'_>,
+    out: GreeksOut<'_>,
+) -> Result<(), PricingError> {
     let kernel = Black76Kernel {
         inp: B76In {
             kind: batch.kind,
@@ -169,12 +244,12 @@ pub fn black76_greeks_batch_at(
             r: batch.rate,
         },
         out: B76Out {
-            price: &mut out.price,
-            delta: &mut out.delta,
-            gamma: &mut out.gamma,
-            vega: &mut out.vega,
-            theta: &mut out.theta,
-            rho: &mut out.rho,
+            price: out.price,
+            delta: out.delta,
+            gamma: out.gamma,
+            vega: out.vega,
+            theta: out.theta,
+            rho: out.rho,
         },
     };
     match level.run(kernel) {
@@ -297,8 +372,7 @@ pub fn black_scholes_greeks_batch_at(
     }
     let n = batch.len();
     out.greeks.resize(n);
-    out.dividend_rho.truncate(n);
-    out.dividend_rho.resize(n, 0.0);
+    resize_output(&mut out.dividend_rho, n);
     let g = &mut out.greeks;
     let kernel = BlackScholesKernel {
         inp: BsIn {
@@ -484,6 +558,39 @@ fn scalar_implied_vol(batch: &ImpliedVolBatch<'_>, i: usize) -> Result<f64, Pric
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn into_callers_slices_gives_the_batch_bits_and_checks_lengths() {
+        let n = 37;
+        let kind: Vec<OptionKind> =
+            (0..n).map(|i| if i % 3 == 0 { OptionKind::Put } else { OptionKind::Call }).collect();
+        let f: Vec<f64> = (0..n).map(|i| 10.0 + i as f64).collect();
+        let k: Vec<f64> = (0..n).map(|i| 12.0 + 0.5 * i as f64).collect();
+        let v: Vec<f64> = (0..n).map(|i| 0.2 + 0.03 * i as f64).collect();
+        let t: Vec<f64> = (0..n).map(|i| 0.05 + 0.02 * i as f64).collect();
+        let r = vec![0.03; n];
+        let b =
+            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
+        let mut soa = GreeksSoA::default();
+        black76_greeks_batch(&b, &mut soa).unwrap();
+        let mut o: Vec<Vec<f64>> = vec![vec![f64::NAN; n]; 6];
+        let [p, d, g, ve, th, rh] = &mut o[..] else { unreachable!() };
+        let out = GreeksOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh };
+        black76_greeks_batch_into(&b, out).unwrap();
+        let want = [&soa.price, &soa.delta, &soa.gamma, &soa.vega, &soa.theta, &soa.rho];
+        for (got, want) in o.iter().zip(want) {
+            let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(got), bits(want));
+        }
+        let mut short = vec![vec![0.0; n]; 6];
+        short[3].pop();
+        let [p, d, g, ve, th, rh] = &mut short[..] else { unreachable!() };
+        let out = GreeksOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh };
+        assert!(matches!(
+            black76_greeks_batch_into(&b, out),
+            Err(PricingError::LengthMismatch { name: "out.vega", .. })
+        ));
+    }
 
     #[test]
     fn batch_reports_length_mismatch_and_bad_item() {

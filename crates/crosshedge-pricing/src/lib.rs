@@ -64,9 +64,10 @@ pub mod vix;
 pub mod vix_ar1;
 
 pub use batch::{
-    black76_greeks_batch, black76_greeks_batch_at, black_scholes_greeks_batch,
-    black_scholes_greeks_batch_at, implied_vol_black76_batch, implied_vol_black76_batch_at,
-    Black76Batch, BlackScholesBatch, BlackScholesGreeksSoA, GreeksSoA, ImpliedVolBatch,
+    black76_greeks_batch, black76_greeks_batch_at, black76_greeks_batch_into,
+    black_scholes_greeks_batch, black_scholes_greeks_batch_at, implied_vol_black76_batch,
+    implied_vol_black76_batch_at, Black76Batch, BlackScholesBatch, BlackScholesGreeksSoA,
+    GreeksOut, GreeksSoA, ImpliedVolBatch,
 };
 pub use black::{
     black76_greeks, black76_price, black_scholes_greeks, black_scholes_price, normalised_black,

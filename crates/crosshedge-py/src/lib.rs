@@ -33,11 +33,12 @@ use crosshedge_app::flat::FlatRequest;
 use crosshedge_app::stress_blocks::ScanItem;
 use crosshedge_app::{AppError, ErrorKind, Progress, Workspace, WorkspaceConfig};
 use crosshedge_pricing::batch::{
-    black76_greeks_batch, black_scholes_greeks_batch, implied_vol_black76_batch, Black76Batch,
-    BlackScholesBatch, BlackScholesGreeksSoA, GreeksSoA, ImpliedVolBatch,
+    black76_greeks_batch, black76_greeks_batch_into, black_scholes_greeks_batch,
+    implied_vol_black76_batch, Black76Batch, BlackScholesBatch, BlackScholesGreeksSoA, GreeksOut,
+    GreeksSoA, ImpliedVolBatch,
 };
 use crosshedge_pricing::OptionKind;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -573,14 +574,22 @@ fn slice<'a, T: numpy::Element + Copy>(a: &'a PyReadonlyArray1<'_, T>) -> Cow<'a
     }
 }
 
-/// `Err` naming the first NaN of the named inputs (`forward[3] is NaN`).
-fn no_nan(inputs: &[(&str, &[f64])]) -> Result<(), String> {
-    for (name, xs) in inputs {
-        if let Some(i) = xs.iter().position(|x| x.is_nan()) {
-            return Err(format!("{name}[{i}] is NaN"));
+/// The kernel's result with its error replaced by one naming the first NaN of the named
+/// inputs (`forward[3] is NaN`) when there is one. The batch kernels refuse every non-finite
+/// input themselves, so a valid batch pays no extra pass over its inputs; only a refused one
+/// is scanned for the NaN that a user should be told about.
+fn naming_nan<T>(
+    inputs: &[(&str, &Cow<'_, [f64]>)],
+    r: Result<T, crosshedge_pricing::PricingError>,
+) -> Result<T, String> {
+    r.map_err(|e| {
+        for (name, xs) in inputs {
+            if let Some(i) = xs.iter().position(|x| x.is_nan()) {
+                return format!("{name}[{i}] is NaN");
+            }
         }
-    }
-    Ok(())
+        e.to_string()
+    })
 }
 
 /// Calls (true) and puts (false) as option kinds.
@@ -633,22 +642,68 @@ fn black76<'py>(
         slice(&rate),
     );
     let out = py.detach(|| {
-        no_nan(&[
-            ("forward", &f),
-            ("strike", &k),
-            ("expiry_years", &t),
-            ("vol", &v),
-            ("rate", &r),
-        ])?;
         let kind = kinds(&c);
         let batch =
             Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
         let mut out = GreeksSoA::default();
-        black76_greeks_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        let inputs =
+            [("forward", &f), ("strike", &k), ("expiry_years", &t), ("vol", &v), ("rate", &r)];
+        naming_nan(&inputs, black76_greeks_batch(&batch, &mut out))?;
         Ok::<_, String>(out)
     });
     Ok(greek_arrays(py, out.map_err(InputError::new_err)?))
 }
+
+/// [`black76`] into the caller's six float64 arrays (`price, delta, gamma, vega, theta, rho`,
+/// each C-contiguous, writable and as long as the inputs): no allocation, so a loop repricing
+/// a book reuses its buffers (the Python layer's `out=`). GIL released.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn black76_into(
+    py: Python<'_>,
+    is_call: PyReadonlyArray1<'_, bool>,
+    forward: PyReadonlyArray1<'_, f64>,
+    strike: PyReadonlyArray1<'_, f64>,
+    expiry_years: PyReadonlyArray1<'_, f64>,
+    vol: PyReadonlyArray1<'_, f64>,
+    rate: PyReadonlyArray1<'_, f64>,
+    out: [Bound<'_, PyArray1<f64>>; 6],
+) -> PyResult<()> {
+    let (c, f, k, t, v, r) = (
+        slice(&is_call),
+        slice(&forward),
+        slice(&strike),
+        slice(&expiry_years),
+        slice(&vol),
+        slice(&rate),
+    );
+    let mut rw: Vec<numpy::PyReadwriteArray1<'_, f64>> =
+        out.iter().map(|a| a.try_readwrite()).collect::<Result<_, _>>().map_err(|e| {
+            InputError::new_err(format!("out: an output array is not writable: {e}"))
+        })?;
+    let mut slices: Vec<&mut [f64]> = Vec::with_capacity(6);
+    for (a, name) in rw.iter_mut().zip(GREEK_NAMES) {
+        slices.push(
+            a.as_slice_mut()
+                .map_err(|_| InputError::new_err(format!("out['{name}']: not C-contiguous")))?,
+        );
+    }
+    let [p, d, g, ve, th, rh]: [&mut [f64]; 6] =
+        slices.try_into().map_err(|_| InputError::new_err("out: six arrays"))?;
+    py.detach(|| {
+        let kind = kinds(&c);
+        let batch =
+            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
+        let out = GreeksOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh };
+        let inputs =
+            [("forward", &f), ("strike", &k), ("expiry_years", &t), ("vol", &v), ("rate", &r)];
+        naming_nan(&inputs, black76_greeks_batch_into(&batch, out))
+    })
+    .map_err(InputError::new_err)
+}
+
+/// The greeks' names in the order of [`GreekArrays`].
+const GREEK_NAMES: [&str; 6] = ["price", "delta", "gamma", "vega", "theta", "rho"];
 
 /// Black–Scholes price and greeks (with a continuous dividend yield) of equal-length 1-D
 /// arrays: as [`black76`] with `spot` for `forward` and `div_yield` (decimal per year); delta
@@ -675,14 +730,6 @@ fn black_scholes<'py>(
         slice(&div_yield),
     );
     let out = py.detach(|| {
-        no_nan(&[
-            ("spot", &s),
-            ("strike", &k),
-            ("expiry_years", &t),
-            ("vol", &v),
-            ("rate", &r),
-            ("div_yield", &q),
-        ])?;
         let kind = kinds(&c);
         let batch = BlackScholesBatch {
             kind: &kind,
@@ -694,7 +741,15 @@ fn black_scholes<'py>(
             div_yield: &q,
         };
         let mut out = BlackScholesGreeksSoA::default();
-        black_scholes_greeks_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        let inputs = [
+            ("spot", &s),
+            ("strike", &k),
+            ("expiry_years", &t),
+            ("vol", &v),
+            ("rate", &r),
+            ("div_yield", &q),
+        ];
+        naming_nan(&inputs, black_scholes_greeks_batch(&batch, &mut out))?;
         Ok::<_, String>(out)
     });
     let out = out.map_err(InputError::new_err)?;
@@ -723,13 +778,6 @@ fn implied_vol<'py>(
         slice(&rate),
     );
     let out = py.detach(|| {
-        no_nan(&[
-            ("price", &p),
-            ("forward", &f),
-            ("strike", &k),
-            ("expiry_years", &t),
-            ("rate", &r),
-        ])?;
         let kind = kinds(&c);
         let batch = ImpliedVolBatch {
             kind: &kind,
@@ -740,7 +788,9 @@ fn implied_vol<'py>(
             rate: &r,
         };
         let mut out = vec![0.0; p.len()];
-        implied_vol_black76_batch(&batch, &mut out).map_err(|e| e.to_string())?;
+        let inputs =
+            [("price", &p), ("forward", &f), ("strike", &k), ("expiry_years", &t), ("rate", &r)];
+        naming_nan(&inputs, implied_vol_black76_batch(&batch, &mut out))?;
         Ok::<_, String>(out)
     });
     Ok(out.map_err(InputError::new_err)?.into_pyarray(py))
@@ -771,6 +821,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(build_demo_store, m)?)?;
     m.add_function(wrap_pyfunction!(snapshot_json, m)?)?;
     m.add_function(wrap_pyfunction!(black76, m)?)?;
+    m.add_function(wrap_pyfunction!(black76_into, m)?)?;
     m.add_function(wrap_pyfunction!(black_scholes, m)?)?;
     m.add_function(wrap_pyfunction!(implied_vol, m)?)?;
     m.add_function(wrap_pyfunction!(stress_block_count, m)?)?;

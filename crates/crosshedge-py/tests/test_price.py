@@ -74,6 +74,27 @@ def test_broadcasting_and_kind_arrays():
         ch.price.black76("call", np.ones(3), np.ones(4), 1.0, 0.2, 0.0)
 
 
+def test_black76_out_writes_in_place_the_same_bits():
+    strikes = np.linspace(80, 120, 12).reshape(3, 4)
+    fresh = ch.price.black76(np.array([["call", "put"] * 2] * 3), 100.0, strikes, 0.5, 0.25, 0.02)
+    buf = {g: np.full((3, 4), np.nan) for g in GREEKS}
+    back = ch.price.black76(np.array([["call", "put"] * 2] * 3), 100.0, strikes, 0.5, 0.25, 0.02, out=buf)
+    assert back is buf
+    for g in GREEKS:
+        np.testing.assert_array_equal(buf[g], fresh[g])
+    with pytest.raises(ValueError, match=r"out\['vega'\]: expected a float64 array of shape \(3, 4\)"):
+        ch.price.black76("call", 100.0, strikes, 0.5, 0.25, 0.02, out=dict(buf, vega=np.zeros(12)))
+    ro = dict(buf, rho=buf["rho"].copy())
+    ro["rho"].flags.writeable = False
+    with pytest.raises(ValueError, match="writable"):
+        ch.price.black76("call", 100.0, strikes, 0.5, 0.25, 0.02, out=ro)
+    with pytest.raises(ValueError, match="missing theta"):
+        ch.price.black76("call", 100.0, strikes, 0.5, 0.25, 0.02, out={g: buf[g] for g in GREEKS if g != "theta"})
+    with pytest.raises(ValueError, match=r"vol\[1\] is NaN"):
+        ch.price.black76("call", 100.0, 100.0, 1.0, np.array([0.1, np.nan]), 0.0,
+                         out={g: np.zeros(2) for g in GREEKS})
+
+
 def test_strided_inputs_are_copied():
     f = np.linspace(50, 150, 200)
     strided = f[::2]

@@ -184,6 +184,11 @@ def stress(store: Union[str, os.PathLike], *, book: str = "default", paths: int,
     ``AnalysisError`` as the job does."""
     engine = _engine(client)
     req = dict(fields, book=book, paths=paths, horizon=horizon, seed=seed)
+    if engine != "threads":
+        # One core per task: a Dask worker thread or a Ray task (num_cpus=1) runs one task at a
+        # time, so a task that spread over every core of its node would oversubscribe it
+        # (2 workers on 2 cores ran no faster than 1). `threads` never changes a result.
+        req.setdefault("threads", 1)
     text = _request_json(req)
     n_blocks = _native.stress_block_count(text)
     store = os.path.abspath(os.fspath(store))

@@ -9,7 +9,7 @@ for a day), ``rho`` per 1.00 of rate. The GIL is released while the Rust kernel 
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import numpy as np
 
@@ -26,12 +26,20 @@ def _is_call(kind: Any) -> np.ndarray:
         return k
     if k.dtype.kind not in "UO":
         raise ValueError("kind: expected 'call'/'put' or an array of them")
-    low = np.char.lower(k.astype(str))
-    ok = (low == "call") | (low == "put")
+    if k.dtype.kind == "O":
+        k = k.astype(str)
+    # Lower-case kinds compare as whole arrays (a few ms for a million); other spellings
+    # ("Call", "PUT") take the slower case-folding pass.
+    call = k == "call"
+    ok = call | (k == "put")
     if not ok.all():
-        bad = k.ravel()[int(np.argmin(ok.ravel()))]
-        raise ValueError(f"kind: '{bad}' is neither 'call' nor 'put'")
-    return low == "call"
+        low = np.char.lower(k)
+        call = low == "call"
+        ok = call | (low == "put")
+        if not ok.all():
+            bad = k.ravel()[int(np.argmin(ok.ravel()))]
+            raise ValueError(f"kind: '{bad}' is neither 'call' nor 'put'")
+    return np.asarray(call)
 
 
 def _prepare(kind: Any, **arrays: Any):
@@ -47,14 +55,33 @@ def _prepare(kind: Any, **arrays: Any):
     return shape, flat[0], dict(zip(names, flat[1:]))
 
 
-def black76(kind: Any, forward: Any, strike: Any, expiry_years: Any, vol: Any, rate: Any) -> Dict[str, np.ndarray]:
+def black76(kind: Any, forward: Any, strike: Any, expiry_years: Any, vol: Any, rate: Any,
+            out: Optional[Dict[str, np.ndarray]] = None) -> Dict[str, np.ndarray]:
     """Black-76 price and greeks of options on a forward/future: ``kind`` "call"/"put" (or an
     array), ``forward`` and ``strike`` (> 0), ``expiry_years`` (>= 0, years), ``vol`` (>= 0,
     decimal per year), ``rate`` (decimal per year). Returns ``price, delta, gamma, vega, theta,
-    rho`` arrays of the broadcast shape. NaN or invalid inputs raise ``ValueError``."""
+    rho`` arrays of the broadcast shape. NaN or invalid inputs raise ``ValueError``.
+
+    ``out``: a dict of six float64 arrays of the broadcast shape (C-contiguous and writable;
+    e.g. a previous result) written in place and returned, so a loop repricing a book allocates
+    nothing: a fresh million-option result costs more in new memory than in arithmetic."""
     shape, c, a = _prepare(kind, forward=forward, strike=strike, expiry_years=expiry_years, vol=vol, rate=rate)
-    out = _native.black76(c, a["forward"], a["strike"], a["expiry_years"], a["vol"], a["rate"])
-    return {k: v.reshape(shape) for k, v in zip(_GREEKS, out)}
+    if out is None:
+        res = _native.black76(c, a["forward"], a["strike"], a["expiry_years"], a["vol"], a["rate"])
+        return {k: v.reshape(shape) for k, v in zip(_GREEKS, res)}
+    missing = [k for k in _GREEKS if k not in out]
+    if missing:
+        raise ValueError(f"out: missing {', '.join(missing)}")
+    flat = []
+    for k in _GREEKS:
+        arr = out[k]
+        if not isinstance(arr, np.ndarray) or arr.dtype != np.float64 or arr.shape != shape:
+            raise ValueError(f"out['{k}']: expected a float64 array of shape {shape}")
+        if not (arr.flags.c_contiguous and arr.flags.writeable):
+            raise ValueError(f"out['{k}']: must be C-contiguous and writable")
+        flat.append(arr.reshape(-1))
+    _native.black76_into(c, a["forward"], a["strike"], a["expiry_years"], a["vol"], a["rate"], flat)
+    return out
 
 
 def black_scholes(kind: Any, spot: Any, strike: Any, expiry_years: Any, vol: Any, rate: Any,
