@@ -6,6 +6,9 @@ use crosshedge_data::error::clip;
 /// Longest excerpt of a response shown in an error, in characters.
 pub const EXCERPT_CHARS: usize = 60;
 
+/// Longest field (column) name shown in an error, in characters.
+pub const FIELD_CHARS: usize = 40;
+
 /// A short one-line excerpt of `bytes` (lossy UTF-8, control characters escaped).
 pub fn excerpt(bytes: &[u8]) -> String {
     let head = &bytes[..bytes.len().min(EXCERPT_CHARS * 4)];
@@ -97,7 +100,9 @@ impl FetchError {
         }
     }
 
-    /// A schema-drift error of `source` at `field`, with an excerpt of `got`.
+    /// A schema-drift error of `source` at `field`, with an excerpt of `got`. The field is a
+    /// vendor's column name as it came back, so it is clipped and its control characters
+    /// escaped like the excerpt (a quoted header cell may hold a line break).
     pub fn schema(
         source: &str,
         field: impl Into<String>,
@@ -106,7 +111,7 @@ impl FetchError {
     ) -> Self {
         Self::Schema {
             source_name: source.to_string(),
-            field: field.into(),
+            field: clip(&field.into(), FIELD_CHARS),
             message: message.into(),
             excerpt: excerpt(got),
         }
@@ -117,6 +122,23 @@ impl FetchError {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Found by the `vendor_formats` fuzz target: a quoted header cell holding a line break
+    /// made a two-line error.
+    #[test]
+    fn a_field_name_with_a_line_break_stays_on_one_line() {
+        let e = FetchError::schema(
+            "raw",
+            "44184.\0,Low\n2024-01-03,nu",
+            "line 3: not a number",
+            b"n\"\"",
+        );
+        let m = e.to_string();
+        assert!(!m.contains('\n') && !m.contains('\0'), "{m}");
+        assert!(m.starts_with("raw: field `44184.\\u{0},Low\\n2024-01-03,nu`: line 3"), "{m}");
+        let long = FetchError::schema("raw", "x".repeat(500), "m", b"");
+        assert!(long.to_string().chars().count() < 120, "{long}");
+    }
 
     #[test]
     fn a_schema_error_is_one_short_line() {

@@ -35,12 +35,13 @@ import crosshedge.distributed as chd
 REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
-def peer_inputs(n):
+def _peer():
+    """The pricing crate's peer script as a module: its inputs and its timing loop."""
     spec = importlib.util.spec_from_file_location(
         "options_peer", REPO / "crates" / "crosshedge-pricing" / "benches" / "options_peer.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.inputs(n)
+    return mod
 
 
 CRITERION = [REPO / "target" / "criterion"]
@@ -54,19 +55,11 @@ def criterion_median(bench_id):
     return None
 
 
-def timed(fn, repeat):
-    fn()
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
 def black76_vs_kernel():
     n = 1_000_000
-    inp = peer_inputs(n)
+    peer = _peer()
+    timed = peer.timings
+    inp = peer.inputs(n)
     kind = np.where(inp["call"], "call", "put")
     secs = timed(lambda: ch.price.black76(kind, inp["forward"], inp["strike"], inp["t"], inp["vol"],
                                           inp["rate"]), 15)

@@ -127,8 +127,19 @@ impl UserShock {
     /// twice, a bad day count, or nothing named.
     pub fn parse(text: &str) -> Result<Self, SimulationError> {
         let chars: Vec<char> = text.chars().map(|c| if c == '−' { '-' } else { c }).collect();
-        let lower: String = chars.iter().collect::<String>().to_lowercase();
-        let lower_chars: Vec<char> = lower.chars().collect();
+        // Lower case char by char, so that every index into `lower_chars` is the same
+        // character's in `chars` (`str::to_lowercase` can lengthen the text: 'İ' becomes two
+        // characters, which once shifted every later index past the end).
+        let lower_chars: Vec<char> = chars
+            .iter()
+            .map(|&c| {
+                let mut l = c.to_lowercase();
+                match (l.next(), l.next()) {
+                    (Some(x), None) => x,
+                    _ => c,
+                }
+            })
+            .collect();
         // Split off "over N days".
         let mut body_end = chars.len();
         let mut days = 1usize;
@@ -320,6 +331,19 @@ mod tests {
         let s = UserShock::parse("btc −35 %").unwrap();
         assert_eq!(s.days, 1);
         assert!((s.log_moves[2] - 0.65f64.ln()).abs() < 1e-15);
+    }
+
+    /// Found by the `user_shock` fuzz target: "İover" (a capital I with a dot, which lower
+    /// case turns into two characters) panicked on an index past the end.
+    #[test]
+    fn text_whose_lower_case_is_longer_is_an_error_not_a_panic() {
+        let e = UserShock::parse("\u{130}over").unwrap_err().to_string();
+        assert!(e.contains("column 1: unknown factor"), "{e}");
+        let s =
+            UserShock::parse("VIX +60%, NFT -70% over 10 days \u{130}").unwrap_err().to_string();
+        assert!(!s.contains('\n'), "{s}");
+        let ok = UserShock::parse("VIX +10% OVER 3 DAYS").unwrap();
+        assert_eq!(ok.days, 3);
     }
 
     #[test]
