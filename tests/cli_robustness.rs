@@ -288,7 +288,9 @@ fn hedge_stress_backtest_need_no_spx_for_a_book_without_spx_layers() {
         let (rc, out, err) = run(d, &a);
         assert_eq!(rc, 0, "{a:?}: {err}");
         assert!(
-            err.contains("warning: the book has no SPX layer and the store no SPX series"),
+            err.contains(
+                "warning: no SPX series 'spx' in the store, so the SPX factor is not measured"
+            ),
             "{err}"
         );
         // In the JSON's warnings too, except stress's (whose JSON never carries them).
@@ -339,6 +341,39 @@ fn hedge_stress_backtest_need_no_spx_for_a_book_without_spx_layers() {
     named.extend(["--candidates", "spx-put-spread,btc-put"]);
     let (rc, _, err) = run(d, &named);
     assert_usage_error(rc, &err, "--candidates spx-put-spread: spx-put-spread needs an SPX series");
+    // The report is written: the parts that need SPX are left out naming the layer, the rest
+    // run, and the page says which part was measured without SPX.
+    let (rc, out, err) = run(
+        d,
+        &[
+            "report",
+            "--store",
+            "nospx.db",
+            "--out",
+            "rep",
+            "--bootstrap",
+            "100",
+            "--paths",
+            "2000",
+            "--json",
+        ],
+    );
+    assert_eq!(rc, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let notes: Vec<&str> =
+        v["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("stress test: the book") && n.contains("spx-put-spread")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("hedge tournament: no SPX series 'spx'")),
+        "{notes:?}"
+    );
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    assert!(html.contains("hedge tournament: no SPX series"), "the page says it");
     // A misspelt --spx is an error, not "no SPX data".
     let (rc, _, err) =
         run(d, &["hedge", "--store", "nospx.db", "--book", "vix.toml", "--spx", "sxp"]);

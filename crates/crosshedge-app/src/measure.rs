@@ -186,7 +186,7 @@ pub struct Measured {
     /// without crypto options).
     pub crypto: Vec<crate::crypto_market::CoinMarketData>,
     /// Whether an SPX series was measured ([`spx_needed`]); without one `columns[1]` is zeros
-    /// and the SPX factor a placeholder ([`SPX_NOT_MODELLED`]).
+    /// and the SPX factor a placeholder ([`spx_not_modelled`]).
     pub spx_fitted: bool,
     /// What the jobs built on this measurement say on stderr and in their `warnings`.
     pub warnings: Vec<String>,
@@ -407,7 +407,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
     }
     let mut warnings = Vec::new();
     if !spx_fitted {
-        warnings.push(format!("{SPX_NOT_MODELLED} '{}'", req.spx));
+        warnings.push(spx_not_modelled(&req.spx));
     }
     // VIX, SPX, BTC and ETH on their common window; the NFT index (often shorter, e.g. the
     // real data's CryptoPunks proxy) on the rows it covers: every statistic that involves it
@@ -665,11 +665,18 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
 /// The VIX bands by index, as messages name them.
 const BAND_NAMES: [&str; 3] = ["calm", "normal", "stress"];
 
-/// The start of the warning a measurement without SPX data carries (followed by the name).
-pub const SPX_NOT_MODELLED: &str = "the book has no SPX layer and the store no SPX series, so \
-     the SPX factor is not measured: its hedge ratios are reported as 0, its level as 1 and its \
-     moves come from a placeholder independent of every other factor (zero correlations, the \
-     VIX-implied vol), which no position of this book reads; import an SPX series to measure it:";
+/// The start of the warning a measurement without SPX data carries ([`spx_not_modelled`]).
+pub const SPX_NOT_MODELLED: &str = "no SPX series";
+
+/// The warning of a measurement without the SPX series `name`.
+pub fn spx_not_modelled(name: &str) -> String {
+    format!(
+        "{SPX_NOT_MODELLED} '{name}' in the store, so the SPX factor is not measured: its hedge \
+         ratios are reported as 0, its level as 1 and its moves come from a placeholder \
+         independent of every other factor (zero correlations, the VIX-implied vol), which no \
+         position of these hedges reads (none is on the SPX); import an SPX series to measure it"
+    )
+}
 
 /// Whether the measurement reads an SPX series: yes when the store has `name`; without it, an
 /// SPX series named other than the default `spx` is an input error (a typo must not pass

@@ -757,15 +757,20 @@ pub fn run(
         };
         left_out(crate::claims::run(ws, &c, progress).context("claims"), &mut notes)?
     };
-    // A measurement without SPX data is said once in the page.
-    let spx_warnings = stress
+    // A measurement without SPX data is said once in the page, naming the part it concerns.
+    let spx = crate::measure::SPX_NOT_MODELLED;
+    let parts = [
+        ("stress test", stress.as_ref().map(|s| &s.warnings)),
+        ("backtest", backtest.as_ref().map(|b| &b.warnings)),
+        ("hedge tournament", tournament.as_ref().map(|t| &t.warnings)),
+    ];
+    let said: Vec<&str> = parts
         .iter()
-        .flat_map(|s| &s.warnings)
-        .chain(backtest.iter().flat_map(|b| &b.warnings))
-        .chain(tournament.iter().flat_map(|t| &t.warnings))
-        .filter(|w| w.starts_with(crate::measure::SPX_NOT_MODELLED));
-    if let Some(w) = spx_warnings.into_iter().next() {
-        notes.push(w.clone());
+        .filter(|(_, w)| w.is_some_and(|w| w.iter().any(|w| w.starts_with(spx))))
+        .map(|(part, _)| *part)
+        .collect();
+    if let Some(w) = parts.iter().filter_map(|(_, w)| *w).flatten().find(|w| w.starts_with(spx)) {
+        notes.push(format!("{}: {w}", said.join(", ")));
     }
     let analysis = Analysis { basis, episodes, stress, backtest, tournament, claims };
     let mut config = BTreeMap::new();
