@@ -415,14 +415,8 @@ pub fn run(
     let crypto: Vec<String> = req.measure.crypto.iter().map(|s| s.trim().to_string()).collect();
     let mut names = vec![req.measure.vix.clone(), req.measure.spx.clone()];
     names.extend(crypto.iter().cloned());
-    let mut series: Vec<Series> = Vec::with_capacity(names.len());
-    for (i, n) in names.iter().enumerate() {
-        series.push(if i == 1 && !m.spx_fitted {
-            crate::measure::spx_placeholder(n, &series[0])?
-        } else {
-            ws.load(n, None, None)?
-        });
-    }
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let series = crate::measure::market_series(ws, &name_refs, m.spx_fitted, None)?;
     let refs: Vec<&Series> = series.iter().collect();
     let panel = align(&refs, AlignPolicy::UsClose)?;
     let known: Vec<String> = ws.store()?.list()?.into_iter().map(|s| s.name).collect();

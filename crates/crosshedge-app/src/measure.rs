@@ -393,14 +393,7 @@ fn measure_uncached(ws: &Workspace, req: &MeasureRequest) -> Result<Measured, Ap
     }
     let names = [req.vix.as_str(), req.spx.as_str(), crypto[0], crypto[1], crypto[2]];
     let spx_fitted = spx_needed(ws, &req.spx)?;
-    let mut series = Vec::with_capacity(names.len());
-    for (i, n) in names.iter().enumerate() {
-        series.push(if i == 1 && !spx_fitted {
-            spx_placeholder(&req.spx, &series[0])?
-        } else {
-            ws.load(n, None, req.as_of)?
-        });
-    }
+    let series = market_series(ws, &names, spx_fitted, req.as_of)?;
     let roles = ["the VIX", "the SPX", "the BTC price", "the ETH price", "the NFT index"];
     for (s, role) in series.iter().zip(roles) {
         units::require(s, role, units::LEVELS)?;
@@ -717,19 +710,35 @@ pub fn spx_layer_check(book: &Book, spx_fitted: bool, name: &str) -> Result<(), 
     }
 }
 
-/// A constant stand-in for the SPX on the VIX's dates (so the panels keep their layout and
-/// their dates are the VIX's and the crypto series'): every return 0, read by no estimate.
+/// The market series `names` (VIX, SPX, then the crypto series) up to `to`; without SPX data
+/// (`spx_fitted` false) the SPX is a constant stand-in on the VIX's dates, so the panels keep
+/// their layout and their dates are the VIX's and the crypto series': every SPX return 0,
+/// read by no estimate.
 ///
 /// # Errors
-/// Never in practice (a positive constant on valid dates).
-pub fn spx_placeholder(name: &str, vix: &Series) -> Result<Series, AppError> {
-    Ok(Series::new(
-        name,
-        Calendar::Us,
-        crosshedge_core::units::SeriesUnit::Price,
-        vix.dates().to_vec(),
-        vec![1.0; vix.len()],
-    )?)
+/// The store's errors.
+pub(crate) fn market_series(
+    ws: &Workspace,
+    names: &[&str],
+    spx_fitted: bool,
+    to: Option<NaiveDate>,
+) -> Result<Vec<Series>, AppError> {
+    let mut series = Vec::with_capacity(names.len());
+    for (i, n) in names.iter().enumerate() {
+        series.push(if i == 1 && !spx_fitted {
+            let vix: &Series = &series[0];
+            Series::new(
+                *n,
+                Calendar::Us,
+                crosshedge_core::units::SeriesUnit::Price,
+                vix.dates().to_vec(),
+                vec![1.0; vix.len()],
+            )?
+        } else {
+            ws.load(n, None, to)?
+        });
+    }
+    Ok(series)
 }
 
 #[cfg(test)]

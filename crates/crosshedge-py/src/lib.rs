@@ -642,16 +642,24 @@ fn black76<'py>(
         slice(&rate),
     );
     let out = py.detach(|| {
-        let kind = kinds(&c);
-        let batch =
-            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
         let mut out = GreeksSoA::default();
-        let inputs =
-            [("forward", &f), ("strike", &k), ("expiry_years", &t), ("vol", &v), ("rate", &r)];
-        naming_nan(&inputs, black76_greeks_batch(&batch, &mut out))?;
+        on_black76_batch((&c, [&f, &k, &t, &v, &r]), |b| black76_greeks_batch(b, &mut out))?;
         Ok::<_, String>(out)
     });
     Ok(greek_arrays(py, out.map_err(InputError::new_err)?))
+}
+
+/// `run` on the Black-76 batch of the inputs `(is_call, forward, strike, expiry_years, vol,
+/// rate)`, its error naming the first NaN input when there is one ([`naming_nan`]): the one
+/// body of [`black76`] and [`black76_into`].
+fn on_black76_batch<T>(
+    (c, [f, k, t, v, r]): (&Cow<'_, [bool]>, [&Cow<'_, [f64]>; 5]),
+    run: impl FnOnce(&Black76Batch<'_>) -> Result<T, crosshedge_pricing::PricingError>,
+) -> Result<T, String> {
+    let kind = kinds(c);
+    let batch = Black76Batch { kind: &kind, forward: f, strike: k, vol: v, t_years: t, rate: r };
+    let inputs = [("forward", f), ("strike", k), ("expiry_years", t), ("vol", v), ("rate", r)];
+    naming_nan(&inputs, run(&batch))
 }
 
 /// [`black76`] into the caller's six float64 arrays (`price, delta, gamma, vega, theta, rho`,
@@ -691,13 +699,8 @@ fn black76_into(
     let [p, d, g, ve, th, rh]: [&mut [f64]; 6] =
         slices.try_into().map_err(|_| InputError::new_err("out: six arrays"))?;
     py.detach(|| {
-        let kind = kinds(&c);
-        let batch =
-            Black76Batch { kind: &kind, forward: &f, strike: &k, vol: &v, t_years: &t, rate: &r };
         let out = GreeksOut { price: p, delta: d, gamma: g, vega: ve, theta: th, rho: rh };
-        let inputs =
-            [("forward", &f), ("strike", &k), ("expiry_years", &t), ("vol", &v), ("rate", &r)];
-        naming_nan(&inputs, black76_greeks_batch_into(&batch, out))
+        on_black76_batch((&c, [&f, &k, &t, &v, &r]), |b| black76_greeks_batch_into(b, out))
     })
     .map_err(InputError::new_err)
 }

@@ -19,6 +19,7 @@
 //! whatever the block size; about 14 bytes per histogram entry and 42 per tail entry); the
 //! combination holds one dense total (~0.6 MB).
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -287,11 +288,11 @@ pub fn combine_blocks(
     for (i, r) in ranges.iter().enumerate() {
         combiner.check(i, r)?;
     }
-    // Then in block order: each range is merged as it is pushed and dropped at once.
+    // Then in block order: each range is merged where it lies, never copied.
     let mut order: Vec<&BlockRange> = ranges.iter().collect();
     order.sort_by_key(|r| r.first_block);
     for r in order {
-        combiner.push(r.clone())?;
+        combiner.take(Cow::Borrowed(r), false)?;
     }
     combiner.finish()
 }
@@ -371,8 +372,17 @@ impl BlockCombiner {
     /// A [`PayloadError`] for a range of another run, or one that overlaps a range already
     /// pushed; the combiner is unchanged by a refused range.
     pub fn push(&mut self, r: BlockRange) -> Result<(), PayloadError> {
+        self.take(Cow::Owned(r), true)
+    }
+
+    /// [`push`](Self::push) of a borrowed or owned range, `check`ing it against the run first
+    /// unless the caller has; a range next in block order is merged without being copied, an
+    /// early one is kept (owned) until its turn.
+    fn take(&mut self, r: Cow<'_, BlockRange>, check: bool) -> Result<(), PayloadError> {
         let i = self.pushed;
-        self.check(i, &r)?;
+        if check {
+            self.check(i, &r)?;
+        }
         if r.is_empty() {
             return bad(format!("payload {i} holds no blocks"));
         }
@@ -392,17 +402,25 @@ impl BlockCombiner {
             }
         }
         self.pushed += 1;
-        self.pending.insert(start, r);
+        if start == self.next {
+            self.merge(&r);
+        } else {
+            self.pending.insert(start, r.into_owned());
+        }
         while let Some(r) = self.pending.remove(&self.next) {
-            let (lo, hi) = r.range;
-            let total =
-                self.total.get_or_insert_with(|| Accum::new(lo, hi, &self.cfg.cover_levels));
-            for b in &r.blocks {
-                b.merge_into(total);
-            }
-            self.next += r.len();
+            self.merge(&r);
         }
         Ok(())
+    }
+
+    /// Merges the range that starts at the next block into the total.
+    fn merge(&mut self, r: &BlockRange) {
+        let (lo, hi) = r.range;
+        let total = self.total.get_or_insert_with(|| Accum::new(lo, hi, &self.cfg.cover_levels));
+        for b in &r.blocks {
+            b.merge_into(total);
+        }
+        self.next += r.len();
     }
 
     /// The run's report once every block has been pushed.
